@@ -1,0 +1,490 @@
+package dev.feedsearch.core.embedded;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.feedsearch.core.analysis.GroupAnalyzers;
+import dev.feedsearch.core.index.ApplyResult;
+import dev.feedsearch.core.index.IndexStats;
+import dev.feedsearch.core.index.IndexedPost;
+import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.index.SearchHit;
+import dev.feedsearch.core.index.SearchPage;
+import dev.feedsearch.core.index.SearchQuery;
+import dev.feedsearch.core.index.SortKey;
+import dev.feedsearch.core.index.SortOrder;
+import dev.feedsearch.core.model.FollowChange;
+import dev.feedsearch.core.model.FollowEdge;
+import dev.feedsearch.core.model.IndexChange;
+import dev.feedsearch.core.model.InvalidRecordException;
+import dev.feedsearch.core.model.Post;
+import dev.feedsearch.core.model.PostChange;
+import dev.feedsearch.core.model.PostJson;
+import dev.feedsearch.core.model.Visibility;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.FieldDoc;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.QueryBuilder;
+import org.apache.lucene.util.StringHelper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The embedded engine: one Lucene index on local disk holding posts, tombstones of deleted posts and
+ * follow edges. Every record has exactly one document under its {@code key}; a change replaces it only
+ * when its version is newer. Writes are serialised (one writer); searches run on near-real-time readers
+ * refreshed at the end of every {@link #apply}.
+ */
+public final class EmbeddedPostIndex implements PostIndex {
+
+    // field names: one place, so the query side cannot drift from the index side
+    static final String KEY = "key", KIND = "kind", VERSION = "ver", ID = "id", AUTHOR = "author", LANG = "lang",
+            GROUP = "group", VIS = "vis", TAG = "tag", CREATED = "created", SOURCE = "src",
+            ACTIVE_FOLLOW = "follows";
+    static final String POST = "post", TOMBSTONE = "tomb", FOLLOW = "follow", UNFOLLOW = "unfollow";
+
+    private static final Sort RECENT = new Sort(new SortField(CREATED, SortField.Type.LONG, true),
+            new SortField(ID, SortField.Type.STRING));
+    private static final Sort RELEVANCE = new Sort(SortField.FIELD_SCORE, new SortField(ID, SortField.Type.STRING));
+
+    private final Directory dir;
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private final GroupAnalyzers analyzers;
+    private final Object writeLock = new Object();
+
+    private EmbeddedPostIndex(Directory dir, IndexWriter writer, GroupAnalyzers analyzers) throws IOException {
+        this.dir = dir;
+        this.writer = writer;
+        this.analyzers = analyzers;
+        this.searchers = new SearcherManager(writer, null);
+    }
+
+    /** Opens (or creates) the index in {@code path}. Only one process may hold it open for writing. */
+    public static EmbeddedPostIndex open(Path path, GroupAnalyzers analyzers) throws IOException {
+        Files.createDirectories(path);
+        Directory dir = FSDirectory.open(path);
+        IndexWriterConfig cfg = new IndexWriterConfig(analyzers.indexAnalyzer())
+                .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                .setRAMBufferSizeMB(64);
+        try {
+            return new EmbeddedPostIndex(dir, new IndexWriter(dir, cfg), analyzers);
+        } catch (org.apache.lucene.store.LockObtainFailedException e) {
+            dir.close();
+            throw new IOException("index at " + path + " is already open by another feedsearch process "
+                    + "(stop it, or give this one another --data-dir)", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Override
+    public ApplyResult apply(List<? extends IndexChange> changes) throws IOException {
+        if (changes.isEmpty()) return ApplyResult.EMPTY;
+        // within a batch only the newest version of each key matters; ties keep the first seen
+        Map<String, IndexChange> newest = new LinkedHashMap<>();
+        int stale = 0;
+        for (IndexChange c : changes) {
+            String key = keyOf(c);
+            IndexChange prev = newest.get(key);
+            if (prev == null || order(c) > order(prev)) {
+                if (prev != null) stale++;
+                newest.put(key, c);
+            } else {
+                stale++;
+            }
+        }
+        int upserted = 0, deleted = 0;
+        synchronized (writeLock) {
+            IndexSearcher s = searchers.acquire();
+            try {
+                VersionLookup versions = new VersionLookup(s);
+                for (Map.Entry<String, IndexChange> e : newest.entrySet()) {
+                    long stored = versions.get(e.getKey());
+                    IndexChange c = e.getValue();
+                    if (order(c) <= stored) {
+                        stale++;
+                        continue;
+                    }
+                    writer.updateDocument(new Term(KEY, e.getKey()), toDocument(e.getKey(), c));
+                    if (isRemoval(c)) deleted++; else upserted++;
+                }
+            } finally {
+                searchers.release(s);
+            }
+            searchers.maybeRefreshBlocking();
+        }
+        return new ApplyResult(upserted, deleted, stale);
+    }
+
+    @Override
+    public void commit() throws IOException {
+        synchronized (writeLock) {
+            writer.commit();
+        }
+    }
+
+    private static String keyOf(IndexChange c) {
+        return switch (c) {
+            case PostChange p -> "p:" + p.id();
+            case FollowChange f -> "f:" + f.key();
+        };
+    }
+
+    /**
+     * What versions are compared by: the version, and at equal versions a removal beats an upsert. A
+     * source that reports a delete with the version of the row it removed (a DynamoDB REMOVE's old image,
+     * a PostgreSQL DELETE's old row) thus wins over that row, and a replayed upsert of it cannot revive it.
+     */
+    static long order(IndexChange c) {
+        return (c.version() << 1) | (isRemoval(c) ? 1 : 0);
+    }
+
+    private static boolean isRemoval(IndexChange c) {
+        return switch (c) {
+            case PostChange p -> p.deleted();
+            case FollowChange f -> f.edge().deleted();
+        };
+    }
+
+    /**
+     * Reads stored versions from one point-in-time reader; the per-segment term dictionaries are opened
+     * once per batch rather than once per key.
+     */
+    private static final class VersionLookup {
+        private final List<LeafReaderContext> leaves;
+        private final TermsEnum[] termsEnums;
+        private PostingsEnum postings;
+
+        VersionLookup(IndexSearcher s) throws IOException {
+            leaves = s.getIndexReader().leaves();
+            termsEnums = new TermsEnum[leaves.size()];
+            for (int i = 0; i < termsEnums.length; i++) {
+                Terms t = leaves.get(i).reader().terms(KEY);
+                termsEnums[i] = t == null ? null : t.iterator();
+            }
+        }
+
+        /** The {@link #order} stored under {@code key}, or -1 when the key was never seen. */
+        long get(String key) throws IOException {
+            BytesRef term = new BytesRef(key);
+            for (int i = termsEnums.length - 1; i >= 0; i--) { // newest segments last: search them first
+                TermsEnum te = termsEnums[i];
+                if (te == null || !te.seekExact(term)) continue;
+                postings = te.postings(postings, PostingsEnum.NONE);
+                Bits live = leaves.get(i).reader().getLiveDocs();
+                for (int doc = postings.nextDoc(); doc != PostingsEnum.NO_MORE_DOCS; doc = postings.nextDoc()) {
+                    if (live != null && !live.get(doc)) continue;
+                    NumericDocValues v = leaves.get(i).reader().getNumericDocValues(VERSION);
+                    if (v != null && v.advanceExact(doc)) return v.longValue();
+                }
+            }
+            return -1;
+        }
+    }
+
+    private Document toDocument(String key, IndexChange c) {
+        Document d = new Document();
+        d.add(new StringField(KEY, key, Field.Store.NO));
+        d.add(new NumericDocValuesField(VERSION, order(c)));
+        switch (c) {
+            case PostChange pc when pc.deleted() -> {
+                // the key alone marks it; no id field, whose schema (indexed + sorted doc values) is the posts'
+                d.add(new StringField(KIND, TOMBSTONE, Field.Store.NO));
+            }
+            case PostChange pc -> addPost(d, pc);
+            case FollowChange fc -> {
+                FollowEdge e = fc.edge();
+                d.add(new StringField(KIND, e.deleted() ? UNFOLLOW : FOLLOW, Field.Store.NO));
+                // "follower<US>followee", present only while the follow is active: a viewer's followees
+                // are then one prefix scan of the terms dictionary
+                if (!e.deleted()) d.add(new StringField(ACTIVE_FOLLOW, e.key(), Field.Store.NO));
+            }
+        }
+        return d;
+    }
+
+    private void addPost(Document d, PostChange pc) {
+        Post p = pc.post();
+        d.add(new StringField(KIND, POST, Field.Store.NO));
+        d.add(new StringField(ID, p.id(), Field.Store.NO));
+        d.add(new SortedDocValuesField(ID, new BytesRef(p.id())));
+        d.add(new StringField(AUTHOR, p.authorId(), Field.Store.NO));
+        d.add(new StringField(LANG, pc.lang(), Field.Store.NO));
+        d.add(new StringField(GROUP, pc.group(), Field.Store.NO));
+        d.add(new StringField(VIS, p.visibility().wire(), Field.Store.NO));
+        for (String t : p.tags()) d.add(new StringField(TAG, normalizeTag(t), Field.Store.NO));
+        long created = p.createdAt().toEpochMilli();
+        d.add(new LongPoint(CREATED, created));
+        d.add(new NumericDocValuesField(CREATED, created));
+        for (GroupAnalyzers.TextField f : analyzers.fieldsOf(pc.group())) {
+            d.add(new TextField(f.luceneField(), p.text(), Field.Store.NO));
+        }
+        var src = PostJson.encode(p);
+        src.put("_lang", pc.lang());
+        src.put("_group", pc.group());
+        d.add(new StoredField(SOURCE, new BytesRef(src.toString())));
+    }
+
+    public static String normalizeTag(String tag) {
+        String t = tag.startsWith("#") ? tag.substring(1) : tag;
+        return t.toLowerCase(Locale.ROOT);
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public SearchPage search(SearchQuery q) throws IOException {
+        IndexSearcher s = searchers.acquire();
+        try {
+            Query query = buildQuery(s, q);
+            Sort sort = q.sort() == SortOrder.RECENT ? RECENT : RELEVANCE;
+            int maxDoc = s.getIndexReader().maxDoc();
+            if (maxDoc == 0) return new SearchPage(List.of(), Optional.empty());
+            FieldDoc after = q.after() == null ? null : fieldDocOf(q.sort(), q.after(), maxDoc);
+            // one extra hit tells whether a next page exists without a count
+            TopDocs top = s.searchAfter(after, query, q.limit() + 1, sort, q.sort() == SortOrder.RELEVANCE);
+            StoredFields stored = s.storedFields();
+            List<SearchHit> hits = new ArrayList<>(Math.min(q.limit(), top.scoreDocs.length));
+            for (int i = 0; i < top.scoreDocs.length && i < q.limit(); i++) {
+                ScoreDoc sd = top.scoreDocs[i];
+                IndexedPost post = readPost(stored, sd.doc);
+                float score = q.sort() == SortOrder.RELEVANCE ? sd.score : Float.NaN;
+                SortKey key = q.sort() == SortOrder.RECENT
+                        ? new SortKey(post.post().createdAt().toEpochMilli(), post.post().id())
+                        : SortKey.ofScore(sd.score, post.post().id());
+                hits.add(new SearchHit(post, score, key));
+            }
+            Optional<SortKey> next = top.scoreDocs.length > q.limit() && !hits.isEmpty()
+                    ? Optional.of(hits.getLast().key()) : Optional.empty();
+            return new SearchPage(hits, next);
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    private static FieldDoc fieldDocOf(SortOrder order, SortKey k, int maxDoc) {
+        Object primary = order == SortOrder.RECENT ? (Object) k.value() : (Object) k.score();
+        // Lucene skips a hit whose sort values all equal the cursor's when its doc id <= after.doc: with the
+        // largest doc id that is exactly the cursor's own post (ids are unique), so it is not repeated
+        return new FieldDoc(maxDoc - 1, order == SortOrder.RELEVANCE ? k.score() : Float.NaN,
+                new Object[] {primary, new BytesRef(k.id())});
+    }
+
+    private Query buildQuery(IndexSearcher s, SearchQuery q) throws IOException {
+        BooleanQuery.Builder b = new BooleanQuery.Builder();
+        b.add(new TermQuery(new Term(KIND, POST)), Occur.FILTER);
+        b.add(visibilityFilter(s, q.viewer()), Occur.FILTER);
+        if (q.lang() != null) b.add(new TermQuery(new Term(LANG, q.lang())), Occur.FILTER);
+        if (q.author() != null) b.add(new TermQuery(new Term(AUTHOR, q.author())), Occur.FILTER);
+        if (q.tag() != null) b.add(new TermQuery(new Term(TAG, normalizeTag(q.tag()))), Occur.FILTER);
+        if (q.since() != null || q.until() != null) {
+            long lo = q.since() == null ? Long.MIN_VALUE : q.since().toEpochMilli();
+            long hi = q.until() == null ? Long.MAX_VALUE : q.until().toEpochMilli();
+            b.add(LongPoint.newRangeQuery(CREATED, lo, hi), Occur.FILTER);
+        }
+        if (q.text() != null) {
+            Query text = textQuery(q.text());
+            if (text == null) return new BooleanQuery.Builder().build(); // only stop words: nothing matches
+            b.add(text, Occur.MUST);
+        }
+        return b.build();
+    }
+
+    /**
+     * The query text analysed by every group's analyzers, one clause per text field, OR-ed: a post only
+     * carries its own group's fields, so each post is matched by its own language's analysis.
+     * Within a field all tokens must match (graph-aware, so synonyms/compounds at one position are fine).
+     * Public so benchmarks can run the very same Lucene query on a bare {@code IndexSearcher}.
+     */
+    public Query textQuery(String text) {
+        BooleanQuery.Builder any = new BooleanQuery.Builder();
+        int clauses = 0;
+        for (GroupAnalyzers.TextField f : analyzers.textFields()) {
+            Query fq = new QueryBuilder(f.analyzer()).createBooleanQuery(f.luceneField(), text, Occur.MUST);
+            if (fq != null) {
+                any.add(fq, Occur.SHOULD);
+                clauses++;
+            }
+        }
+        return clauses == 0 ? null : any.build();
+    }
+
+    /** public to everyone; private to the author; followers-only to the author and its followers. */
+    private Query visibilityFilter(IndexSearcher s, String viewer) throws IOException {
+        Query pub = new TermQuery(new Term(VIS, Visibility.PUBLIC.wire()));
+        if (viewer == null) return pub;
+        BooleanQuery.Builder b = new BooleanQuery.Builder().add(pub, Occur.SHOULD)
+                .add(new TermQuery(new Term(AUTHOR, viewer)), Occur.SHOULD);
+        Set<String> followees = followees(s, viewer);
+        if (!followees.isEmpty()) {
+            List<BytesRef> authors = followees.stream().map(BytesRef::new).toList();
+            b.add(new BooleanQuery.Builder()
+                    .add(new TermQuery(new Term(VIS, Visibility.FOLLOWERS.wire())), Occur.FILTER)
+                    .add(new TermInSetQuery(AUTHOR, authors), Occur.FILTER).build(), Occur.SHOULD);
+        }
+        return b.build();
+    }
+
+    @Override
+    public Optional<IndexedPost> get(String id, String viewer) throws IOException {
+        IndexSearcher s = searchers.acquire();
+        try {
+            Query q = new BooleanQuery.Builder()
+                    .add(new TermQuery(new Term(KEY, "p:" + id)), Occur.FILTER)
+                    .add(new TermQuery(new Term(KIND, POST)), Occur.FILTER)
+                    .add(visibilityFilter(s, viewer), Occur.FILTER).build();
+            TopDocs top = s.search(q, 1);
+            if (top.scoreDocs.length == 0) return Optional.empty();
+            return Optional.of(readPost(s.storedFields(), top.scoreDocs[0].doc));
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    @Override
+    public Set<String> followees(String viewer) throws IOException {
+        IndexSearcher s = searchers.acquire();
+        try {
+            return followees(s, viewer);
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    private static Set<String> followees(IndexSearcher s, String viewer) throws IOException {
+        String prefix = viewer + "\u001f";
+        BytesRef start = new BytesRef(prefix);
+        Set<String> out = new HashSet<>();
+        PostingsEnum pe = null;
+        for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+            Terms terms = leaf.reader().terms(ACTIVE_FOLLOW);
+            if (terms == null) continue;
+            TermsEnum te = terms.iterator();
+            if (te.seekCeil(start) == TermsEnum.SeekStatus.END) continue;
+            Bits live = leaf.reader().getLiveDocs();
+            for (BytesRef t = te.term(); t != null && StringHelper.startsWith(t, start); t = te.next()) {
+                pe = te.postings(pe, PostingsEnum.NONE);
+                for (int doc = pe.nextDoc(); doc != PostingsEnum.NO_MORE_DOCS; doc = pe.nextDoc()) {
+                    if (live == null || live.get(doc)) {
+                        out.add(t.utf8ToString().substring(prefix.length()));
+                        break;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static IndexedPost readPost(StoredFields stored, int doc) throws IOException {
+        BytesRef src = stored.document(doc, Set.of(SOURCE)).getBinaryValue(SOURCE);
+        try {
+            JsonNode n = PostJson.MAPPER.readTree(src.bytes, src.offset, src.length);
+            return new IndexedPost(PostJson.decodePost(n), n.get("_lang").asText(), n.get("_group").asText());
+        } catch (InvalidRecordException e) {
+            throw new IllegalStateException("stored post no longer passes validation: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void forEachPostVersion(PostVersionVisitor visitor) throws IOException {
+        IndexSearcher s = searchers.acquire();
+        try {
+            BytesRef prefix = new BytesRef("p:");
+            PostingsEnum pe = null;
+            for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+                Terms terms = leaf.reader().terms(KEY);
+                if (terms == null) continue;
+                TermsEnum te = terms.iterator();
+                if (te.seekCeil(prefix) == TermsEnum.SeekStatus.END) continue;
+                Bits live = leaf.reader().getLiveDocs();
+                for (BytesRef t = te.term(); t != null && StringHelper.startsWith(t, prefix); t = te.next()) {
+                    pe = te.postings(pe, PostingsEnum.NONE);
+                    for (int doc = pe.nextDoc(); doc != PostingsEnum.NO_MORE_DOCS; doc = pe.nextDoc()) {
+                        if (live != null && !live.get(doc)) continue;
+                        NumericDocValues v = leaf.reader().getNumericDocValues(VERSION);
+                        if (v != null && v.advanceExact(doc)) {
+                            long order = v.longValue();
+                            visitor.visit(t.utf8ToString().substring(2), order >>> 1, (order & 1) == 1);
+                        }
+                    }
+                }
+            }
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    @Override
+    public IndexStats stats() throws IOException {
+        IndexSearcher s = searchers.acquire();
+        try {
+            return new IndexStats(s.count(new TermQuery(new Term(KIND, POST))),
+                    s.count(new TermQuery(new Term(KIND, TOMBSTONE))),
+                    s.count(new TermQuery(new Term(KIND, FOLLOW))));
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    /** The version stored for a post, live or deleted (for reconciliation and tests); -1 when unknown. */
+    public long versionOf(String postId) throws IOException {
+        IndexSearcher s = searchers.acquire();
+        try {
+            long order = new VersionLookup(s).get("p:" + postId);
+            return order < 0 ? -1 : order >>> 1;
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        synchronized (writeLock) {
+            try {
+                searchers.close();
+                writer.close(); // commits pending changes
+            } finally {
+                dir.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package dev.feedsearch.core.model;
+
+/** A follow edge created or removed at a version. */
+public record FollowChange(FollowEdge edge) implements IndexChange {
+    @Override
+    public String key() {
+        return edge.key();
+    }
+
+    @Override
+    public long version() {
+        return edge.version();
+    }
+}

@@ -1,0 +1,23 @@
+package dev.feedsearch.core.model;
+
+import java.util.Locale;
+
+/** Who may see a post. Enforced inside every engine query, never after the fact. */
+public enum Visibility {
+    PUBLIC, FOLLOWERS, PRIVATE;
+
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses the wire form; null when the value is not one of the three. */
+    public static Visibility parse(String s) {
+        if (s == null) return null;
+        return switch (s) {
+            case "public" -> PUBLIC;
+            case "followers" -> FOLLOWERS;
+            case "private" -> PRIVATE;
+            default -> null;
+        };
+    }
+}
