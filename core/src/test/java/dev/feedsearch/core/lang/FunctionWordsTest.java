@@ -1,0 +1,37 @@
+package dev.feedsearch.core.lang;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FunctionWordsTest {
+
+    @Test
+    void shortlistsTheLanguageOfTheText() {
+        var de = FunctionWords.score("Heute waren wir mit den Kindern im Zoo und das Wetter war einfach perfekt", 64);
+        assertThat(de.top(4)).hasSize(4).contains("de");
+        assertThat(de.top(4)[0]).isEqualTo("de");
+        assertThat(de.hits()).isGreaterThanOrEqualTo(4);
+
+        var nb = FunctionWords.score("Vi dro på hytta i helgen og gikk en lang tur på fjellet med hunden", 64);
+        assertThat(nb.top(4)).contains("nb", "da", "sv");
+    }
+
+    @Test
+    void padsTheShortlistWhenFewLanguagesScored() {
+        var vi = FunctionWords.score("Hôm qua chúng tôi đi ăn phở", 64);
+        assertThat(vi.top(4)).hasSize(4).startsWith("vi").doesNotHaveDuplicates();
+
+        var none = FunctionWords.score("Llapa runakunam qispisqa nacesqaku", 64);
+        assertThat(none.hits()).isZero();
+        assertThat(none.words()).isEqualTo(4);
+        assertThat(none.top(3)).containsExactly("en", "de", "fr");
+    }
+
+    @Test
+    void countsOnlyTheFirstWords() {
+        var s = FunctionWords.score("the the the the the the", 3);
+        assertThat(s.words()).isEqualTo(3);
+        assertThat(s.hits()).isEqualTo(3);
+    }
+}
