@@ -3,6 +3,7 @@ package dev.feedsearch.core.embedded;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.index.ApplyResult;
+import dev.feedsearch.core.index.ChangeLog;
 import dev.feedsearch.core.index.IndexStats;
 import dev.feedsearch.core.index.IndexedPost;
 import dev.feedsearch.core.index.PostIndex;
@@ -54,11 +55,17 @@ import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.QueryBuilder;
 import org.apache.lucene.util.StringHelper;
+import org.apache.lucene.search.grouping.GroupDocs;
+import org.apache.lucene.search.grouping.GroupingSearch;
+import org.apache.lucene.search.grouping.TopGroups;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,7 +85,9 @@ public final class EmbeddedPostIndex implements PostIndex {
     // field names: one place, so the query side cannot drift from the index side
     static final String KEY = "key", KIND = "kind", VERSION = "ver", ID = "id", AUTHOR = "author", LANG = "lang",
             GROUP = "group", VIS = "vis", TAG = "tag", CREATED = "created", SOURCE = "src",
-            ACTIVE_FOLLOW = "follows";
+            ACTIVE_FOLLOW = "follows", ACTIVE_MUTE = "mutes", ACTIVE_BLOCK = "blocks", BLOCKED_BY = "blocked_by",
+            FOLLOWED_BY = "followed_by",
+            TOMB_AUTHOR = "tomb_author", ENGAGEMENT = "eng";
     static final String POST = "post", TOMBSTONE = "tomb", FOLLOW = "follow", UNFOLLOW = "unfollow";
 
     private static final Sort RECENT = new Sort(new SortField(CREATED, SortField.Type.LONG, true),
@@ -90,6 +99,7 @@ public final class EmbeddedPostIndex implements PostIndex {
     private final SearcherManager searchers;
     private final GroupAnalyzers analyzers;
     private final Object writeLock = new Object();
+    private final ChangeLog changeLog = new ChangeLog();
 
     private EmbeddedPostIndex(Directory dir, IndexWriter writer, GroupAnalyzers analyzers) throws IOException {
         this.dir = dir;
@@ -133,6 +143,7 @@ public final class EmbeddedPostIndex implements PostIndex {
             }
         }
         int upserted = 0, deleted = 0;
+        List<String> posts = new ArrayList<>(), authors = new ArrayList<>(), viewers = new ArrayList<>();
         synchronized (writeLock) {
             IndexSearcher s = searchers.acquire();
             try {
@@ -144,13 +155,30 @@ public final class EmbeddedPostIndex implements PostIndex {
                         stale++;
                         continue;
                     }
-                    writer.updateDocument(new Term(KEY, e.getKey()), toDocument(e.getKey(), c));
+                    String author = switch (c) {
+                        case PostChange pc when pc.deleted() -> stored < 0 ? null : versions.authorOfLastHit();
+                        case PostChange pc -> pc.post().authorId();
+                        case FollowChange fc -> null;
+                    };
+                    writer.updateDocument(new Term(KEY, e.getKey()), toDocument(e.getKey(), c, author));
                     if (isRemoval(c)) deleted++; else upserted++;
+                    switch (c) {
+                        case PostChange pc -> {
+                            posts.add(pc.id());
+                            if (author != null) authors.add(author);
+                        }
+                        case FollowChange fc -> {
+                            viewers.add(fc.edge().followerId());
+                            if (fc.edge().relation() == FollowEdge.Relation.BLOCK) viewers.add(fc.edge().followeeId());
+                        }
+                    }
                 }
             } finally {
                 searchers.release(s);
             }
             searchers.maybeRefreshBlocking();
+            // published after the refresh: whoever sees the new generation also sees the data
+            if (upserted + deleted > 0) changeLog.record(posts, authors, viewers);
         }
         return new ApplyResult(upserted, deleted, stale);
     }
@@ -193,6 +221,7 @@ public final class EmbeddedPostIndex implements PostIndex {
         private final List<LeafReaderContext> leaves;
         private final TermsEnum[] termsEnums;
         private PostingsEnum postings;
+        private int lastLeaf = -1, lastDoc = -1;
 
         VersionLookup(IndexSearcher s) throws IOException {
             leaves = s.getIndexReader().leaves();
@@ -214,29 +243,54 @@ public final class EmbeddedPostIndex implements PostIndex {
                 for (int doc = postings.nextDoc(); doc != PostingsEnum.NO_MORE_DOCS; doc = postings.nextDoc()) {
                     if (live != null && !live.get(doc)) continue;
                     NumericDocValues v = leaves.get(i).reader().getNumericDocValues(VERSION);
-                    if (v != null && v.advanceExact(doc)) return v.longValue();
+                    if (v != null && v.advanceExact(doc)) {
+                        lastLeaf = i;
+                        lastDoc = doc;
+                        return v.longValue();
+                    }
                 }
             }
+            lastLeaf = -1;
             return -1;
+        }
+
+        /** The author stored on the document {@link #get} found last (a post or a tombstone), or null. */
+        String authorOfLastHit() throws IOException {
+            if (lastLeaf < 0) return null;
+            Document d = leaves.get(lastLeaf).reader().storedFields().document(lastDoc, Set.of(AUTHOR, TOMB_AUTHOR));
+            return d.get(AUTHOR) != null ? d.get(AUTHOR) : d.get(TOMB_AUTHOR);
         }
     }
 
-    private Document toDocument(String key, IndexChange c) {
+    private Document toDocument(String key, IndexChange c, String author) {
         Document d = new Document();
         d.add(new StringField(KEY, key, Field.Store.NO));
         d.add(new NumericDocValuesField(VERSION, order(c)));
         switch (c) {
             case PostChange pc when pc.deleted() -> {
-                // the key alone marks it; no id field, whose schema (indexed + sorted doc values) is the posts'
+                // the key alone marks it; no id/author fields, whose schema (indexed + doc values) is the posts'
                 d.add(new StringField(KIND, TOMBSTONE, Field.Store.NO));
+                if (author != null) d.add(new StoredField(TOMB_AUTHOR, author));
             }
             case PostChange pc -> addPost(d, pc);
             case FollowChange fc -> {
                 FollowEdge e = fc.edge();
                 d.add(new StringField(KIND, e.deleted() ? UNFOLLOW : FOLLOW, Field.Store.NO));
-                // "follower<US>followee", present only while the follow is active: a viewer's followees
-                // are then one prefix scan of the terms dictionary
-                if (!e.deleted()) d.add(new StringField(ACTIVE_FOLLOW, e.key(), Field.Store.NO));
+                // "follower<US>followee", present only while the relation is active: a viewer's followees
+                // (mutes, blocks, blockers) are then one prefix scan of a terms dictionary
+                if (!e.deleted()) {
+                    switch (e.relation()) {
+                        case FOLLOW -> {
+                            d.add(new StringField(ACTIVE_FOLLOW, e.pair(), Field.Store.NO));
+                            d.add(new StringField(FOLLOWED_BY, e.followeeId() + "\u001f" + e.followerId(), Field.Store.NO));
+                        }
+                        case MUTE -> d.add(new StringField(ACTIVE_MUTE, e.pair(), Field.Store.NO));
+                        case BLOCK -> {
+                            d.add(new StringField(ACTIVE_BLOCK, e.pair(), Field.Store.NO));
+                            d.add(new StringField(BLOCKED_BY, e.followeeId() + "\u001f" + e.followerId(), Field.Store.NO));
+                        }
+                    }
+                }
             }
         }
         return d;
@@ -247,7 +301,9 @@ public final class EmbeddedPostIndex implements PostIndex {
         d.add(new StringField(KIND, POST, Field.Store.NO));
         d.add(new StringField(ID, p.id(), Field.Store.NO));
         d.add(new SortedDocValuesField(ID, new BytesRef(p.id())));
-        d.add(new StringField(AUTHOR, p.authorId(), Field.Store.NO));
+        d.add(new StringField(AUTHOR, p.authorId(), Field.Store.YES));
+        d.add(new SortedDocValuesField(AUTHOR, new BytesRef(p.authorId())));
+        d.add(new NumericDocValuesField(ENGAGEMENT, p.likes() + 2 * p.reposts() + 3 * p.replies()));
         d.add(new StringField(LANG, pc.lang(), Field.Store.NO));
         d.add(new StringField(GROUP, pc.group(), Field.Store.NO));
         d.add(new StringField(VIS, p.visibility().wire(), Field.Store.NO));
@@ -361,7 +417,10 @@ public final class EmbeddedPostIndex implements PostIndex {
                     .add(new TermQuery(new Term(VIS, Visibility.FOLLOWERS.wire())), Occur.FILTER)
                     .add(new TermInSetQuery(AUTHOR, authors), Occur.FILTER).build(), Occur.SHOULD);
         }
-        return b.build();
+        Set<String> hidden = hiddenAuthors(s, viewer);
+        if (hidden.isEmpty()) return b.build();
+        return new BooleanQuery.Builder().add(b.build(), Occur.FILTER)
+                .add(new TermInSetQuery(AUTHOR, hidden.stream().map(BytesRef::new).toList()), Occur.MUST_NOT).build();
     }
 
     @Override
@@ -391,12 +450,17 @@ public final class EmbeddedPostIndex implements PostIndex {
     }
 
     private static Set<String> followees(IndexSearcher s, String viewer) throws IOException {
+        return related(s, ACTIVE_FOLLOW, viewer);
+    }
+
+    /** The second halves of the active "viewer US other" terms of {@code field}. */
+    private static Set<String> related(IndexSearcher s, String field, String viewer) throws IOException {
         String prefix = viewer + "\u001f";
         BytesRef start = new BytesRef(prefix);
         Set<String> out = new HashSet<>();
         PostingsEnum pe = null;
         for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
-            Terms terms = leaf.reader().terms(ACTIVE_FOLLOW);
+            Terms terms = leaf.reader().terms(field);
             if (terms == null) continue;
             TermsEnum te = terms.iterator();
             if (te.seekCeil(start) == TermsEnum.SeekStatus.END) continue;
@@ -422,6 +486,119 @@ public final class EmbeddedPostIndex implements PostIndex {
         } catch (InvalidRecordException e) {
             throw new IllegalStateException("stored post no longer passes validation: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public Set<String> followers(String user) throws IOException {
+        IndexSearcher s = searchers.acquire();
+        try {
+            return related(s, FOLLOWED_BY, user);
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    private static Set<String> hiddenAuthors(IndexSearcher s, String viewer) throws IOException {
+        Set<String> hidden = new HashSet<>(related(s, ACTIVE_MUTE, viewer));
+        hidden.addAll(related(s, ACTIVE_BLOCK, viewer));
+        hidden.addAll(related(s, BLOCKED_BY, viewer));
+        return hidden;
+    }
+
+    @Override
+    public Set<String> hiddenAuthors(String viewer) throws IOException {
+        IndexSearcher s = searchers.acquire();
+        try {
+            return hiddenAuthors(s, viewer);
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    @Override
+    public List<IndexedPost> getVisible(Collection<String> ids, String viewer) throws IOException {
+        if (ids.isEmpty()) return List.of();
+        IndexSearcher s = searchers.acquire();
+        try {
+            Query q = new BooleanQuery.Builder()
+                    .add(new TermInSetQuery(KEY, ids.stream().map(id -> new BytesRef("p:" + id)).toList()), Occur.FILTER)
+                    .add(new TermQuery(new Term(KIND, POST)), Occur.FILTER)
+                    .add(visibilityFilter(s, viewer), Occur.FILTER).build();
+            StoredFields stored = s.storedFields();
+            List<IndexedPost> out = new ArrayList<>(ids.size());
+            for (ScoreDoc sd : s.search(q, ids.size()).scoreDocs) out.add(readPost(stored, sd.doc));
+            return out;
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    @Override
+    public Map<String, List<IndexedPost>> recentPostsUnfiltered(Collection<String> authors, int perAuthor) throws IOException {
+        if (authors.isEmpty()) return Map.of();
+        IndexSearcher s = searchers.acquire();
+        try {
+            Query q = new BooleanQuery.Builder()
+                    .add(new TermQuery(new Term(KIND, POST)), Occur.FILTER)
+                    .add(new TermInSetQuery(AUTHOR, authors.stream().map(BytesRef::new).toList()), Occur.FILTER).build();
+            // Lucene's grouping: the top perAuthor posts of every author in one pass over their posts
+            GroupingSearch grouping = new GroupingSearch(AUTHOR);
+            grouping.setGroupSort(RECENT);
+            grouping.setSortWithinGroup(RECENT);
+            grouping.setGroupDocsLimit(perAuthor);
+            TopGroups<BytesRef> groups = grouping.search(s, q, 0, authors.size());
+            Map<String, List<IndexedPost>> out = new HashMap<>();
+            if (groups == null) return out;
+            StoredFields stored = s.storedFields();
+            for (GroupDocs<BytesRef> g : groups.groups) {
+                List<IndexedPost> posts = new ArrayList<>(g.scoreDocs().length);
+                for (ScoreDoc sd : g.scoreDocs()) posts.add(readPost(stored, sd.doc));
+                if (g.groupValue() != null) out.put(g.groupValue().utf8ToString(), posts);
+            }
+            return out;
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    @Override
+    public List<IndexedPost> popularPublic(Collection<String> langs, Instant since, int limit) throws IOException {
+        if (langs.isEmpty() || limit <= 0) return List.of();
+        IndexSearcher s = searchers.acquire();
+        try {
+            Query q = new BooleanQuery.Builder()
+                    .add(new TermQuery(new Term(KIND, POST)), Occur.FILTER)
+                    .add(new TermQuery(new Term(VIS, Visibility.PUBLIC.wire())), Occur.FILTER)
+                    .add(new TermInSetQuery(LANG, langs.stream().map(BytesRef::new).toList()), Occur.FILTER)
+                    .add(LongPoint.newRangeQuery(CREATED, since.toEpochMilli(), Long.MAX_VALUE), Occur.FILTER).build();
+            Sort byEngagement = new Sort(new SortField(ENGAGEMENT, SortField.Type.LONG, true), new SortField(ID, SortField.Type.STRING));
+            StoredFields stored = s.storedFields();
+            List<IndexedPost> out = new ArrayList<>(limit);
+            for (ScoreDoc sd : s.search(q, limit, byEngagement).scoreDocs) out.add(readPost(stored, sd.doc));
+            return out;
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    @Override
+    public long generation() {
+        return changeLog.generation();
+    }
+
+    @Override
+    public long authorGeneration(String author) {
+        return changeLog.authorGeneration(author);
+    }
+
+    @Override
+    public long viewerGeneration(String viewer) {
+        return changeLog.viewerGeneration(viewer);
+    }
+
+    @Override
+    public boolean changedSince(long generation, Collection<String> postIds) {
+        return changeLog.changedSince(generation, postIds);
     }
 
     @Override

@@ -3,7 +3,10 @@ package dev.feedsearch.core.index;
 import dev.feedsearch.core.model.IndexChange;
 
 import java.io.IOException;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,6 +34,42 @@ public interface PostIndex extends AutoCloseable {
 
     /** Authors that {@code viewer} currently follows. */
     Set<String> followees(String viewer) throws IOException;
+
+    /** Users who currently follow {@code user}. */
+    Set<String> followers(String user) throws IOException;
+
+    /** Authors whose posts {@code viewer} must not be shown: muted or blocked by the viewer, or blocking the viewer. */
+    Set<String> hiddenAuthors(String viewer) throws IOException;
+
+    /** The posts among {@code ids} that exist and {@code viewer} may see (any order). */
+    List<IndexedPost> getVisible(Collection<String> ids, String viewer) throws IOException;
+
+    /**
+     * Each author's {@code perAuthor} most recent posts, newest first, of EVERY visibility: this is raw
+     * material for per-viewer assembly (the feed's per-author cache), and callers must filter each post with
+     * {@link dev.feedsearch.core.model.Visibility#canSee} before it reaches anyone.
+     */
+    Map<String, List<IndexedPost>> recentPostsUnfiltered(Collection<String> authors, int perAuthor) throws IOException;
+
+    /** Public posts in {@code langs} created at or after {@code since}, most engaging first. */
+    List<IndexedPost> popularPublic(Collection<String> langs, Instant since, int limit) throws IOException;
+
+    // ---- change tracking for caches: a generation increases with every apply that wrote something
+
+    /** The generation of the latest write. */
+    long generation();
+
+    /** Generation of the latest write to any post of {@code author} (0 if none since start). */
+    long authorGeneration(String author);
+
+    /** Generation of the latest follow/mute/block change made by {@code viewer} or blocking them (0 if none). */
+    long viewerGeneration(String viewer);
+
+    /**
+     * True when any of {@code postIds} changed (edited, deleted, visibility changed) after {@code generation},
+     * or when that is no longer known (then callers must treat cached copies as stale).
+     */
+    boolean changedSince(long generation, Collection<String> postIds);
 
     /**
      * Visits every post the index remembers, live or deleted (tombstone), with its stored version: what

@@ -70,8 +70,11 @@ public final class PostJson {
         if (n == null || !n.isObject()) throw new InvalidRecordException(null, "record is not a JSON object");
         String follower = requiredId(n, "follower_id");
         String followee = requiredId(n, "followee_id");
+        String rel = optionalString(n, "relation", 16);
+        FollowEdge.Relation relation = FollowEdge.Relation.parse(rel);
+        if (relation == null) throw new InvalidRecordException("relation", "relation must be follow, mute or block, got '" + rel + "'");
         return new FollowEdge(follower, followee, optionalInstant(n, "created_at"), version(n),
-                optionalBoolean(n, "deleted"));
+                optionalBoolean(n, "deleted"), relation);
     }
 
     public static ObjectNode encode(Post p) {
@@ -102,6 +105,7 @@ public final class PostJson {
         o.put("created_at", e.createdAt() == null ? null : e.createdAt().toString());
         o.put("version", e.version());
         o.put("deleted", e.deleted());
+        if (e.relation() != FollowEdge.Relation.FOLLOW) o.put("relation", e.relation().wire());
         return o;
     }
 

@@ -139,6 +139,9 @@ class EmbeddedPostIndexTest {
         index.apply(List.of(new FollowChange(new FollowEdge("bob", "alice", T0, 1, false))));
         assertThat(ids(q("garden").viewer("bob").build())).containsExactly("pub");
         assertThat(index.followees("bob")).isEmpty();
+        assertThat(index.followers("alice")).isEmpty();
+        index.apply(List.of(new FollowChange(new FollowEdge("bob", "alice", T0, 3, false))));
+        assertThat(index.followers("alice")).containsExactly("bob");
     }
 
     @Test
@@ -204,5 +207,61 @@ class EmbeddedPostIndexTest {
         index.apply(List.of(en(post("p1", "u1", "the cat", Visibility.PUBLIC, 1, 0))));
         assertThat(ids(q("cat").build())).containsExactly("p1");
         assertThat(index.search(q("!!!").build()).hits()).isEmpty();
+    }
+
+    @Test
+    void mutesHideOneWayBlocksHideBothWays() throws IOException {
+        index.apply(List.of(
+                en(post("a1", "ann", "weather report sunny", Visibility.PUBLIC, 1, 0)),
+                en(post("b1", "ben", "weather report rainy", Visibility.PUBLIC, 1, 1)),
+                new FollowChange(new FollowEdge("cat", "ann", T0, 1, false, FollowEdge.Relation.MUTE)),
+                new FollowChange(new FollowEdge("ben", "dan", T0, 1, false, FollowEdge.Relation.BLOCK))));
+        assertThat(ids(q("weather").viewer("cat").build())).containsExactly("b1");
+        assertThat(ids(q("weather").viewer("ann").build())).containsExactlyInAnyOrder("a1", "b1");
+        assertThat(ids(q("weather").viewer("dan").build())).as("ben blocked dan: dan no longer sees ben").containsExactly("a1");
+        assertThat(index.get("b1", "dan")).isEmpty();
+        assertThat(index.hiddenAuthors("ben")).containsExactly("dan");
+
+        index.apply(List.of(new FollowChange(new FollowEdge("ben", "dan", T0, 2, true, FollowEdge.Relation.BLOCK))));
+        assertThat(ids(q("weather").viewer("dan").build())).containsExactlyInAnyOrder("a1", "b1");
+        assertThat(index.viewerGeneration("dan")).isEqualTo(index.generation());
+    }
+
+    @Test
+    void recentPostsPerAuthorAndPopularPublic() throws IOException {
+        List<PostChange> batch = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            batch.add(en(new Post("x" + i, i % 2 == 0 ? "even" : "odd", "post " + i, null, T0.plusSeconds(i), i == 9 ? Visibility.PRIVATE : Visibility.PUBLIC,
+                    List.of(), List.of(), null, i * 10L, 0, i == 2 ? 100 : 0, 1, false)));
+        }
+        index.apply(batch);
+        var recent = index.recentPostsUnfiltered(List.of("even", "odd", "nobody"), 3);
+        assertThat(recent.get("even")).extracting(p -> p.post().id()).containsExactly("x8", "x6", "x4");
+        assertThat(recent.get("odd")).extracting(p -> p.post().id()).containsExactly("x9", "x7", "x5");
+        assertThat(recent).doesNotContainKey("nobody");
+
+        // engagement = likes + 2 reposts + 3 replies: x2 has 20 + 300; the private x9 never shows
+        assertThat(index.popularPublic(List.of("en"), T0, 3)).extracting(p -> p.post().id()).containsExactly("x2", "x8", "x7");
+        assertThat(index.popularPublic(List.of("de"), T0, 3)).isEmpty();
+        assertThat(index.popularPublic(List.of("en"), T0.plusSeconds(8), 5)).extracting(p -> p.post().id()).containsExactly("x8");
+    }
+
+    @Test
+    void generationsTellCachesWhatChanged() throws IOException {
+        assertThat(index.generation()).isZero();
+        index.apply(List.of(en(post("g1", "gus", "first", Visibility.PUBLIC, 1, 0)), en(post("h1", "hal", "other", Visibility.PUBLIC, 1, 0))));
+        long g1 = index.generation();
+        assertThat(index.authorGeneration("gus")).isEqualTo(g1);
+        assertThat(index.changedSince(g1, List.of("g1", "h1"))).isFalse();
+
+        index.apply(List.of(en(post("g1", "gus", "first", Visibility.PUBLIC, 1, 0)))); // stale: nothing changes
+        assertThat(index.generation()).isEqualTo(g1);
+
+        index.apply(List.of(PostChange.delete("g1", 2))); // the delete carries no author: it comes from the stored post
+        assertThat(index.authorGeneration("gus")).isGreaterThan(g1);
+        assertThat(index.authorGeneration("hal")).isEqualTo(g1);
+        assertThat(index.changedSince(g1, List.of("g1"))).isTrue();
+        assertThat(index.changedSince(g1, List.of("h1"))).isFalse();
+        assertThat(index.getVisible(List.of("g1", "h1", "zz"), null)).extracting(p -> p.post().id()).containsExactly("h1");
     }
 }
