@@ -1,0 +1,245 @@
+package dev.feedsearch.indexer.stream;
+
+import dev.feedsearch.core.index.ApplyResult;
+import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.model.IndexChange;
+import dev.feedsearch.core.model.InvalidRecordException;
+import dev.feedsearch.indexer.ChangeFactory;
+import dev.feedsearch.indexer.DeadLetterEntry;
+import dev.feedsearch.indexer.DeadLetterStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The change-stream pipeline for one source:
+ * poll (reader thread) → bounded queue → decode, validate, detect language (applier thread) →
+ * {@link PostIndex#apply} → {@link PostIndex#commit} → {@link ChangeSource#checkpoint}.
+ * The queue bounds memory: when the index falls behind, the reader blocks and stops pulling from the
+ * source. Events that fail mapping or validation go to the dead-letter store with their source position,
+ * and the stream keeps moving. {@link #close()} stops reading, drains the queue and checkpoints.
+ */
+public final class StreamIndexer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StreamIndexer.class);
+
+    private final ChangeSource source;
+    private final ChangeFactory changes;
+    private final PostIndex index;
+    private final DeadLetterStore deadLetters;
+    private final int batchSize;
+    private final Duration maxWait;
+    private final BlockingQueue<List<SourceEvent>> queue;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicLong applied = new AtomicLong();
+    private final AtomicLong newestEventMillis = new AtomicLong(-1);
+    private final AtomicLong lastApplyMillis = new AtomicLong(-1);
+    private volatile boolean readerDone;
+    private Thread reader, applier;
+
+    private final Counter eventsIn, deadLettered, staleCount;
+    private final Timer batchTimer;
+
+    private StreamIndexer(Builder b) {
+        this.source = Objects.requireNonNull(b.source, "source");
+        this.changes = Objects.requireNonNull(b.changes, "changes");
+        this.index = Objects.requireNonNull(b.index, "index");
+        this.deadLetters = Objects.requireNonNull(b.deadLetters, "deadLetters");
+        this.batchSize = b.batchSize;
+        this.maxWait = b.maxWait;
+        this.queue = new ArrayBlockingQueue<>(b.queueBatches);
+        MeterRegistry m = b.metrics != null ? b.metrics : new SimpleMeterRegistry();
+        String name = source.name();
+        eventsIn = Counter.builder("feedsearch.indexer.events").tag("source", name).description("events applied").register(m);
+        deadLettered = Counter.builder("feedsearch.indexer.dead_letters").tag("source", name).register(m);
+        staleCount = Counter.builder("feedsearch.indexer.stale").tag("source", name)
+                .description("duplicate or out-of-order changes skipped by version").register(m);
+        batchTimer = Timer.builder("feedsearch.indexer.batch").tag("source", name).description("apply + commit + checkpoint").register(m);
+        m.gauge("feedsearch.indexer.lag.seconds", List.of(io.micrometer.core.instrument.Tag.of("source", name)), this,
+                StreamIndexer::lagSecondsOrNaN);
+        m.gauge("feedsearch.indexer.queue.batches", List.of(io.micrometer.core.instrument.Tag.of("source", name)), queue,
+                BlockingQueue::size);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts the reader and applier threads. */
+    public StreamIndexer start() {
+        if (!running.compareAndSet(false, true)) throw new IllegalStateException("already started");
+        reader = Thread.ofPlatform().name("indexer-read-" + source.name()).start(this::readLoop);
+        applier = Thread.ofPlatform().name("indexer-apply-" + source.name()).start(this::applyLoop);
+        return this;
+    }
+
+    private void readLoop() {
+        try {
+            while (running.get()) {
+                List<SourceEvent> batch = source.poll(batchSize, maxWait);
+                if (batch.isEmpty()) continue;
+                // blocks while the applier is behind: backpressure reaches the source
+                while (running.get() && !queue.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+                    // keep waiting for room
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            fail("reading " + source.name(), t);
+        } finally {
+            readerDone = true;
+        }
+    }
+
+    private void applyLoop() {
+        try {
+            while (true) {
+                List<SourceEvent> batch = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (batch == null) {
+                    if (readerDone) return; // reader stopped and queue drained
+                    continue;
+                }
+                applyBatch(batch);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            fail("applying " + source.name(), t);
+        }
+    }
+
+    /** Applies one polled batch synchronously: validate, apply, commit, checkpoint. Also used by {@link #drainOnce}. */
+    void applyBatch(List<SourceEvent> batch) throws Exception {
+        long t0 = System.nanoTime();
+        List<IndexChange> good = new ArrayList<>(batch.size());
+        for (SourceEvent e : batch) {
+            IndexChange c = decode(e);
+            if (c != null) good.add(c);
+        }
+        ApplyResult r = index.apply(good);
+        index.commit();
+        source.checkpoint(batch);
+        staleCount.increment(r.stale());
+        eventsIn.increment(batch.size());
+        applied.addAndGet(batch.size());
+        for (SourceEvent e : batch) {
+            if (e.eventTime() != null) newestEventMillis.accumulateAndGet(e.eventTime().toEpochMilli(), Math::max);
+        }
+        lastApplyMillis.set(System.currentTimeMillis());
+        batchTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+    }
+
+    private IndexChange decode(SourceEvent e) throws Exception {
+        String field = null, reason = e.mappingError();
+        if (e.record() != null) {
+            try {
+                return changes.fromJson(e.record());
+            } catch (InvalidRecordException bad) {
+                field = bad.field();
+                reason = bad.getMessage();
+            } catch (RuntimeException bad) {
+                reason = "could not index: " + bad;
+            }
+        }
+        deadLettered.increment();
+        deadLetters.add(new DeadLetterEntry(Instant.now(), source.name(), e.partition() + "@" + e.position(), field, reason,
+                e.raw() != null ? e.raw() : String.valueOf(e.record()), e.record() == null ? null : e.record().toString()));
+        return null;
+    }
+
+    /**
+     * Polls once and applies what came, on the caller's thread (for tests and the backfill step). Returns
+     * the number of events handled. Not to be mixed with {@link #start()}.
+     */
+    public int drainOnce() throws Exception {
+        List<SourceEvent> batch = source.poll(batchSize, maxWait);
+        if (!batch.isEmpty()) applyBatch(batch);
+        return batch.size();
+    }
+
+    private void fail(String what, Throwable t) {
+        if (failure.compareAndSet(null, t)) log.error("indexer stopped while {}: {}", what, t.toString(), t);
+        running.set(false);
+    }
+
+    /** The error that stopped the pipeline, if any. */
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    /** Events applied (good and dead-lettered) since start. */
+    public long applied() {
+        return applied.get();
+    }
+
+    /** Age of the newest applied event when it was applied; empty until an event with a time was applied. */
+    public java.util.OptionalDouble lagSeconds() {
+        long newest = newestEventMillis.get();
+        long at = lastApplyMillis.get();
+        if (newest < 0 || at < 0) return java.util.OptionalDouble.empty();
+        return java.util.OptionalDouble.of(Math.max(0, at - newest) / 1000.0);
+    }
+
+    private double lagSecondsOrNaN() {
+        return lagSeconds().orElse(Double.NaN);
+    }
+
+    public boolean isRunning() {
+        return running.get() && failure.get() == null;
+    }
+
+    /** Stops reading, applies what is queued, checkpoints it, and closes the source. */
+    @Override
+    public void close() throws Exception {
+        running.set(false);
+        try {
+            if (reader != null) reader.join(30_000);
+            if (applier != null) applier.join(60_000);
+        } finally {
+            source.close();
+        }
+    }
+
+    public static final class Builder {
+        private ChangeSource source;
+        private ChangeFactory changes;
+        private PostIndex index;
+        private DeadLetterStore deadLetters;
+        private MeterRegistry metrics;
+        private int batchSize = 1_000;
+        private Duration maxWait = Duration.ofMillis(200);
+        private int queueBatches = 4;
+
+        public Builder source(ChangeSource v) { source = v; return this; }
+        public Builder changes(ChangeFactory v) { changes = v; return this; }
+        public Builder index(PostIndex v) { index = v; return this; }
+        public Builder deadLetters(DeadLetterStore v) { deadLetters = v; return this; }
+        public Builder metrics(MeterRegistry v) { metrics = v; return this; }
+        /** Most events per poll and per index batch (default 1000). */
+        public Builder batchSize(int v) { batchSize = v; return this; }
+        /** How long a poll waits for events before returning empty (default 200 ms). */
+        public Builder maxWait(Duration v) { maxWait = v; return this; }
+        /** Batches buffered between reader and applier (default 4): the memory bound. */
+        public Builder queueBatches(int v) { queueBatches = v; return this; }
+
+        public StreamIndexer build() {
+            return new StreamIndexer(this);
+        }
+    }
+}
