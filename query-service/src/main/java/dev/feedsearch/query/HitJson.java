@@ -1,0 +1,104 @@
+package dev.feedsearch.query;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.feedsearch.core.index.IndexedPost;
+import dev.feedsearch.core.index.SearchHit;
+import dev.feedsearch.core.index.SearchPage;
+import dev.feedsearch.core.index.SearchQuery;
+import dev.feedsearch.core.model.Post;
+import dev.feedsearch.core.model.PostJson;
+import dev.feedsearch.query.feed.FeedPage;
+import dev.feedsearch.query.rank.Features;
+import dev.feedsearch.query.rank.RankingConfig;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/** The response shapes of ARCHITECTURE.md, written field by field so the contract is visible here. */
+final class HitJson {
+    private HitJson() {}
+
+    /**
+     * A search page. With {@code features} (relevance), hits are re-ordered by the combined score within the
+     * page and {@code score} is that combined score; without, the engine's order and score (null for recent).
+     */
+    static ObjectNode page(SearchPage page, SearchQuery q, Function<String, Features> features, boolean explain,
+                           RankingConfig... weights) {
+        ObjectNode root = PostJson.MAPPER.createObjectNode();
+        ArrayNode hits = root.putArray("hits");
+        List<SearchHit> ordered = new ArrayList<>(page.hits());
+        RankingConfig w = weights.length > 0 ? weights[0] : null;
+        if (features != null) {
+            ordered.sort(Comparator.comparingDouble((SearchHit h) -> -features.apply(h.post().post().id()).score(w))
+                    .thenComparing(h -> h.post().post().id()));
+        }
+        for (SearchHit h : ordered) {
+            ObjectNode o = hit(hits, h.post());
+            Features f = features == null ? null : features.apply(h.post().post().id());
+            if (f != null) o.put("score", f.score(w));
+            else if (Float.isNaN(h.score())) o.putNull("score");
+            else o.put("score", h.score());
+            if (explain) explain(o, f, w, h.score());
+        }
+        root.put("next_cursor", page.next().map(k -> CursorCodec.encode(k, q)).orElse(null));
+        return root;
+    }
+
+    static ObjectNode feed(FeedPage page, boolean explain, RankingConfig w) {
+        ObjectNode root = PostJson.MAPPER.createObjectNode();
+        ArrayNode hits = root.putArray("hits");
+        for (FeedPage.Entry e : page.entries()) {
+            ObjectNode o = hit(hits, e.post());
+            if (Double.isNaN(e.item().score())) o.putNull("score"); else o.put("score", e.item().score());
+            if (explain) explain(o, e.item().features(), w, Float.NaN);
+        }
+        root.put("next_cursor", page.nextCursor());
+        root.put("ranking", page.ranking());
+        if (page.fallbackReason() != null) root.put("fallback_reason", page.fallbackReason());
+        return root;
+    }
+
+    private static ObjectNode hit(ArrayNode hits, IndexedPost ip) {
+        Post p = ip.post();
+        ObjectNode o = hits.addObject();
+        o.put("id", p.id());
+        o.put("author_id", p.authorId());
+        o.put("lang", ip.lang());
+        o.put("text", p.text());
+        o.put("created_at", p.createdAt().toString());
+        return o;
+    }
+
+    private static void explain(ObjectNode o, Features f, RankingConfig w, float engineScore) {
+        ObjectNode ex = o.putObject("explain");
+        if (!Float.isNaN(engineScore)) ex.put("engine_score", engineScore);
+        if (f == null) {
+            ex.put("order", Float.isNaN(engineScore) ? "reverse_chronological" : "engine");
+            return;
+        }
+        for (Map.Entry<String, Double> c : f.contributions(w).entrySet()) ex.put(c.getKey(), c.getValue());
+    }
+
+    /** A post as indexed: the ingest contract plus the detected language and its analysis group. */
+    static ObjectNode post(IndexedPost ip) {
+        ObjectNode o = PostJson.encode(ip.post());
+        o.put("lang_hint", ip.post().lang());
+        o.put("lang", ip.lang());
+        o.put("lang_group", ip.group());
+        o.remove("deleted");
+        return o;
+    }
+
+    static ObjectNode error(ApiException e) {
+        ObjectNode root = PostJson.MAPPER.createObjectNode();
+        ObjectNode err = root.putObject("error");
+        err.put("code", e.code());
+        err.put("message", e.getMessage());
+        err.put("field", e.field());
+        return root;
+    }
+}

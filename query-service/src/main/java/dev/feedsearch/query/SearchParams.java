@@ -1,0 +1,114 @@
+package dev.feedsearch.query;
+
+import dev.feedsearch.core.index.SearchQuery;
+import dev.feedsearch.core.index.SortOrder;
+import io.javalin.http.Context;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Set;
+
+/** Turns /v1/search query parameters into a validated {@link SearchQuery}; every refusal names its field. */
+public final class SearchParams {
+    public static final int MAX_Q_CHARS = 1_000;
+    public static final int MAX_LIMIT = 100;
+    public static final int DEFAULT_LIMIT = 20;
+    private static final int MAX_ID_CHARS = 256;
+
+    private final Set<String> languages;
+
+    /** @param languages language codes accepted by {@code lang} (the supported set plus "und") */
+    public SearchParams(Set<String> languages) {
+        this.languages = Set.copyOf(languages);
+    }
+
+    public SearchQuery parse(Context ctx) {
+        SortOrder sort = SortOrder.RELEVANCE;
+        String s = ctx.queryParam("sort");
+        if (s != null) {
+            sort = SortOrder.parse(s);
+            if (sort == null) throw ApiException.badRequest("sort", "sort must be relevance or recent, got '" + s + "'");
+        }
+        String q = ctx.queryParam("q");
+        if (q != null) {
+            q = q.strip();
+            if (q.isEmpty()) throw ApiException.badRequest("q", "q must not be empty");
+            if (q.length() > MAX_Q_CHARS) {
+                throw ApiException.badRequest("q", "q is longer than " + MAX_Q_CHARS + " characters (" + q.length() + ")");
+            }
+        } else if (sort == SortOrder.RELEVANCE) {
+            throw ApiException.badRequest("q", "q is required (it may be omitted only with sort=recent)");
+        }
+        SearchQuery.Builder b = SearchQuery.builder().text(q).sort(sort)
+                .lang(lang(ctx.queryParam("lang")))
+                .author(id(ctx, "author")).tag(id(ctx, "tag")).viewer(id(ctx, "viewer"))
+                .since(time(ctx, "since", false)).until(time(ctx, "until", true))
+                .limit(limit(ctx.queryParam("limit")));
+        SearchQuery query = b.build();
+        if (query.since() != null && query.until() != null && query.since().isAfter(query.until())) {
+            throw ApiException.badRequest("since", "since must not be after until");
+        }
+        String cursor = ctx.queryParam("cursor");
+        if (cursor != null) query = query.toBuilder().after(CursorCodec.decode(cursor, query)).build();
+        return query;
+    }
+
+    private String lang(String v) {
+        if (v == null) return null;
+        String primary = v.toLowerCase(Locale.ROOT).split("[-_]", 2)[0];
+        if (!languages.contains(primary)) {
+            throw ApiException.badRequest("lang", "lang '" + v + "' is not a supported language; use one of "
+                    + languages.stream().sorted().toList());
+        }
+        return primary;
+    }
+
+    /** An optional id-like parameter (viewer, author, tag): 1 to 256 characters when present. */
+    static String id(Context ctx, String field) {
+        String v = ctx.queryParam(field);
+        if (v == null) return null;
+        if (v.isEmpty() || v.length() > MAX_ID_CHARS) {
+            throw ApiException.badRequest(field, field + " must be 1 to " + MAX_ID_CHARS + " characters");
+        }
+        return v;
+    }
+
+    /** An optional boolean flag: absent = false; only "true" / "false" accepted. */
+    static boolean flag(Context ctx, String field) {
+        String v = ctx.queryParam(field);
+        if (v == null || v.equals("false")) return false;
+        if (v.equals("true")) return true;
+        throw ApiException.badRequest(field, field + " must be true or false, got '" + v + "'");
+    }
+
+    static int limit(String v) {
+        if (v == null) return DEFAULT_LIMIT;
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1 && n <= MAX_LIMIT) return n;
+        } catch (NumberFormatException ignored) {
+            // falls through to the error below
+        }
+        throw ApiException.badRequest("limit", "limit must be an integer from 1 to " + MAX_LIMIT + ", got '" + v + "'");
+    }
+
+    /** ISO-8601 instant, or a date (whole day: since = its start, until = its end). */
+    private static Instant time(Context ctx, String field, boolean endOfDay) {
+        String v = ctx.queryParam(field);
+        if (v == null) return null;
+        try {
+            return Instant.parse(v);
+        } catch (DateTimeParseException notInstant) {
+            try {
+                LocalDate d = LocalDate.parse(v);
+                return endOfDay ? d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusMillis(1)
+                        : d.atStartOfDay(ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException notDate) {
+                throw ApiException.badRequest(field, field + " must be an ISO-8601 instant (2026-11-01T12:00:00Z) or date (2026-11-01), got '" + v + "'");
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.feedsearch.query.cache;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.index.SearchHit;
+import dev.feedsearch.core.index.SearchPage;
+import dev.feedsearch.core.index.SearchQuery;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Engine result pages for hot queries. An entry is served only while all of these hold, so it can be
+ * stale in one way only (a brand-new match appears up to {@code refresh} late):
+ * <ul>
+ *   <li>it is younger than {@code refresh} (the refresh interval: moderation deletes vanish within it);</li>
+ *   <li>no post on the page changed since it was built (an edit, delete or visibility change of any hit
+ *       drops it at once: a post turned private is never served from it);</li>
+ *   <li>the viewer changed no follow/mute/block edge since (those change what they may see);</li>
+ *   <li>the viewer wrote nothing since (an author sees their own new post, edit or delete at once).</li>
+ * </ul>
+ * Keys include the viewer, so a personalised page is never shared with another viewer. Concurrent misses
+ * for one key share one engine call.
+ */
+public final class SearchResultCache {
+    record Entry(long generation, long builtNanos, SearchPage page) {}
+
+    private final PostIndex index;
+    private final long refreshNanos;
+    private final AsyncCache<SearchQuery, Entry> cache;
+
+    public SearchResultCache(PostIndex index, Duration refresh, long maxBytes, MeterRegistry metrics) {
+        this.index = index;
+        this.refreshNanos = refresh.toNanos();
+        this.cache = Caffeine.newBuilder()
+                .maximumWeight(maxBytes)
+                .weigher((SearchQuery q, Entry e) -> Weights.posts(e.page().hits().stream().map(SearchHit::post).toList()) + 256)
+                .expireAfterWrite(refresh.multipliedBy(2))
+                .recordStats()
+                .buildAsync();
+        CaffeineCacheMetrics.monitor(metrics, cache, "search_results");
+    }
+
+    public SearchPage search(SearchQuery q) throws IOException {
+        CompletableFuture<Entry> f = cache.asMap().get(q); // a peek: getIfPresent would count a miss
+        if (f != null && f.isDone() && (f.isCompletedExceptionally() || !valid(q, f.join()))) cache.asMap().remove(q, f);
+        try {
+            return cache.get(q, (key, executor) -> CompletableFuture.supplyAsync(() -> load(key), executor)).join().page();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException io) throw io.getCause();
+            throw e;
+        }
+    }
+
+    private boolean valid(SearchQuery q, Entry e) {
+        if (System.nanoTime() - e.builtNanos() > refreshNanos) return false;
+        List<String> ids = e.page().hits().stream().map(h -> h.post().post().id()).toList();
+        if (index.changedSince(e.generation(), ids)) return false;
+        if (q.viewer() != null && (index.viewerGeneration(q.viewer()) > e.generation()
+                || index.authorGeneration(q.viewer()) > e.generation())) return false;
+        return true;
+    }
+
+    private Entry load(SearchQuery q) {
+        long generation = index.generation(); // before the read: a racing write makes the entry look stale, never fresh
+        long built = System.nanoTime();
+        try {
+            return new Entry(generation, built, index.search(q));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.feedsearch.query.cache;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.feedsearch.core.index.IndexedPost;
+import dev.feedsearch.core.index.PostIndex;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Each author's most recent posts, all visibilities, shared by every viewer's feed: the expensive,
+ * shareable part of a feed. An entry remembers the index generation it was loaded at and is reloaded as
+ * soon as the index reports a newer write to that author, so an author's new post, edit or delete shows
+ * on the next request. Entries hold private posts too: {@code FeedService} filters every post with the
+ * visibility rule per viewer before anything leaves. Concurrent misses for one author share one load.
+ */
+public final class TimelineCache {
+    /** An author's recent posts as of {@code generation}. */
+    record Timeline(long generation, List<IndexedPost> posts) {}
+
+    private final PostIndex index;
+    private final int perAuthor;
+    private final AsyncCache<String, Timeline> cache;
+
+    public TimelineCache(PostIndex index, int perAuthor, long maxBytes, MeterRegistry metrics) {
+        this.index = index;
+        this.perAuthor = perAuthor;
+        this.cache = Caffeine.newBuilder()
+                .maximumWeight(maxBytes)
+                .weigher((String author, Timeline t) -> Weights.posts(t.posts()) + author.length() * 2 + 64)
+                .recordStats()
+                .buildAsync();
+        CaffeineCacheMetrics.monitor(metrics, cache, "timelines");
+    }
+
+    /** The current recent posts of each author (an author without posts maps to an empty list). */
+    public Map<String, List<IndexedPost>> get(Collection<String> authors) {
+        for (String a : authors) {
+            CompletableFuture<Timeline> f = cache.asMap().get(a); // a peek: getIfPresent would count a miss
+            if (f != null && f.isDone() && !f.isCompletedExceptionally() && index.authorGeneration(a) > f.join().generation()) {
+                cache.asMap().remove(a, f); // stale: the author wrote since this was loaded
+            }
+        }
+        try {
+            Map<String, Timeline> timelines = cache.getAll(authors, (missing, executor) ->
+                    CompletableFuture.supplyAsync(() -> load(missing), executor)).join();
+            Map<String, List<IndexedPost>> out = new HashMap<>(timelines.size() * 2);
+            timelines.forEach((a, t) -> out.put(a, t.posts()));
+            return out;
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException io) throw io;
+            throw e;
+        }
+    }
+
+    private Map<String, Timeline> load(java.util.Set<? extends String> authors) {
+        long generation = index.generation(); // taken before reading: a write racing the load makes it look stale, never fresh
+        try {
+            Map<String, List<IndexedPost>> posts = index.recentPostsUnfiltered(List.copyOf(authors), perAuthor);
+            Map<String, Timeline> out = new HashMap<>(authors.size() * 2);
+            for (String a : authors) out.put(a, new Timeline(generation, posts.getOrDefault(a, List.of())));
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

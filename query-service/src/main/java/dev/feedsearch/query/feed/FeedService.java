@@ -1,0 +1,209 @@
+package dev.feedsearch.query.feed;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.feedsearch.core.index.IndexedPost;
+import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.model.Post;
+import dev.feedsearch.core.model.Visibility;
+import dev.feedsearch.query.ApiException;
+import dev.feedsearch.query.cache.TimelineCache;
+import dev.feedsearch.query.rank.FeatureScorer;
+import dev.feedsearch.query.rank.Features;
+import dev.feedsearch.query.rank.RankingConfig;
+import dev.feedsearch.query.rank.ViewerContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.TreeSet;
+import java.util.function.LongSupplier;
+
+/**
+ * The home feed: candidates (the viewer's followees' and own recent posts from the shared timeline cache,
+ * plus a share of popular public posts in the viewer's languages) → visibility, mute and block filters →
+ * features and score within a time budget (else reverse-chronological, said so) → author diversity →
+ * a session. Pages of one session come from that frozen ranked list, so new posts arriving mid-session
+ * cause no duplicates or gaps; every page is re-checked against the index before it is returned, so a
+ * post deleted or made private since is dropped, never shown. A new session (no cursor) shows new posts.
+ */
+public final class FeedService {
+    /** A viewer's ranked feed as of {@code now}, arranged for pages of {@code pageSize}. */
+    record Session(String viewer, Instant now, int pageSize, List<RankedItem> items, String ranking, String fallbackReason) {}
+
+    private final PostIndex index;
+    private final TimelineCache timelines;
+    private final FeatureScorer scorer;
+    private final RankingConfig config;
+    private final Cache<String, Session> sessions;
+    private final Clock clock;
+    private final LongSupplier ticker;
+
+    /** @param ticker nanosecond time source of the ranking budget ({@code System::nanoTime} outside tests) */
+    public FeedService(PostIndex index, TimelineCache timelines, RankingConfig config, MeterRegistry metrics, Clock clock,
+                       LongSupplier ticker) {
+        this.index = index;
+        this.timelines = timelines;
+        this.config = config;
+        this.scorer = new FeatureScorer(config);
+        this.clock = clock;
+        this.ticker = ticker;
+        this.sessions = Caffeine.newBuilder()
+                .maximumWeight(64L << 20)
+                .weigher((String k, Session s) -> 128 + s.items().size() * 96)
+                .expireAfterAccess(Duration.ofMinutes(15))
+                .recordStats()
+                .build();
+        CaffeineCacheMetrics.monitor(metrics, sessions, "feed_sessions");
+    }
+
+    public FeedPage page(String viewer, int limit, String cursor) throws IOException {
+        Session session;
+        int offset;
+        String sessionId;
+        if (cursor == null) {
+            sessionId = UUID.randomUUID().toString();
+            session = build(viewer, clock.instant(), limit);
+            sessions.put(sessionId, session);
+            offset = 0;
+        } else {
+            FeedCursor c = FeedCursor.decode(cursor, viewer);
+            sessionId = c.sessionId();
+            offset = c.offset();
+            session = sessions.getIfPresent(sessionId);
+            if (session == null) { // evicted or another replica: rebuild as of the session's time
+                session = build(viewer, c.now(), c.pageSize());
+                sessions.put(sessionId, session);
+            }
+        }
+        List<RankedItem> slice = session.items().subList(Math.min(offset, session.items().size()),
+                Math.min(offset + limit, session.items().size()));
+        // the last word on privacy is the index, now: drop what was deleted, hidden or made private since
+        Map<String, IndexedPost> current = new HashMap<>();
+        for (IndexedPost p : index.getVisible(slice.stream().map(RankedItem::postId).toList(), viewer)) current.put(p.post().id(), p);
+        List<FeedPage.Entry> entries = new ArrayList<>(slice.size());
+        for (RankedItem item : slice) {
+            IndexedPost p = current.get(item.postId());
+            if (p != null) entries.add(new FeedPage.Entry(p, item));
+        }
+        int nextOffset = offset + slice.size();
+        String next = nextOffset < session.items().size()
+                ? new FeedCursor(sessionId, viewer, session.now(), nextOffset, session.pageSize()).encode() : null;
+        return new FeedPage(entries, next, session.ranking(), session.fallbackReason());
+    }
+
+    Session build(String viewer, Instant now, int pageSize) throws IOException {
+        ViewerContext ctx = context(viewer);
+        Set<String> hidden = index.hiddenAuthors(viewer);
+        List<IndexedPost> candidates = candidates(ctx, hidden, now);
+        List<RankedItem> ranked = new ArrayList<>(candidates.size());
+        String ranking = "ranked", reason = null;
+        long deadline = ticker.getAsLong() + config.timeBudget().toNanos();
+        try {
+            for (IndexedPost p : candidates) {
+                if (ticker.getAsLong() > deadline) {
+                    reason = "ranking exceeded its time budget of " + config.timeBudgetMs() + " ms";
+                    break;
+                }
+                Features f = scorer.features(p, Float.NaN, ctx, now);
+                ranked.add(new RankedItem(p.post().id(), p.post().authorId(), f.score(config), f));
+            }
+        } catch (RuntimeException e) {
+            reason = "ranking failed: " + e.getClass().getSimpleName();
+        }
+        if (reason != null) {
+            ranking = "reverse_chronological";
+            ranked.clear();
+            for (IndexedPost p : candidates) ranked.add(new RankedItem(p.post().id(), p.post().authorId(), Double.NaN, null));
+            // candidates are already newest first
+        } else {
+            ranked.sort(Comparator.comparingDouble(RankedItem::score).reversed().thenComparing(RankedItem::postId));
+        }
+        // the fallback is plainly newest first: no scores to mix by
+        List<RankedItem> items = reason != null ? ranked : Diversity.arrange(ranked, pageSize, config.maxPerAuthorPerPage());
+        return new Session(viewer, now, pageSize, items, ranking, reason);
+    }
+
+    private ViewerContext context(String viewer) throws IOException {
+        Set<String> followees = index.followees(viewer);
+        Set<String> followers = index.followers(viewer);
+        Set<String> languages = new HashSet<>();
+        for (IndexedPost p : timelines.get(List.of(viewer)).getOrDefault(viewer, List.of())) languages.add(p.lang());
+        languages.remove("und");
+        return new ViewerContext(viewer, followees, followers, languages);
+    }
+
+    /** Newest first, at most max_candidates, each visible to the viewer as far as the rule goes. */
+    private List<IndexedPost> candidates(ViewerContext ctx, Set<String> hidden, Instant now) throws IOException {
+        Set<String> authors = new LinkedHashSet<>();
+        authors.add(ctx.viewer());
+        // a viewer following more than max_followees accounts: take a stable subset (sorted ids)
+        for (String a : new TreeSet<>(ctx.followees())) {
+            if (authors.size() > config.maxFollowees()) break;
+            authors.add(a);
+        }
+        authors.removeAll(hidden);
+        Map<String, IndexedPost> byId = new HashMap<>();
+        for (List<IndexedPost> posts : timelines.get(authors).values()) {
+            for (IndexedPost p : posts) if (admissible(p, ctx, hidden, now)) byId.put(p.post().id(), p);
+        }
+        List<IndexedPost> out = new ArrayList<>(byId.values());
+        out.sort(Comparator.comparing((IndexedPost p) -> p.post().createdAt()).reversed().thenComparing(p -> p.post().id()));
+        int followCap = (int) Math.round(config.maxCandidates() * (1 - config.popularShare()));
+        if (out.size() > followCap) out = new ArrayList<>(out.subList(0, followCap));
+        int popular = config.maxCandidates() - out.size();
+        if (popular > 0 && config.popularShare() > 0 && !ctx.languages().isEmpty()) {
+            Instant since = now.minusMillis((long) (config.popularWindowHours() * 3_600_000));
+            for (IndexedPost p : index.popularPublic(ctx.languages(), since, popular)) {
+                if (!byId.containsKey(p.post().id()) && admissible(p, ctx, hidden, now)) out.add(p);
+            }
+            out.sort(Comparator.comparing((IndexedPost p) -> p.post().createdAt()).reversed().thenComparing(p -> p.post().id()));
+        }
+        return out;
+    }
+
+    private static boolean admissible(IndexedPost ip, ViewerContext ctx, Set<String> hidden, Instant now) {
+        Post p = ip.post();
+        return !p.createdAt().isAfter(now) && !hidden.contains(p.authorId())
+                && Visibility.canSee(ctx.viewer(), p.authorId(), p.visibility(), ctx.followees().contains(p.authorId()));
+    }
+
+    /** Opaque feed cursor: session id, the viewer it belongs to, the session time, the offset, the page size. */
+    record FeedCursor(String sessionId, String viewer, Instant now, int offset, int pageSize) {
+        String encode() {
+            String raw = String.join("\n", "f1", sessionId, viewer, Long.toString(now.toEpochMilli()),
+                    Integer.toString(offset), Integer.toString(pageSize));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static FeedCursor decode(String cursor, String viewer) {
+            try {
+                String[] f = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\n", -1);
+                if (f.length != 6 || !f[0].equals("f1")) throw new IllegalArgumentException();
+                if (!f[2].equals(viewer)) {
+                    throw ApiException.badRequest("cursor", "cursor belongs to another viewer; start again without cursor");
+                }
+                FeedCursor c = new FeedCursor(f[1], f[2], Instant.ofEpochMilli(Long.parseLong(f[3])),
+                        Integer.parseInt(f[4]), Integer.parseInt(f[5]));
+                if (c.offset < 0 || c.pageSize < 1) throw new IllegalArgumentException();
+                return c;
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("cursor", "cursor is not a valid feed cursor (use next_cursor as is)");
+            }
+        }
+    }
+}

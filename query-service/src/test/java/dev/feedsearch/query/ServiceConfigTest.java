@@ -1,0 +1,35 @@
+package dev.feedsearch.query;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ServiceConfigTest {
+    @TempDir Path dir;
+
+    @Test
+    void givenKeysOverrideDefaultsTheRestStay() throws Exception {
+        Path f = Files.writeString(dir.resolve("c.json"),
+                "{\"ranking\": {\"half_life_hours\": 6, \"max_per_author_per_page\": 1}, \"cache\": {\"refresh_ms\": 250}}");
+        ServiceConfig c = ServiceConfig.load(f);
+        assertThat(c.ranking().halfLifeHours()).isEqualTo(6);
+        assertThat(c.ranking().maxPerAuthorPerPage()).isEqualTo(1);
+        assertThat(c.ranking().wRecency()).isEqualTo(ServiceConfig.DEFAULTS.ranking().wRecency());
+        assertThat(c.cacheRefresh()).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.cacheBytes()).isEqualTo(ServiceConfig.DEFAULTS.cacheBytes());
+    }
+
+    @Test
+    void typosAndBadValuesAreNamed() throws Exception {
+        Path typo = Files.writeString(dir.resolve("t.json"), "{\"ranking\": {\"half_life_hour\": 6}}");
+        assertThatThrownBy(() -> ServiceConfig.load(typo)).hasMessageContaining("half_life_hour");
+        Path bad = Files.writeString(dir.resolve("b.json"), "{\"ranking\": {\"popular_share\": 2}}");
+        assertThatThrownBy(() -> ServiceConfig.load(bad)).hasMessageContaining("popular_share");
+    }
+}
