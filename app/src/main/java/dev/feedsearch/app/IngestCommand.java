@@ -1,0 +1,56 @@
+package dev.feedsearch.app;
+
+import dev.feedsearch.indexer.IngestReport;
+import dev.feedsearch.indexer.JsonlIngester;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = "Bulk-load posts and follow edges from a JSONL file (bad lines go to the dead-letter file).")
+final class IngestCommand implements Callable<Integer> {
+    @Option(names = "--data-dir", defaultValue = "data", description = "Embedded index directory (default: ${DEFAULT-VALUE})")
+    Path dataDir;
+
+    @Option(names = "--engine", defaultValue = "embedded", description = "embedded (opensearch: not yet available)")
+    String engine;
+
+    @Option(names = "--dead-letter", description = "Dead-letter file (default: <data-dir>/dead-letter.jsonl)")
+    Path deadLetter;
+
+    @Option(names = "--batch", defaultValue = "2000", description = "Changes per index batch (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Parameters(paramLabel = "FILE.jsonl")
+    Path file;
+
+    @Override
+    public Integer call() throws Exception {
+        Engines.requireEmbedded(engine);
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no such file: " + file);
+        try (EmbeddedRuntime rt = EmbeddedRuntime.open(dataDir, deadLetter)) {
+            IngestReport r = load(rt, file, batch, System.err);
+            System.out.printf("ingested %s: %d lines, %d posts, %d follow edges, %d deletes, %d stale, %d dead-lettered%n",
+                    file, r.lines(), r.posts(), r.follows(), r.deletes(), r.stale(), r.deadLettered());
+            if (r.deadLettered() > 0) System.out.println("dead letters (line number and reason) in " + rt.deadLetters.file());
+            return 0;
+        }
+    }
+
+    static IngestReport load(EmbeddedRuntime rt, Path file, int batch, PrintStream progressOut) throws Exception {
+        JsonlIngester ingester = new JsonlIngester(rt.changes, rt.index, rt.deadLetters, batch);
+        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("ingest").setInitialMax(Files.size(file))
+                .setUnit(" KiB", 1024).setStyle(ProgressBarStyle.ASCII).showSpeed()
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(progressOut)).build()) {
+            return ingester.ingest(file, bar::stepTo);
+        }
+    }
+}
