@@ -25,13 +25,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 
 /**
- * The change-stream pipeline for one source:
- * poll (reader thread) → bounded queue → decode, validate, detect language (applier thread) →
- * {@link PostIndex#apply} → {@link PostIndex#commit} → {@link ChangeSource#checkpoint}.
- * The queue bounds memory: when the index falls behind, the reader blocks and stops pulling from the
- * source. Events that fail mapping or validation go to the dead-letter store with their source position,
+ * The change-stream pipeline for one source, three threads joined by bounded queues:
+ * poll (reader) → validate + detect language, in parallel (decoder) → {@link PostIndex#apply} →
+ * {@link PostIndex#commit} → {@link ChangeSource#checkpoint} (applier, which also group-commits batches
+ * that queued up while it was busy). The queues bound memory: when the index falls behind, the reader
+ * blocks and stops pulling from the source. Events that fail mapping or validation go to the dead-letter store with their source position,
  * and the stream keeps moving. {@link #close()} stops reading, drains the queue and checkpoints.
  */
 public final class StreamIndexer implements AutoCloseable {
@@ -43,14 +44,15 @@ public final class StreamIndexer implements AutoCloseable {
     private final DeadLetterStore deadLetters;
     private final int batchSize;
     private final Duration maxWait;
-    private final BlockingQueue<List<SourceEvent>> queue;
+    private final BlockingQueue<List<SourceEvent>> polled;
+    private final BlockingQueue<Decoded> decoded;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong newestEventMillis = new AtomicLong(-1);
     private final AtomicLong lastApplyMillis = new AtomicLong(-1);
-    private volatile boolean readerDone;
-    private Thread reader, applier;
+    private volatile boolean readerDone, decoderDone;
+    private Thread reader, decoder, applier;
 
     private final Counter eventsIn, deadLettered, staleCount;
     private final Timer batchTimer;
@@ -62,7 +64,8 @@ public final class StreamIndexer implements AutoCloseable {
         this.deadLetters = Objects.requireNonNull(b.deadLetters, "deadLetters");
         this.batchSize = b.batchSize;
         this.maxWait = b.maxWait;
-        this.queue = new ArrayBlockingQueue<>(b.queueBatches);
+        this.polled = new ArrayBlockingQueue<>(b.queueBatches);
+        this.decoded = new ArrayBlockingQueue<>(b.queueBatches);
         MeterRegistry m = b.metrics != null ? b.metrics : new SimpleMeterRegistry();
         String name = source.name();
         eventsIn = Counter.builder("feedsearch.indexer.events").tag("source", name).description("events applied").register(m);
@@ -72,8 +75,8 @@ public final class StreamIndexer implements AutoCloseable {
         batchTimer = Timer.builder("feedsearch.indexer.batch").tag("source", name).description("apply + commit + checkpoint").register(m);
         m.gauge("feedsearch.indexer.lag.seconds", List.of(io.micrometer.core.instrument.Tag.of("source", name)), this,
                 StreamIndexer::lagSecondsOrNaN);
-        m.gauge("feedsearch.indexer.queue.batches", List.of(io.micrometer.core.instrument.Tag.of("source", name)), queue,
-                BlockingQueue::size);
+        m.gauge("feedsearch.indexer.queue.batches", List.of(io.micrometer.core.instrument.Tag.of("source", name)), this,
+                si -> si.polled.size() + si.decoded.size());
     }
 
     public static Builder builder() {
@@ -84,6 +87,7 @@ public final class StreamIndexer implements AutoCloseable {
     public StreamIndexer start() {
         if (!running.compareAndSet(false, true)) throw new IllegalStateException("already started");
         reader = Thread.ofPlatform().name("indexer-read-" + source.name()).start(this::readLoop);
+        decoder = Thread.ofPlatform().name("indexer-decode-" + source.name()).start(this::decodeLoop);
         applier = Thread.ofPlatform().name("indexer-apply-" + source.name()).start(this::applyLoop);
         return this;
     }
@@ -93,8 +97,8 @@ public final class StreamIndexer implements AutoCloseable {
             while (running.get()) {
                 List<SourceEvent> batch = source.poll(batchSize, maxWait);
                 if (batch.isEmpty()) continue;
-                // blocks while the applier is behind: backpressure reaches the source
-                while (running.get() && !queue.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+                // blocks while the later stages are behind: backpressure reaches the source
+                while (running.get() && !polled.offer(batch, 100, TimeUnit.MILLISECONDS)) {
                     // keep waiting for room
                 }
             }
@@ -107,15 +111,43 @@ public final class StreamIndexer implements AutoCloseable {
         }
     }
 
-    private void applyLoop() {
+    /** Validation and language detection dominate the cost: done here, in parallel, while the previous batch is applied. */
+    private void decodeLoop() {
         try {
             while (true) {
-                List<SourceEvent> batch = queue.poll(100, TimeUnit.MILLISECONDS);
+                List<SourceEvent> batch = polled.poll(100, TimeUnit.MILLISECONDS);
                 if (batch == null) {
-                    if (readerDone) return; // reader stopped and queue drained
+                    if (readerDone && polled.isEmpty()) return;
                     continue;
                 }
-                applyBatch(batch);
+                Decoded d = decodeAll(batch);
+                while (!decoded.offer(d, 100, TimeUnit.MILLISECONDS)) {
+                    if (failure.get() != null) return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            fail("decoding " + source.name(), t);
+        } finally {
+            decoderDone = true;
+        }
+    }
+
+    private void applyLoop() {
+        try {
+            List<Decoded> group = new ArrayList<>();
+            while (true) {
+                Decoded first = decoded.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (decoderDone && decoded.isEmpty()) return; // everything read was applied and checkpointed
+                    continue;
+                }
+                // group commit: whatever else is already decoded goes into the same apply and commit
+                group.clear();
+                group.add(first);
+                decoded.drainTo(group);
+                applyGroup(group);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -124,28 +156,55 @@ public final class StreamIndexer implements AutoCloseable {
         }
     }
 
-    /** Applies one polled batch synchronously: validate, apply, commit, checkpoint. Also used by {@link #drainOnce}. */
-    void applyBatch(List<SourceEvent> batch) throws Exception {
-        long t0 = System.nanoTime();
+    /** One polled batch after validation: the good changes and the dead letters, in poll order. */
+    private record Decoded(List<SourceEvent> events, List<IndexChange> changes, List<DeadLetterEntry> dead) {}
+
+    private Decoded decodeAll(List<SourceEvent> batch) {
+        Object[] out = new Object[batch.size()];
+        IntStream.range(0, batch.size()).parallel().forEach(i -> out[i] = decode(batch.get(i)));
         List<IndexChange> good = new ArrayList<>(batch.size());
-        for (SourceEvent e : batch) {
-            IndexChange c = decode(e);
-            if (c != null) good.add(c);
+        List<DeadLetterEntry> dead = new ArrayList<>();
+        for (Object o : out) {
+            if (o instanceof IndexChange c) good.add(c); else dead.add((DeadLetterEntry) o);
         }
-        ApplyResult r = index.apply(good);
+        return new Decoded(batch, good, dead);
+    }
+
+    /** Applies one polled batch synchronously (decode, apply, commit, checkpoint). Used by {@link #drainOnce}. */
+    void applyBatch(List<SourceEvent> batch) throws Exception {
+        applyGroup(List.of(decodeAll(batch)));
+    }
+
+    /** Dead letters first, then the index (applied and durable), then the source positions, in poll order. */
+    private void applyGroup(List<Decoded> group) throws Exception {
+        long t0 = System.nanoTime();
+        List<IndexChange> changes = new ArrayList<>();
+        int events = 0;
+        for (Decoded d : group) {
+            for (DeadLetterEntry e : d.dead()) {
+                deadLetters.add(e);
+                deadLettered.increment();
+            }
+            changes.addAll(d.changes());
+            events += d.events().size();
+        }
+        ApplyResult r = index.apply(changes);
         index.commit();
-        source.checkpoint(batch);
+        for (Decoded d : group) source.checkpoint(d.events());
         staleCount.increment(r.stale());
-        eventsIn.increment(batch.size());
-        applied.addAndGet(batch.size());
-        for (SourceEvent e : batch) {
-            if (e.eventTime() != null) newestEventMillis.accumulateAndGet(e.eventTime().toEpochMilli(), Math::max);
+        eventsIn.increment(events);
+        applied.addAndGet(events);
+        for (Decoded d : group) {
+            for (SourceEvent e : d.events()) {
+                if (e.eventTime() != null) newestEventMillis.accumulateAndGet(e.eventTime().toEpochMilli(), Math::max);
+            }
         }
         lastApplyMillis.set(System.currentTimeMillis());
         batchTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
     }
 
-    private IndexChange decode(SourceEvent e) throws Exception {
+    /** The change an event becomes, or the dead letter saying why it cannot become one. */
+    private Object decode(SourceEvent e) {
         String field = null, reason = e.mappingError();
         if (e.record() != null) {
             try {
@@ -157,10 +216,8 @@ public final class StreamIndexer implements AutoCloseable {
                 reason = "could not index: " + bad;
             }
         }
-        deadLettered.increment();
-        deadLetters.add(new DeadLetterEntry(Instant.now(), source.name(), e.partition() + "@" + e.position(), field, reason,
-                e.raw() != null ? e.raw() : String.valueOf(e.record()), e.record() == null ? null : e.record().toString()));
-        return null;
+        return new DeadLetterEntry(Instant.now(), source.name(), e.partition() + "@" + e.position(), field, reason,
+                e.raw() != null ? e.raw() : String.valueOf(e.record()), e.record() == null ? null : e.record().toString());
     }
 
     /**
@@ -210,6 +267,7 @@ public final class StreamIndexer implements AutoCloseable {
         running.set(false);
         try {
             if (reader != null) reader.join(30_000);
+            if (decoder != null) decoder.join(60_000);
             if (applier != null) applier.join(60_000);
         } finally {
             source.close();
