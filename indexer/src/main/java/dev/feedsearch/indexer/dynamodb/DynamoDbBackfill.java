@@ -1,0 +1,167 @@
+package dev.feedsearch.indexer.dynamodb;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.model.FollowChange;
+import dev.feedsearch.core.model.IndexChange;
+import dev.feedsearch.core.model.InvalidRecordException;
+import dev.feedsearch.core.model.PostChange;
+import dev.feedsearch.indexer.ChangeFactory;
+import dev.feedsearch.indexer.DeadLetterEntry;
+import dev.feedsearch.indexer.DeadLetterStore;
+import dev.feedsearch.indexer.IngestReport;
+import dev.feedsearch.indexer.Reconciler.SourceRow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+
+/**
+ * Backfill then stream, with no gap: (1) the stream position is pinned first (every shard without a
+ * checkpoint to TRIM_HORIZON, durably, backfill marked pending); (2) the table is scanned page by page and
+ * every item goes through the same {@link ItemMapper} → {@link ChangeFactory} → {@link PostIndex#apply}
+ * path as the stream, then committed; (3) the backfill is marked done. Streaming then starts from the
+ * pinned position, so a write made during the scan is both scanned (maybe) and streamed (surely); versions
+ * make the second copy a no-op. A Scan is not a snapshot, which is why the stream must cover its whole
+ * duration: this holds while the scan takes less than the stream's 24 h retention.
+ *
+ * <p>A crash mid-scan leaves the marker at "pending" and the pinned positions unchanged: the next start
+ * scans again. Posts live in the index but absent from a posts scan (deleted beyond the stream's
+ * retention while no indexer ran) are removed at the version the index holds.
+ */
+public final class DynamoDbBackfill {
+    private static final Logger log = LoggerFactory.getLogger(DynamoDbBackfill.class);
+
+    private final DynamoDbClient ddb;
+    private final ChangeFactory factory;
+    private final PostIndex index;
+    private final DeadLetterStore deadLetters;
+    private final int pageSize;
+
+    /** @param pageSize items per Scan page, which is also the index batch */
+    public DynamoDbBackfill(DynamoDbClient ddb, ChangeFactory factory, PostIndex index, DeadLetterStore deadLetters, int pageSize) {
+        this.ddb = ddb;
+        this.factory = factory;
+        this.index = index;
+        this.deadLetters = deadLetters;
+        this.pageSize = pageSize;
+    }
+
+    /** Backfills {@code source}'s table unless an earlier backfill of this stream finished. Call before the first poll. */
+    public Optional<IngestReport> runIfNeeded(DynamoDbStreamSource source) throws IOException {
+        if ("done".equals(source.backfillState())) return Optional.empty();
+        return Optional.of(run(source));
+    }
+
+    /** Pins the stream position, scans the table into the index, commits, and marks the backfill done. */
+    public IngestReport run(DynamoDbStreamSource source) throws IOException {
+        source.pinForBackfill();
+        String table = source.table();
+        boolean posts = ddb.describeTable(b -> b.tableName(table)).table().keySchema().stream()
+                .anyMatch(k -> k.attributeName().equals("id"));
+        Map<String, Long> strays = new HashMap<>(); // posts live in the index: removed unless scanned
+        index.forEachPostVersion((id, version, deleted) -> {
+            if (!deleted) strays.put(id, version);
+        });
+        Counts n = new Counts();
+        // eventually consistent is enough (half the read cost): a write the scan sees stale is still in the stream
+        ScanRequest req = ScanRequest.builder().tableName(table).limit(pageSize).consistentRead(false).build();
+        for (var page : ddb.scanPaginator(req)) {
+            for (Map<String, AttributeValue> item : page.items()) {
+                AttributeValue id = item.get("id");
+                if (id != null && id.s() != null) strays.remove(id.s());
+            }
+            apply(source.name(), table, page.items(), n);
+        }
+        if (posts) { // what a posts scan lacks is gone from the table
+            List<IndexChange> removals = new ArrayList<>();
+            strays.forEach((id, version) -> removals.add(PostChange.delete(id, version)));
+            n.deletes += removals.size();
+            n.stale += index.apply(removals).stale();
+        }
+        index.commit();
+        source.backfillDone();
+        IngestReport r = new IngestReport(n.items, n.posts, n.follows, n.deletes, n.stale, n.dead);
+        log.info("backfilled {} into the index: {}", table, r);
+        return r;
+    }
+
+    private void apply(String source, String table, List<Map<String, AttributeValue>> items, Counts n) throws IOException {
+        if (items.isEmpty()) return;
+        // language detection dominates: spread it over the cores, keep the order
+        Object[] decoded = new Object[items.size()];
+        IntStream.range(0, items.size()).parallel().forEach(i -> {
+            try {
+                decoded[i] = factory.fromJson(ItemMapper.item(items.get(i)));
+            } catch (ItemMapper.UnmappableException e) {
+                decoded[i] = new InvalidRecordException(null, e.getMessage());
+            } catch (InvalidRecordException e) {
+                decoded[i] = e;
+            }
+        });
+        List<IndexChange> changes = new ArrayList<>(items.size());
+        for (int i = 0; i < decoded.length; i++) {
+            n.items++;
+            if (decoded[i] instanceof InvalidRecordException e) {
+                n.dead++;
+                Map<String, AttributeValue> item = items.get(i);
+                String mapped = null;
+                try {
+                    mapped = ItemMapper.item(item).toString();
+                } catch (ItemMapper.UnmappableException ignored) {
+                    // the raw item says it all
+                }
+                deadLetters.add(new DeadLetterEntry(Instant.now(), source, "scan " + table + " " + key(item), e.field(),
+                        e.getMessage(), ItemMapper.typed(item).toString(), mapped));
+                continue;
+            }
+            IndexChange c = (IndexChange) decoded[i];
+            if (c instanceof FollowChange) n.follows++;
+            else if (((PostChange) c).deleted()) n.deletes++;
+            else n.posts++;
+            changes.add(c);
+        }
+        n.stale += index.apply(changes).stale();
+    }
+
+    private static String key(Map<String, AttributeValue> item) {
+        if (item.containsKey("id")) return String.valueOf(item.get("id").s());
+        return item.get("follower_id") + "->" + item.get("followee_id");
+    }
+
+    /**
+     * Every post row of {@code table} as {@link SourceRow}s for {@code Reconciler}: a paginated Scan of
+     * id, version and deleted. Rows without an integral version are left out: they can never be indexed
+     * (they are in the dead-letter store).
+     */
+    public static Iterable<SourceRow> postRows(DynamoDbClient ddb, String table) {
+        ScanRequest req = ScanRequest.builder().tableName(table).consistentRead(true)
+                .projectionExpression("#i, #v, #d").expressionAttributeNames(Map.of("#i", "id", "#v", "version", "#d", "deleted"))
+                .build();
+        return () -> ddb.scanPaginator(req).items().stream().map(DynamoDbBackfill::row).filter(r -> r != null).iterator();
+    }
+
+    private static SourceRow row(Map<String, AttributeValue> item) {
+        try {
+            ObjectNode o = ItemMapper.item(item);
+            if (!o.path("id").isTextual() || !o.path("version").isIntegralNumber() || !o.path("version").canConvertToLong()) return null;
+            return new SourceRow(o.get("id").textValue(), o.get("version").longValue(), o.path("deleted").asBoolean(false));
+        } catch (ItemMapper.UnmappableException e) {
+            return null;
+        }
+    }
+
+    private static final class Counts {
+        long items, posts, follows, deletes, stale, dead;
+    }
+}
