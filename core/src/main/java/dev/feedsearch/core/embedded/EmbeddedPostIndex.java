@@ -105,7 +105,21 @@ public final class EmbeddedPostIndex implements PostIndex {
         this.dir = dir;
         this.writer = writer;
         this.analyzers = analyzers;
-        this.searchers = new SearcherManager(writer, null);
+        this.searchers = writer != null ? new SearcherManager(writer, null)
+                : new SearcherManager(org.apache.lucene.index.DirectoryReader.open(dir), null);
+    }
+
+    /**
+     * Opens the last commit of an index read-only, without the write lock, so operators can inspect or
+     * reconcile an index that a running process owns. {@link #apply} and {@link #commit} then refuse.
+     */
+    public static EmbeddedPostIndex openReadOnly(Path path, GroupAnalyzers analyzers) throws IOException {
+        if (!Files.isDirectory(path)) throw new IOException("no index at " + path);
+        return new EmbeddedPostIndex(FSDirectory.open(path), null, analyzers);
+    }
+
+    private void requireWritable() {
+        if (writer == null) throw new IllegalStateException("this index was opened read-only");
     }
 
     /** Opens (or creates) the index in {@code path}. Only one process may hold it open for writing. */
@@ -128,6 +142,7 @@ public final class EmbeddedPostIndex implements PostIndex {
 
     @Override
     public ApplyResult apply(List<? extends IndexChange> changes) throws IOException {
+        requireWritable();
         if (changes.isEmpty()) return ApplyResult.EMPTY;
         // within a batch only the newest version of each key matters; ties keep the first seen
         Map<String, IndexChange> newest = new LinkedHashMap<>();
@@ -185,6 +200,7 @@ public final class EmbeddedPostIndex implements PostIndex {
 
     @Override
     public void commit() throws IOException {
+        requireWritable();
         synchronized (writeLock) {
             writer.commit();
         }
@@ -658,7 +674,7 @@ public final class EmbeddedPostIndex implements PostIndex {
         synchronized (writeLock) {
             try {
                 searchers.close();
-                writer.close(); // commits pending changes
+                if (writer != null) writer.close(); // commits pending changes
             } finally {
                 dir.close();
             }
