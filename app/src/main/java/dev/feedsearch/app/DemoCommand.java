@@ -1,56 +1,133 @@
 package dev.feedsearch.app;
 
-import dev.feedsearch.indexer.IngestReport;
+import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
+import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.feedsearch.core.model.PostJson;
+import dev.feedsearch.indexer.dynamodb.ItemMapper;
+import dev.feedsearch.indexer.dynamodb.DynamoDbStreamConfig;
+import dev.feedsearch.indexer.dynamodb.DynamoDbTables;
 import dev.feedsearch.query.FeedsearchServer;
+import dev.feedsearch.query.IngestStatus;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
+import java.io.BufferedReader;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
+/**
+ * The whole product on one machine with nothing installed: DynamoDB Local in-process with the app's
+ * tables and streams, the bundled sample written through the AWS SDK like an app would, the change-stream
+ * indexer consuming it into the embedded index, and the HTTP API on 127.0.0.1.
+ */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Embedded engine with the bundled multilingual sample, served on 127.0.0.1.")
+        description = "Embedded engine fed by a real DynamoDB Streams change stream (DynamoDB Local, in-process) with the bundled multilingual sample.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "7070", description = "HTTP port (default: ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--live", description = "Keep changing posts (needs the change-stream indexer; not in this build yet)")
+    @Option(names = "--live", description = "Keep writing new posts, edits, likes and deletes so search and feeds visibly move")
     boolean live;
+
+    @Option(names = "--rate", defaultValue = "5", description = "With --live: changes per second (default: ${DEFAULT-VALUE})")
+    double rate;
 
     @Override
     public Integer call() throws Exception {
-        if (live) throw new IllegalArgumentException("--live needs the change-stream indexer, which this build does not have yet");
         Path dir = Files.createTempDirectory("feedsearch-demo-");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir)));
-        Path sample = dir.resolve("posts.jsonl");
-        try (InputStream in = DemoCommand.class.getResourceAsStream("/sample/posts.jsonl")) {
-            if (in == null) throw new IllegalStateException("the bundled sample is missing from this build");
-            Files.copy(in, sample, StandardCopyOption.REPLACE_EXISTING);
-        }
-        try (EmbeddedRuntime rt = EmbeddedRuntime.open(dir.resolve("data"), null)) {
-            IngestReport r = IngestCommand.load(rt, sample, 1_000, System.err);
-            try (FeedsearchServer server = FeedsearchServer.builder().index(rt.index).languages(rt.filterLanguages())
-                    .port(port).build().start()) {
-                String base = "http://127.0.0.1:" + server.port();
-                System.out.printf("%nfeedsearch demo: %d posts and %d follow edges from the bundled UDHR sample, embedded engine%n",
-                        r.posts(), r.follows());
-                System.out.println("try:");
-                System.out.println("  curl -s '" + base + "/v1/search?q=%E4%BA%BA%E6%A8%A9'                    # 人権 (Japanese: human rights)");
-                System.out.println("  curl -s '" + base + "/v1/search?q=%E0%B8%AA%E0%B8%B4%E0%B8%97%E0%B8%98%E0%B8%B4'  # สิทธิ (Thai: rights)");
-                System.out.println("  curl -s '" + base + "/v1/search?q=Menschenrechte&lang=de'          # German, stemmed");
-                System.out.println("  curl -s '" + base + "/v1/search?q=freedom&sort=recent&limit=5'");
-                System.out.println("  curl -s '" + base + "/v1/posts/p1'");
-                System.out.println("  curl -s '" + base + "/openapi.json'");
-                System.out.println("Ctrl-C stops the demo.");
-                ServeCommand.awaitShutdown();
+        List<JsonNode> sample = readSample();
+        AmazonDynamoDBLocal local = DynamoDBEmbedded.create(true); // true: telemetry off
+        try {
+            DynamoDbClient ddb = local.dynamoDbClient();
+            DynamoDbTables.createPosts(ddb, "posts");
+            DynamoDbTables.createFollows(ddb, "follows");
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            try (EmbeddedRuntime rt = EmbeddedRuntime.open(dir.resolve("data"), null);
+                 ChangeStreams streams = ChangeStreams.dynamodb(rt, ddb, local.dynamoDbStreamsClient(), "posts", "follows",
+                         DynamoDbStreamConfig.Start.TRIM_HORIZON, metrics)) {
+                writeSample(ddb, sample);
+                awaitCaughtUp(streams, sample.size());
+                IngestStatus status = streams.status();
+                try (FeedsearchServer server = FeedsearchServer.builder().index(rt.index).languages(rt.filterLanguages())
+                        .metrics(metrics).ingest(status).port(port).build().start();
+                     LiveWriter writer = live ? LiveWriter.start(ddb, sample, rate) : null) {
+                    printWelcome(rt, server.port(), live);
+                    ServeCommand.awaitShutdown();
+                }
             }
+        } finally {
+            local.shutdown();
         }
         return 0;
+    }
+
+    private static List<JsonNode> readSample() throws Exception {
+        List<JsonNode> records = new ArrayList<>();
+        try (InputStream in = DemoCommand.class.getResourceAsStream("/sample/posts.jsonl")) {
+            if (in == null) throw new IllegalStateException("the bundled sample is missing from this build");
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            for (String line; (line = r.readLine()) != null; ) if (!line.isBlank()) records.add(PostJson.MAPPER.readTree(line));
+        }
+        return records;
+    }
+
+    /** As an app would: PutItem for each post and follow, DeleteItem for a deleted one. */
+    private static void writeSample(DynamoDbClient ddb, List<JsonNode> sample) {
+        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("write DynamoDB").setInitialMax(sample.size())
+                .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
+            for (JsonNode rec : sample) {
+                String table = rec.has("follower_id") ? "follows" : "posts";
+                if (rec.path("deleted").asBoolean(false)) ddb.deleteItem(b -> b.tableName(table).key(ItemMapper.keyOf(rec)));
+                else ddb.putItem(b -> b.tableName(table).item(ItemMapper.toItem(rec)));
+                bar.step();
+            }
+        }
+    }
+
+    /** Waits until the stream indexers have applied (at least) one event per write, with a progress bar. */
+    private static void awaitCaughtUp(ChangeStreams streams, int writes) throws InterruptedException {
+        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("index stream").setInitialMax(writes)
+                .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (streams.applied() < writes && System.nanoTime() < deadline) {
+                if (streams.failure() != null) throw new IllegalStateException("change stream stopped: " + streams.failure());
+                bar.stepTo(streams.applied());
+                Thread.sleep(100);
+            }
+            bar.stepTo(streams.applied());
+        }
+    }
+
+    private static void printWelcome(EmbeddedRuntime rt, int port, boolean live) throws Exception {
+        String base = "http://127.0.0.1:" + port;
+        var stats = rt.index.stats();
+        System.out.printf("%nfeedsearch demo: %d posts and %d follow edges, written to DynamoDB Local and indexed from its stream%s%n",
+                stats.posts(), stats.follows(), live ? " (live: new posts, edits, likes and deletes keep coming)" : "");
+        System.out.println("try:");
+        System.out.println("  curl -s '" + base + "/v1/search?q=%E4%BA%BA%E6%A8%A9'                    # 人権 (Japanese: human rights)");
+        System.out.println("  curl -s '" + base + "/v1/search?q=%E0%B8%AA%E0%B8%B4%E0%B8%97%E0%B8%98%E0%B8%B4'  # สิทธิ (Thai: rights)");
+        System.out.println("  curl -s '" + base + "/v1/search?q=Menschenrechte&lang=de'          # German, stemmed");
+        System.out.println("  curl -s '" + base + "/v1/search?q=freedom&sort=recent&limit=5'");
+        System.out.println("  curl -s '" + base + "/v1/feed?viewer=u3&limit=5&explain=true'");
+        System.out.println("  curl -s '" + base + "/v1/posts/p1'");
+        System.out.println("  curl -s '" + base + "/ready'");
+        System.out.println("Ctrl-C stops the demo.");
     }
 
     private static void deleteQuietly(Path dir) {

@@ -14,12 +14,14 @@ import java.util.Set;
 
 /** Wires the embedded engine: mappings → analyzers → index, and the detector for the change path. */
 final class EmbeddedRuntime implements AutoCloseable {
+    final Path dataDir;
     final Mappings mappings;
     final EmbeddedPostIndex index;
     final ChangeFactory changes;
     final JsonlDeadLetterStore deadLetters;
 
-    private EmbeddedRuntime(Mappings mappings, EmbeddedPostIndex index, ChangeFactory changes, JsonlDeadLetterStore dlq) {
+    private EmbeddedRuntime(Path dataDir, Mappings mappings, EmbeddedPostIndex index, ChangeFactory changes, JsonlDeadLetterStore dlq) {
+        this.dataDir = dataDir;
         this.mappings = mappings;
         this.index = index;
         this.changes = changes;
@@ -32,7 +34,7 @@ final class EmbeddedRuntime implements AutoCloseable {
         EmbeddedPostIndex index = EmbeddedPostIndex.open(dataDir.resolve("index"), analyzers);
         ChangeFactory factory = new ChangeFactory(new ScriptFirstDetector(), mappings);
         Path dlq = deadLetterFile != null ? deadLetterFile : dataDir.resolve("dead-letter.jsonl");
-        return new EmbeddedRuntime(mappings, index, factory, new JsonlDeadLetterStore(dlq));
+        return new EmbeddedRuntime(dataDir, mappings, index, factory, new JsonlDeadLetterStore(dlq));
     }
 
     /** Values the {@code lang} filter accepts. */

@@ -2,6 +2,8 @@ package dev.feedsearch.app;
 
 import dev.feedsearch.query.FeedsearchServer;
 import dev.feedsearch.query.ServiceConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,19 +28,27 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--role", defaultValue = "all", description = "all|query|indexer (default: ${DEFAULT-VALUE})")
     String role;
 
+    @picocli.CommandLine.Mixin
+    SourceOptions sources;
+
     @Option(names = "--config", description = "JSON config file: {\"ranking\": {...}, \"cache\": {...}} (see README)")
     Path config;
 
     @Override
     public Integer call() throws Exception {
         Engines.requireEmbedded(engine);
-        if (!role.equals("all") && !role.equals("query")) {
-            throw new IllegalArgumentException("--role " + role + " needs a change source, which this build does not have yet; use all or query");
+        if (!role.equals("all")) {
+            // the embedded engine is one process: its index directory has one writer
+            throw new IllegalArgumentException("--role " + role + " needs a shared engine (opensearch); with the embedded engine use --role all");
         }
+        ServiceConfig cfg = config == null ? ServiceConfig.DEFAULTS : ServiceConfig.load(config);
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (EmbeddedRuntime rt = EmbeddedRuntime.open(dataDir, null);
-             FeedsearchServer server = FeedsearchServer.builder().index(rt.index).languages(rt.filterLanguages())
-                     .config(config == null ? ServiceConfig.DEFAULTS : ServiceConfig.load(config)).host(host).port(port).build().start()) {
-            System.out.printf("feedsearch serving %s (%d posts) on http://%s:%d%n", dataDir, rt.index.stats().posts(), host, server.port());
+             ChangeStreams streams = sources.open(rt, metrics);
+             FeedsearchServer server = FeedsearchServer.builder().index(rt.index).languages(rt.filterLanguages()).metrics(metrics)
+                     .ingest(streams.active() ? streams.status() : null).config(cfg).host(host).port(port).build().start()) {
+            System.out.printf("feedsearch serving %s (%d posts, source: %s) on http://%s:%d%n", dataDir, rt.index.stats().posts(),
+                    sources.source, host, server.port());
             awaitShutdown();
         }
         return 0;

@@ -57,6 +57,7 @@ public final class FeedsearchServer implements AutoCloseable {
     private final FeedService feed;
     private final FeatureScorer scorer;
     private final Clock clock;
+    private final IngestStatus ingest;
 
     private FeedsearchServer(Builder b) {
         this.index = Objects.requireNonNull(b.index, "index");
@@ -68,6 +69,7 @@ public final class FeedsearchServer implements AutoCloseable {
         new ProcessorMetrics().bindTo(metrics);
         this.openApi = loadOpenApi();
         this.clock = b.clock;
+        this.ingest = b.ingest;
         this.scorer = new FeatureScorer(b.ranking);
         this.searchCache = new SearchResultCache(index, b.cacheRefresh, b.cacheBytes / 2, metrics);
         this.feed = new FeedService(index, new TimelineCache(index, b.ranking.candidatesPerAuthor(), b.cacheBytes / 2, metrics),
@@ -162,7 +164,18 @@ public final class FeedsearchServer implements AutoCloseable {
     private void ready(Context ctx) {
         try {
             IndexStats s = index.stats();
-            ctx.result("{\"status\":\"ready\",\"posts\":" + s.posts() + ",\"follows\":" + s.follows() + "}");
+            var body = dev.feedsearch.core.model.PostJson.MAPPER.createObjectNode();
+            body.put("status", "ready").put("posts", s.posts()).put("follows", s.follows());
+            if (ingest != null) {
+                var lag = ingest.lagSeconds();
+                if (lag.isPresent()) body.put("stream_lag_seconds", lag.getAsDouble()); else body.putNull("stream_lag_seconds");
+                String problem = ingest.problem();
+                if (problem != null) {
+                    body.put("status", "unavailable").put("reason", "change stream stopped: " + problem);
+                    ctx.status(HttpStatus.SERVICE_UNAVAILABLE);
+                }
+            }
+            ctx.result(body.toString());
         } catch (IOException | RuntimeException e) {
             log.warn("not ready", e);
             ctx.status(HttpStatus.SERVICE_UNAVAILABLE).result("{\"status\":\"unavailable\",\"reason\":\"index not reachable\"}");
@@ -208,6 +221,7 @@ public final class FeedsearchServer implements AutoCloseable {
         private long cacheBytes = 64L << 20;
         private Clock clock = Clock.systemUTC();
         private java.util.function.LongSupplier ticker = System::nanoTime;
+        private IngestStatus ingest;
 
         public Builder index(PostIndex v) { index = v; return this; }
         public Builder ranking(RankingConfig v) { ranking = v; return this; }
@@ -221,6 +235,8 @@ public final class FeedsearchServer implements AutoCloseable {
         public Builder clock(Clock v) { clock = v; return this; }
         /** Nanosecond source for the ranking time budget (tests stand in a slow machine with a fake one). */
         public Builder ticker(java.util.function.LongSupplier v) { ticker = v; return this; }
+        /** The change streams feeding the index, for /ready (lag, stopped streams). */
+        public Builder ingest(IngestStatus v) { ingest = v; return this; }
         /** language codes accepted by the {@code lang} filter */
         public Builder languages(Set<String> v) { languages = v; return this; }
         public Builder host(String v) { host = v; return this; }

@@ -1,0 +1,111 @@
+package dev.feedsearch.app;
+
+import dev.feedsearch.indexer.dynamodb.DynamoDbBackfill;
+import dev.feedsearch.indexer.dynamodb.DynamoDbStreamConfig;
+import dev.feedsearch.indexer.dynamodb.DynamoDbStreamSource;
+import dev.feedsearch.indexer.postgres.PostgresBackfill;
+import dev.feedsearch.indexer.postgres.PostgresConfig;
+import dev.feedsearch.indexer.postgres.PostgresLogicalSource;
+import dev.feedsearch.indexer.stream.CheckpointStore;
+import dev.feedsearch.indexer.stream.FileCheckpointStore;
+import dev.feedsearch.indexer.stream.StreamIndexer;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+
+/**
+ * The running change-stream indexers of one process: backfill if the index has never seen the source,
+ * then stream. Checkpoints go to {@code <data-dir>/checkpoints}. Closing drains and checkpoints.
+ */
+final class ChangeStreams implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ChangeStreams.class);
+    private final List<StreamIndexer> indexers;
+
+    private ChangeStreams(List<StreamIndexer> indexers) {
+        this.indexers = indexers;
+    }
+
+    static ChangeStreams none() {
+        return new ChangeStreams(List.of());
+    }
+
+    /** One stream per table (posts, follows), each backfilled by a Scan the first time. */
+    static ChangeStreams dynamodb(EmbeddedRuntime rt, DynamoDbClient ddb, DynamoDbStreamsClient streams, String postsTable,
+                                  String followsTable, DynamoDbStreamConfig.Start start, MeterRegistry metrics) throws Exception {
+        CheckpointStore checkpoints = new FileCheckpointStore(rt.dataDir.resolve("checkpoints"));
+        List<StreamIndexer> list = new ArrayList<>();
+        for (String table : List.of(postsTable, followsTable)) {
+            DynamoDbStreamSource source = DynamoDbStreamSource.open(ddb, streams, DynamoDbStreamConfig.of(table).withStart(start), checkpoints);
+            new DynamoDbBackfill(ddb, rt.changes, rt.index, rt.deadLetters, 1_000).runIfNeeded(source)
+                    .ifPresent(r -> log.info("backfilled {}: {} posts, {} follows", table, r.posts(), r.follows()));
+            list.add(StreamIndexer.builder().source(source).changes(rt.changes).index(rt.index).deadLetters(rt.deadLetters)
+                    .metrics(metrics).build().start());
+        }
+        return new ChangeStreams(list);
+    }
+
+    /** One logical replication slot for both tables, backfilled from a snapshot the first time. */
+    static ChangeStreams postgres(EmbeddedRuntime rt, PostgresConfig cfg, MeterRegistry metrics) throws Exception {
+        CheckpointStore checkpoints = new FileCheckpointStore(rt.dataDir.resolve("checkpoints"));
+        new PostgresBackfill(cfg, rt.changes, rt.index, rt.deadLetters, 1_000).runIfNeeded(checkpoints)
+                .ifPresent(r -> log.info("backfilled PostgreSQL: {} posts, {} follows", r.posts(), r.follows()));
+        PostgresLogicalSource source = PostgresLogicalSource.open(cfg);
+        return new ChangeStreams(List.of(StreamIndexer.builder().source(source).changes(rt.changes).index(rt.index)
+                .deadLetters(rt.deadLetters).metrics(metrics).build().start()));
+    }
+
+    /** Events applied by all streams since start. */
+    long applied() {
+        return indexers.stream().mapToLong(StreamIndexer::applied).sum();
+    }
+
+    /** The largest lag of the streams, if any has applied an event. */
+    OptionalDouble lagSeconds() {
+        return indexers.stream().map(StreamIndexer::lagSeconds).filter(OptionalDouble::isPresent)
+                .mapToDouble(OptionalDouble::getAsDouble).max();
+    }
+
+    /** The first failure of any stream, or null when all run. */
+    Throwable failure() {
+        return indexers.stream().map(StreamIndexer::failure).filter(f -> f != null).findFirst().orElse(null);
+    }
+
+    /** For /ready. */
+    dev.feedsearch.query.IngestStatus status() {
+        return new dev.feedsearch.query.IngestStatus() {
+            @Override
+            public String problem() {
+                Throwable f = failure();
+                return f == null ? null : f.toString();
+            }
+
+            @Override
+            public OptionalDouble lagSeconds() {
+                return ChangeStreams.this.lagSeconds();
+            }
+        };
+    }
+
+    boolean active() {
+        return !indexers.isEmpty();
+    }
+
+    @Override
+    public void close() throws Exception {
+        Exception first = null;
+        for (StreamIndexer i : indexers) {
+            try {
+                i.close();
+            } catch (Exception e) {
+                if (first == null) first = e;
+            }
+        }
+        if (first != null) throw first;
+    }
+}

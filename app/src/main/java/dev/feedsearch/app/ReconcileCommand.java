@@ -1,0 +1,44 @@
+package dev.feedsearch.app;
+
+import dev.feedsearch.core.analysis.GroupAnalyzers;
+import dev.feedsearch.core.embedded.EmbeddedPostIndex;
+import dev.feedsearch.indexer.Reconciler;
+import dev.feedsearch.indexer.dynamodb.DynamoDbBackfill;
+import dev.feedsearch.indexer.postgres.PostgresSchema;
+import dev.feedsearch.mappings.Mappings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.concurrent.Callable;
+
+/** Compares every post of the source of truth with the index: 0 missing, 0 stale, 0 resurrected, or says which. */
+@Command(name = "reconcile", mixinStandardHelpOptions = true,
+        description = "Compare the source of truth (DynamoDB or PostgreSQL) with the index, post by post. Exit 0 when clean, 4 otherwise.")
+final class ReconcileCommand implements Callable<Integer> {
+    @Option(names = "--data-dir", defaultValue = "data", description = "Embedded data directory (default: ${DEFAULT-VALUE})")
+    Path dataDir;
+
+    @Mixin
+    SourceOptions source;
+
+    @Override
+    public Integer call() throws Exception {
+        // read-only: works next to a running serve (it sees the last commit)
+        try (EmbeddedPostIndex index = EmbeddedPostIndex.openReadOnly(dataDir.resolve("index"), GroupAnalyzers.build(Mappings.load()))) {
+            Reconciler.Report r = switch (source.source) {
+                case "dynamodb" -> Reconciler.compare(DynamoDbBackfill.postRows(source.dynamoDb(), source.postsTable), index);
+                case "postgres" -> {
+                    try (Connection c = PostgresSchema.connect(source.postgres())) {
+                        yield Reconciler.compare(PostgresSchema.postRows(c, source.postgres()), index);
+                    }
+                }
+                default -> throw new IllegalArgumentException("--source must be dynamodb or postgres");
+            };
+            System.out.println(r);
+            return r.clean() ? 0 : 4;
+        }
+    }
+}
