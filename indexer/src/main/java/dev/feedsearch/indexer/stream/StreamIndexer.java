@@ -30,8 +30,9 @@ import java.util.stream.IntStream;
 /**
  * The change-stream pipeline for one source, three threads joined by bounded queues:
  * poll (reader) → validate + detect language, in parallel (decoder) → {@link PostIndex#apply} →
- * {@link PostIndex#commit} → {@link ChangeSource#checkpoint} (applier, which also group-commits batches
- * that queued up while it was busy). The queues bound memory: when the index falls behind, the reader
+ * {@link PostIndex#commit} → {@link ChangeSource#checkpoint} (applier). Applied changes are searchable at
+ * once; they are committed, and only then checkpointed, when the queue runs dry or every commit interval
+ * under load (a Lucene commit writes a segment and fsyncs: once per batch would cap throughput). The queues bound memory: when the index falls behind, the reader
  * blocks and stops pulling from the source. Events that fail mapping or validation go to the dead-letter store with their source position,
  * and the stream keeps moving. {@link #close()} stops reading, drains the queue and checkpoints.
  */
@@ -52,6 +53,9 @@ public final class StreamIndexer implements AutoCloseable {
     private final AtomicLong newestEventMillis = new AtomicLong(-1);
     private final AtomicLong lastApplyMillis = new AtomicLong(-1);
     private volatile boolean readerDone, decoderDone;
+    private final List<Decoded> uncommitted = new ArrayList<>(); // applier thread only
+    private final long commitIntervalNanos;
+    private long lastCommitNanos = System.nanoTime();
     private Thread reader, decoder, applier;
 
     private final Counter eventsIn, deadLettered, staleCount;
@@ -64,6 +68,7 @@ public final class StreamIndexer implements AutoCloseable {
         this.deadLetters = Objects.requireNonNull(b.deadLetters, "deadLetters");
         this.batchSize = b.batchSize;
         this.maxWait = b.maxWait;
+        this.commitIntervalNanos = b.commitInterval.toNanos();
         this.polled = new ArrayBlockingQueue<>(b.queueBatches);
         this.decoded = new ArrayBlockingQueue<>(b.queueBatches);
         MeterRegistry m = b.metrics != null ? b.metrics : new SimpleMeterRegistry();
@@ -72,7 +77,7 @@ public final class StreamIndexer implements AutoCloseable {
         deadLettered = Counter.builder("feedsearch.indexer.dead_letters").tag("source", name).register(m);
         staleCount = Counter.builder("feedsearch.indexer.stale").tag("source", name)
                 .description("duplicate or out-of-order changes skipped by version").register(m);
-        batchTimer = Timer.builder("feedsearch.indexer.batch").tag("source", name).description("apply + commit + checkpoint").register(m);
+        batchTimer = Timer.builder("feedsearch.indexer.batch").tag("source", name).description("apply of one group of batches").register(m);
         m.gauge("feedsearch.indexer.lag.seconds", List.of(io.micrometer.core.instrument.Tag.of("source", name)), this,
                 StreamIndexer::lagSecondsOrNaN);
         m.gauge("feedsearch.indexer.queue.batches", List.of(io.micrometer.core.instrument.Tag.of("source", name)), this,
@@ -140,14 +145,17 @@ public final class StreamIndexer implements AutoCloseable {
             while (true) {
                 Decoded first = decoded.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    if (!uncommitted.isEmpty()) commitAndCheckpoint(); // idle: make what was applied durable now
                     if (decoderDone && decoded.isEmpty()) return; // everything read was applied and checkpointed
                     continue;
                 }
-                // group commit: whatever else is already decoded goes into the same apply and commit
+                // whatever else is already decoded goes into the same apply
                 group.clear();
                 group.add(first);
                 decoded.drainTo(group);
                 applyGroup(group);
+                // a Lucene commit flushes a segment and fsyncs: under load, one per commitInterval, not per batch
+                if (decoded.isEmpty() || System.nanoTime() - lastCommitNanos >= commitIntervalNanos) commitAndCheckpoint();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -173,9 +181,21 @@ public final class StreamIndexer implements AutoCloseable {
     /** Applies one polled batch synchronously (decode, apply, commit, checkpoint). Used by {@link #drainOnce}. */
     void applyBatch(List<SourceEvent> batch) throws Exception {
         applyGroup(List.of(decodeAll(batch)));
+        commitAndCheckpoint();
     }
 
-    /** Dead letters first, then the index (applied and durable), then the source positions, in poll order. */
+    /**
+     * Makes everything applied so far durable, then checkpoints those batches in poll order: a position is
+     * never saved before the changes up to it are committed.
+     */
+    private void commitAndCheckpoint() throws Exception {
+        index.commit();
+        for (Decoded d : uncommitted) source.checkpoint(d.events());
+        uncommitted.clear();
+        lastCommitNanos = System.nanoTime();
+    }
+
+    /** Dead letters first, then the index (visible to searches at once; durable at the next commit). */
     private void applyGroup(List<Decoded> group) throws Exception {
         long t0 = System.nanoTime();
         List<IndexChange> changes = new ArrayList<>();
@@ -189,8 +209,7 @@ public final class StreamIndexer implements AutoCloseable {
             events += d.events().size();
         }
         ApplyResult r = index.apply(changes);
-        index.commit();
-        for (Decoded d : group) source.checkpoint(d.events());
+        uncommitted.addAll(group);
         staleCount.increment(r.stale());
         eventsIn.increment(events);
         applied.addAndGet(events);
@@ -283,6 +302,7 @@ public final class StreamIndexer implements AutoCloseable {
         private int batchSize = 1_000;
         private Duration maxWait = Duration.ofMillis(200);
         private int queueBatches = 4;
+        private Duration commitInterval = Duration.ofSeconds(1);
 
         public Builder source(ChangeSource v) { source = v; return this; }
         public Builder changes(ChangeFactory v) { changes = v; return this; }
@@ -295,6 +315,8 @@ public final class StreamIndexer implements AutoCloseable {
         public Builder maxWait(Duration v) { maxWait = v; return this; }
         /** Batches buffered between reader and applier (default 4): the memory bound. */
         public Builder queueBatches(int v) { queueBatches = v; return this; }
+        /** Longest time applied changes wait for a commit (and their checkpoint) while more keep coming (default 1 s). */
+        public Builder commitInterval(Duration v) { commitInterval = v; return this; }
 
         public StreamIndexer build() {
             return new StreamIndexer(this);
