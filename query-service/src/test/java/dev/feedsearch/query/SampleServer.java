@@ -52,7 +52,10 @@ final class SampleServer {
         }
         Set<String> langs = new HashSet<>(mappings.supportedLanguages());
         langs.add("und");
-        server = FeedsearchServer.builder().index(index).languages(langs).port(0).build().start();
+        // a long refresh interval: every invalidation the tests check must come from the change tracking,
+        // never from an entry merely timing out (and a slow CI machine cannot expire one mid-test)
+        server = FeedsearchServer.builder().index(index).languages(langs).port(0).cacheRefresh(java.time.Duration.ofSeconds(30))
+                .build().start();
     }
 
     static synchronized SampleServer get() throws IOException {
