@@ -1,0 +1,138 @@
+package dev.feedsearch.bench;
+
+import dev.feedsearch.core.analysis.GroupAnalyzers;
+import dev.feedsearch.core.embedded.EmbeddedPostIndex;
+import dev.feedsearch.mappings.Mappings;
+import dev.feedsearch.query.FeedsearchServer;
+import io.javalin.Javalin;
+import org.HdrHistogram.Histogram;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+
+/**
+ * HTTP load, all targets in one run with the same client: a bare Javalin endpoint (same response body
+ * size), /v1/search with the hot cache (Zipfian query mix), /v1/search with caching off (every request
+ * misses), and /v1/feed for Zipfian viewers. Closed loop with {@code clients} connections; latencies in
+ * HdrHistograms; a table (markdown) and a percentile plot (PNG).
+ * Usage: HttpLoadRun INDEX_DIR REQUESTS CLIENTS USERS OUT_DIR
+ */
+public final class HttpLoadRun {
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[0]);
+        int requests = Integer.parseInt(args[1]);
+        int clients = Integer.parseInt(args[2]);
+        int users = Integer.parseInt(args[3]);
+        Path out = Path.of(args[4]);
+        Files.createDirectories(out);
+        Mappings m = Mappings.load();
+        Set<String> langs = new HashSet<>(m.supportedLanguages());
+        langs.add("und");
+        try (EmbeddedPostIndex index = EmbeddedPostIndex.open(dir, GroupAnalyzers.build(m));
+             FeedsearchServer cached = FeedsearchServer.builder().index(index).languages(langs).port(0)
+                     .cacheRefresh(Duration.ofHours(1)).build().start();
+             FeedsearchServer uncached = FeedsearchServer.builder().index(index).languages(langs).port(0)
+                     .cacheRefresh(Duration.ZERO).build().start()) {
+            ExecutorService clientThreads = Executors.newFixedThreadPool(clients);
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientThreads).build();
+            List<String> queries = new ArrayList<>();
+            for (String q : BenchQueries.QUERIES) queries.add("q=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&limit=20");
+            for (String q : BenchQueries.QUERIES) queries.add("q=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&sort=recent&limit=20");
+            String cachedBase = "http://127.0.0.1:" + cached.port(), uncachedBase = "http://127.0.0.1:" + uncached.port();
+            byte[] body = client.send(HttpRequest.newBuilder(URI.create(cachedBase + "/v1/search?" + queries.getFirst())).build(),
+                    HttpResponse.BodyHandlers.ofByteArray()).body();
+            Javalin bare = Javalin.create(c -> {
+                c.startup.showJavalinBanner = false;
+                c.jetty.host = "127.0.0.1";
+                c.routes.get("/bare", ctx -> ctx.contentType("application/json").result(body));
+            }).start(0);
+            try {
+                Zipf queryMix = new Zipf(queries.size(), 1.1, 1), viewerMix = new Zipf(users, 1.1, 2);
+                Map<String, IntFunction<String>> targets = new LinkedHashMap<>();
+                String bareUrl = "http://127.0.0.1:" + bare.port() + "/bare";
+                targets.put("bare Javalin (same body)", i -> bareUrl);
+                targets.put("/v1/search cached (Zipf mix)", i -> cachedBase + "/v1/search?" + queries.get(queryMix.next()));
+                targets.put("/v1/search uncached", i -> uncachedBase + "/v1/search?" + queries.get(queryMix.next()));
+                targets.put("/v1/feed (Zipf viewers)", i -> uncachedBase + "/v1/feed?limit=20&viewer=u" + (1 + viewerMix.next()));
+                Map<String, Histogram> results = new LinkedHashMap<>();
+                Map<String, Double> rps = new LinkedHashMap<>();
+                for (Map.Entry<String, IntFunction<String>> t : targets.entrySet()) {
+                    run(client, t.getValue(), requests / 5, clients); // warm-up
+                    long t0 = System.nanoTime();
+                    results.put(t.getKey(), run(client, t.getValue(), requests, clients));
+                    rps.put(t.getKey(), requests / ((System.nanoTime() - t0) / 1e9));
+                }
+                StringBuilder md = new StringBuilder();
+                md.append(String.format(Locale.ROOT, "index: %d posts; %d requests per target after %d warm-up, %d client connections, closed loop; %d users%n%n",
+                        index.stats().posts(), requests, requests / 5, clients, users));
+                md.append("| target | p50 ms | p99 ms | p99.9 ms | req/s |\n|---|---|---|---|---|\n");
+                for (String k : results.keySet()) {
+                    Histogram h = results.get(k);
+                    md.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.0f |%n", k, h.getValueAtPercentile(50) / 1e6,
+                            h.getValueAtPercentile(99) / 1e6, h.getValueAtPercentile(99.9) / 1e6, rps.get(k)));
+                }
+                List<String> keys = new ArrayList<>(results.keySet());
+                md.append(String.format(Locale.ROOT, "%ncached /v1/search ÷ bare endpoint, req/s: %.0f%%%n",
+                        100 * rps.get(keys.get(1)) / rps.get(keys.get(0))));
+                Files.writeString(out.resolve("http.md"), md.toString());
+                LatencyPlot.write(results, "feedsearch HTTP latency by percentile (" + index.stats().posts() + " posts)", out.resolve("http-latency.png"));
+                for (Map.Entry<String, Histogram> e : results.entrySet()) {
+                    try (var ps = new java.io.PrintStream(out.resolve("hgrm-" + keys.indexOf(e.getKey()) + ".txt").toFile())) {
+                        ps.println("# " + e.getKey());
+                        e.getValue().outputPercentileDistribution(ps, 1e6);
+                    }
+                }
+                System.out.print(md);
+            } finally {
+                bare.stop();
+                clientThreads.shutdownNow(); // its threads are not daemons: the JVM would not exit
+            }
+        }
+    }
+
+    /** {@code n} requests from {@code clients} threads, each sending its next request when the last answered. */
+    private static Histogram run(HttpClient client, IntFunction<String> urls, int n, int clients) throws Exception {
+        Histogram total = new Histogram(60_000_000_000L, 3);
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<Histogram>> parts = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int share = n / clients;
+                parts.add(pool.submit(() -> {
+                    Histogram h = new Histogram(60_000_000_000L, 3);
+                    for (int i = 0; i < share; i++) {
+                        String url;
+                        synchronized (urls) { url = urls.apply(i); } // the Zipf samplers are not thread-safe
+                        long t0 = System.nanoTime();
+                        HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                        h.recordValue(System.nanoTime() - t0);
+                        if (r.statusCode() != 200) throw new IllegalStateException(url + " -> " + r.statusCode() + " " + new String(r.body()));
+                    }
+                    return h;
+                }));
+            }
+            for (Future<Histogram> f : parts) total.add(f.get());
+        } finally {
+            pool.shutdown();
+        }
+        return total;
+    }
+}
