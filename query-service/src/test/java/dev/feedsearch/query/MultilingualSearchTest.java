@@ -111,7 +111,7 @@ class MultilingualSearchTest {
 
     @Test
     void sampleAnswersJapaneseThaiAndGermanQueriesInTheirLanguage() throws Exception {
-        for (String[] c : new String[][] {{"人権", "ja"}, {"สิทธิ", "th"}, {"Menschenrechte", "de"}, {"Freiheit", "de"}}) {
+        for (String[] c : new String[][] {{"人権", "ja"}, {"สิทธิ", "th"}, {"Menschenrechte", "de"}, {"Freiheit", "de"}, {"Würde", "de"}}) {
             SampleServer.Response r = s.get("/v1/search?q=" + enc(c[0]) + "&until=2026-11-01");
             assertThat(r.status()).isEqualTo(200);
             JsonNode hits = r.json().get("hits");

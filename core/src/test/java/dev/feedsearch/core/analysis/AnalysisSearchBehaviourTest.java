@@ -216,6 +216,15 @@ class AnalysisSearchBehaviourTest {
     }
 
     @Test
+    void germanNounsThatLookLikeStopWordsSurvive() {
+        // "würde" (would) is a German stop word; the noun "Würde" (dignity) is capitalised, and the stop
+        // filter runs case-sensitively before lowercasing, so the noun stays searchable
+        assertFindable(analyzers, "de", "Würde", "Die Würde des Menschen ist unantastbar");
+        assertFindable(analyzers, "de", "Menschenwürde", "Die Menschenwürde ist unantastbar");
+        assertThat(analyzers.tokens("text_de", "ich würde gern kommen")).doesNotContain("wurd", "wurde", "würde");
+    }
+
+    @Test
     void spanishPortugueseItalianDutch() {
         assertFindable(analyzers, "es", "cancion", "Esta canción es preciosa");
         assertFindable(analyzers, "es", "canciones", "Esta canción es preciosa");
