@@ -1,0 +1,78 @@
+package dev.feedsearch.app;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.feedsearch.core.model.PostJson;
+import dev.feedsearch.mappings.IndexTemplates;
+import dev.feedsearch.mappings.Mappings;
+import dev.feedsearch.mappings.plan.ClusterPlan;
+import dev.feedsearch.mappings.plan.ClusterPlanner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** The cluster plan calculator: shards per language group, nodes, masters, storage and cost, with the arithmetic. */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = "Size an OpenSearch cluster for the posts index; prints the arithmetic, writes index templates and Terraform variables.")
+final class PlanCommand implements Callable<Integer> {
+    @Option(names = "--posts", required = true, description = "Number of posts, e.g. 100000000")
+    long posts;
+
+    @Option(names = "--avg-post-bytes", defaultValue = "406", description = "Average post JSON size (default: ${DEFAULT-VALUE}, the generated corpus here)")
+    double avgPostBytes;
+
+    @Option(names = "--languages", defaultValue = "en=1", description = "Language shares, e.g. en=0.4,ja=0.2,de=0.1 (the rest goes to the 'other' group)")
+    String languages;
+
+    @Option(names = "--replicas", defaultValue = "1", description = "Replicas per primary (default: ${DEFAULT-VALUE})")
+    int replicas;
+
+    @Option(names = "--peak-qps", defaultValue = "100", description = "Peak search queries per second (default: ${DEFAULT-VALUE})")
+    double peakQps;
+
+    @Option(names = "--out-dir", description = "Write index-templates/*.json and terraform.tfvars here")
+    Path outDir;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Double> shares = new LinkedHashMap<>();
+        for (String kv : languages.split(",")) {
+            String[] p = kv.trim().split("=", 2);
+            if (p.length != 2) throw new IllegalArgumentException("--languages wants lang=share pairs, got '" + kv + "'");
+            shares.put(p[0].trim(), Double.parseDouble(p[1].trim()));
+        }
+        Mappings mappings = Mappings.load();
+        ClusterPlan plan = ClusterPlanner.plan(posts, avgPostBytes, shares, replicas, peakQps, mappings);
+        plan.steps().forEach(System.out::println);
+        System.out.printf(Locale.ROOT, "%nplan: %d × %s data nodes + 3 × %s masters, %.0f GiB storage (%.0f GiB/node), ≈ $%,.0f/month (on-demand list prices, approximate)%n",
+                plan.dataNodes(), plan.dataType().name(), plan.masterType().name(), plan.storageGiB(), Math.ceil(plan.storagePerNodeGiB()), plan.monthlyUsd());
+        if (outDir != null) {
+            Path templates = Files.createDirectories(outDir.resolve("index-templates"));
+            for (ClusterPlan.GroupPlan g : plan.groups().values()) {
+                ObjectNode t = IndexTemplates.forGroup(mappings.group(g.group()), g.primaryShards(), replicas);
+                Files.writeString(templates.resolve("posts-" + g.group() + ".json"), PostJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(t));
+            }
+            Files.writeString(outDir.resolve("terraform.tfvars"), String.format(Locale.ROOT, """
+                    # Amazon OpenSearch Service domain for feedsearch, from `feedsearch plan` (%,d posts)
+                    engine_version           = "OpenSearch_3.1"
+                    instance_type            = "%s"
+                    instance_count           = %d
+                    dedicated_master_enabled = true
+                    dedicated_master_type    = "%s"
+                    dedicated_master_count   = 3
+                    zone_awareness_enabled   = true
+                    availability_zone_count  = %d
+                    ebs_volume_type          = "gp3"
+                    ebs_volume_size_gib      = %d
+                    """, posts, plan.dataType().name(), plan.dataNodes(), plan.masterType().name(),
+                    Math.min(3, Math.max(2, plan.dataNodes())), (long) Math.ceil(plan.storagePerNodeGiB())));
+            System.out.println("wrote " + templates + "/*.json and " + outDir.resolve("terraform.tfvars"));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.feedsearch.mappings;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.Map;
+
+/**
+ * OpenSearch index templates generated from the same group definitions the embedded engine reads: one
+ * per group for {@code posts-<group>-v*}, its analysis sent as is, the text field analysed by the group's
+ * main analyzer with its sub-fields, and the keyword/date/number fields every engine filters and sorts on.
+ */
+public final class IndexTemplates {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private IndexTemplates() {}
+
+    /** The composable index template body for {@code PUT _index_template/posts-<group>}. */
+    public static ObjectNode forGroup(LanguageGroup g, int shards, int replicas) {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode patterns = root.putArray("index_patterns");
+        patterns.add("posts-" + g.name() + "-v*");
+        ObjectNode template = root.putObject("template");
+        ObjectNode settings = template.putObject("settings");
+        settings.putObject("index").put("number_of_shards", shards).put("number_of_replicas", replicas)
+                .put("refresh_interval", "1s");
+        settings.set("analysis", g.analysis());
+        ObjectNode props = template.putObject("mappings").put("dynamic", "strict").putObject("properties");
+        ObjectNode text = props.putObject("text").put("type", "text").put("analyzer", g.mainAnalyzer());
+        ObjectNode subfields = JSON.createObjectNode();
+        for (Map.Entry<String, String> f : g.fields().entrySet()) {
+            if (!f.getKey().isEmpty()) subfields.putObject(f.getKey()).put("type", "text").put("analyzer", f.getValue());
+        }
+        if (!subfields.isEmpty()) text.set("fields", subfields);
+        for (String k : new String[] {"id", "author_id", "lang", "visibility", "tags", "mentions", "reply_to"}) {
+            props.putObject(k).put("type", "keyword");
+        }
+        props.putObject("created_at").put("type", "date");
+        for (String n : new String[] {"likes", "reposts", "replies", "version"}) props.putObject(n).put("type", "long");
+        root.put("priority", 100);
+        root.putObject("_meta").put("generated_from", "feedsearch mappings/groups/" + g.name() + ".json");
+        return root;
+    }
+}
