@@ -33,6 +33,8 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
@@ -351,9 +353,13 @@ public final class EmbeddedPostIndex implements PostIndex {
             Sort sort = q.sort() == SortOrder.RECENT ? RECENT : RELEVANCE;
             int maxDoc = s.getIndexReader().maxDoc();
             if (maxDoc == 0) return new SearchPage(List.of(), Optional.empty());
-            FieldDoc after = q.after() == null ? null : fieldDocOf(q.sort(), q.after(), maxDoc);
             // one extra hit tells whether a next page exists without a count
-            TopDocs top = s.searchAfter(after, query, q.limit() + 1, sort, q.sort() == SortOrder.RELEVANCE);
+            ScoreDoc[] docs = q.sort() == SortOrder.RELEVANCE ? topByScore(s, query, q) : null;
+            if (docs == null) {
+                FieldDoc after = q.after() == null ? null : fieldDocOf(q.sort(), q.after(), maxDoc);
+                docs = s.searchAfter(after, query, q.limit() + 1, sort, q.sort() == SortOrder.RELEVANCE).scoreDocs;
+            }
+            TopDocs top = new TopDocs(null, docs);
             StoredFields stored = s.storedFields();
             List<SearchHit> hits = new ArrayList<>(Math.min(q.limit(), top.scoreDocs.length));
             for (int i = 0; i < top.scoreDocs.length && i < q.limit(); i++) {
@@ -371,6 +377,36 @@ public final class EmbeddedPostIndex implements PostIndex {
         } finally {
             searchers.release(s);
         }
+    }
+
+    /**
+     * Relevance pages the fast way: a plain top-k by score lets Lucene skip non-competitive documents
+     * (block-max WAND), which a (score, id) sort cannot. Ties are then ordered by id here, and the cursor's
+     * own (score, id) boundary applied. When ties at the cut-off could hide a document that belongs on the
+     * page, returns null and the caller takes the exact (score, id) sort.
+     */
+    private static ScoreDoc[] topByScore(IndexSearcher s, Query query, SearchQuery q) throws IOException {
+        int want = q.limit() + 1, fetch = want + 8;
+        ScoreDoc after = q.after() == null ? null : new ScoreDoc(-1, q.after().score()); // doc -1: keep the tie
+        ScoreDoc[] top = s.searchAfter(after, query, fetch).scoreDocs;
+        List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+        record Hit(ScoreDoc doc, String id) {}
+        List<Hit> hits = new ArrayList<>(top.length);
+        for (ScoreDoc sd : top) {
+            LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
+            SortedDocValues ids = leaf.reader().getSortedDocValues(ID);
+            if (ids == null || !ids.advanceExact(sd.doc - leaf.docBase)) return null;
+            String id = ids.lookupOrd(ids.ordValue()).utf8ToString();
+            if (q.after() != null && sd.score == q.after().score() && id.compareTo(q.after().id()) <= 0) continue; // seen
+            hits.add(new Hit(sd, id));
+        }
+        hits.sort(java.util.Comparator.comparing((Hit h) -> -h.doc().score).thenComparing(Hit::id));
+        if (top.length == fetch) {
+            // more documents may follow; ties with the lowest fetched score could sort before ours by id
+            float lowest = top[top.length - 1].score;
+            if (hits.size() < want || hits.get(Math.min(want, hits.size()) - 1).doc().score <= lowest) return null;
+        }
+        return hits.stream().limit(want).map(Hit::doc).toArray(ScoreDoc[]::new);
     }
 
     private static FieldDoc fieldDocOf(SortOrder order, SortKey k, int maxDoc) {
@@ -494,8 +530,10 @@ public final class EmbeddedPostIndex implements PostIndex {
         return out;
     }
 
+    private static final Set<String> SOURCE_ONLY = Set.of(SOURCE);
+
     private static IndexedPost readPost(StoredFields stored, int doc) throws IOException {
-        BytesRef src = stored.document(doc, Set.of(SOURCE)).getBinaryValue(SOURCE);
+        BytesRef src = stored.document(doc, SOURCE_ONLY).getBinaryValue(SOURCE);
         try {
             JsonNode n = PostJson.MAPPER.readTree(src.bytes, src.offset, src.length);
             return new IndexedPost(PostJson.decodePost(n), n.get("_lang").asText(), n.get("_group").asText());
