@@ -31,6 +31,7 @@ final class EmbeddedRuntime implements AutoCloseable {
     static EmbeddedRuntime open(Path dataDir, Path deadLetterFile) throws IOException {
         Mappings mappings = Mappings.load();
         GroupAnalyzers analyzers = GroupAnalyzers.build(mappings);
+        analyzers.warmUp(); // load the kuromoji/nori dictionaries now, not on the first Japanese or Korean request
         EmbeddedPostIndex index = EmbeddedPostIndex.open(dataDir.resolve("index"), analyzers);
         ChangeFactory factory = new ChangeFactory(new ScriptFirstDetector(), mappings);
         Path dlq = deadLetterFile != null ? deadLetterFile : dataDir.resolve("dead-letter.jsonl");

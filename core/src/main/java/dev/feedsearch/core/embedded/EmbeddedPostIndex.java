@@ -177,7 +177,11 @@ public final class EmbeddedPostIndex implements PostIndex {
                         case PostChange pc -> pc.post().authorId();
                         case FollowChange fc -> null;
                     };
-                    writer.updateDocument(new Term(KEY, e.getKey()), toDocument(e.getKey(), c, author));
+                    Document doc = toDocument(e.getKey(), c, author);
+                    // a key the current reader has never seen has nothing to replace: adding skips the
+                    // delete-by-term that every refresh would otherwise resolve against every segment
+                    if (stored < 0) writer.addDocument(doc);
+                    else writer.updateDocument(new Term(KEY, e.getKey()), doc);
                     if (isRemoval(c)) deleted++; else upserted++;
                     switch (c) {
                         case PostChange pc -> {
