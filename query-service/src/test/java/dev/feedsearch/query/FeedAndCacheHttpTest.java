@@ -203,7 +203,8 @@ class FeedAndCacheHttpTest {
             pool.shutdown();
         }
         assertThat(metric("cache_gets_total{cache=\"search_results\",result=\"miss\"}") - before).isEqualTo(1.0);
-        assertThat(s.get("/metrics").body()).contains("cache_evictions_total{cache=\"timelines\"");
+        assertThat(s.get("/metrics").body()).contains("cache_evictions_total{cache=\"timelines\"")
+                .contains("cache_load_seconds_count{cache=\"search_results\"");
     }
 
     static double metric(String name) throws Exception {

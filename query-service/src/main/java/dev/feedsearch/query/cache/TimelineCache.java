@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.feedsearch.core.index.IndexedPost;
 import dev.feedsearch.core.index.PostIndex;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 
 import java.io.IOException;
@@ -30,6 +31,7 @@ public final class TimelineCache {
     private final PostIndex index;
     private final int perAuthor;
     private final AsyncCache<String, Timeline> cache;
+    private final Timer loads;
 
     public TimelineCache(PostIndex index, int perAuthor, long maxBytes, MeterRegistry metrics) {
         this.index = index;
@@ -40,6 +42,8 @@ public final class TimelineCache {
                 .recordStats()
                 .buildAsync();
         CaffeineCacheMetrics.monitor(metrics, cache, "timelines");
+        // Caffeine's stats only time loads of a LoadingCache: time the bulk loads here
+        this.loads = Timer.builder("cache.load").tag("cache", "timelines").register(metrics);
     }
 
     /** The current recent posts of each author (an author without posts maps to an empty list). */
@@ -52,7 +56,7 @@ public final class TimelineCache {
         }
         try {
             Map<String, Timeline> timelines = cache.getAll(authors, (missing, executor) ->
-                    CompletableFuture.supplyAsync(() -> load(missing), executor)).join();
+                    CompletableFuture.supplyAsync(() -> loads.record(() -> load(missing)), executor)).join();
             Map<String, List<IndexedPost>> out = new HashMap<>(timelines.size() * 2);
             timelines.forEach((a, t) -> out.put(a, t.posts()));
             return out;
