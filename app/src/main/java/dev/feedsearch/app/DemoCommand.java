@@ -12,8 +12,6 @@ import dev.feedsearch.query.IngestStatus;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -89,8 +87,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** As an app would: PutItem for each post and follow, DeleteItem for a deleted one. */
     private static void writeSample(DynamoDbClient ddb, List<JsonNode> sample) {
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("write DynamoDB").setInitialMax(sample.size())
-                .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
+        try (ProgressBar bar = Progress.bar("write DynamoDB", sample.size())) {
             for (JsonNode rec : sample) {
                 String table = rec.has("follower_id") ? "follows" : "posts";
                 if (rec.path("deleted").asBoolean(false)) ddb.deleteItem(b -> b.tableName(table).key(ItemMapper.keyOf(rec)));
@@ -102,8 +99,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Waits until the stream indexers have applied (at least) one event per write, with a progress bar. */
     private static void awaitCaughtUp(ChangeStreams streams, int writes) throws InterruptedException {
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("index stream").setInitialMax(writes)
-                .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
+        try (ProgressBar bar = Progress.bar("index stream", writes)) {
             long deadline = System.nanoTime() + 120_000_000_000L;
             while (streams.applied() < writes && System.nanoTime() < deadline) {
                 if (streams.failure() != null) throw new IllegalStateException("change stream stopped: " + streams.failure());

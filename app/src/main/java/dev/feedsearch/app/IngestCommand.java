@@ -3,13 +3,10 @@ package dev.feedsearch.app;
 import dev.feedsearch.indexer.IngestReport;
 import dev.feedsearch.indexer.JsonlIngester;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -37,7 +34,7 @@ final class IngestCommand implements Callable<Integer> {
         Engines.requireEmbedded(engine);
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no such file: " + file);
         try (EmbeddedRuntime rt = EmbeddedRuntime.open(dataDir, deadLetter)) {
-            IngestReport r = load(rt, file, batch, System.err);
+            IngestReport r = load(rt, file, batch);
             System.out.printf("ingested %s: %d lines, %d posts, %d follow edges, %d deletes, %d stale, %d dead-lettered%n",
                     file, r.lines(), r.posts(), r.follows(), r.deletes(), r.stale(), r.deadLettered());
             if (r.deadLettered() > 0) System.out.println("dead letters (line number and reason) in " + rt.deadLetters.file());
@@ -45,11 +42,9 @@ final class IngestCommand implements Callable<Integer> {
         }
     }
 
-    static IngestReport load(EmbeddedRuntime rt, Path file, int batch, PrintStream progressOut) throws Exception {
+    static IngestReport load(EmbeddedRuntime rt, Path file, int batch) throws Exception {
         JsonlIngester ingester = new JsonlIngester(rt.changes, rt.index, rt.deadLetters, batch);
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("ingest").setInitialMax(Files.size(file))
-                .setUnit(" KiB", 1024).setStyle(ProgressBarStyle.ASCII).showSpeed()
-                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(progressOut)).build()) {
+        try (ProgressBar bar = Progress.bar("ingest", Files.size(file), " KiB", 1024)) {
             return ingester.ingest(file, bar::stepTo);
         }
     }

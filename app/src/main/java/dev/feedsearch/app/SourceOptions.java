@@ -4,11 +4,10 @@ import dev.feedsearch.indexer.dynamodb.DynamoDbStreamConfig;
 import dev.feedsearch.indexer.postgres.PostgresConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
-import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClientBuilder;
 
 import java.net.URI;
 
@@ -68,14 +67,15 @@ final class SourceOptions {
     }
 
     DynamoDbClient dynamoDb() {
-        DynamoDbClientBuilder b = DynamoDbClient.builder();
-        if (dynamoEndpoint != null) b.endpointOverride(URI.create(dynamoEndpoint));
-        if (region != null) b.region(Region.of(region));
-        return b.build();
+        return aws(DynamoDbClient.builder());
     }
 
     DynamoDbStreamsClient dynamoDbStreams() {
-        DynamoDbStreamsClientBuilder b = DynamoDbStreamsClient.builder();
+        return aws(DynamoDbStreamsClient.builder());
+    }
+
+    /** Endpoint and region overrides, the rest from the SDK's default chains. */
+    private <B extends AwsClientBuilder<B, C>, C> C aws(B b) {
         if (dynamoEndpoint != null) b.endpointOverride(URI.create(dynamoEndpoint));
         if (region != null) b.region(Region.of(region));
         return b.build();

@@ -5,8 +5,10 @@ import dev.feedsearch.core.index.PostIndex;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Compares the source of truth with the index, post by post. A post the source has (not deleted) must be
@@ -37,11 +39,11 @@ public final class Reconciler {
         for (SourceRow r : source) rows.merge(r.id(), r, (a, b) -> b.version() >= a.version() ? b : a);
         long[] live = {0}, missing = {0}, stale = {0}, resurrected = {0};
         List<String> examples = new ArrayList<>();
-        Map<String, Boolean> seenLive = new HashMap<>();
+        Set<String> seenLive = new HashSet<>();
         index.forEachPostVersion((id, version, deleted) -> {
             if (deleted) return;
             live[0]++;
-            seenLive.put(id, Boolean.TRUE);
+            seenLive.add(id);
             SourceRow r = rows.get(id);
             if (r == null || r.deleted()) {
                 resurrected[0]++;
@@ -52,7 +54,7 @@ public final class Reconciler {
             }
         });
         for (SourceRow r : rows.values()) {
-            if (!r.deleted() && !seenLive.containsKey(r.id())) {
+            if (!r.deleted() && !seenLive.contains(r.id())) {
                 missing[0]++;
                 if (examples.size() < 10) examples.add("missing " + r.id());
             }

@@ -131,7 +131,7 @@ public final class FeedsearchServer implements AutoCloseable {
         boolean explain = SearchParams.flag(ctx, "explain");
         SearchPage page = searchCache.search(q);
         if (q.sort() == SortOrder.RECENT) {
-            ctx.result(HitJson.page(page, q, null, explain).toString());
+            ctx.result(HitJson.page(page, q, null, null, explain).toString());
             return;
         }
         // relevance: the engine's text score combined with recency, engagement and affinity, re-ordered
@@ -141,7 +141,7 @@ public final class FeedsearchServer implements AutoCloseable {
         Instant now = clock.instant();
         Map<String, Features> features = new HashMap<>();
         for (SearchHit h : page.hits()) features.put(h.post().post().id(), scorer.features(h.post(), h.score(), viewer, now));
-        ctx.result(HitJson.page(page, q, id -> features.get(id), explain, scorer.config()).toString());
+        ctx.result(HitJson.page(page, q, features, scorer.config(), explain).toString());
     }
 
     private void feed(Context ctx) throws IOException {

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /** The response shapes of ARCHITECTURE.md, written field by field so the contract is visible here. */
 final class HitJson {
@@ -26,19 +25,17 @@ final class HitJson {
      * A search page. With {@code features} (relevance), hits are re-ordered by the combined score within the
      * page and {@code score} is that combined score; without, the engine's order and score (null for recent).
      */
-    static ObjectNode page(SearchPage page, SearchQuery q, Function<String, Features> features, boolean explain,
-                           RankingConfig... weights) {
+    static ObjectNode page(SearchPage page, SearchQuery q, Map<String, Features> features, RankingConfig w, boolean explain) {
         ObjectNode root = PostJson.MAPPER.createObjectNode();
         ArrayNode hits = root.putArray("hits");
         List<SearchHit> ordered = new ArrayList<>(page.hits());
-        RankingConfig w = weights.length > 0 ? weights[0] : null;
         if (features != null) {
-            ordered.sort(Comparator.comparingDouble((SearchHit h) -> -features.apply(h.post().post().id()).score(w))
+            ordered.sort(Comparator.comparingDouble((SearchHit h) -> -features.get(h.post().post().id()).score(w))
                     .thenComparing(h -> h.post().post().id()));
         }
         for (SearchHit h : ordered) {
             ObjectNode o = hit(hits, h.post());
-            Features f = features == null ? null : features.apply(h.post().post().id());
+            Features f = features == null ? null : features.get(h.post().post().id());
             if (f != null) o.put("score", f.score(w));
             else if (Float.isNaN(h.score())) o.putNull("score");
             else o.put("score", h.score());

@@ -363,11 +363,10 @@ public final class EmbeddedPostIndex implements PostIndex {
                 FieldDoc after = q.after() == null ? null : fieldDocOf(q.sort(), q.after(), maxDoc);
                 docs = s.searchAfter(after, query, q.limit() + 1, sort, q.sort() == SortOrder.RELEVANCE).scoreDocs;
             }
-            TopDocs top = new TopDocs(null, docs);
             StoredFields stored = s.storedFields();
-            List<SearchHit> hits = new ArrayList<>(Math.min(q.limit(), top.scoreDocs.length));
-            for (int i = 0; i < top.scoreDocs.length && i < q.limit(); i++) {
-                ScoreDoc sd = top.scoreDocs[i];
+            List<SearchHit> hits = new ArrayList<>(Math.min(q.limit(), docs.length));
+            for (int i = 0; i < docs.length && i < q.limit(); i++) {
+                ScoreDoc sd = docs[i];
                 IndexedPost post = readPost(stored, sd.doc);
                 float score = q.sort() == SortOrder.RELEVANCE ? sd.score : Float.NaN;
                 SortKey key = q.sort() == SortOrder.RECENT
@@ -375,7 +374,7 @@ public final class EmbeddedPostIndex implements PostIndex {
                         : SortKey.ofScore(sd.score, post.post().id());
                 hits.add(new SearchHit(post, score, key));
             }
-            Optional<SortKey> next = top.scoreDocs.length > q.limit() && !hits.isEmpty()
+            Optional<SortKey> next = docs.length > q.limit() && !hits.isEmpty()
                     ? Optional.of(hits.getLast().key()) : Optional.empty();
             return new SearchPage(hits, next);
         } finally {

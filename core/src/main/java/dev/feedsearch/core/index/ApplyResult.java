@@ -3,8 +3,4 @@ package dev.feedsearch.core.index;
 /** What one {@code apply} did: written (upserts + deletes) and skipped as stale or duplicate. */
 public record ApplyResult(int upserted, int deleted, int stale) {
     public static final ApplyResult EMPTY = new ApplyResult(0, 0, 0);
-
-    public ApplyResult plus(ApplyResult o) {
-        return new ApplyResult(upserted + o.upserted, deleted + o.deleted, stale + o.stale);
-    }
 }

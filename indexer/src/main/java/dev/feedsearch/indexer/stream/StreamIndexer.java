@@ -276,10 +276,6 @@ public final class StreamIndexer implements AutoCloseable {
         return lagSeconds().orElse(Double.NaN);
     }
 
-    public boolean isRunning() {
-        return running.get() && failure.get() == null;
-    }
-
     /** Stops reading, applies what is queued, checkpoints it, and closes the source. */
     @Override
     public void close() throws Exception {

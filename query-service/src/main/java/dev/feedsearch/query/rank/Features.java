@@ -23,7 +23,7 @@ public record Features(double text, double recency, double engagement, double af
         m.put("affinity", w.wAffinity() * affinity);
         m.put("mutual", w.wMutual() * mutual);
         m.put("language", w.wLanguage() * language);
-        m.put("reply_penalty", -w.wReplyPenalty() * replyPenalty);
+        m.put("reply_penalty", replyPenalty == 0 ? 0.0 : -w.wReplyPenalty() * replyPenalty);
         m.put("total", score(w));
         return m;
     }

@@ -1,6 +1,5 @@
 package dev.feedsearch.query.rank;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.time.Duration;
@@ -10,7 +9,6 @@ import java.time.Duration;
  * caps, and the scoring time budget. Loaded from the {@code "ranking"} object of the config file; every
  * field has a default (see README.md "Ranking").
  */
-@JsonIgnoreProperties(ignoreUnknown = false)
 public record RankingConfig(
         @JsonProperty("w_text") double wText,
         @JsonProperty("w_recency") double wRecency,
