@@ -33,13 +33,43 @@ public final class IndexTemplates {
             if (!f.getKey().isEmpty()) subfields.putObject(f.getKey()).put("type", "text").put("analyzer", f.getValue());
         }
         if (!subfields.isEmpty()) text.set("fields", subfields);
-        for (String k : new String[] {"id", "author_id", "lang", "visibility", "tags", "mentions", "reply_to"}) {
+        // lang is the detected language (what filters use); lang_hint the client's tag, kept for the API;
+        // tags are kept as written and filtered through tag_keys (lower-cased, without '#')
+        for (String k : new String[] {"id", "author_id", "lang", "group", "visibility", "tag_keys", "mentions", "reply_to"}) {
             props.putObject(k).put("type", "keyword");
         }
+        for (String k : new String[] {"lang_hint", "tags"}) props.putObject(k).put("type", "keyword").put("index", false).put("doc_values", false);
         props.putObject("created_at").put("type", "date");
-        for (String n : new String[] {"likes", "reposts", "replies", "version"}) props.putObject(n).put("type", "long");
+        // engagement = likes + 2 reposts + 3 replies, what popular-post candidates sort by
+        for (String n : new String[] {"likes", "reposts", "replies", "version", "engagement"}) props.putObject(n).put("type", "long");
         root.put("priority", 100);
         root.putObject("_meta").put("generated_from", "feedsearch mappings/groups/" + g.name() + ".json");
+        return root;
+    }
+
+    /** The body of {@code PUT feedsearch-keys}: one small document per post id, the engine's version registry. */
+    public static ObjectNode keysIndex(int shards, int replicas) {
+        ObjectNode root = JSON.createObjectNode();
+        root.putObject("settings").putObject("index").put("number_of_shards", shards).put("number_of_replicas", replicas);
+        ObjectNode props = root.putObject("mappings").put("dynamic", "strict").putObject("properties");
+        props.putObject("id").put("type", "keyword");
+        props.putObject("order").put("type", "long");
+        props.putObject("group").put("type", "keyword");
+        props.putObject("author_id").put("type", "keyword");
+        props.putObject("deleted").put("type", "boolean");
+        return root;
+    }
+
+    /** The body of {@code PUT feedsearch-follows}: one document per edge key, active or undone. */
+    public static ObjectNode followsIndex(int shards, int replicas) {
+        ObjectNode root = JSON.createObjectNode();
+        root.putObject("settings").putObject("index").put("number_of_shards", shards).put("number_of_replicas", replicas);
+        ObjectNode props = root.putObject("mappings").put("dynamic", "strict").putObject("properties");
+        props.putObject("follower").put("type", "keyword");
+        props.putObject("followee").put("type", "keyword");
+        props.putObject("relation").put("type", "keyword");
+        props.putObject("active").put("type", "boolean");
+        props.putObject("created_at").put("type", "date");
         return root;
     }
 }

@@ -93,6 +93,17 @@ public final class Mappings {
         return m;
     }
 
+    /**
+     * A copy with one group's definition replaced (same name): how a changed analyzer is tried out and rolled
+     * out through a reindex before it is committed to the bundled files.
+     */
+    public Mappings withGroup(LanguageGroup replacement) {
+        if (!byName.containsKey(replacement.name())) throw new IllegalArgumentException("no group named '" + replacement.name() + "'");
+        List<LanguageGroup> gs = new ArrayList<>(groups.size());
+        for (LanguageGroup g : groups) gs.add(g.name().equals(replacement.name()) ? replacement : g);
+        return new Mappings(gs, aliases);
+    }
+
     /** Parses a mappings tree under {@code base} (a classpath folder ending in '/'). */
     static Mappings loadFrom(ClassLoader loader, String base) {
         JsonNode index = read(loader, base + "groups.json");
