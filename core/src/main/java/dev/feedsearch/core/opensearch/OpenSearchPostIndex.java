@@ -1,0 +1,507 @@
+package dev.feedsearch.core.opensearch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.feedsearch.core.embedded.EmbeddedPostIndex;
+import dev.feedsearch.core.index.ApplyResult;
+import dev.feedsearch.core.index.ChangeLog;
+import dev.feedsearch.core.index.IndexStats;
+import dev.feedsearch.core.index.IndexedPost;
+import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.index.SearchHit;
+import dev.feedsearch.core.index.SearchPage;
+import dev.feedsearch.core.index.SearchQuery;
+import dev.feedsearch.core.index.SortKey;
+import dev.feedsearch.core.index.SortOrder;
+import dev.feedsearch.core.model.FollowChange;
+import dev.feedsearch.core.model.FollowEdge;
+import dev.feedsearch.core.model.IndexChange;
+import dev.feedsearch.core.model.InvalidRecordException;
+import dev.feedsearch.core.model.Post;
+import dev.feedsearch.core.model.PostChange;
+import dev.feedsearch.core.model.PostJson;
+import dev.feedsearch.core.model.Visibility;
+import dev.feedsearch.mappings.IndexNames;
+import dev.feedsearch.mappings.LanguageGroup;
+import dev.feedsearch.mappings.Mappings;
+import org.opensearch.client.json.JsonData;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.FieldValue;
+import org.opensearch.client.opensearch._types.Refresh;
+import org.opensearch.client.opensearch._types.SortOptions;
+import org.opensearch.client.opensearch._types.VersionType;
+import org.opensearch.client.opensearch._types.query_dsl.Query;
+import org.opensearch.client.opensearch.core.SearchRequest;
+import org.opensearch.client.opensearch.core.SearchResponse;
+import org.opensearch.client.opensearch.core.bulk.BulkOperation;
+import org.opensearch.client.opensearch.core.mget.MultiGetResponseItem;
+import org.opensearch.client.opensearch.core.search.Hit;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The OpenSearch engine. Posts live in one index per language group behind a write alias each and the read
+ * alias {@code posts}; follow edges in one index; and a keys index remembers each post id's newest version
+ * order, group and author, deleted or not. The keys index is what makes version ordering hold ACROSS group
+ * indices: a post whose edit changes its language moves to another group's index, and a delete must beat a late
+ * upsert into any group. It is read with a real-time multi-get before each batch and written after the group
+ * indices accepted the batch, so it never claims a version that did not land. Every write also carries
+ * {@code version_type=external} with the same version order, so a group index alone never goes backwards.
+ * One writer per cluster is assumed (the indexer), as for the embedded engine.
+ */
+public final class OpenSearchPostIndex implements PostIndex {
+    private static final int PAGE = 5_000; // follow lists and version scans page through with search_after
+    private static final int MAX_INNER_HITS = 100; // OpenSearch's default index.max_inner_result_window
+
+    private final OpenSearchClient client;
+    private final OpenSearchConfig cfg;
+    private final BulkWriter bulk;
+    private final Queries queries;
+    private final RejectedWrites rejected;
+    private final Refresh refresh;
+    private final ChangeLog changeLog = new ChangeLog();
+    private final Object writeLock = new Object();
+
+    /** Where writes that OpenSearch refuses for good go (a mapping conflict, say), with the reason. */
+    @FunctionalInterface
+    public interface RejectedWrites {
+        void rejected(IndexChange change, String reason) throws IOException;
+
+        RejectedWrites FAIL = (c, reason) -> {
+            throw new IOException("OpenSearch rejected " + c.key() + "@" + c.version() + ": " + reason);
+        };
+    }
+
+    private OpenSearchPostIndex(OpenSearchClient client, OpenSearchConfig cfg, Mappings mappings, RejectedWrites rejected) {
+        this.client = client;
+        this.cfg = cfg;
+        this.bulk = new BulkWriter(client, cfg);
+        this.rejected = rejected;
+        this.refresh = switch (cfg.refresh()) {
+            case TRUE -> Refresh.True;
+            case WAIT_FOR -> Refresh.WaitFor;
+            case FALSE -> Refresh.False;
+        };
+        Set<String> fields = new LinkedHashSet<>();
+        fields.add("text");
+        for (LanguageGroup g : mappings.groups()) {
+            for (String suffix : g.fields().keySet()) if (!suffix.isEmpty()) fields.add("text." + suffix);
+        }
+        this.queries = new Queries(List.copyOf(fields));
+    }
+
+    /**
+     * Connects, checks the cluster has every analysis plugin the mappings need (failing with their names if not),
+     * and creates the templates, indices and aliases that are missing.
+     */
+    public static OpenSearchPostIndex open(OpenSearchConfig cfg, Mappings mappings, RejectedWrites rejected) throws IOException {
+        OpenSearchClient client = OpenSearchClients.create(cfg);
+        try {
+            ClusterSetup setup = new ClusterSetup(client, mappings, cfg);
+            setup.requirePlugins();
+            setup.ensureLayout();
+            return new OpenSearchPostIndex(client, cfg, mappings, rejected);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(client);
+            throw e;
+        }
+    }
+
+    public OpenSearchClient client() {
+        return client;
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    private record KeyState(long order, String group, String author, boolean deleted) {}
+
+    /** One write of a batch and the change it came from; the keys entry is written only if the group write landed. */
+    private record Pending(IndexChange change, BulkOperation op, ObjectNode keysDoc) {}
+
+    @Override
+    public ApplyResult apply(List<? extends IndexChange> changes) throws IOException {
+        if (changes.isEmpty()) return ApplyResult.EMPTY;
+        Map<String, IndexChange> newest = new LinkedHashMap<>();
+        int stale = 0;
+        for (IndexChange c : changes) {
+            String key = keyOf(c);
+            IndexChange prev = newest.get(key);
+            if (prev == null || order(c) > order(prev)) {
+                if (prev != null) stale++;
+                newest.put(key, c);
+            } else {
+                stale++;
+            }
+        }
+        synchronized (writeLock) {
+            List<String> postIds = newest.values().stream().filter(c -> c instanceof PostChange).map(IndexChange::key).toList();
+            Map<String, KeyState> stored = keyStates(postIds);
+            List<Pending> pending = new ArrayList<>();
+            List<BulkOperation> ops = new ArrayList<>();
+            for (IndexChange c : newest.values()) {
+                long order = order(c);
+                switch (c) {
+                    case PostChange pc -> {
+                        KeyState st = stored.get(pc.id());
+                        if (st != null && order <= st.order()) {
+                            stale++;
+                            continue;
+                        }
+                        String oldGroup = st == null || st.deleted() ? null : st.group();
+                        String group = pc.deleted() ? (st == null ? null : st.group()) : pc.group();
+                        String author = pc.deleted() ? (st == null ? null : st.author()) : pc.post().authorId();
+                        ObjectNode keysDoc = PostJson.MAPPER.createObjectNode().put("id", pc.id()).put("order", order)
+                                .put("group", group).put("author_id", author).put("deleted", pc.deleted());
+                        BulkOperation main;
+                        if (pc.deleted()) {
+                            main = oldGroup == null ? null : delete(IndexNames.writeAlias(oldGroup), pc.id(), order);
+                        } else {
+                            main = index(IndexNames.writeAlias(group), pc.id(), order, toDocument(pc));
+                            if (oldGroup != null && !oldGroup.equals(group)) {
+                                // the edit changed the post's language: it leaves its old group's index
+                                ops.add(delete(IndexNames.writeAlias(oldGroup), pc.id(), order));
+                                pending.add(new Pending(c, ops.getLast(), null));
+                            }
+                        }
+                        if (main != null) ops.add(main);
+                        pending.add(new Pending(c, main, keysDoc));
+                    }
+                    case FollowChange fc -> {
+                        FollowEdge e = fc.edge();
+                        ObjectNode doc = PostJson.MAPPER.createObjectNode().put("follower", e.followerId())
+                                .put("followee", e.followeeId()).put("relation", e.relation().wire()).put("active", !e.deleted());
+                        if (e.createdAt() != null) doc.put("created_at", e.createdAt().toEpochMilli());
+                        ops.add(index(IndexNames.FOLLOWS, fc.key(), order, doc));
+                        pending.add(new Pending(c, ops.getLast(), null));
+                    }
+                }
+            }
+            Map<BulkOperation, BulkWriter.Result> results = new HashMap<>();
+            List<BulkWriter.Result> rs = bulk.write(ops, refresh);
+            for (int i = 0; i < ops.size(); i++) results.put(ops.get(i), rs.get(i));
+
+            int upserted = 0, deleted = 0;
+            Set<IndexChange> failed = new HashSet<>();
+            List<BulkOperation> keyOps = new ArrayList<>();
+            List<String> posts = new ArrayList<>(), authors = new ArrayList<>(), viewers = new ArrayList<>();
+            for (Pending p : pending) {
+                BulkWriter.Result r = p.op() == null ? new BulkWriter.Result(BulkWriter.Outcome.DONE, null) : results.get(p.op());
+                if (r.outcome() == BulkWriter.Outcome.REJECTED) {
+                    if (failed.add(p.change())) rejected.rejected(p.change(), r.reason());
+                    continue;
+                }
+                if (p.keysDoc() == null) { // a follow edge, or the delete from a post's old group
+                    if (p.change() instanceof FollowChange fc) {
+                        if (r.outcome() == BulkWriter.Outcome.CONFLICT) stale++;
+                        else {
+                            if (fc.edge().deleted()) deleted++; else upserted++;
+                            viewers.add(fc.edge().followerId());
+                            if (fc.edge().relation() == FollowEdge.Relation.BLOCK) viewers.add(fc.edge().followeeId());
+                        }
+                    }
+                    continue;
+                }
+                if (failed.contains(p.change())) continue;
+                // a conflict means the group index already holds this version or newer (a replay after a crash
+                // between the two bulks): the keys entry is still brought forward, since its version check guards it
+                PostChange pc = (PostChange) p.change();
+                keyOps.add(index(IndexNames.KEYS, pc.id(), order(pc), p.keysDoc()));
+                if (r.outcome() == BulkWriter.Outcome.CONFLICT) {
+                    stale++;
+                    continue;
+                }
+                if (pc.deleted()) deleted++; else upserted++;
+                posts.add(pc.id());
+                JsonNode a = p.keysDoc().get("author_id");
+                if (a != null && !a.isNull()) authors.add(a.asText());
+            }
+            List<BulkWriter.Result> keyResults = bulk.write(keyOps, refresh);
+            for (int i = 0; i < keyOps.size(); i++) {
+                if (keyResults.get(i).outcome() == BulkWriter.Outcome.REJECTED) {
+                    throw new IOException("the keys index refused " + keyOps.get(i).index().id() + ": " + keyResults.get(i).reason());
+                }
+            }
+            if (upserted + deleted > 0) changeLog.record(posts, authors, viewers);
+            return new ApplyResult(upserted, deleted, stale);
+        }
+    }
+
+    private static BulkOperation index(String index, String id, long order, ObjectNode doc) {
+        return BulkOperation.of(b -> b.index(i -> i.index(index).id(id).version(order).versionType(VersionType.External).document(doc)));
+    }
+
+    private static BulkOperation delete(String index, String id, long order) {
+        return BulkOperation.of(b -> b.delete(d -> d.index(index).id(id).version(order).versionType(VersionType.External)));
+    }
+
+    private Map<String, KeyState> keyStates(List<String> ids) throws IOException {
+        Map<String, KeyState> out = new HashMap<>();
+        if (ids.isEmpty()) return out;
+        var resp = client.mget(m -> m.index(IndexNames.KEYS).ids(ids).realtime(true), ObjectNode.class);
+        for (MultiGetResponseItem<ObjectNode> item : resp.docs()) {
+            if (item.isFailure()) throw new IOException("reading versions failed: " + item.failure().error().reason());
+            var r = item.result();
+            if (!r.found()) continue;
+            ObjectNode s = r.source();
+            out.put(r.id(), new KeyState(s.path("order").asLong(), textOrNull(s, "group"), textOrNull(s, "author_id"),
+                    s.path("deleted").asBoolean()));
+        }
+        return out;
+    }
+
+    private static String textOrNull(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    @Override
+    public void commit() {
+        // OpenSearch makes every acknowledged bulk durable through its translog (index.translog.durability=request)
+    }
+
+    static String keyOf(IndexChange c) {
+        return switch (c) {
+            case PostChange p -> "p:" + p.id();
+            case FollowChange f -> "f:" + f.key();
+        };
+    }
+
+    /** The same order as the embedded engine: version, and at equal versions a removal beats an upsert. */
+    static long order(IndexChange c) {
+        boolean removal = switch (c) {
+            case PostChange p -> p.deleted();
+            case FollowChange f -> f.edge().deleted();
+        };
+        return (c.version() << 1) | (removal ? 1 : 0);
+    }
+
+    static ObjectNode toDocument(PostChange pc) {
+        Post p = pc.post();
+        ObjectNode d = PostJson.encode(p);
+        d.remove("deleted");
+        d.put("lang_hint", p.lang());
+        d.put("lang", pc.lang());
+        d.put("group", pc.group());
+        ArrayNode keys = d.putArray("tag_keys");
+        for (String t : p.tags()) keys.add(EmbeddedPostIndex.normalizeTag(t));
+        d.put("engagement", p.likes() + 2 * p.reposts() + 3 * p.replies());
+        return d;
+    }
+
+    static IndexedPost fromDocument(ObjectNode src) {
+        ObjectNode n = src.deepCopy();
+        String lang = n.path("lang").asText(), group = n.path("group").asText();
+        n.set("lang", n.get("lang_hint"));
+        try {
+            return new IndexedPost(PostJson.decodePost(n), lang, group);
+        } catch (InvalidRecordException e) {
+            throw new IllegalStateException("stored post no longer passes validation: " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public SearchPage search(SearchQuery q) throws IOException {
+        SearchResponse<ObjectNode> resp = client.search(searchRequest(q), ObjectNode.class);
+        List<Hit<ObjectNode>> raw = resp.hits().hits();
+        List<SearchHit> hits = new ArrayList<>(Math.min(q.limit(), raw.size()));
+        for (int i = 0; i < raw.size() && i < q.limit(); i++) {
+            Hit<ObjectNode> h = raw.get(i);
+            IndexedPost post = fromDocument(h.source());
+            FieldValue first = h.sort().getFirst();
+            if (q.sort() == SortOrder.RECENT) {
+                hits.add(new SearchHit(post, Float.NaN, new SortKey(first.longValue(), post.post().id())));
+            } else {
+                float score = (float) first.doubleValue();
+                hits.add(new SearchHit(post, score, SortKey.ofScore(score, post.post().id())));
+            }
+        }
+        Optional<SortKey> next = raw.size() > q.limit() && !hits.isEmpty() ? Optional.of(hits.getLast().key()) : Optional.empty();
+        return new SearchPage(hits, next);
+    }
+
+    /**
+     * The exact request {@link #search} sends for {@code q} (one extra hit tells whether a next page exists);
+     * public so a benchmark can send the very same body to {@code _search} directly.
+     */
+    public SearchRequest searchRequest(SearchQuery q) throws IOException {
+        Query query = queries.search(q, visibilityOf(q.viewer()));
+        List<SortOptions> sort = Queries.sort(q.sort());
+        return SearchRequest.of(s -> {
+            s.index(IndexNames.READ_ALIAS).query(query).sort(sort).size(q.limit() + 1).trackTotalHits(t -> t.enabled(false));
+            if (q.after() != null) s.searchAfter(Queries.searchAfter(q.sort(), q.after()));
+            return s;
+        });
+    }
+
+    private Query visibilityOf(String viewer) throws IOException {
+        if (viewer == null) return Queries.visibility(null, Set.of(), Set.of());
+        return Queries.visibility(viewer, followees(viewer), hiddenAuthors(viewer));
+    }
+
+    @Override
+    public Optional<IndexedPost> get(String id, String viewer) throws IOException {
+        List<IndexedPost> found = getVisible(List.of(id), viewer);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.getFirst());
+    }
+
+    @Override
+    public List<IndexedPost> getVisible(Collection<String> ids, String viewer) throws IOException {
+        if (ids.isEmpty()) return List.of();
+        Query visible = visibilityOf(viewer);
+        Query q = Query.of(b -> b.bool(f -> f.filter(Queries.ids(ids)).filter(visible)));
+        return posts(client.search(s -> s.index(IndexNames.READ_ALIAS).query(q).size(ids.size()), ObjectNode.class));
+    }
+
+    private static List<IndexedPost> posts(SearchResponse<ObjectNode> resp) {
+        List<IndexedPost> out = new ArrayList<>(resp.hits().hits().size());
+        for (Hit<ObjectNode> h : resp.hits().hits()) out.add(fromDocument(h.source()));
+        return out;
+    }
+
+    @Override
+    public Set<String> followees(String viewer) throws IOException {
+        return edges(Queries.term("follower", viewer), FollowEdge.Relation.FOLLOW, "followee");
+    }
+
+    @Override
+    public Set<String> followers(String user) throws IOException {
+        return edges(Queries.term("followee", user), FollowEdge.Relation.FOLLOW, "follower");
+    }
+
+    @Override
+    public Set<String> hiddenAuthors(String viewer) throws IOException {
+        Set<String> hidden = new HashSet<>(edges(Queries.term("follower", viewer), FollowEdge.Relation.MUTE, "followee"));
+        hidden.addAll(edges(Queries.term("follower", viewer), FollowEdge.Relation.BLOCK, "followee"));
+        hidden.addAll(edges(Queries.term("followee", viewer), FollowEdge.Relation.BLOCK, "follower"));
+        return hidden;
+    }
+
+    /** The {@code other} side of every active edge of {@code relation} matching {@code side}, paged by that field. */
+    private Set<String> edges(Query side, FollowEdge.Relation relation, String other) throws IOException {
+        Query q = Query.of(b -> b.bool(f -> f.filter(side, Queries.term("relation", relation.wire()), Queries.term("active", true))));
+        Set<String> out = new HashSet<>();
+        String after = null;
+        while (true) {
+            String from = after;
+            SearchResponse<ObjectNode> resp = client.search(s -> {
+                s.index(IndexNames.FOLLOWS).query(q).size(PAGE).source(src -> src.filter(f -> f.includes(other)))
+                        .sort(so -> so.field(f -> f.field(other))).trackTotalHits(t -> t.enabled(false));
+                if (from != null) s.searchAfter(FieldValue.of(from));
+                return s;
+            }, ObjectNode.class);
+            List<Hit<ObjectNode>> hits = resp.hits().hits();
+            for (Hit<ObjectNode> h : hits) out.add(h.source().path(other).asText());
+            if (hits.size() < PAGE) return out;
+            after = hits.getLast().source().path(other).asText();
+        }
+    }
+
+    @Override
+    public Map<String, List<IndexedPost>> recentPostsUnfiltered(Collection<String> authors, int perAuthor) throws IOException {
+        if (authors.isEmpty()) return Map.of();
+        if (perAuthor > MAX_INNER_HITS) throw new IllegalArgumentException("at most " + MAX_INNER_HITS + " posts per author");
+        List<SortOptions> recent = Queries.sort(SortOrder.RECENT);
+        // field collapsing: one top hit per author, with that author's newest posts as inner hits
+        SearchResponse<ObjectNode> resp = client.search(s -> s.index(IndexNames.READ_ALIAS)
+                .query(Queries.terms(Queries.AUTHOR, authors)).size(authors.size()).sort(recent)
+                .collapse(c -> c.field(Queries.AUTHOR).innerHits(ih -> ih.name("recent").size(perAuthor).sort(recent)))
+                .trackTotalHits(t -> t.enabled(false)), ObjectNode.class);
+        Map<String, List<IndexedPost>> out = new HashMap<>();
+        for (Hit<ObjectNode> h : resp.hits().hits()) {
+            var inner = h.innerHits().get("recent");
+            List<IndexedPost> posts = new ArrayList<>();
+            for (Hit<JsonData> ih : inner.hits().hits()) {
+                posts.add(fromDocument(ih.source().to(ObjectNode.class, client._transport().jsonpMapper())));
+            }
+            if (!posts.isEmpty()) out.put(posts.getFirst().post().authorId(), posts);
+        }
+        return out;
+    }
+
+    @Override
+    public List<IndexedPost> popularPublic(Collection<String> langs, Instant since, int limit) throws IOException {
+        if (langs.isEmpty() || limit <= 0) return List.of();
+        Query q = Query.of(b -> b.bool(f -> f.filter(Queries.term(Queries.VIS, Visibility.PUBLIC.wire()),
+                Queries.terms(Queries.LANG, langs), Queries.since(since.toEpochMilli(), Long.MAX_VALUE))));
+        List<SortOptions> byEngagement = List.of(
+                SortOptions.of(so -> so.field(f -> f.field(Queries.ENGAGEMENT).order(org.opensearch.client.opensearch._types.SortOrder.Desc))),
+                SortOptions.of(so -> so.field(f -> f.field(Queries.ID).order(org.opensearch.client.opensearch._types.SortOrder.Asc))));
+        return posts(client.search(s -> s.index(IndexNames.READ_ALIAS).query(q).size(limit).sort(byEngagement)
+                .trackTotalHits(t -> t.enabled(false)), ObjectNode.class));
+    }
+
+    @Override
+    public long generation() {
+        return changeLog.generation();
+    }
+
+    @Override
+    public long authorGeneration(String author) {
+        return changeLog.authorGeneration(author);
+    }
+
+    @Override
+    public long viewerGeneration(String viewer) {
+        return changeLog.viewerGeneration(viewer);
+    }
+
+    @Override
+    public boolean changedSince(long generation, Collection<String> postIds) {
+        return changeLog.changedSince(generation, postIds);
+    }
+
+    @Override
+    public void forEachPostVersion(PostVersionVisitor visitor) throws IOException {
+        String after = null;
+        while (true) {
+            String from = after;
+            SearchResponse<ObjectNode> resp = client.search(s -> {
+                s.index(IndexNames.KEYS).size(PAGE).sort(so -> so.field(f -> f.field("id"))).trackTotalHits(t -> t.enabled(false));
+                if (from != null) s.searchAfter(FieldValue.of(from));
+                return s;
+            }, ObjectNode.class);
+            List<Hit<ObjectNode>> hits = resp.hits().hits();
+            for (Hit<ObjectNode> h : hits) {
+                long order = h.source().path("order").asLong();
+                visitor.visit(h.source().path("id").asText(), order >>> 1, (order & 1) == 1);
+            }
+            if (hits.size() < PAGE) return;
+            after = hits.getLast().source().path("id").asText();
+        }
+    }
+
+    @Override
+    public IndexStats stats() throws IOException {
+        long posts = client.count(c -> c.index(IndexNames.READ_ALIAS)).count();
+        long tombs = client.count(c -> c.index(IndexNames.KEYS).query(Queries.term("deleted", true))).count();
+        long follows = client.count(c -> c.index(IndexNames.FOLLOWS).query(Queries.term("active", true))).count();
+        return new IndexStats(posts, tombs, follows);
+    }
+
+    @Override
+    public void close() throws IOException {
+        closeQuietly(client);
+    }
+
+    private static void closeQuietly(OpenSearchClient client) {
+        try {
+            client._transport().close();
+        } catch (Exception ignored) {
+            // closing a transport that failed to connect
+        }
+    }
+}

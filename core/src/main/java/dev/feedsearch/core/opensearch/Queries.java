@@ -1,0 +1,111 @@
+package dev.feedsearch.core.opensearch;
+
+import dev.feedsearch.core.embedded.EmbeddedPostIndex;
+import dev.feedsearch.core.index.SearchQuery;
+import dev.feedsearch.core.index.SortKey;
+import dev.feedsearch.core.index.SortOrder;
+import dev.feedsearch.core.model.Visibility;
+import org.opensearch.client.json.JsonData;
+import org.opensearch.client.opensearch._types.FieldValue;
+import org.opensearch.client.opensearch._types.SortOptions;
+import org.opensearch.client.opensearch._types.query_dsl.BoolQuery;
+import org.opensearch.client.opensearch._types.query_dsl.Operator;
+import org.opensearch.client.opensearch._types.query_dsl.Query;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Translates the engine-neutral {@link SearchQuery} into OpenSearch query DSL with the embedded engine's
+ * semantics. User text only ever goes into {@code match} queries, analysed by each group index's own
+ * analyzer for its {@code text} field: never into a query string, so it has no syntax to inject.
+ */
+final class Queries {
+    static final String ID = "id", AUTHOR = "author_id", LANG = "lang", VIS = "visibility", TAG = "tag_keys",
+            CREATED = "created_at", ENGAGEMENT = "engagement";
+
+    private final List<String> textFields; // "text" and every sub-field some group defines
+
+    Queries(List<String> textFields) {
+        this.textFields = List.copyOf(textFields);
+    }
+
+    static Query term(String field, String value) {
+        return Query.of(q -> q.term(t -> t.field(field).value(FieldValue.of(value))));
+    }
+
+    static Query term(String field, boolean value) {
+        return Query.of(q -> q.term(t -> t.field(field).value(FieldValue.of(value))));
+    }
+
+    static Query terms(String field, Collection<String> values) {
+        List<FieldValue> vs = values.stream().map(FieldValue::of).toList();
+        return Query.of(q -> q.terms(t -> t.field(field).terms(v -> v.value(vs))));
+    }
+
+    static Query ids(Collection<String> ids) {
+        return Query.of(q -> q.ids(i -> i.values(List.copyOf(ids))));
+    }
+
+    static Query since(long fromMillis, long toMillis) {
+        return Query.of(q -> q.range(r -> {
+            r.field(CREATED).format("epoch_millis");
+            if (fromMillis != Long.MIN_VALUE) r.gte(JsonData.of(fromMillis));
+            if (toMillis != Long.MAX_VALUE) r.lte(JsonData.of(toMillis));
+            return r;
+        }));
+    }
+
+    /** public to everyone; private to the author; followers-only to the author and its followers; minus hidden authors. */
+    static Query visibility(String viewer, Set<String> followees, Set<String> hidden) {
+        if (viewer == null) return term(VIS, Visibility.PUBLIC.wire());
+        BoolQuery.Builder b = new BoolQuery.Builder()
+                .should(term(VIS, Visibility.PUBLIC.wire()))
+                .should(term(AUTHOR, viewer))
+                .minimumShouldMatch("1");
+        if (!followees.isEmpty()) {
+            b.should(Query.of(q -> q.bool(f -> f.filter(term(VIS, Visibility.FOLLOWERS.wire()), terms(AUTHOR, followees)))));
+        }
+        if (!hidden.isEmpty()) b.mustNot(terms(AUTHOR, hidden));
+        return Query.of(q -> q.bool(b.build()));
+    }
+
+    /** Every filter of the query plus its text, with the visibility clause given. */
+    Query search(SearchQuery sq, Query visibility) {
+        BoolQuery.Builder b = new BoolQuery.Builder().filter(visibility);
+        if (sq.lang() != null) b.filter(term(LANG, sq.lang()));
+        if (sq.author() != null) b.filter(term(AUTHOR, sq.author()));
+        if (sq.tag() != null) b.filter(term(TAG, EmbeddedPostIndex.normalizeTag(sq.tag())));
+        if (sq.since() != null || sq.until() != null) {
+            b.filter(since(sq.since() == null ? Long.MIN_VALUE : sq.since().toEpochMilli(),
+                    sq.until() == null ? Long.MAX_VALUE : sq.until().toEpochMilli()));
+        }
+        if (sq.text() != null) b.must(text(sq.text()));
+        return Query.of(q -> q.bool(b.build()));
+    }
+
+    /**
+     * All query tokens must match within one field, any field may match: each group index analyses the text
+     * with its own analyzers, as the embedded engine analyses it with every group's and matches a post by its own.
+     */
+    Query text(String text) {
+        List<Query> any = new ArrayList<>(textFields.size());
+        for (String f : textFields) any.add(Query.of(q -> q.match(m -> m.field(f).query(FieldValue.of(text)).operator(Operator.And))));
+        return Query.of(q -> q.bool(b -> b.should(any).minimumShouldMatch("1")));
+    }
+
+    static List<SortOptions> sort(SortOrder order) {
+        SortOptions byId = SortOptions.of(s -> s.field(f -> f.field(ID).order(org.opensearch.client.opensearch._types.SortOrder.Asc)));
+        SortOptions first = order == SortOrder.RECENT
+                ? SortOptions.of(s -> s.field(f -> f.field(CREATED).order(org.opensearch.client.opensearch._types.SortOrder.Desc)))
+                : SortOptions.of(s -> s.score(sc -> sc.order(org.opensearch.client.opensearch._types.SortOrder.Desc)));
+        return List.of(first, byId);
+    }
+
+    static List<FieldValue> searchAfter(SortOrder order, SortKey after) {
+        FieldValue first = order == SortOrder.RECENT ? FieldValue.of(after.value()) : FieldValue.of((double) after.score());
+        return List.of(first, FieldValue.of(after.id()));
+    }
+}
