@@ -1,267 +1,34 @@
 package dev.feedsearch.core.embedded;
 
 import dev.feedsearch.core.analysis.GroupAnalyzers;
-import dev.feedsearch.core.index.SearchHit;
-import dev.feedsearch.core.index.SearchPage;
-import dev.feedsearch.core.index.SearchQuery;
-import dev.feedsearch.core.index.SortKey;
-import dev.feedsearch.core.index.SortOrder;
-import dev.feedsearch.core.model.FollowChange;
-import dev.feedsearch.core.model.FollowEdge;
-import dev.feedsearch.core.model.Post;
-import dev.feedsearch.core.model.PostChange;
-import dev.feedsearch.core.model.Visibility;
+import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.index.PostIndexContract;
 import dev.feedsearch.mappings.Mappings;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-class EmbeddedPostIndexTest {
+/** The conformance suite on the embedded engine (a Lucene index in a temporary directory). */
+class EmbeddedPostIndexTest extends PostIndexContract {
     static GroupAnalyzers analyzers;
-    static final Instant T0 = Instant.parse("2026-10-01T00:00:00Z");
 
     @TempDir Path dir;
-    EmbeddedPostIndex index;
 
     @BeforeAll
     static void analyzers() {
         analyzers = GroupAnalyzers.build(Mappings.load());
     }
 
-    @BeforeEach
-    void open() throws IOException {
-        index = EmbeddedPostIndex.open(dir, analyzers);
+    @Override
+    protected PostIndex openEmpty() throws IOException {
+        return EmbeddedPostIndex.open(dir, analyzers);
     }
 
-    @AfterEach
-    void close() throws IOException {
-        index.close();
-    }
-
-    static Post post(String id, String author, String text, Visibility vis, long version, int minute, String... tags) {
-        return new Post(id, author, text, null, T0.plusSeconds(60L * minute), vis, List.of(tags), List.of(), null,
-                0, 0, 0, version, false);
-    }
-
-    static PostChange en(Post p) {
-        return PostChange.upsert(p, "en", "en");
-    }
-
-    List<String> ids(SearchQuery q) throws IOException {
-        return index.search(q).hits().stream().map(h -> h.post().post().id()).toList();
-    }
-
-    SearchQuery.Builder q(String text) {
-        return SearchQuery.builder().text(text).limit(100);
-    }
-
-    @Test
-    void olderAndEqualVersionsAreNoOpsNewerReplaces() throws IOException {
-        index.apply(List.of(en(post("p1", "u1", "walking in the mountains", Visibility.PUBLIC, 5, 0))));
-        var r = index.apply(List.of(en(post("p1", "u1", "sailing on the ocean", Visibility.PUBLIC, 4, 0)),
-                en(post("p1", "u1", "sailing on the ocean", Visibility.PUBLIC, 5, 0))));
-        assertThat(r.upserted()).isZero();
-        assertThat(r.stale()).isEqualTo(2);
-        assertThat(ids(q("mountains").build())).containsExactly("p1");
-        assertThat(ids(q("ocean").build())).isEmpty();
-
-        index.apply(List.of(en(post("p1", "u1", "sailing on the ocean", Visibility.PUBLIC, 6, 0))));
-        assertThat(ids(q("ocean").build())).containsExactly("p1");
-        assertThat(ids(q("mountains").build())).isEmpty();
-        assertThat(index.versionOf("p1")).isEqualTo(6);
-    }
-
-    @Test
-    void deleteIsRememberedSoALateOlderUpsertCannotRevive() throws IOException {
-        index.apply(List.of(en(post("p1", "u1", "walking in the mountains", Visibility.PUBLIC, 1, 0))));
-        index.apply(List.of(PostChange.delete("p1", 3)));
-        assertThat(ids(q("mountains").build())).isEmpty();
-        assertThat(index.get("p1", null)).isEmpty();
-
-        var r = index.apply(List.of(en(post("p1", "u1", "walking in the mountains", Visibility.PUBLIC, 2, 0))));
-        assertThat(r.stale()).isEqualTo(1);
-        assertThat(index.get("p1", null)).isEmpty();
-        assertThat(index.stats().tombstones()).isEqualTo(1);
-
-        index.apply(List.of(en(post("p1", "u1", "back in the mountains", Visibility.PUBLIC, 4, 0))));
-        assertThat(index.get("p1", null)).isPresent();
-    }
-
-    @Test
-    void aDeleteWinsATieWithTheVersionItRemoved() throws IOException {
-        index.apply(List.of(en(post("p1", "u1", "tied versions", Visibility.PUBLIC, 5, 0))));
-        assertThat(index.apply(List.of(PostChange.delete("p1", 5))).deleted()).isEqualTo(1);
-        assertThat(index.apply(List.of(en(post("p1", "u1", "tied versions", Visibility.PUBLIC, 5, 0)))).stale()).isEqualTo(1);
-        assertThat(ids(q("tied").build())).isEmpty();
-        assertThat(index.versionOf("p1")).isEqualTo(5);
-    }
-
-    @Test
-    void withinABatchTheNewestVersionOfAKeyWins() throws IOException {
-        index.apply(List.of(en(post("p1", "u1", "third draft about rivers", Visibility.PUBLIC, 3, 0)),
-                en(post("p1", "u1", "first draft about lakes", Visibility.PUBLIC, 1, 0)),
-                PostChange.delete("p2", 9), en(post("p2", "u1", "never visible", Visibility.PUBLIC, 8, 0))));
-        assertThat(ids(q("rivers").build())).containsExactly("p1");
-        assertThat(ids(q("lakes").build())).isEmpty();
-        assertThat(ids(q("visible").build())).isEmpty();
-    }
-
-    @Test
-    void visibilityPublicFollowersPrivate() throws IOException {
-        index.apply(List.of(
-                en(post("pub", "alice", "garden party today", Visibility.PUBLIC, 1, 0)),
-                en(post("fol", "alice", "garden party for friends", Visibility.FOLLOWERS, 1, 1)),
-                en(post("pri", "alice", "garden party notes to self", Visibility.PRIVATE, 1, 2)),
-                new FollowChange(new FollowEdge("bob", "alice", T0, 1, false))));
-
-        assertThat(ids(q("garden").build())).containsExactly("pub");
-        assertThat(ids(q("garden").viewer("carol").build())).containsExactly("pub");
-        assertThat(ids(q("garden").viewer("bob").build())).containsExactlyInAnyOrder("pub", "fol");
-        assertThat(ids(q("garden").viewer("alice").build())).containsExactlyInAnyOrder("pub", "fol", "pri");
-        assertThat(index.get("pri", "bob")).isEmpty();
-        assertThat(index.get("fol", "bob")).isPresent();
-        assertThat(index.get("fol", null)).isEmpty();
-
-        // unfollow at a newer version takes the followers-only post away; an older re-follow does not return it
-        index.apply(List.of(new FollowChange(new FollowEdge("bob", "alice", T0, 2, true))));
-        index.apply(List.of(new FollowChange(new FollowEdge("bob", "alice", T0, 1, false))));
-        assertThat(ids(q("garden").viewer("bob").build())).containsExactly("pub");
-        assertThat(index.followees("bob")).isEmpty();
-        assertThat(index.followers("alice")).isEmpty();
-        index.apply(List.of(new FollowChange(new FollowEdge("bob", "alice", T0, 3, false))));
-        assertThat(index.followers("alice")).containsExactly("bob");
-    }
-
-    @Test
-    void filtersLangAuthorTagAndTime() throws IOException {
-        index.apply(List.of(
-                en(post("a", "u1", "coffee in the morning", Visibility.PUBLIC, 1, 0, "Coffee")),
-                en(post("b", "u2", "coffee at night", Visibility.PUBLIC, 1, 60, "#coffee", "night")),
-                PostChange.upsert(post("c", "u1", "Kaffee am Morgen, Kaffee am Abend", Visibility.PUBLIC, 1, 120), "de", "de")));
-
-        assertThat(ids(q("coffee").author("u2").build())).containsExactly("b");
-        assertThat(ids(q("coffee").tag("COFFEE").build())).containsExactlyInAnyOrder("a", "b");
-        assertThat(ids(q("coffee").tag("night").build())).containsExactly("b");
-        assertThat(ids(SearchQuery.builder().sort(SortOrder.RECENT).lang("de").limit(10).build())).containsExactly("c");
-        assertThat(ids(SearchQuery.builder().sort(SortOrder.RECENT).since(T0.plusSeconds(60 * 60)).limit(10).build()))
-                .containsExactly("c", "b");
-        assertThat(ids(SearchQuery.builder().sort(SortOrder.RECENT).until(T0.plusSeconds(60 * 60 - 1)).limit(10).build()))
-                .containsExactly("a");
-    }
-
-    @Test
-    void keysetCursorsPageThroughEverythingExactlyOnce() throws IOException {
-        List<PostChange> batch = new ArrayList<>();
-        for (int i = 0; i < 53; i++) {
-            // repeated minutes make ties on the primary sort key, broken by id
-            batch.add(en(post("p" + i, "u" + (i % 4), "river number " + i + (i % 3 == 0 ? " river river" : ""),
-                    Visibility.PUBLIC, 1, i / 3)));
-        }
-        index.apply(batch);
-        for (SortOrder order : SortOrder.values()) {
-            Set<String> seen = new HashSet<>();
-            List<String> sequence = new ArrayList<>();
-            SortKey after = null;
-            int pages = 0;
-            do {
-                SearchPage page = index.search(SearchQuery.builder().text("river").sort(order).limit(7).after(after).build());
-                for (SearchHit h : page.hits()) {
-                    assertThat(seen.add(h.post().post().id())).as("duplicate %s in %s", h.post().post().id(), order).isTrue();
-                    sequence.add(h.post().post().id());
-                }
-                after = page.next().orElse(null);
-                pages++;
-            } while (after != null);
-            assertThat(seen).hasSize(53);
-            assertThat(pages).isEqualTo(8);
-            // one big page gives the same order as the walk
-            assertThat(ids(SearchQuery.builder().text("river").sort(order).limit(100).build())).containsExactlyElementsOf(sequence);
-        }
-    }
-
-    @Test
-    void survivesReopenWithTombstones() throws IOException {
-        index.apply(List.of(en(post("p1", "u1", "persistent thoughts", Visibility.PUBLIC, 1, 0)), PostChange.delete("p2", 5)));
-        index.commit();
-        index.close();
-        index = EmbeddedPostIndex.open(dir, analyzers);
-        assertThat(ids(q("persistent").build())).containsExactly("p1");
-        assertThat(index.apply(List.of(en(post("p2", "u1", "zombie", Visibility.PUBLIC, 4, 0)))).stale()).isEqualTo(1);
-        assertThat(ids(q("zombie").build())).isEmpty();
-    }
-
-    @Test
-    void onlyStopWordsMatchNothingInsteadOfEverything() throws IOException {
-        index.apply(List.of(en(post("p1", "u1", "the cat", Visibility.PUBLIC, 1, 0))));
-        assertThat(ids(q("cat").build())).containsExactly("p1");
-        assertThat(index.search(q("!!!").build()).hits()).isEmpty();
-    }
-
-    @Test
-    void mutesHideOneWayBlocksHideBothWays() throws IOException {
-        index.apply(List.of(
-                en(post("a1", "ann", "weather report sunny", Visibility.PUBLIC, 1, 0)),
-                en(post("b1", "ben", "weather report rainy", Visibility.PUBLIC, 1, 1)),
-                new FollowChange(new FollowEdge("cat", "ann", T0, 1, false, FollowEdge.Relation.MUTE)),
-                new FollowChange(new FollowEdge("ben", "dan", T0, 1, false, FollowEdge.Relation.BLOCK))));
-        assertThat(ids(q("weather").viewer("cat").build())).containsExactly("b1");
-        assertThat(ids(q("weather").viewer("ann").build())).containsExactlyInAnyOrder("a1", "b1");
-        assertThat(ids(q("weather").viewer("dan").build())).as("ben blocked dan: dan no longer sees ben").containsExactly("a1");
-        assertThat(index.get("b1", "dan")).isEmpty();
-        assertThat(index.hiddenAuthors("ben")).containsExactly("dan");
-
-        index.apply(List.of(new FollowChange(new FollowEdge("ben", "dan", T0, 2, true, FollowEdge.Relation.BLOCK))));
-        assertThat(ids(q("weather").viewer("dan").build())).containsExactlyInAnyOrder("a1", "b1");
-        assertThat(index.viewerGeneration("dan")).isEqualTo(index.generation());
-    }
-
-    @Test
-    void recentPostsPerAuthorAndPopularPublic() throws IOException {
-        List<PostChange> batch = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            batch.add(en(new Post("x" + i, i % 2 == 0 ? "even" : "odd", "post " + i, null, T0.plusSeconds(i), i == 9 ? Visibility.PRIVATE : Visibility.PUBLIC,
-                    List.of(), List.of(), null, i * 10L, 0, i == 2 ? 100 : 0, 1, false)));
-        }
-        index.apply(batch);
-        var recent = index.recentPostsUnfiltered(List.of("even", "odd", "nobody"), 3);
-        assertThat(recent.get("even")).extracting(p -> p.post().id()).containsExactly("x8", "x6", "x4");
-        assertThat(recent.get("odd")).extracting(p -> p.post().id()).containsExactly("x9", "x7", "x5");
-        assertThat(recent).doesNotContainKey("nobody");
-
-        // engagement = likes + 2 reposts + 3 replies: x2 has 20 + 300; the private x9 never shows
-        assertThat(index.popularPublic(List.of("en"), T0, 3)).extracting(p -> p.post().id()).containsExactly("x2", "x8", "x7");
-        assertThat(index.popularPublic(List.of("de"), T0, 3)).isEmpty();
-        assertThat(index.popularPublic(List.of("en"), T0.plusSeconds(8), 5)).extracting(p -> p.post().id()).containsExactly("x8");
-    }
-
-    @Test
-    void generationsTellCachesWhatChanged() throws IOException {
-        assertThat(index.generation()).isZero();
-        index.apply(List.of(en(post("g1", "gus", "first", Visibility.PUBLIC, 1, 0)), en(post("h1", "hal", "other", Visibility.PUBLIC, 1, 0))));
-        long g1 = index.generation();
-        assertThat(index.authorGeneration("gus")).isEqualTo(g1);
-        assertThat(index.changedSince(g1, List.of("g1", "h1"))).isFalse();
-
-        index.apply(List.of(en(post("g1", "gus", "first", Visibility.PUBLIC, 1, 0)))); // stale: nothing changes
-        assertThat(index.generation()).isEqualTo(g1);
-
-        index.apply(List.of(PostChange.delete("g1", 2))); // the delete carries no author: it comes from the stored post
-        assertThat(index.authorGeneration("gus")).isGreaterThan(g1);
-        assertThat(index.authorGeneration("hal")).isEqualTo(g1);
-        assertThat(index.changedSince(g1, List.of("g1"))).isTrue();
-        assertThat(index.changedSince(g1, List.of("h1"))).isFalse();
-        assertThat(index.getVisible(List.of("g1", "h1", "zz"), null)).extracting(p -> p.post().id()).containsExactly("h1");
+    @Override
+    protected PostIndex reopen(PostIndex old) throws IOException {
+        old.close();
+        return EmbeddedPostIndex.open(dir, analyzers);
     }
 }
