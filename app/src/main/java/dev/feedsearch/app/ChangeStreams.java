@@ -36,7 +36,7 @@ final class ChangeStreams implements AutoCloseable {
     }
 
     /** One stream per table (posts, follows), each backfilled by a Scan the first time. */
-    static ChangeStreams dynamodb(EmbeddedRuntime rt, DynamoDbClient ddb, DynamoDbStreamsClient streams, String postsTable,
+    static ChangeStreams dynamodb(EngineRuntime rt, DynamoDbClient ddb, DynamoDbStreamsClient streams, String postsTable,
                                   String followsTable, DynamoDbStreamConfig.Start start, MeterRegistry metrics) throws Exception {
         CheckpointStore checkpoints = new FileCheckpointStore(rt.dataDir.resolve("checkpoints"));
         List<StreamIndexer> list = new ArrayList<>();
@@ -51,7 +51,7 @@ final class ChangeStreams implements AutoCloseable {
     }
 
     /** One logical replication slot for both tables, backfilled from a snapshot the first time. */
-    static ChangeStreams postgres(EmbeddedRuntime rt, PostgresConfig cfg, MeterRegistry metrics) throws Exception {
+    static ChangeStreams postgres(EngineRuntime rt, PostgresConfig cfg, MeterRegistry metrics) throws Exception {
         CheckpointStore checkpoints = new FileCheckpointStore(rt.dataDir.resolve("checkpoints"));
         new PostgresBackfill(cfg, rt.changes, rt.index, rt.deadLetters, 1_000).runIfNeeded(checkpoints)
                 .ifPresent(r -> log.info("backfilled PostgreSQL: {} posts, {} follows", r.posts(), r.follows()));

@@ -56,7 +56,7 @@ final class DemoCommand implements Callable<Integer> {
             DynamoDbTables.createPosts(ddb, "posts");
             DynamoDbTables.createFollows(ddb, "follows");
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            try (EmbeddedRuntime rt = EmbeddedRuntime.open(dir.resolve("data"), null);
+            try (EngineRuntime rt = EngineRuntime.open(dir.resolve("data"), null);
                  ChangeStreams streams = ChangeStreams.dynamodb(rt, ddb, local.dynamoDbStreamsClient(), "posts", "follows",
                          DynamoDbStreamConfig.Start.TRIM_HORIZON, metrics)) {
                 writeSample(ddb, sample);
@@ -110,7 +110,7 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void printWelcome(EmbeddedRuntime rt, int port, boolean live) throws Exception {
+    private static void printWelcome(EngineRuntime rt, int port, boolean live) throws Exception {
         String base = "http://127.0.0.1:" + port;
         var stats = rt.index.stats();
         System.out.printf("%nfeedsearch demo: %d posts and %d follow edges, written to DynamoDB Local and indexed from its stream%s%n",

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** Inspect and replay the dead-letter store of an embedded data directory. */
+/** Inspect and replay the dead-letter file of a data directory (replay writes to the chosen engine). */
 @Command(name = "dlq", mixinStandardHelpOptions = true, description = "Inspect and replay dead-lettered records.",
         subcommands = {DlqCommand.ListCmd.class, DlqCommand.Show.class, DlqCommand.Replay.class})
 final class DlqCommand {
@@ -75,11 +75,14 @@ final class DlqCommand {
     @Command(name = "replay", mixinStandardHelpOptions = true,
             description = "Re-submit every dead letter (fix the file or the code first); those that now pass are indexed and removed.")
     static final class Replay implements Callable<Integer> {
-        @picocli.CommandLine.Mixin Location loc;
+        @picocli.CommandLine.Mixin EngineOptions engine;
+
+        @Option(names = "--dead-letter", description = "Dead-letter file (default: <data-dir>/dead-letter.jsonl)")
+        Path file;
 
         @Override
         public Integer call() throws Exception {
-            try (EmbeddedRuntime rt = EmbeddedRuntime.open(loc.dataDir, loc.file())) {
+            try (EngineRuntime rt = EngineRuntime.open(engine, file)) {
                 DeadLetterReplayer.Report r = DeadLetterReplayer.replay(rt.deadLetters, rt.changes, rt.index);
                 System.out.printf("replayed %d, %d still failing (see dlq list)%n", r.replayed(), r.remaining());
                 return r.remaining() == 0 ? 0 : 3;

@@ -2,25 +2,37 @@ package dev.feedsearch.app;
 
 import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.embedded.EmbeddedPostIndex;
+import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.lang.ScriptFirstDetector;
+import dev.feedsearch.core.model.FollowChange;
+import dev.feedsearch.core.model.PostChange;
+import dev.feedsearch.core.model.PostJson;
+import dev.feedsearch.core.opensearch.OpenSearchPostIndex;
 import dev.feedsearch.indexer.ChangeFactory;
+import dev.feedsearch.indexer.DeadLetterEntry;
 import dev.feedsearch.indexer.JsonlDeadLetterStore;
 import dev.feedsearch.mappings.Mappings;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 
-/** Wires the embedded engine: mappings → analyzers → index, and the detector for the change path. */
-final class EmbeddedRuntime implements AutoCloseable {
+/**
+ * Wires one engine for a command: mappings → (analyzers →) index, the detector for the change path, and the
+ * dead-letter file. {@code dataDir} holds the embedded index, and in every case the indexer's local state
+ * (checkpoints, dead letters).
+ */
+final class EngineRuntime implements AutoCloseable {
     final Path dataDir;
     final Mappings mappings;
-    final EmbeddedPostIndex index;
+    final PostIndex index;
     final ChangeFactory changes;
     final JsonlDeadLetterStore deadLetters;
 
-    private EmbeddedRuntime(Path dataDir, Mappings mappings, EmbeddedPostIndex index, ChangeFactory changes, JsonlDeadLetterStore dlq) {
+    private EngineRuntime(Path dataDir, Mappings mappings, PostIndex index, ChangeFactory changes, JsonlDeadLetterStore dlq) {
         this.dataDir = dataDir;
         this.mappings = mappings;
         this.index = index;
@@ -28,14 +40,45 @@ final class EmbeddedRuntime implements AutoCloseable {
         this.deadLetters = dlq;
     }
 
-    static EmbeddedRuntime open(Path dataDir, Path deadLetterFile) throws IOException {
+    /** The embedded engine in {@code dataDir/index}. */
+    static EngineRuntime open(Path dataDir, Path deadLetterFile) throws IOException {
+        EngineOptions embedded = new EngineOptions();
+        embedded.engine = "embedded";
+        embedded.dataDir = dataDir;
+        return open(embedded, deadLetterFile);
+    }
+
+    static EngineRuntime open(EngineOptions opts, Path deadLetterFile) throws IOException {
         Mappings mappings = Mappings.load();
-        GroupAnalyzers analyzers = GroupAnalyzers.build(mappings);
-        analyzers.warmUp(); // load the kuromoji/nori dictionaries now, not on the first Japanese or Korean request
-        EmbeddedPostIndex index = EmbeddedPostIndex.open(dataDir.resolve("index"), analyzers);
-        ChangeFactory factory = new ChangeFactory(new ScriptFirstDetector(), mappings);
-        Path dlq = deadLetterFile != null ? deadLetterFile : dataDir.resolve("dead-letter.jsonl");
-        return new EmbeddedRuntime(dataDir, mappings, index, factory, new JsonlDeadLetterStore(dlq));
+        Path dataDir = opts.dataDir;
+        Files.createDirectories(dataDir);
+        JsonlDeadLetterStore dlq = new JsonlDeadLetterStore(deadLetterFile != null ? deadLetterFile : dataDir.resolve("dead-letter.jsonl"));
+        PostIndex index;
+        try {
+            if (opts.embedded()) {
+                GroupAnalyzers analyzers = GroupAnalyzers.build(mappings);
+                analyzers.warmUp(); // load the kuromoji/nori dictionaries now, not on the first Japanese or Korean request
+                index = EmbeddedPostIndex.open(dataDir.resolve("index"), analyzers);
+            } else {
+                // a write OpenSearch refuses for good (not a 429/5xx, which are retried) is dead-lettered with its reason
+                index = OpenSearchPostIndex.open(opts.openSearch(), mappings, (change, reason) -> dlq.add(new DeadLetterEntry(
+                        Instant.now(), "opensearch", change.key() + "@" + change.version(), null, reason, null, contractJson(change))));
+            }
+        } catch (IOException | RuntimeException e) {
+            dlq.close();
+            throw e;
+        }
+        return new EngineRuntime(dataDir, mappings, index, new ChangeFactory(new ScriptFirstDetector(), mappings), dlq);
+    }
+
+    /** The ingest-contract JSON of a change, so {@code dlq replay} can resubmit it. */
+    private static String contractJson(dev.feedsearch.core.model.IndexChange change) {
+        return switch (change) {
+            case PostChange pc when pc.deleted() -> PostJson.MAPPER.createObjectNode().put("id", pc.id())
+                    .put("version", pc.version()).put("deleted", true).toString();
+            case PostChange pc -> PostJson.encode(pc.post()).toString();
+            case FollowChange fc -> PostJson.encode(fc.edge()).toString();
+        };
     }
 
     /** Values the {@code lang} filter accepts. */

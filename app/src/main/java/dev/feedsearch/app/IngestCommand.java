@@ -14,11 +14,8 @@ import java.util.concurrent.Callable;
 @Command(name = "ingest", mixinStandardHelpOptions = true,
         description = "Bulk-load posts and follow edges from a JSONL file (bad lines go to the dead-letter file).")
 final class IngestCommand implements Callable<Integer> {
-    @Option(names = "--data-dir", defaultValue = "data", description = "Embedded index directory (default: ${DEFAULT-VALUE})")
-    Path dataDir;
-
-    @Option(names = "--engine", defaultValue = "embedded", description = "embedded (opensearch: not yet available)")
-    String engine;
+    @picocli.CommandLine.Mixin
+    EngineOptions engine;
 
     @Option(names = "--dead-letter", description = "Dead-letter file (default: <data-dir>/dead-letter.jsonl)")
     Path deadLetter;
@@ -31,9 +28,8 @@ final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Engines.requireEmbedded(engine);
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no such file: " + file);
-        try (EmbeddedRuntime rt = EmbeddedRuntime.open(dataDir, deadLetter)) {
+        try (EngineRuntime rt = EngineRuntime.open(engine, deadLetter)) {
             IngestReport r = load(rt, file, batch);
             System.out.printf("ingested %s: %d lines, %d posts, %d follow edges, %d deletes, %d stale, %d dead-lettered%n",
                     file, r.lines(), r.posts(), r.follows(), r.deletes(), r.stale(), r.deadLettered());
@@ -42,7 +38,7 @@ final class IngestCommand implements Callable<Integer> {
         }
     }
 
-    static IngestReport load(EmbeddedRuntime rt, Path file, int batch) throws Exception {
+    static IngestReport load(EngineRuntime rt, Path file, int batch) throws Exception {
         JsonlIngester ingester = new JsonlIngester(rt.changes, rt.index, rt.deadLetters, batch);
         try (ProgressBar bar = Progress.bar("ingest", Files.size(file), " KiB", 1024)) {
             return ingester.ingest(file, bar::stepTo);

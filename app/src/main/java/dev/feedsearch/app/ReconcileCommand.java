@@ -2,15 +2,15 @@ package dev.feedsearch.app;
 
 import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.embedded.EmbeddedPostIndex;
+import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.opensearch.OpenSearchPostIndex;
 import dev.feedsearch.indexer.Reconciler;
 import dev.feedsearch.indexer.dynamodb.DynamoDbBackfill;
 import dev.feedsearch.indexer.postgres.PostgresSchema;
 import dev.feedsearch.mappings.Mappings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.concurrent.Callable;
 
@@ -18,16 +18,18 @@ import java.util.concurrent.Callable;
 @Command(name = "reconcile", mixinStandardHelpOptions = true,
         description = "Compare the source of truth (DynamoDB or PostgreSQL) with the index, post by post. Exit 0 when clean, 4 otherwise.")
 final class ReconcileCommand implements Callable<Integer> {
-    @Option(names = "--data-dir", defaultValue = "data", description = "Embedded data directory (default: ${DEFAULT-VALUE})")
-    Path dataDir;
+    @Mixin
+    EngineOptions engine;
 
     @Mixin
     SourceOptions source;
 
     @Override
     public Integer call() throws Exception {
-        // read-only: works next to a running serve (it sees the last commit)
-        try (EmbeddedPostIndex index = EmbeddedPostIndex.openReadOnly(dataDir.resolve("index"), GroupAnalyzers.build(Mappings.load()))) {
+        // embedded: read-only, so it works next to a running serve (it sees the last commit)
+        try (PostIndex index = engine.embedded()
+                ? EmbeddedPostIndex.openReadOnly(engine.dataDir.resolve("index"), GroupAnalyzers.build(Mappings.load()))
+                : OpenSearchPostIndex.open(engine.openSearch(), Mappings.load(), OpenSearchPostIndex.RejectedWrites.FAIL)) {
             Reconciler.Report r = switch (source.source) {
                 case "dynamodb" -> Reconciler.compare(DynamoDbBackfill.postRows(source.dynamoDb(), source.postsTable), index);
                 case "postgres" -> {

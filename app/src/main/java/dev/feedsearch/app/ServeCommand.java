@@ -13,17 +13,14 @@ import java.util.concurrent.CountDownLatch;
 
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve the HTTP API over an index.")
 final class ServeCommand implements Callable<Integer> {
-    @Option(names = "--data-dir", defaultValue = "data", description = "Embedded index directory (default: ${DEFAULT-VALUE})")
-    Path dataDir;
-
     @Option(names = "--port", defaultValue = "7070", description = "HTTP port (default: ${DEFAULT-VALUE})")
     int port;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE})")
     String host;
 
-    @Option(names = "--engine", defaultValue = "embedded", description = "embedded (opensearch: not yet available)")
-    String engine;
+    @picocli.CommandLine.Mixin
+    EngineOptions engine;
 
     @Option(names = "--role", defaultValue = "all", description = "all|query|indexer (default: ${DEFAULT-VALUE})")
     String role;
@@ -36,18 +33,19 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Engines.requireEmbedded(engine);
         if (!role.equals("all")) {
-            // the embedded engine is one process: its index directory has one writer
-            throw new IllegalArgumentException("--role " + role + " needs a shared engine (opensearch); with the embedded engine use --role all");
+            // the roles split one process into a query tier and an indexer; the change tracking that keeps the
+            // caches exact (generations) lives in the process that writes, so a query-only process could serve
+            // stale cached pages: not offered until generations are shared through the cluster
+            throw new IllegalArgumentException("--role " + role + " is not available yet; use --role all");
         }
         ServiceConfig cfg = config == null ? ServiceConfig.DEFAULTS : ServiceConfig.load(config);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (EmbeddedRuntime rt = EmbeddedRuntime.open(dataDir, null);
+        try (EngineRuntime rt = EngineRuntime.open(engine, null);
              ChangeStreams streams = sources.open(rt, metrics);
              FeedsearchServer server = FeedsearchServer.builder().index(rt.index).languages(rt.filterLanguages()).metrics(metrics)
                      .ingest(streams.active() ? streams.status() : null).config(cfg).host(host).port(port).build().start()) {
-            System.out.printf("feedsearch serving %s (%d posts, source: %s) on http://%s:%d%n", dataDir, rt.index.stats().posts(),
+            System.out.printf("feedsearch serving %s (%d posts, source: %s) on http://%s:%d%n", engine.describe(), rt.index.stats().posts(),
                     sources.source, host, server.port());
             awaitShutdown();
         }

@@ -49,7 +49,7 @@ final class SourceOptions {
     @Option(names = "--publication", defaultValue = "feedsearch", description = "Publication (default: ${DEFAULT-VALUE})")
     String publication;
 
-    ChangeStreams open(EmbeddedRuntime rt, MeterRegistry metrics) throws Exception {
+    ChangeStreams open(EngineRuntime rt, MeterRegistry metrics) throws Exception {
         return switch (source) {
             case "none" -> ChangeStreams.none();
             case "dynamodb" -> ChangeStreams.dynamodb(rt, dynamoDb(), dynamoDbStreams(), postsTable, followsTable, startAt(), metrics);

@@ -1,0 +1,110 @@
+package dev.feedsearch.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.feedsearch.core.model.PostJson;
+import dev.feedsearch.core.opensearch.OpenSearchConfig;
+import dev.feedsearch.core.opensearch.OpenSearchPostIndex;
+import dev.feedsearch.mappings.Mappings;
+import dev.feedsearch.query.FeedsearchServer;
+import dev.feedsearch.testkit.OpenSearchTestNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The CLI on the OpenSearch engine, against the build's real OpenSearch 3.8.0 node: ingest the committed
+ * sample, answer multilingual search over HTTP, and dead-letter writes the cluster refuses for good.
+ */
+class OpenSearchCliTest {
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static String url;
+
+    @TempDir Path dir;
+
+    @BeforeAll
+    static void node() throws Exception {
+        url = OpenSearchTestNode.url();
+        send("DELETE", "/posts-*,feedsearch-*?expand_wildcards=all", null);
+        send("DELETE", "/_index_template/posts-*", null);
+    }
+
+    static HttpResponse<String> send(String method, String path, String json) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) b.header("Content-Type", "application/json");
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    CliTest.Run run(String... args) {
+        CliTest t = new CliTest();
+        return t.run(args);
+    }
+
+    @Test
+    void ingestTheSampleThenSearchItOverHttpThenDeadLetterAndReplayWhatTheClusterRefused() throws Exception {
+        Path sample = Path.of(System.getProperty("feedsearch.root", "..")).resolve("sample/posts.jsonl");
+        Path data = dir.resolve("data");
+        CliTest.Run ingest = run("ingest", "--engine", "opensearch", "--opensearch-url", url, "--replicas", "0",
+                "--data-dir", data.toString(), sample.toString());
+        assertThat(ingest.code()).as(ingest.err()).isZero();
+        assertThat(ingest.out()).contains("3000 posts", "0 dead-lettered");
+
+        // the same engine behind the real HTTP service: multilingual search answers from OpenSearch
+        OpenSearchConfig cfg = OpenSearchConfig.builder(url).replicas(0).build();
+        try (OpenSearchPostIndex index = OpenSearchPostIndex.open(cfg, Mappings.load(), OpenSearchPostIndex.RejectedWrites.FAIL);
+             FeedsearchServer server = FeedsearchServer.builder().index(index).languages(Set.of("ja", "th", "de", "en", "und"))
+                     .port(0).build().start()) {
+            for (String q : List.of("人権", "สิทธิ", "Menschenrechte")) {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                        + "/v1/search?q=" + URLEncoder.encode(q, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isEqualTo(200);
+                JsonNode hits = PostJson.MAPPER.readTree(r.body()).path("hits");
+                assertThat(hits.size()).as("hits for %s", q).isPositive();
+            }
+        }
+
+        // a real refusal: the German index is made read-only, so its writes fail with 403 (not retried)
+        assertThat(send("PUT", "/posts-de/_settings", "{\"index.blocks.write\":true}").statusCode()).isEqualTo(200);
+        Path more = dir.resolve("more.jsonl");
+        Files.write(more, List.of(
+                "{\"id\":\"blocked-1\",\"author_id\":\"u1\",\"text\":\"Die Würde des Menschen ist unantastbar und zu schützen\",\"created_at\":\"2026-11-01T12:00:00Z\",\"visibility\":\"public\",\"version\":1}",
+                "{\"id\":\"fine-1\",\"author_id\":\"u1\",\"text\":\"All human beings are born free and equal in dignity and rights\",\"created_at\":\"2026-11-01T12:00:00Z\",\"visibility\":\"public\",\"version\":1}"));
+        CliTest.Run blocked = run("ingest", "--engine", "opensearch", "--opensearch-url", url, "--replicas", "0",
+                "--data-dir", data.toString(), more.toString());
+        assertThat(blocked.code()).as(blocked.err()).isZero();
+        CliTest.Run list = run("dlq", "list", "--data-dir", data.toString());
+        assertThat(list.out()).contains("opensearch").contains("blocked-1").contains("403").doesNotContain("fine-1");
+
+        assertThat(send("PUT", "/posts-de/_settings", "{\"index.blocks.write\":null}").statusCode()).isEqualTo(200);
+        CliTest.Run replay = run("dlq", "replay", "--engine", "opensearch", "--opensearch-url", url, "--replicas", "0",
+                "--data-dir", data.toString());
+        assertThat(replay.code()).as(replay.out() + replay.err()).isZero();
+        assertThat(replay.out()).contains("replayed 1, 0 still failing");
+        try (OpenSearchPostIndex index = OpenSearchPostIndex.open(OpenSearchConfig.builder(url).replicas(0).build(), Mappings.load(),
+                OpenSearchPostIndex.RejectedWrites.FAIL)) {
+            assertThat(index.get("blocked-1", null)).isPresent();
+            assertThat(index.get("fine-1", null)).isPresent();
+        }
+    }
+
+    @Test
+    void opensearchWithoutAUrlSaysWhatIsMissing() throws Exception {
+        Path file = Files.writeString(dir.resolve("x.jsonl"), "");
+        CliTest.Run r = run("ingest", "--engine", "opensearch", "--data-dir", dir.toString(), file.toString());
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("--opensearch-url");
+    }
+}
