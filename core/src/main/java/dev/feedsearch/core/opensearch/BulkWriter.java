@@ -32,6 +32,7 @@ final class BulkWriter {
     private final OpenSearchClient client;
     private final OpenSearchConfig cfg;
     private final Sleeper sleeper;
+    private final java.util.concurrent.atomic.AtomicLong retries = new java.util.concurrent.atomic.AtomicLong();
 
     /** Waits between attempts; a seam so the retry test need not sleep for real. */
     interface Sleeper {
@@ -68,6 +69,7 @@ final class BulkWriter {
                     throw new IOException(pending.size() + " bulk items still failing after " + cfg.maxAttempts()
                             + " attempts; last error: " + lastError);
                 }
+                retries.incrementAndGet();
                 backoff(attempt);
             }
             List<BulkOperation> batch = pending.stream().map(ops::get).toList();
@@ -107,6 +109,39 @@ final class BulkWriter {
 
     private static boolean isDelete(BulkOperation op) {
         return op.isDelete();
+    }
+
+    /** A request of the write path that may be re-sent as is. */
+    interface Call<T> {
+        T call() throws IOException;
+    }
+
+    /**
+     * Runs a whole request of the write path (the version lookup before a bulk) with the same retry policy:
+     * overload (429), server errors and wire failures are retried with backoff, anything else fails at once.
+     */
+    <T> T retrying(String what, Call<T> call) throws IOException {
+        String lastError = null;
+        for (int attempt = 1; attempt <= cfg.maxAttempts(); attempt++) {
+            if (attempt > 1) {
+                retries.incrementAndGet();
+                backoff(attempt);
+            }
+            try {
+                return call.call();
+            } catch (OpenSearchException e) {
+                if (!retryable(e.status())) throw new IOException(what + " rejected: " + e.getMessage(), e);
+                lastError = e.getMessage();
+            } catch (IOException e) {
+                lastError = e.getMessage(); // a 429/5xx answer the client reports as ResponseException, or the wire
+            }
+        }
+        throw new IOException(what + " still failing after " + cfg.maxAttempts() + " attempts; last error: " + lastError);
+    }
+
+    /** Attempts made after a first one failed (per chunk), since start. */
+    long retries() {
+        return retries.get();
     }
 
     static boolean retryable(int status) {

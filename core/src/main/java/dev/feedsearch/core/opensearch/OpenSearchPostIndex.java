@@ -123,6 +123,11 @@ public final class OpenSearchPostIndex implements PostIndex {
         return client;
     }
 
+    /** Bulk requests re-sent after 429/5xx/wire failures, since start (for metrics and tests). */
+    public long bulkRetries() {
+        return bulk.retries();
+    }
+
     // ---------------------------------------------------------------- writes
 
     private record KeyState(long order, String group, String author, boolean deleted) {}
@@ -249,7 +254,7 @@ public final class OpenSearchPostIndex implements PostIndex {
     private Map<String, KeyState> keyStates(List<String> ids) throws IOException {
         Map<String, KeyState> out = new HashMap<>();
         if (ids.isEmpty()) return out;
-        var resp = client.mget(m -> m.index(IndexNames.KEYS).ids(ids).realtime(true), ObjectNode.class);
+        var resp = bulk.retrying("version lookup", () -> client.mget(m -> m.index(IndexNames.KEYS).ids(ids).realtime(true), ObjectNode.class));
         for (MultiGetResponseItem<ObjectNode> item : resp.docs()) {
             if (item.isFailure()) throw new IOException("reading versions failed: " + item.failure().error().reason());
             var r = item.result();
