@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -83,6 +85,42 @@ final class NodeRuntime {
             } catch (IOException e) {
                 // created concurrently by another process: its umask is its business
             }
+        }
+    }
+
+    private static final Pattern OWNED = Pattern.compile("(?:feedsearch-test-)?(\\d+)-\\d+");
+
+    /**
+     * Deletes node folders under {@code root} left by JVMs that no longer run (killed before their shutdown hook:
+     * the watchdog has stopped their nodes), once untouched for 10 minutes, so a recent failure's log stays to be
+     * read. Folder names start with the owning JVM's pid: {@code feedsearch-test-<pid>-<n>} or {@code <pid>-<n>}.
+     */
+    static void deleteStale(Path root) {
+        long cutoff = System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(10);
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                Matcher m = OWNED.matcher(d.getFileName().toString());
+                if (!m.matches() || ProcessHandle.of(Long.parseLong(m.group(1))).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                if (newestModification(d) < cutoff) {
+                    Distribution.deleteTree(d);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort: leftovers under java.io.tmpdir are harmless
+        }
+    }
+
+    private static long newestModification(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir, 3)) {
+            return files.mapToLong(f -> {
+                try {
+                    return Files.getLastModifiedTime(f).toMillis();
+                } catch (IOException e) {
+                    return Long.MAX_VALUE;
+                }
+            }).max().orElse(Long.MAX_VALUE);
         }
     }
 

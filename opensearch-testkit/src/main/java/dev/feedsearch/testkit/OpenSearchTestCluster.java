@@ -1,6 +1,7 @@
 package dev.feedsearch.testkit;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,7 @@ public final class OpenSearchTestCluster implements AutoCloseable {
     private static final int NODES = 3;
 
     private final List<NodeProcess> nodes;
+    private Path ownedDir; // deleted by close() when start() chose it
 
     private OpenSearchTestCluster(List<NodeProcess> nodes) {
         this.nodes = nodes;
@@ -32,8 +34,13 @@ public final class OpenSearchTestCluster implements AutoCloseable {
 
     /** {@link #start(Path)} in a new folder under {@code java.io.tmpdir/feedsearch-opensearch/clusters/}. */
     public static OpenSearchTestCluster start() {
-        return start(OpenSearchTestNode.nodesRoot(null).resolveSibling("clusters")
-            .resolve(ProcessHandle.current().pid() + "-" + System.nanoTime()));
+        Path clusters = OpenSearchTestNode.nodesRoot(null).resolveSibling("clusters");
+        if (Files.isDirectory(clusters)) {
+            NodeRuntime.deleteStale(clusters);
+        }
+        OpenSearchTestCluster cluster = start(clusters.resolve(ProcessHandle.current().pid() + "-" + System.nanoTime()));
+        cluster.ownedDir = cluster.nodes.get(0).dir.getParent();
+        return cluster;
     }
 
     /**
@@ -167,12 +174,15 @@ public final class OpenSearchTestCluster implements AutoCloseable {
         return nodes.get(i);
     }
 
-    /** Stops every node and deletes the nodes' folders. */
+    /** Stops every node and deletes the nodes' folders (and the cluster's folder if {@link #start()} chose it). */
     @Override
     public void close() {
         for (int i = nodes.size() - 1; i >= 0; i--) {
             nodes.get(i).stop();
             Distribution.deleteTree(nodes.get(i).dir);
+        }
+        if (ownedDir != null) {
+            Distribution.deleteTree(ownedDir);
         }
     }
 }

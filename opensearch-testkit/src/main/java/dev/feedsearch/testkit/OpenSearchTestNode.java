@@ -159,6 +159,7 @@ public final class OpenSearchTestNode implements AutoCloseable {
         if (nodeUser != null) {
             NodeRuntime.checkReachableByOthers(root);
         }
+        NodeRuntime.deleteStale(root);
         return root;
     }
 
