@@ -110,6 +110,47 @@ public final class ClusterSetup {
         return count == 1 ? only : null;
     }
 
+    /**
+     * Every version index of every group and whether it serves: group → (index → serving). Indices that exist but
+     * do not serve are being built or kept for rollback; the engine writes to them too.
+     */
+    public Map<String, Map<String, Boolean>> versionIndices() throws IOException {
+        JsonNode all = call("GET", "/posts-*-v*/_alias?allow_no_indices=true&expand_wildcards=open", null);
+        Map<String, Map<String, Boolean>> out = new TreeMap<>();
+        for (LanguageGroup g : mappings.groups()) {
+            Map<String, Boolean> versions = new TreeMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = all.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (IndexNames.versionOf(g.name(), e.getKey()) < 0) continue;
+                versions.put(e.getKey(), e.getValue().path("aliases").has(IndexNames.writeAlias(g.name())));
+            }
+            out.put(g.name(), versions);
+        }
+        return out;
+    }
+
+    /** Creates an index that the group's template shapes (no aliases: it does not serve yet). */
+    public void createVersion(String index) throws IOException {
+        try {
+            createIfAbsentAsync(index, PostJson.MAPPER.createObjectNode()).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof IOException io) throw io;
+            throw new IOException(e.getCause());
+        }
+        call("GET", "/_cluster/health/" + index + "?wait_for_status=yellow&timeout=30s", null);
+    }
+
+    /** Moves a group's read and write aliases from one index to another in ONE _aliases call (atomic). */
+    public void swapAliases(String group, String from, String to) throws IOException {
+        ObjectNode body = PostJson.MAPPER.createObjectNode();
+        var actions = body.putArray("actions");
+        actions.addObject().putObject("remove").put("index", from).put("alias", IndexNames.READ_ALIAS);
+        actions.addObject().putObject("remove").put("index", from).put("alias", IndexNames.writeAlias(group));
+        actions.addObject().putObject("add").put("index", to).put("alias", IndexNames.READ_ALIAS);
+        actions.addObject().putObject("add").put("index", to).put("alias", IndexNames.writeAlias(group)).put("is_write_index", true);
+        call("POST", "/_aliases", body);
+    }
+
     /** The index the write alias of {@code group} points at (its write index), or null when there is none. */
     public String servingIndex(String group) throws IOException {
         JsonNode aliases = callOrNull("GET", "/_alias/" + IndexNames.writeAlias(group));

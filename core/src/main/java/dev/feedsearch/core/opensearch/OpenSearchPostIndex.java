@@ -22,6 +22,7 @@ import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.core.model.Visibility;
+import dev.feedsearch.core.reindex.Rebuildable;
 import dev.feedsearch.mappings.IndexNames;
 import dev.feedsearch.mappings.LanguageGroup;
 import dev.feedsearch.mappings.Mappings;
@@ -61,7 +62,7 @@ import java.util.Set;
  * {@code version_type=external} with the same version order, so a group index alone never goes backwards.
  * One writer per cluster is assumed (the indexer), as for the embedded engine.
  */
-public final class OpenSearchPostIndex implements PostIndex {
+public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
     private static final int PAGE = 5_000; // follow lists and version scans page through with search_after
     private static final int MAX_INNER_HITS = 100; // OpenSearch's default index.max_inner_result_window
 
@@ -73,6 +74,10 @@ public final class OpenSearchPostIndex implements PostIndex {
     private final Refresh refresh;
     private final ChangeLog changeLog = new ChangeLog();
     private final Object writeLock = new Object();
+    private final ClusterSetup setup;
+    /** Per group: the serving index, and the other version indices (being built or kept for rollback) written too. */
+    private final Map<String, String> serving = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, List<String>> alsoWritten = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Where writes that OpenSearch refuses for good go (a mapping conflict, say), with the reason. */
     @FunctionalInterface
@@ -84,8 +89,17 @@ public final class OpenSearchPostIndex implements PostIndex {
         };
     }
 
-    private OpenSearchPostIndex(OpenSearchClient client, OpenSearchConfig cfg, Mappings mappings, RejectedWrites rejected) {
+    private OpenSearchPostIndex(OpenSearchClient client, OpenSearchConfig cfg, Mappings mappings, RejectedWrites rejected,
+                                ClusterSetup setup) throws IOException {
         this.client = client;
+        this.setup = setup;
+        for (Map.Entry<String, Map<String, Boolean>> g : setup.versionIndices().entrySet()) {
+            List<String> others = new java.util.concurrent.CopyOnWriteArrayList<>();
+            for (Map.Entry<String, Boolean> v : g.getValue().entrySet()) {
+                if (v.getValue()) serving.put(g.getKey(), v.getKey()); else others.add(v.getKey());
+            }
+            alsoWritten.put(g.getKey(), others);
+        }
         this.cfg = cfg;
         this.bulk = new BulkWriter(client, cfg);
         this.rejected = rejected;
@@ -112,7 +126,7 @@ public final class OpenSearchPostIndex implements PostIndex {
             ClusterSetup setup = new ClusterSetup(client, mappings, cfg);
             setup.requirePlugins();
             setup.ensureLayout();
-            return new OpenSearchPostIndex(client, cfg, mappings, rejected);
+            return new OpenSearchPostIndex(client, cfg, mappings, rejected, setup);
         } catch (IOException | RuntimeException e) {
             closeQuietly(client);
             throw e;
@@ -172,12 +186,20 @@ public final class OpenSearchPostIndex implements PostIndex {
                         BulkOperation main;
                         if (pc.deleted()) {
                             main = oldGroup == null ? null : delete(IndexNames.writeAlias(oldGroup), pc.id(), order);
+                            if (oldGroup != null) secondaryDeletes(c, oldGroup, order, ops, pending);
                         } else {
-                            main = index(IndexNames.writeAlias(group), pc.id(), order, toDocument(pc));
+                            ObjectNode doc = toDocument(pc);
+                            main = index(IndexNames.writeAlias(group), pc.id(), order, doc);
+                            // versions being built or kept for rollback get every write of their group too
+                            for (String also : alsoWritten.getOrDefault(group, List.of())) {
+                                ops.add(index(also, pc.id(), order, doc));
+                                pending.add(new Pending(c, ops.getLast(), null));
+                            }
                             if (oldGroup != null && !oldGroup.equals(group)) {
-                                // the edit changed the post's language: it leaves its old group's index
+                                // the edit changed the post's language: it leaves its old group's indices
                                 ops.add(delete(IndexNames.writeAlias(oldGroup), pc.id(), order));
                                 pending.add(new Pending(c, ops.getLast(), null));
+                                secondaryDeletes(c, oldGroup, order, ops, pending);
                             }
                         }
                         if (main != null) ops.add(main);
@@ -240,6 +262,13 @@ public final class OpenSearchPostIndex implements PostIndex {
             }
             if (upserted + deleted > 0) changeLog.record(posts, authors, viewers);
             return new ApplyResult(upserted, deleted, stale);
+        }
+    }
+
+    private void secondaryDeletes(IndexChange c, String group, long order, List<BulkOperation> ops, List<Pending> pending) {
+        for (String also : alsoWritten.getOrDefault(group, List.of())) {
+            ops.add(delete(also, c.key(), order));
+            pending.add(new Pending(c, ops.getLast(), null));
         }
     }
 
@@ -495,6 +524,129 @@ public final class OpenSearchPostIndex implements PostIndex {
         long tombs = client.count(c -> c.index(IndexNames.KEYS).query(Queries.term("deleted", true))).count();
         long follows = client.count(c -> c.index(IndexNames.FOLLOWS).query(Queries.term("active", true))).count();
         return new IndexStats(posts, tombs, follows);
+    }
+
+    // ---------------------------------------------------------------- blue/green rebuilds
+
+    @Override
+    public int servingVersion(String group) {
+        String index = serving.get(group);
+        if (index == null) throw new IllegalArgumentException("no serving index for group '" + group + "'");
+        return IndexNames.versionOf(group, index);
+    }
+
+    @Override
+    public void beginBuild(String group, int version) throws IOException {
+        String index = IndexNames.index(group, version);
+        synchronized (writeLock) {
+            if (index.equals(serving.get(group))) throw new IllegalStateException(index + " is serving");
+            setup.createVersion(index); // shaped by the group's template: the current mappings
+            List<String> also = alsoWritten.computeIfAbsent(group, g -> new java.util.concurrent.CopyOnWriteArrayList<>());
+            if (!also.contains(index)) also.add(index);
+        }
+    }
+
+    @Override
+    public Copied copyBatch(String group, int version, String afterId, int max) throws IOException {
+        String target = IndexNames.index(group, version);
+        // under the write lock: no apply runs between reading a post and writing its copy, so a copy never
+        // carries a version older than what the dual writes already put there (external versions refuse it anyway)
+        synchronized (writeLock) {
+            String from = serving.get(group);
+            SearchResponse<ObjectNode> resp = client.search(s -> {
+                s.index(from).size(max).sort(so -> so.field(f -> f.field(Queries.ID))).trackTotalHits(t -> t.enabled(false));
+                if (afterId != null) s.searchAfter(FieldValue.of(afterId));
+                return s;
+            }, ObjectNode.class);
+            List<Hit<ObjectNode>> hits = resp.hits().hits();
+            if (hits.isEmpty()) return new Copied(0, null);
+            List<BulkOperation> ops = new ArrayList<>(hits.size());
+            for (Hit<ObjectNode> h : hits) {
+                ObjectNode doc = h.source();
+                ops.add(index(target, doc.path("id").asText(), doc.path("version").asLong() << 1, doc));
+            }
+            List<BulkWriter.Result> results = bulk.write(ops, Refresh.False);
+            for (int i = 0; i < results.size(); i++) {
+                if (results.get(i).outcome() == BulkWriter.Outcome.REJECTED) {
+                    throw new IOException("copying " + ops.get(i).index().id() + " into " + target + " failed: " + results.get(i).reason());
+                }
+            }
+            return new Copied(hits.size(), hits.getLast().source().path("id").asText());
+        }
+    }
+
+    @Override
+    public long count(String group, int version) throws IOException {
+        return client.count(c -> c.index(IndexNames.index(group, version))).count();
+    }
+
+    @Override
+    public Digest digest(String group, int version) throws IOException {
+        String index = IndexNames.index(group, version);
+        client.indices().refresh(r -> r.index(index));
+        Digest.Builder d = new Digest.Builder();
+        scan(index, null, "id", h -> d.add(h.path("id").asText(), h.path("version").asLong()));
+        return d.build();
+    }
+
+    @Override
+    public Digest registryDigest(String group) throws IOException {
+        client.indices().refresh(r -> r.index(IndexNames.KEYS));
+        Query q = Query.of(b -> b.bool(f -> f.filter(Queries.term("group", group), Queries.term("deleted", false))));
+        Digest.Builder d = new Digest.Builder();
+        scan(IndexNames.KEYS, q, "id", h -> d.add(h.path("id").asText(), h.path("order").asLong() >>> 1));
+        return d.build();
+    }
+
+    /** Every hit of {@code q} in {@code index}, in {@code sortField} order, paged with search_after. */
+    private void scan(String index, Query q, String sortField, java.util.function.Consumer<ObjectNode> each) throws IOException {
+        String after = null;
+        while (true) {
+            String from = after;
+            SearchResponse<ObjectNode> resp = client.search(s -> {
+                s.index(index).size(PAGE).sort(so -> so.field(f -> f.field(sortField))).trackTotalHits(t -> t.enabled(false));
+                if (q != null) s.query(q);
+                if (from != null) s.searchAfter(FieldValue.of(from));
+                return s;
+            }, ObjectNode.class);
+            List<Hit<ObjectNode>> hits = resp.hits().hits();
+            for (Hit<ObjectNode> h : hits) each.accept(h.source());
+            if (hits.size() < PAGE) return;
+            after = hits.getLast().source().path(sortField).asText();
+        }
+    }
+
+    @Override
+    public <T> T whileWritesPaused(IoSupplier<T> action) throws IOException {
+        synchronized (writeLock) {
+            return action.get();
+        }
+    }
+
+    @Override
+    public void swap(String group, int version) throws IOException {
+        String to = IndexNames.index(group, version);
+        synchronized (writeLock) {
+            String from = serving.get(group);
+            if (to.equals(from)) return;
+            List<String> also = alsoWritten.get(group);
+            if (also == null || !also.contains(to)) throw new IllegalStateException(to + " does not exist or is not being written");
+            setup.swapAliases(group, from, to);
+            serving.put(group, to);
+            also.remove(to);
+            also.add(from); // kept, and written, until dropped: rollback is one more swap
+        }
+    }
+
+    @Override
+    public void drop(String group, int version) throws IOException {
+        String index = IndexNames.index(group, version);
+        synchronized (writeLock) {
+            if (index.equals(serving.get(group))) throw new IllegalStateException(index + " is serving and cannot be dropped");
+            List<String> also = alsoWritten.get(group);
+            if (also != null) also.remove(index);
+            setup.call("DELETE", "/" + index + "?ignore_unavailable=true", null);
+        }
     }
 
     @Override

@@ -1,0 +1,88 @@
+package dev.feedsearch.core.reindex;
+
+import java.io.IOException;
+
+/**
+ * An engine's side of a blue/green rebuild of one language group. Versions are numbered per group; the serving
+ * version answers reads and takes writes. A version being built, or kept after a swap for rollback, receives
+ * every write of its group too (dual writes), so nothing written during a rebuild is lost; versions order the
+ * overlap between those writes and the copy. The reindex job (indexer) drives these steps.
+ */
+public interface Rebuildable {
+
+    /** The serving version of {@code group}. */
+    int servingVersion(String group) throws IOException;
+
+    /**
+     * Creates version {@code version} of {@code group} with the CURRENT mappings (empty) and writes every later
+     * change of the group to it as well. Idempotent: a build that exists is kept (a resumed job).
+     */
+    void beginBuild(String group, int version) throws IOException;
+
+    /**
+     * Copies up to {@code max} live posts of {@code group} whose id sorts after {@code afterId} (null: from the
+     * start) from the serving version into {@code version}, analysed by that version's analyzers.
+     *
+     * @return how many were copied and the last id (null when no post was left)
+     */
+    Copied copyBatch(String group, int version, String afterId, int max) throws IOException;
+
+    /** One copy batch: posts copied, and the id to continue after (null: the group is done). */
+    record Copied(int count, String lastId) {}
+
+    /** Live posts of the group the version holds (for progress). */
+    long count(String group, int version) throws IOException;
+
+    /** Count and order-free checksum of (id, version) over the live posts of one version of a group. */
+    Digest digest(String group, int version) throws IOException;
+
+    /** The same digest over what the engine's version registry says is live in the group (the truth it applied). */
+    Digest registryDigest(String group) throws IOException;
+
+    /** Runs {@code action} while no write can be applied: the quiescent point where a job verifies and swaps. */
+    <T> T whileWritesPaused(IoSupplier<T> action) throws IOException;
+
+    /**
+     * Atomically makes {@code version} the serving version of {@code group} for reads and writes. The previous
+     * serving version keeps receiving writes until dropped, so a rollback is one more swap.
+     */
+    void swap(String group, int version) throws IOException;
+
+    /** Stops writing to and deletes a version that is not serving (a cancelled build, or an expired previous one). */
+    void drop(String group, int version) throws IOException;
+
+    /** Count and checksum of a set of (id, version) pairs. */
+    record Digest(long count, long checksum) {
+        public static Digest of(Iterable<java.util.Map.Entry<String, Long>> pairs) {
+            Builder b = new Builder();
+            for (var p : pairs) b.add(p.getKey(), p.getValue());
+            return b.build();
+        }
+
+        /** Accumulates pairs in any order. */
+        public static final class Builder {
+            private long count, sum;
+
+            public Builder add(String id, long version) {
+                count++;
+                // a sum of well-mixed 64-bit hashes: order-free, and one pair off changes it with near certainty
+                long h = 0xCBF29CE484222325L; // FNV-1a over the id's chars, then the version mixed in
+                for (int i = 0; i < id.length(); i++) h = (h ^ id.charAt(i)) * 0x100000001B3L;
+                h ^= version * 0xC2B2AE3D27D4EB4FL;
+                h ^= h >>> 31;
+                h *= 0xD6E8FEB86659FD93L;
+                sum += h ^ (h >>> 32);
+                return this;
+            }
+
+            public Digest build() {
+                return new Digest(count, sum);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    interface IoSupplier<T> {
+        T get() throws IOException;
+    }
+}

@@ -1,0 +1,362 @@
+package dev.feedsearch.indexer.reindex;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.feedsearch.core.reindex.Rebuildable;
+import dev.feedsearch.core.reindex.Rebuildable.Digest;
+import dev.feedsearch.indexer.reindex.ReindexStatus.State;
+import dev.feedsearch.mappings.Mappings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The admin reindex job, blue/green per language group, on any engine that is {@link Rebuildable}:
+ * build the next version of each group from the current mappings while the live one serves (every new write
+ * goes to both), copy the group's posts into it batch by batch (progress persisted after each batch, so a
+ * killed job resumes where it stopped), then at a quiescent point verify that the new version, the live one
+ * and the engine's version registry hold the same (id, version) set, and only then swap atomically. The
+ * previous version is kept, and written, until the retention ends: rollback is one more swap. A mismatch
+ * fails the job with both digests and swaps nothing.
+ */
+public final class ReindexJobs implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ReindexJobs.class);
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    /** The position of a group whose copy is complete (ids are never this: the NUL is not in any). */
+    static final String DONE_MARK = "\u0000done";
+
+    private final Rebuildable engine;
+    private final Mappings mappings;
+    private final Path dir;
+    private final Clock clock;
+    private final Map<String, ReindexStatus> jobs = new ConcurrentHashMap<>();
+    private volatile boolean closing;
+    private final Map<String, Boolean> stopRequested = new ConcurrentHashMap<>(); // job → true: cancel, false: pause
+    private final ExecutorService runner = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "reindex");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ScheduledExecutorService retention = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "reindex-retention");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private ReindexJobs(Rebuildable engine, Mappings mappings, Path dir, Clock clock) {
+        this.engine = engine;
+        this.mappings = mappings;
+        this.dir = dir;
+        this.clock = clock;
+    }
+
+    /** Loads the persisted jobs of {@code dir}: running ones resume copying, swapped ones keep their retention. */
+    public static ReindexJobs open(Rebuildable engine, Mappings mappings, Path dir, Clock clock) throws IOException {
+        Files.createDirectories(dir);
+        ReindexJobs jobs = new ReindexJobs(engine, mappings, dir, clock);
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
+                ReindexStatus s = JSON.readValue(f.toFile(), ReindexStatus.class);
+                jobs.jobs.put(s.job(), s);
+            }
+        }
+        for (ReindexStatus s : jobs.jobs.values()) {
+            if (s.state() == State.RUNNING) jobs.launch(s.job());
+            if (s.state() == State.SWAPPED) jobs.scheduleRetention(s);
+        }
+        return jobs;
+    }
+
+    // ---------------------------------------------------------------- requests
+
+    public synchronized ReindexStatus start(ReindexRequest r) throws ReindexException, IOException {
+        if (r.groups().isEmpty()) throw new ReindexException(ReindexException.Kind.BAD_REQUEST, "groups", "name at least one language group (or all)");
+        Set<String> known = new HashSet<>();
+        mappings.groups().forEach(g -> known.add(g.name()));
+        for (String g : r.groups()) {
+            if (!known.contains(g)) {
+                throw new ReindexException(ReindexException.Kind.BAD_REQUEST, "groups", "unknown language group '" + g + "' (known: " + String.join(",", new java.util.TreeSet<>(known)) + ")");
+            }
+        }
+        if (!"index".equals(r.from())) {
+            throw new ReindexException(ReindexException.Kind.BAD_REQUEST, "from",
+                    "from must be 'index' (copy from the serving version); copying from the source of truth is not available yet");
+        }
+        if (r.throttlePerSec() < 0) throw new ReindexException(ReindexException.Kind.BAD_REQUEST, "throttle", "throttle must be >= 0 posts/s (0: unthrottled)");
+        if (r.batch() < 1 || r.batch() > 10_000) throw new ReindexException(ReindexException.Kind.BAD_REQUEST, "batch", "batch must be 1..10000");
+        if (r.retainMinutes() < 0) throw new ReindexException(ReindexException.Kind.BAD_REQUEST, "retain_minutes", "retain_minutes must be >= 0");
+        for (ReindexStatus other : jobs.values()) {
+            if (!other.state().active()) continue;
+            for (String g : r.groups()) {
+                if (other.request().groups().contains(g)) {
+                    throw new ReindexException(ReindexException.Kind.CONFLICT, "groups", "group '" + g + "' is already being rebuilt by job "
+                            + other.job() + " (" + other.state().name().toLowerCase() + "); wait for it, or cancel or roll it back");
+                }
+            }
+        }
+        Map<String, Integer> from = new LinkedHashMap<>(), to = new LinkedHashMap<>();
+        Map<String, String> position = new LinkedHashMap<>();
+        long total = 0;
+        for (String g : r.groups()) {
+            int v = engine.servingVersion(g);
+            from.put(g, v);
+            to.put(g, v + 1);
+            position.put(g, null);
+            total += engine.count(g, v);
+        }
+        Instant now = clock.instant();
+        String id = "rx-" + ID_TIME.format(now) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+        ReindexStatus s = new ReindexStatus(id, r, State.RUNNING, from, to, position, List.of(), 0, total, 0, now, now, null, null);
+        save(s);
+        launch(id);
+        return s;
+    }
+
+    public Optional<ReindexStatus> status(String job) {
+        return Optional.ofNullable(jobs.get(job));
+    }
+
+    public List<ReindexStatus> list() {
+        List<ReindexStatus> all = new ArrayList<>(jobs.values());
+        all.sort(Comparator.comparing(ReindexStatus::startedAt).reversed());
+        return all;
+    }
+
+    public synchronized ReindexStatus pause(String job) throws ReindexException, IOException {
+        ReindexStatus s = require(job);
+        if (s.state() != State.RUNNING) throw conflict(s, "only a running job can be paused");
+        stopRequested.put(job, false);
+        return awaitLeaving(job, State.RUNNING);
+    }
+
+    public synchronized ReindexStatus resume(String job) throws ReindexException, IOException {
+        ReindexStatus s = require(job);
+        if (s.state() != State.PAUSED) throw conflict(s, "only a paused job can be resumed");
+        save(s.with(State.RUNNING, null, clock.instant()));
+        launch(job);
+        return jobs.get(job);
+    }
+
+    /** Stops a job before its swap and drops what it built; the live versions are untouched. */
+    public synchronized ReindexStatus cancel(String job) throws ReindexException, IOException {
+        ReindexStatus s = require(job);
+        if (s.state() == State.RUNNING) {
+            stopRequested.put(job, true);
+            return awaitLeaving(job, State.RUNNING);
+        }
+        if (s.state() != State.PAUSED) throw conflict(s, "only a running or paused job can be cancelled (a swapped one is rolled back)");
+        dropBuilt(s);
+        return save(s.with(State.CANCELLED, null, clock.instant()));
+    }
+
+    /** Swaps a swapped job's groups back to their previous versions (kept and written since) and drops the new ones. */
+    public synchronized ReindexStatus rollback(String job) throws ReindexException, IOException {
+        ReindexStatus s = require(job);
+        if (s.state() != State.SWAPPED) throw conflict(s, "only a swapped job within its retention can be rolled back");
+        engine.whileWritesPaused(() -> {
+            for (String g : s.swapped()) engine.swap(g, s.fromVersion().get(g));
+            return null;
+        });
+        for (String g : s.swapped()) engine.drop(g, s.toVersion().get(g));
+        return save(s.with(State.ROLLED_BACK, null, clock.instant()));
+    }
+
+    private ReindexStatus require(String job) throws ReindexException {
+        ReindexStatus s = jobs.get(job);
+        if (s == null) throw new ReindexException(ReindexException.Kind.NOT_FOUND, "job", "no reindex job '" + job + "'");
+        return s;
+    }
+
+    private static ReindexException conflict(ReindexStatus s, String why) {
+        return new ReindexException(ReindexException.Kind.CONFLICT, "job", "job " + s.job() + " is " + s.state().name().toLowerCase() + ": " + why);
+    }
+
+    /** Waits (briefly) for the job's thread to act on a stop request. */
+    private ReindexStatus awaitLeaving(String job, State state) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (jobs.get(job).state() == state && System.nanoTime() < deadline) {
+            try {
+                wait(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+        return jobs.get(job);
+    }
+
+    // ---------------------------------------------------------------- the job itself
+
+    private void launch(String job) {
+        runner.submit(() -> {
+            try {
+                run(job);
+            } catch (Throwable e) {
+                if (closing) return; // shutting down: the job stays RUNNING and resumes from its last batch at the next open
+                log.error("reindex job {} failed", job, e);
+                try {
+                    ReindexStatus s = jobs.get(job);
+                    dropBuilt(s);
+                    save(s.with(State.FAILED, "error: " + e, clock.instant()));
+                } catch (IOException ex) {
+                    log.error("could not record the failure of job {}", job, ex);
+                }
+            }
+        });
+    }
+
+    private void run(String job) throws IOException, InterruptedException {
+        ReindexStatus s = jobs.get(job);
+        long rateStart = System.nanoTime(), copiedAtStart = s.copied();
+        for (String g : s.request().groups()) {
+            int to = s.toVersion().get(g);
+            engine.beginBuild(g, to); // idempotent: a resumed job keeps what it copied
+            String after = s.position().get(g);
+            if (DONE_MARK.equals(after)) continue;
+            while (true) {
+                Boolean stop = stopRequested.remove(job);
+                if (stop != null) {
+                    if (stop) {
+                        dropBuilt(s);
+                        save(s.with(State.CANCELLED, null, clock.instant()));
+                    } else {
+                        save(s.with(State.PAUSED, null, clock.instant()));
+                    }
+                    notifyWaiters();
+                    return;
+                }
+                long t0 = System.nanoTime();
+                Rebuildable.Copied batch = engine.copyBatch(g, to, after, s.request().batch());
+                String last = batch.lastId();
+                Map<String, String> position = new LinkedHashMap<>(s.position());
+                position.put(g, last == null ? DONE_MARK : last);
+                long copied = s.copied() + batch.count();
+                double seconds = (System.nanoTime() - rateStart) / 1e9;
+                double rate = seconds > 0 ? (copied - copiedAtStart) / seconds : 0;
+                s = new ReindexStatus(s.job(), s.request(), State.RUNNING, s.fromVersion(), s.toVersion(), position, s.swapped(),
+                        copied, s.total(), rate, s.startedAt(), clock.instant(), null, null);
+                save(s);
+                if (last == null) break;
+                after = last;
+                throttle(s.request(), t0);
+            }
+        }
+        verifyAndSwap(s);
+    }
+
+    private static void throttle(ReindexRequest r, long batchStartNanos) throws InterruptedException {
+        if (r.throttlePerSec() <= 0) return;
+        long minNanos = (long) (r.batch() * 1e9 / r.throttlePerSec());
+        long left = minNanos - (System.nanoTime() - batchStartNanos);
+        if (left > 0) TimeUnit.NANOSECONDS.sleep(left);
+    }
+
+    private void verifyAndSwap(ReindexStatus copiedAll) throws IOException {
+        ReindexStatus s = copiedAll.with(State.RUNNING, null, clock.instant());
+        // the quiescent point: no write lands between the digests and the swap
+        String mismatch = engine.whileWritesPaused(() -> {
+            StringBuilder why = new StringBuilder();
+            for (String g : s.request().groups()) {
+                Digest built = engine.digest(g, s.toVersion().get(g));
+                Digest live = engine.digest(g, s.fromVersion().get(g));
+                Digest registry = engine.registryDigest(g);
+                if (!built.equals(live) || !live.equals(registry)) {
+                    why.append(String.format("group %s: new v%d %s, live v%d %s, version registry %s; ", g, s.toVersion().get(g), built,
+                            s.fromVersion().get(g), live, registry));
+                }
+            }
+            if (!why.isEmpty()) return why.toString();
+            for (String g : s.request().groups()) engine.swap(g, s.toVersion().get(g));
+            return null;
+        });
+        if (mismatch != null) {
+            dropBuilt(s);
+            save(s.with(State.FAILED, "verification failed, nothing swapped: " + mismatch, clock.instant()));
+            return;
+        }
+        Instant now = clock.instant();
+        ReindexStatus swapped = new ReindexStatus(s.job(), s.request(), State.SWAPPED, s.fromVersion(), s.toVersion(), s.position(),
+                s.request().groups(), s.total(), s.total(), s.docsPerSecond(), s.startedAt(), now,
+                now.plus(Duration.ofMinutes(s.request().retainMinutes())), null);
+        save(swapped);
+        scheduleRetention(swapped);
+    }
+
+    private void scheduleRetention(ReindexStatus s) {
+        long delay = Math.max(0, Duration.between(clock.instant(), s.retainUntil()).toMillis());
+        retention.schedule(() -> {
+            try {
+                finish(s.job());
+            } catch (IOException e) {
+                log.error("dropping the previous versions of job {} failed", s.job(), e);
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void finish(String job) throws IOException {
+        ReindexStatus s = jobs.get(job);
+        if (s.state() != State.SWAPPED) return; // rolled back meanwhile
+        for (String g : s.swapped()) engine.drop(g, s.fromVersion().get(g));
+        save(s.with(State.DONE, null, clock.instant()));
+    }
+
+    private void dropBuilt(ReindexStatus s) throws IOException {
+        for (String g : s.request().groups()) {
+            if (engine.servingVersion(g) != s.toVersion().get(g)) engine.drop(g, s.toVersion().get(g));
+        }
+    }
+
+    private synchronized void notifyWaiters() {
+        notifyAll();
+    }
+
+    /** Persists atomically (write, then rename), then publishes. */
+    private ReindexStatus save(ReindexStatus s) throws IOException {
+        if (closing) throw new IOException("the job manager is closed");
+        Path tmp = dir.resolve(s.job() + ".json.tmp");
+        JSON.writeValue(tmp.toFile(), s);
+        Files.move(tmp, dir.resolve(s.job() + ".json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        jobs.put(s.job(), s);
+        notifyWaiters();
+        return s;
+    }
+
+    /** The JSON form of a status (what the HTTP API and the CLI show). */
+    public static String toJson(ReindexStatus s) throws IOException {
+        return JSON.writeValueAsString(s);
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        runner.shutdownNow();
+        retention.shutdownNow();
+    }
+}

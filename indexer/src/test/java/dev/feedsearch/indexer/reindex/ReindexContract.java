@@ -1,0 +1,260 @@
+package dev.feedsearch.indexer.reindex;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.index.SearchQuery;
+import dev.feedsearch.core.index.SortOrder;
+import dev.feedsearch.core.model.Post;
+import dev.feedsearch.core.model.PostChange;
+import dev.feedsearch.core.model.Visibility;
+import dev.feedsearch.core.reindex.Rebuildable;
+import dev.feedsearch.indexer.Reconciler;
+import dev.feedsearch.indexer.reindex.ReindexStatus.State;
+import dev.feedsearch.mappings.LanguageGroup;
+import dev.feedsearch.mappings.Mappings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The reindex job on a real engine (a subclass per engine): rebuild the English group while a writer inserts,
+ * edits and deletes posts in it and a reader keeps searching; then the index must match what was written
+ * (0 missing, 0 stale, 0 resurrected) and no search may have failed. Plus: a job abandoned mid-copy resumes,
+ * cancel leaves the live version alone, rollback restores the previous one, an analyzer change shows only
+ * after the swap, and bad requests are refused with the field at fault.
+ */
+public abstract class ReindexContract {
+    protected static final Instant T0 = Instant.parse("2026-10-01T00:00:00Z");
+
+    /** An engine that is both a PostIndex and Rebuildable. */
+    protected interface Engine extends AutoCloseable {
+        PostIndex index();
+
+        Rebuildable rebuild();
+
+        @Override
+        void close() throws IOException;
+    }
+
+    /** Opens an EMPTY engine analysing with {@code mappings}. */
+    protected abstract Engine openEmpty(Mappings mappings) throws IOException;
+
+    /** Opens the same data again with {@code mappings} (a restart with a new deploy of the mappings). */
+    protected abstract Engine reopen(Engine old, Mappings mappings) throws IOException;
+
+    @TempDir protected Path tmp;
+    protected Engine engine;
+    protected ReindexJobs jobs;
+
+    @AfterEach
+    void closeAll() throws IOException {
+        if (jobs != null) jobs.close();
+        if (engine != null) engine.close();
+    }
+
+    static PostChange en(String id, long version, String text) {
+        Post p = new Post(id, "u" + (Math.abs(id.hashCode()) % 13), text, null, T0.plusSeconds(Math.abs(id.hashCode()) % 100_000),
+                Visibility.PUBLIC, List.of(), List.of(), null, 0, 0, 0, version, false);
+        return PostChange.upsert(p, "en", "en");
+    }
+
+    /** The source of truth the writer keeps, as the app's database would: id → (version, deleted). */
+    final Map<String, Reconciler.SourceRow> source = new ConcurrentHashMap<>();
+
+    void write(List<PostChange> changes) throws IOException {
+        engine.index().apply(changes);
+        for (PostChange c : changes) source.put(c.id(), new Reconciler.SourceRow(c.id(), c.version(), c.deleted()));
+    }
+
+    void seed(int n) throws IOException {
+        List<PostChange> batch = new ArrayList<>();
+        for (int i = 0; i < n; i++) batch.add(en("s" + i, 1, "seed post " + i + " about rivers and mountains"));
+        for (int i = 0; i < batch.size(); i += 500) write(batch.subList(i, Math.min(batch.size(), i + 500)));
+    }
+
+    ReindexRequest request(int batch, int throttle, String... groups) {
+        return new ReindexRequest(List.of(groups), "index", throttle, batch, 60);
+    }
+
+    ReindexStatus await(String job, State... states) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            ReindexStatus s = jobs.status(job).orElseThrow();
+            for (State st : states) if (s.state() == st) return s;
+            if (s.state() == State.FAILED) throw new AssertionError("job failed: " + s.report());
+            Thread.sleep(20);
+        }
+        throw new AssertionError("job " + job + " never reached " + List.of(states) + ": " + jobs.status(job).orElseThrow());
+    }
+
+    void assertMatchesSource() throws IOException {
+        Reconciler.Report r = Reconciler.compare(source.values(), engine.index());
+        assertThat(r.clean()).as(r.toString()).isTrue();
+    }
+
+    long hits(String text) throws IOException {
+        return engine.index().search(SearchQuery.builder().text(text).sort(SortOrder.RECENT).limit(5000).build()).hits().size();
+    }
+
+    @Test
+    void rebuildsAGroupWhileWritesAndSearchesGoOnLosingNothing() throws Exception {
+        engine = openEmpty(Mappings.load());
+        seed(2000);
+        jobs = ReindexJobs.open(engine.rebuild(), Mappings.load(), tmp.resolve("jobs"), Clock.systemUTC());
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong searches = new AtomicLong(), failures = new AtomicLong();
+        List<Throwable> writerErrors = new ArrayList<>();
+        Thread reader = new Thread(() -> {
+            while (!stop.get()) {
+                try {
+                    if (hits("rivers") == 0) failures.incrementAndGet(); // the seed posts are never all deleted
+                } catch (Exception e) {
+                    failures.incrementAndGet();
+                }
+                searches.incrementAndGet();
+            }
+        });
+        Thread writer = new Thread(() -> {
+            Random rnd = new Random(7);
+            int next = 0;
+            try {
+                while (!stop.get()) {
+                    List<PostChange> batch = new ArrayList<>();
+                    for (int k = 0; k < 20; k++) {
+                        int op = rnd.nextInt(3);
+                        if (op == 0) batch.add(en("w" + next++, 1, "written during the rebuild " + next + " rivers"));
+                        else {
+                            String id = "s" + rnd.nextInt(2000);
+                            Reconciler.SourceRow row = source.get(id);
+                            long v = row.version() + 1;
+                            batch.add(op == 1 ? en(id, v, "edited during the rebuild rivers " + v) : PostChange.delete(id, v));
+                            source.put(id, new Reconciler.SourceRow(id, v, op == 2)); // claim the version before writing
+                        }
+                    }
+                    // keep only the newest change per id in a batch, as a source's ordering would
+                    Map<String, PostChange> newest = new java.util.LinkedHashMap<>();
+                    for (PostChange c : batch) newest.merge(c.id(), c, (a, b) -> b.version() >= a.version() ? b : a);
+                    write(new ArrayList<>(newest.values()));
+                    Thread.sleep(5);
+                }
+            } catch (Throwable e) {
+                writerErrors.add(e);
+            }
+        });
+        reader.start();
+        writer.start();
+        ReindexStatus s = jobs.start(request(100, 0, "en"));
+        ReindexStatus done = await(s.job(), State.SWAPPED);
+        Thread.sleep(200); // writes after the swap land on the new version (and the retained old one)
+        stop.set(true);
+        writer.join();
+        reader.join();
+        assertThat(writerErrors).isEmpty();
+        assertThat(done.fromVersion()).containsEntry("en", 1);
+        assertThat(engine.rebuild().servingVersion("en")).isEqualTo(2);
+        assertThat(searches.get()).isPositive();
+        assertThat(failures.get()).as("searches that failed or found nothing during the job").isZero();
+        assertMatchesSource();
+    }
+
+    @Test
+    void aJobAbandonedMidCopyResumesFromItsLastPosition() throws Exception {
+        engine = openEmpty(Mappings.load());
+        seed(1500);
+        jobs = ReindexJobs.open(engine.rebuild(), Mappings.load(), tmp.resolve("jobs"), Clock.systemUTC());
+        ReindexStatus s = jobs.start(request(50, 1000, "en")); // throttled: ~1.5 s of copying
+        while (jobs.status(s.job()).orElseThrow().copied() < 300) Thread.sleep(10);
+        jobs.close(); // the process dies: its threads stop mid-copy, nothing is saved beyond the last batch
+        write(List.of(en("late", 1, "written while no job ran rivers"), PostChange.delete("s3", 2)));
+        ReindexStatus persisted = ReindexJobs.open(engine.rebuild(), Mappings.load(), tmp.resolve("jobs-peek"), Clock.systemUTC())
+                .list().stream().findFirst().orElse(null);
+        assertThat(persisted).isNull(); // (another directory sees nothing: state lives in the job directory)
+        jobs = ReindexJobs.open(engine.rebuild(), Mappings.load(), tmp.resolve("jobs"), Clock.systemUTC()); // restart resumes
+        ReindexStatus done = await(s.job(), State.SWAPPED);
+        assertThat(done.copied()).isGreaterThanOrEqualTo(1500);
+        assertMatchesSource();
+        assertThat(hits("rivers")).isEqualTo(1500 - 1 + 1);
+    }
+
+    @Test
+    void cancelLeavesTheLiveVersionAloneAndRollbackRestoresThePreviousOne() throws Exception {
+        engine = openEmpty(Mappings.load());
+        seed(600);
+        jobs = ReindexJobs.open(engine.rebuild(), Mappings.load(), tmp.resolve("jobs"), Clock.systemUTC());
+        ReindexStatus slow = jobs.start(request(20, 200, "en"));
+        await(slow.job(), State.RUNNING);
+        assertThat(jobs.cancel(slow.job()).state()).isEqualTo(State.CANCELLED);
+        assertThat(engine.rebuild().servingVersion("en")).isEqualTo(1);
+        assertThat(hits("rivers")).isEqualTo(600);
+
+        ReindexStatus s = jobs.start(request(200, 0, "en"));
+        await(s.job(), State.SWAPPED);
+        assertThat(engine.rebuild().servingVersion("en")).isEqualTo(2);
+        write(List.of(en("after-swap", 1, "written after the swap rivers")));
+        assertThat(jobs.rollback(s.job()).state()).isEqualTo(State.ROLLED_BACK);
+        assertThat(engine.rebuild().servingVersion("en")).isEqualTo(1);
+        assertThat(hits("rivers")).as("the previous version kept receiving writes").isEqualTo(601);
+        assertMatchesSource();
+    }
+
+    @Test
+    void anAnalyzerChangeShowsInSearchOnlyAfterTheSwap() throws Exception {
+        engine = openEmpty(Mappings.load());
+        write(List.of(en("r1", 1, "the rivers are wide")));
+        assertThat(hits("river")).as("English stemming: river matches rivers").isEqualTo(1);
+
+        // a new deploy drops the stemmer from English: "river" should no longer match "rivers", but not before the swap
+        Mappings unstemmed = withoutEnglishStemmer(Mappings.load());
+        engine = reopen(engine, unstemmed);
+        assertThat(hits("river")).as("the live version still has the old analysis").isEqualTo(1);
+        jobs = ReindexJobs.open(engine.rebuild(), unstemmed, tmp.resolve("jobs"), Clock.systemUTC());
+        ReindexStatus s = jobs.start(request(100, 0, "en"));
+        await(s.job(), State.SWAPPED);
+        assertThat(hits("river")).as("after the swap the new analysis answers").isZero();
+        assertThat(hits("rivers")).isEqualTo(1);
+    }
+
+    static Mappings withoutEnglishStemmer(Mappings m) {
+        LanguageGroup en = m.group("en");
+        ObjectNode analysis = (ObjectNode) en.analysis();
+        var filters = (com.fasterxml.jackson.databind.node.ArrayNode) analysis.path("analyzer").path("fs_en").path("filter");
+        for (int i = filters.size() - 1; i >= 0; i--) if (filters.get(i).asText().equals("en_stem")) filters.remove(i);
+        return m.withGroup(new LanguageGroup(en.name(), en.languages(), en.plugins(), analysis, en.fields()));
+    }
+
+    @Test
+    void badRequestsNameTheFieldAtFault() throws Exception {
+        engine = openEmpty(Mappings.load());
+        seed(300);
+        jobs = ReindexJobs.open(engine.rebuild(), Mappings.load(), tmp.resolve("jobs"), Clock.systemUTC());
+        assertThatThrownBy(() -> jobs.start(request(100, 0, "klingon")))
+                .isInstanceOfSatisfying(ReindexException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ReindexException.Kind.BAD_REQUEST);
+                    assertThat(e.field()).isEqualTo("groups");
+                });
+        ReindexStatus running = jobs.start(request(10, 100, "en"));
+        assertThatThrownBy(() -> jobs.start(request(100, 0, "de", "en")))
+                .isInstanceOfSatisfying(ReindexException.class, e -> assertThat(e.kind()).isEqualTo(ReindexException.Kind.CONFLICT))
+                .hasMessageContaining(running.job());
+        assertThatThrownBy(() -> jobs.rollback(running.job()))
+                .isInstanceOfSatisfying(ReindexException.class, e -> assertThat(e.kind()).isEqualTo(ReindexException.Kind.CONFLICT));
+        assertThatThrownBy(() -> jobs.status("nope").orElseThrow()).isInstanceOf(java.util.NoSuchElementException.class);
+        jobs.cancel(running.job());
+    }
+}
