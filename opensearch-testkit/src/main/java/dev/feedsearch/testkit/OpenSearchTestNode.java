@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -296,14 +297,19 @@ public final class OpenSearchTestNode implements AutoCloseable {
             System.exit(1);
             return;
         }
+        AtomicBoolean stopping = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
             System.out.println(STOPPING + n.baseUrl() + " rss=" + n.rssMb() + "MB");
             System.out.flush();
             n.close();
         }, "opensearch-test-node-stop"));
         System.out.println(READY + n.baseUrl() + " rss=" + n.rssMb() + "MB");
         System.out.flush();
-        while (n.node.alive()) {
+        while (n.node.alive() || stopping.get()) {
+            if (stopping.get()) {
+                Thread.sleep(Long.MAX_VALUE); // the shutdown hook stops the node; the JVM ends after it
+            }
             Thread.sleep(1000);
         }
         System.out.println(FAILED + "the OpenSearch node exited unexpectedly" + n.node.tail());
