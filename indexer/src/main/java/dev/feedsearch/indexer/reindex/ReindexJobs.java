@@ -1,11 +1,16 @@
 package dev.feedsearch.indexer.reindex;
 
+import dev.feedsearch.core.reindex.ReindexControl;
+import dev.feedsearch.core.reindex.ReindexException;
+import dev.feedsearch.core.reindex.ReindexRequest;
+import dev.feedsearch.core.reindex.ReindexStatus;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.feedsearch.core.reindex.Rebuildable;
 import dev.feedsearch.core.reindex.Rebuildable.Digest;
-import dev.feedsearch.indexer.reindex.ReindexStatus.State;
+import dev.feedsearch.core.reindex.ReindexStatus.State;
 import dev.feedsearch.mappings.Mappings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +48,7 @@ import java.util.concurrent.TimeUnit;
  * previous version is kept, and written, until the retention ends: rollback is one more swap. A mismatch
  * fails the job with both digests and swaps nothing.
  */
-public final class ReindexJobs implements AutoCloseable {
+public final class ReindexJobs implements ReindexControl, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReindexJobs.class);
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -96,6 +101,7 @@ public final class ReindexJobs implements AutoCloseable {
 
     // ---------------------------------------------------------------- requests
 
+    @Override
     public synchronized ReindexStatus start(ReindexRequest r) throws ReindexException, IOException {
         if (r.groups().isEmpty()) throw new ReindexException(ReindexException.Kind.BAD_REQUEST, "groups", "name at least one language group (or all)");
         Set<String> known = new HashSet<>();
@@ -139,16 +145,19 @@ public final class ReindexJobs implements AutoCloseable {
         return s;
     }
 
+    @Override
     public Optional<ReindexStatus> status(String job) {
         return Optional.ofNullable(jobs.get(job));
     }
 
+    @Override
     public List<ReindexStatus> list() {
         List<ReindexStatus> all = new ArrayList<>(jobs.values());
         all.sort(Comparator.comparing(ReindexStatus::startedAt).reversed());
         return all;
     }
 
+    @Override
     public synchronized ReindexStatus pause(String job) throws ReindexException, IOException {
         ReindexStatus s = require(job);
         if (s.state() != State.RUNNING) throw conflict(s, "only a running job can be paused");
@@ -156,6 +165,7 @@ public final class ReindexJobs implements AutoCloseable {
         return awaitLeaving(job, State.RUNNING);
     }
 
+    @Override
     public synchronized ReindexStatus resume(String job) throws ReindexException, IOException {
         ReindexStatus s = require(job);
         if (s.state() != State.PAUSED) throw conflict(s, "only a paused job can be resumed");
@@ -165,6 +175,7 @@ public final class ReindexJobs implements AutoCloseable {
     }
 
     /** Stops a job before its swap and drops what it built; the live versions are untouched. */
+    @Override
     public synchronized ReindexStatus cancel(String job) throws ReindexException, IOException {
         ReindexStatus s = require(job);
         if (s.state() == State.RUNNING) {
@@ -177,6 +188,7 @@ public final class ReindexJobs implements AutoCloseable {
     }
 
     /** Swaps a swapped job's groups back to their previous versions (kept and written since) and drops the new ones. */
+    @Override
     public synchronized ReindexStatus rollback(String job) throws ReindexException, IOException {
         ReindexStatus s = require(job);
         if (s.state() != State.SWAPPED) throw conflict(s, "only a swapped job within its retention can be rolled back");

@@ -1,5 +1,9 @@
 package dev.feedsearch.indexer.reindex;
 
+import dev.feedsearch.core.reindex.ReindexException;
+import dev.feedsearch.core.reindex.ReindexRequest;
+import dev.feedsearch.core.reindex.ReindexStatus;
+
 import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.opensearch.OpenSearchConfig;
 import dev.feedsearch.core.opensearch.OpenSearchPostIndex;

@@ -1,5 +1,9 @@
 package dev.feedsearch.indexer.reindex;
 
+import dev.feedsearch.core.reindex.ReindexException;
+import dev.feedsearch.core.reindex.ReindexRequest;
+import dev.feedsearch.core.reindex.ReindexStatus;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.index.SearchQuery;
@@ -9,7 +13,7 @@ import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.Visibility;
 import dev.feedsearch.core.reindex.Rebuildable;
 import dev.feedsearch.indexer.Reconciler;
-import dev.feedsearch.indexer.reindex.ReindexStatus.State;
+import dev.feedsearch.core.reindex.ReindexStatus.State;
 import dev.feedsearch.mappings.LanguageGroup;
 import dev.feedsearch.mappings.Mappings;
 import org.junit.jupiter.api.AfterEach;

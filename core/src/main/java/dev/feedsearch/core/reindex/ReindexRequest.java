@@ -1,4 +1,4 @@
-package dev.feedsearch.indexer.reindex;
+package dev.feedsearch.core.reindex;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.feedsearch.indexer.reindex;
+package dev.feedsearch.core.reindex;
 
 import java.time.Instant;
 import java.util.List;
@@ -41,7 +41,7 @@ public record ReindexStatus(String job, ReindexRequest request, State state, Map
         return Math.max(0, Math.round((total - copied) / docsPerSecond));
     }
 
-    ReindexStatus with(State s, String why, Instant now) {
+    public ReindexStatus with(State s, String why, Instant now) {
         return new ReindexStatus(job, request, s, fromVersion, toVersion, position, swapped, copied, total, docsPerSecond,
                 startedAt, now, retainUntil, why);
     }

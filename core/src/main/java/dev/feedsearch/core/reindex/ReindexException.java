@@ -1,4 +1,4 @@
-package dev.feedsearch.indexer.reindex;
+package dev.feedsearch.core.reindex;
 
 /** A request the job manager refuses, with the HTTP-ish kind and the field at fault. */
 public final class ReindexException extends Exception {
