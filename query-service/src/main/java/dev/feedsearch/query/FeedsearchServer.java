@@ -6,6 +6,7 @@ import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.index.SearchPage;
 import dev.feedsearch.core.index.SearchQuery;
 import io.javalin.Javalin;
+import dev.feedsearch.query.admin.AdminRoutes;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.micrometer.core.instrument.Timer;
@@ -87,6 +88,11 @@ public final class FeedsearchServer implements AutoCloseable {
             config.routes.get("/ready", this::ready);
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             config.routes.get("/openapi.json", ctx -> ctx.result(openApi));
+            AdminRoutes admin = new AdminRoutes(b.reindex, b.adminToken);
+            config.routes.post("/admin/reindex", admin::start);
+            config.routes.get("/admin/reindex", admin::list);
+            config.routes.get("/admin/reindex/{job}", admin::status);
+            config.routes.post("/admin/reindex/{job}/{action}", admin::action);
             config.routes.exception(ApiException.class, (e, ctx) -> renderError(ctx, e));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("request {} failed", ctx.path(), e);
@@ -219,6 +225,8 @@ public final class FeedsearchServer implements AutoCloseable {
         private RankingConfig ranking = RankingConfig.DEFAULTS;
         private Duration cacheRefresh = Duration.ofSeconds(1);
         private long cacheBytes = 64L << 20;
+        private dev.feedsearch.core.reindex.ReindexControl reindex;
+        private String adminToken;
         private Clock clock = Clock.systemUTC();
         private java.util.function.LongSupplier ticker = System::nanoTime;
         private IngestStatus ingest;
@@ -237,6 +245,8 @@ public final class FeedsearchServer implements AutoCloseable {
         public Builder ticker(java.util.function.LongSupplier v) { ticker = v; return this; }
         /** The change streams feeding the index, for /ready (lag, stopped streams). */
         public Builder ingest(IngestStatus v) { ingest = v; return this; }
+        /** Reindex jobs behind /admin/reindex, guarded by a bearer token (no token: the admin API answers 403). */
+        public Builder admin(dev.feedsearch.core.reindex.ReindexControl jobs, String token) { reindex = jobs; adminToken = token; return this; }
         /** language codes accepted by the {@code lang} filter */
         public Builder languages(Set<String> v) { languages = v; return this; }
         public Builder host(String v) { host = v; return this; }

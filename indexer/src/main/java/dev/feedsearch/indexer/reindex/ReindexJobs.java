@@ -2,12 +2,11 @@ package dev.feedsearch.indexer.reindex;
 
 import dev.feedsearch.core.reindex.ReindexControl;
 import dev.feedsearch.core.reindex.ReindexException;
+import dev.feedsearch.core.reindex.ReindexJson;
 import dev.feedsearch.core.reindex.ReindexRequest;
 import dev.feedsearch.core.reindex.ReindexStatus;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.feedsearch.core.reindex.Rebuildable;
 import dev.feedsearch.core.reindex.Rebuildable.Digest;
 import dev.feedsearch.core.reindex.ReindexStatus.State;
@@ -50,8 +49,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ReindexJobs implements ReindexControl, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReindexJobs.class);
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final ObjectMapper JSON = ReindexJson.MAPPER;
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     /** The position of a group whose copy is complete (ids are never this: the NUL is not in any). */
@@ -358,11 +356,6 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
         jobs.put(s.job(), s);
         notifyWaiters();
         return s;
-    }
-
-    /** The JSON form of a status (what the HTTP API and the CLI show). */
-    public static String toJson(ReindexStatus s) throws IOException {
-        return JSON.writeValueAsString(s);
     }
 
     @Override
