@@ -28,6 +28,7 @@ final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        engine.embedded(); // a bad --engine is named before anything else
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no such file: " + file);
         try (EngineRuntime rt = EngineRuntime.open(engine, deadLetter)) {
             IngestReport r = load(rt, file, batch);

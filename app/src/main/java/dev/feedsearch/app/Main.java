@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code bin/feedsearch}: one executable, one subcommand per role. */
 @Command(name = "feedsearch", mixinStandardHelpOptions = true, version = "feedsearch 0.1.0",
         description = "Search and feed ranking for multilingual social posts.",
-        subcommands = {DemoCommand.class, ServeCommand.class, IngestCommand.class, DlqCommand.class, ReconcileCommand.class,
+        subcommands = {DemoCommand.class, ServeCommand.class, IngestCommand.class, DlqCommand.class, ReconcileCommand.class, ReindexCommand.class,
                 PlanCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {

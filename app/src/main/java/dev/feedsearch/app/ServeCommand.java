@@ -1,5 +1,7 @@
 package dev.feedsearch.app;
 
+import dev.feedsearch.core.reindex.Rebuildable;
+import dev.feedsearch.indexer.reindex.ReindexJobs;
 import dev.feedsearch.query.FeedsearchServer;
 import dev.feedsearch.query.ServiceConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -8,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -42,9 +45,12 @@ final class ServeCommand implements Callable<Integer> {
         ServiceConfig cfg = config == null ? ServiceConfig.DEFAULTS : ServiceConfig.load(config);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (EngineRuntime rt = EngineRuntime.open(engine, null);
+             ReindexJobs reindex = rt.index instanceof Rebuildable r
+                     ? ReindexJobs.open(r, rt.mappings, engine.dataDir.resolve("reindex"), Clock.systemUTC()) : null;
              ChangeStreams streams = sources.open(rt, metrics);
              FeedsearchServer server = FeedsearchServer.builder().index(rt.index).languages(rt.filterLanguages()).metrics(metrics)
-                     .ingest(streams.active() ? streams.status() : null).config(cfg).host(host).port(port).build().start()) {
+                     .ingest(streams.active() ? streams.status() : null).config(cfg).host(host).port(port)
+                     .admin(reindex, System.getenv("FEEDSEARCH_ADMIN_TOKEN")).build().start()) {
             System.out.printf("feedsearch serving %s (%d posts, source: %s) on http://%s:%d%n", engine.describe(), rt.index.stats().posts(),
                     sources.source, host, server.port());
             awaitShutdown();
