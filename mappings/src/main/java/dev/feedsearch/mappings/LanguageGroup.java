@@ -1,6 +1,7 @@
 package dev.feedsearch.mappings;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Collections;
@@ -45,6 +46,26 @@ public record LanguageGroup(String name, List<String> languages, List<String> pl
     @Override
     public JsonNode analysis() {
         return analysis.deepCopy();
+    }
+
+    /**
+     * This group in the form of its {@code groups/<name>.json} file, so an engine can keep the exact definition an
+     * index was built with (read back with {@link #fromJson}).
+     */
+    public ObjectNode toJson() {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("group", name);
+        languages.forEach(n.putArray("languages")::add);
+        plugins.forEach(n.putArray("plugins")::add);
+        n.set("analysis", analysis.deepCopy());
+        ObjectNode f = n.putObject("fields");
+        fields.forEach(f::put);
+        return n;
+    }
+
+    /** Parses what {@link #toJson} wrote, validated as a bundled group file is. @throws IllegalStateException naming the fault */
+    public static LanguageGroup fromJson(JsonNode node) {
+        return Mappings.parseGroup(node.path("group").asText(""), node);
     }
 
     /** Name of the analyzer of the main text field. */

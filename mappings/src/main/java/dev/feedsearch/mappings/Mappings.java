@@ -129,7 +129,7 @@ public final class Mappings {
         return new Mappings(groups, aliases);
     }
 
-    private static LanguageGroup parseGroup(String name, JsonNode node) {
+    static LanguageGroup parseGroup(String name, JsonNode node) {
         String where = "groups/" + name + ".json";
         if (!node.isObject()) {
             throw new IllegalStateException(where + ": not a JSON object");
