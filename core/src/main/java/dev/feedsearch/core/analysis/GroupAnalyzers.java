@@ -60,9 +60,11 @@ public final class GroupAnalyzers implements Closeable {
     private final Map<String, TextField> byLuceneField;
     private final Analyzer indexAnalyzer;
     private final List<Analyzer> owned;
+    private final Mappings mappings;
 
-    private GroupAnalyzers(List<TextField> fields, Map<String, List<TextField>> byGroup, Analyzer defaultAnalyzer,
+    private GroupAnalyzers(Mappings mappings, List<TextField> fields, Map<String, List<TextField>> byGroup, Analyzer defaultAnalyzer,
                            List<Analyzer> owned) {
+        this.mappings = mappings;
         this.fields = List.copyOf(fields);
         this.byGroup = Collections.unmodifiableMap(byGroup);
         Map<String, TextField> byField = new LinkedHashMap<>();
@@ -106,7 +108,7 @@ public final class GroupAnalyzers implements Closeable {
         if (other == null) {
             throw new IllegalArgumentException("mappings have no '" + Mappings.OTHER + "' group");
         }
-        return new GroupAnalyzers(fields, byGroup, other.get(0).analyzer(), dedupe(owned));
+        return new GroupAnalyzers(mappings, fields, byGroup, other.get(0).analyzer(), dedupe(owned));
     }
 
     private static List<Analyzer> dedupe(List<Analyzer> analyzers) {
@@ -123,6 +125,11 @@ public final class GroupAnalyzers implements Closeable {
     /** {@code text_<group>} for the main field ({@code suffix ""}), {@code text_<group>_<suffix>} otherwise. */
     public static String luceneField(String group, String suffix) {
         return suffix.isEmpty() ? FIELD_PREFIX + group : FIELD_PREFIX + group + "_" + suffix;
+    }
+
+    /** The mappings these analyzers were built from (what a rebuild of a group builds its next version with). */
+    public Mappings mappings() {
+        return mappings;
     }
 
     /** Every text field of every group, in group order, each group's main field first. */
