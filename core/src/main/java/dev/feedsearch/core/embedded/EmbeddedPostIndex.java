@@ -20,6 +20,7 @@ import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.core.model.Visibility;
+import dev.feedsearch.core.reindex.Rebuildable;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.LongPoint;
@@ -27,7 +28,6 @@ import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
-import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
@@ -82,7 +82,7 @@ import java.util.Set;
  * when its version is newer. Writes are serialised (one writer); searches run on near-real-time readers
  * refreshed at the end of every {@link #apply}.
  */
-public final class EmbeddedPostIndex implements PostIndex {
+public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
 
     // field names: one place, so the query side cannot drift from the index side
     static final String KEY = "key", KIND = "kind", VERSION = "ver", ID = "id", AUTHOR = "author", LANG = "lang",
@@ -102,13 +102,23 @@ public final class EmbeddedPostIndex implements PostIndex {
     private final GroupAnalyzers analyzers;
     private final Object writeLock = new Object();
     private final ChangeLog changeLog = new ChangeLog();
+    private final GroupVersions versions; // which version(s) of each group's text fields are written and searched
+    private final EmbeddedRebuilds rebuilds;
 
-    private EmbeddedPostIndex(Directory dir, IndexWriter writer, GroupAnalyzers analyzers) throws IOException {
+    private EmbeddedPostIndex(Directory dir, IndexWriter writer, GroupAnalyzers analyzers, GroupVersions versions) throws IOException {
         this.dir = dir;
         this.writer = writer;
         this.analyzers = analyzers;
+        this.versions = versions;
+        try {
+            versions.load(); // after the IndexWriter took Lucene's write lock: this process owns the versions file too
+        } catch (IOException | RuntimeException e) {
+            org.apache.lucene.util.IOUtils.closeWhileHandlingException(writer, dir, versions);
+            throw e;
+        }
         this.searchers = writer != null ? new SearcherManager(writer, null)
                 : new SearcherManager(org.apache.lucene.index.DirectoryReader.open(dir), null);
+        this.rebuilds = new EmbeddedRebuilds(writer, searchers, writeLock, versions, c -> toDocument("p:" + c.id(), c, c.post().authorId()));
     }
 
     /**
@@ -117,7 +127,7 @@ public final class EmbeddedPostIndex implements PostIndex {
      */
     public static EmbeddedPostIndex openReadOnly(Path path, GroupAnalyzers analyzers) throws IOException {
         if (!Files.isDirectory(path)) throw new IOException("no index at " + path);
-        return new EmbeddedPostIndex(FSDirectory.open(path), null, analyzers);
+        return new EmbeddedPostIndex(FSDirectory.open(path), null, analyzers, GroupVersions.create(path, analyzers, false));
     }
 
     private void requireWritable() {
@@ -128,11 +138,12 @@ public final class EmbeddedPostIndex implements PostIndex {
     public static EmbeddedPostIndex open(Path path, GroupAnalyzers analyzers) throws IOException {
         Files.createDirectories(path);
         Directory dir = FSDirectory.open(path);
-        IndexWriterConfig cfg = new IndexWriterConfig(analyzers.indexAnalyzer())
+        GroupVersions versions = GroupVersions.create(path, analyzers, true);
+        IndexWriterConfig cfg = new IndexWriterConfig(versions.indexAnalyzer())
                 .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
                 .setRAMBufferSizeMB(64);
         try {
-            return new EmbeddedPostIndex(dir, new IndexWriter(dir, cfg), analyzers);
+            return new EmbeddedPostIndex(dir, new IndexWriter(dir, cfg), analyzers, versions);
         } catch (org.apache.lucene.store.LockObtainFailedException e) {
             dir.close();
             throw new IOException("index at " + path + " is already open by another feedsearch process "
@@ -333,9 +344,7 @@ public final class EmbeddedPostIndex implements PostIndex {
         long created = p.createdAt().toEpochMilli();
         d.add(new LongPoint(CREATED, created));
         d.add(new NumericDocValuesField(CREATED, created));
-        for (GroupAnalyzers.TextField f : analyzers.fieldsOf(pc.group())) {
-            d.add(new TextField(f.luceneField(), p.text(), Field.Store.NO));
-        }
+        versions.addTextFields(d, pc.group(), p.text()); // every live version of the group (dual writes during a rebuild)
         var src = PostJson.encode(p);
         src.put("_lang", pc.lang());
         src.put("_group", pc.group());
@@ -449,7 +458,7 @@ public final class EmbeddedPostIndex implements PostIndex {
     public Query textQuery(String text) {
         BooleanQuery.Builder any = new BooleanQuery.Builder();
         int clauses = 0;
-        for (GroupAnalyzers.TextField f : analyzers.textFields()) {
+        for (GroupAnalyzers.TextField f : versions.servingFields()) { // each group's serving version
             Query fq = new QueryBuilder(f.analyzer()).createBooleanQuery(f.luceneField(), text, Occur.MUST);
             if (fq != null) {
                 any.add(fq, Occur.SHOULD);
@@ -535,7 +544,7 @@ public final class EmbeddedPostIndex implements PostIndex {
 
     private static final Set<String> SOURCE_ONLY = Set.of(SOURCE);
 
-    private static IndexedPost readPost(StoredFields stored, int doc) throws IOException {
+    static IndexedPost readPost(StoredFields stored, int doc) throws IOException {
         BytesRef src = stored.document(doc, SOURCE_ONLY).getBinaryValue(SOURCE);
         try {
             JsonNode n = PostJson.MAPPER.readTree(src.bytes, src.offset, src.length);
@@ -710,6 +719,53 @@ public final class EmbeddedPostIndex implements PostIndex {
         }
     }
 
+    // ---------------------------------------------------------------- blue/green rebuilds (EmbeddedRebuilds)
+
+    @Override
+    public int servingVersion(String group) {
+        return rebuilds.servingVersion(group);
+    }
+
+    @Override
+    public void beginBuild(String group, int version) throws IOException {
+        rebuilds.beginBuild(group, version);
+    }
+
+    @Override
+    public Copied copyBatch(String group, int version, String afterId, int max) throws IOException {
+        return rebuilds.copyBatch(group, version, afterId, max);
+    }
+
+    @Override
+    public long count(String group, int version) throws IOException {
+        return rebuilds.count(group, version);
+    }
+
+    @Override
+    public Digest digest(String group, int version) throws IOException {
+        return rebuilds.digest(group, version);
+    }
+
+    @Override
+    public Digest registryDigest(String group) throws IOException {
+        return rebuilds.registryDigest(group);
+    }
+
+    @Override
+    public <T> T whileWritesPaused(IoSupplier<T> action) throws IOException {
+        return rebuilds.whileWritesPaused(action);
+    }
+
+    @Override
+    public void swap(String group, int version) throws IOException {
+        rebuilds.swap(group, version);
+    }
+
+    @Override
+    public void drop(String group, int version) throws IOException {
+        rebuilds.drop(group, version);
+    }
+
     @Override
     public void close() throws IOException {
         synchronized (writeLock) {
@@ -718,6 +774,7 @@ public final class EmbeddedPostIndex implements PostIndex {
                 if (writer != null) writer.close(); // commits pending changes
             } finally {
                 dir.close();
+                versions.close();
             }
         }
     }
