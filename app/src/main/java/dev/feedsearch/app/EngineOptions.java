@@ -27,8 +27,8 @@ final class EngineOptions {
     @Option(names = "--opensearch-aws-region", description = "Sign requests with AWS SigV4 for Amazon OpenSearch Service in this region (credentials: default AWS chain)")
     String awsRegion;
 
-    @Option(names = "--refresh", defaultValue = "true",
-            description = "OpenSearch refresh after each write batch: true (visible when applied; default) | wait_for | false (bulk loads only)")
+    @Option(names = "--refresh", defaultValue = "wait_for",
+            description = "OpenSearch: wait_for (default; a batch is searchable when applied) | true (force a refresh per batch) | false (bulk loads only)")
     String refresh;
 
     @Option(names = "--shards", defaultValue = "1", description = "Primaries per index the opensearch engine creates (default: ${DEFAULT-VALUE}; see `plan`)")

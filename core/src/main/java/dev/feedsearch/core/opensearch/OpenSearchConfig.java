@@ -24,11 +24,12 @@ public record OpenSearchConfig(List<URI> urls, String username, String password,
                                int shards, int replicas, int maxAttempts, Duration backoff, int bulkBatch) {
 
     /**
-     * {@code TRUE} (default) refreshes the touched shards before {@code apply} returns: the
-     * {@link dev.feedsearch.core.index.PostIndex#apply} contract (visible when it returns) that caches rely on.
-     * {@code WAIT_FOR} waits for the next scheduled refresh instead (same guarantee, higher latency, fewer
-     * segments). {@code FALSE} returns at once: search sees writes within the refresh interval, and caches may
-     * serve up to that long a stale page: only for bulk loads.
+     * {@code WAIT_FOR} (default) returns from {@code apply} once the scheduled refresh has made the batch
+     * searchable: the {@link dev.feedsearch.core.index.PostIndex#apply} contract (visible when it returns) that
+     * caches rely on, at up to one refresh interval of latency per batch. {@code TRUE} forces a refresh of every
+     * shard the batch touched (same guarantee, no wait, but a refresh per group index per batch: slower under
+     * load; what tests use). {@code FALSE} returns at once: search sees writes within the refresh interval and
+     * caches may serve that long a stale page: only for bulk loads.
      */
     public enum Refresh {
         TRUE, WAIT_FOR, FALSE
@@ -53,7 +54,7 @@ public record OpenSearchConfig(List<URI> urls, String username, String password,
     public static final class Builder {
         private final java.util.ArrayList<URI> urls = new java.util.ArrayList<>();
         private String username, password, awsRegion;
-        private Refresh refresh = Refresh.TRUE;
+        private Refresh refresh = Refresh.WAIT_FOR;
         private int shards = 1, replicas = 1, maxAttempts = 6, bulkBatch = 1000;
         private Duration backoff = Duration.ofMillis(100);
 

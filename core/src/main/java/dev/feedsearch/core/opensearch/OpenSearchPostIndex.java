@@ -254,7 +254,8 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
                 JsonNode a = p.keysDoc().get("author_id");
                 if (a != null && !a.isNull()) authors.add(a.asText());
             }
-            List<BulkWriter.Result> keyResults = bulk.write(keyOps, refresh);
+            // the keys are read with a real-time mget, never searched on the write path: no refresh to wait for
+            List<BulkWriter.Result> keyResults = bulk.write(keyOps, Refresh.False);
             for (int i = 0; i < keyOps.size(); i++) {
                 if (keyResults.get(i).outcome() == BulkWriter.Outcome.REJECTED) {
                     throw new IOException("the keys index refused " + keyOps.get(i).index().id() + ": " + keyResults.get(i).reason());
@@ -500,6 +501,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
 
     @Override
     public void forEachPostVersion(PostVersionVisitor visitor) throws IOException {
+        client.indices().refresh(r -> r.index(IndexNames.KEYS)); // keys are written without a refresh
         String after = null;
         while (true) {
             String from = after;
@@ -520,6 +522,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
 
     @Override
     public IndexStats stats() throws IOException {
+        client.indices().refresh(r -> r.index(IndexNames.KEYS)); // keys are written without a refresh
         long posts = client.count(c -> c.index(IndexNames.READ_ALIAS)).count();
         long tombs = client.count(c -> c.index(IndexNames.KEYS).query(Queries.term("deleted", true))).count();
         long follows = client.count(c -> c.index(IndexNames.FOLLOWS).query(Queries.term("active", true))).count();

@@ -61,7 +61,7 @@ class OpenSearchFaultsTest {
 
     @Test
     void a429IsRetriedWithBackoffUntilTheClusterRecovers() throws Exception {
-        OpenSearchConfig cfg = OpenSearchConfig.builder(url).replicas(0).maxAttempts(12).backoff(Duration.ofMillis(200)).build();
+        OpenSearchConfig cfg = OpenSearchConfig.builder(url).replicas(0).refresh(OpenSearchConfig.Refresh.TRUE).maxAttempts(12).backoff(Duration.ofMillis(200)).build();
         try (OpenSearchPostIndex index = OpenSearchPostIndex.open(cfg, Mappings.load(), OpenSearchPostIndex.RejectedWrites.FAIL)) {
             breaker("2kb");
             Thread recover = new Thread(() -> {
@@ -83,7 +83,7 @@ class OpenSearchFaultsTest {
 
     @Test
     void whenAttemptsRunOutTheBatchFailsAndAReplayLosesNothing() throws Exception {
-        OpenSearchConfig cfg = OpenSearchConfig.builder(url).replicas(0).maxAttempts(2).backoff(Duration.ofMillis(10)).build();
+        OpenSearchConfig cfg = OpenSearchConfig.builder(url).replicas(0).refresh(OpenSearchConfig.Refresh.TRUE).maxAttempts(2).backoff(Duration.ofMillis(10)).build();
         try (OpenSearchPostIndex index = OpenSearchPostIndex.open(cfg, Mappings.load(), OpenSearchPostIndex.RejectedWrites.FAIL)) {
             List<PostChange> batch = posts("x", 150);
             breaker("2kb");

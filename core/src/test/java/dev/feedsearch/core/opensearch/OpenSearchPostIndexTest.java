@@ -30,7 +30,7 @@ class OpenSearchPostIndexTest extends PostIndexContract {
     }
 
     static OpenSearchConfig config() {
-        return OpenSearchConfig.builder(url).replicas(0).build();
+        return OpenSearchConfig.builder(url).replicas(0).refresh(OpenSearchConfig.Refresh.TRUE).build(); // many tiny batches: no waits
     }
 
     @Override

@@ -27,7 +27,7 @@ class OpenSearchReindexTest extends ReindexContract {
     }
 
     static OpenSearchPostIndex open(Mappings m) throws IOException {
-        return OpenSearchPostIndex.open(OpenSearchConfig.builder(OpenSearchTestNode.url()).replicas(0).build(), m,
+        return OpenSearchPostIndex.open(OpenSearchConfig.builder(OpenSearchTestNode.url()).replicas(0).refresh(OpenSearchConfig.Refresh.TRUE).build(), m,
                 OpenSearchPostIndex.RejectedWrites.FAIL);
     }
 

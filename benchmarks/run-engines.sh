@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The OpenSearch engine against raw OpenSearch on the same real 3.8.0 node, in one run: _bulk ceiling vs
-# OpenSearchPostIndex.apply, raw _search vs /v1/search, and the store bytes per post JSON byte that `plan`
-# uses. Starts its own node (the test node recipe: bin/lib/opensearch.sh) unless FEEDSEARCH_OPENSEARCH_URL is
-# set. Writes benchmarks/results/opensearch.md. Usage: benchmarks/run-opensearch.sh [--posts N] [--udhr PATH]
+# The engines against their raw baselines, in one run: the OpenSearch engine against raw OpenSearch on the same
+# real 3.8.0 node (_bulk ceiling vs OpenSearchPostIndex.apply, raw _search vs /v1/search, store bytes per post
+# JSON byte for `plan`, a reindex of every group under search load), then the reindex job on the embedded engine.
+# Starts its own node (the test node recipe: bin/lib/opensearch.sh) unless FEEDSEARCH_OPENSEARCH_URL is set.
+# Writes benchmarks/results/opensearch.md and reindex-embedded.md. Usage: benchmarks/run-engines.sh [--posts N] [--udhr PATH]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -36,3 +37,6 @@ fi
 echo "== OpenSearch engine vs raw OpenSearch ($POSTS posts) at $FEEDSEARCH_OPENSEARCH_URL" >&2
 "$JAVA" -Xmx1g -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 --enable-native-access=ALL-UNNAMED -cp "$CP" \
   dev.feedsearch.bench.OpenSearchRun "$FEEDSEARCH_OPENSEARCH_URL" "$CORPUS" "$POSTS" "$OUT/opensearch.md" 2>"$WORK/opensearch.log"
+echo "== reindex on the embedded engine ($POSTS posts)" >&2
+"$JAVA" -Xmx1g -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 --enable-native-access=ALL-UNNAMED -cp "$CP" \
+  dev.feedsearch.bench.EmbeddedReindexRun "$CORPUS" "$POSTS" "$OUT/reindex-embedded.md" 2>"$WORK/reindex-embedded.log"
