@@ -2,6 +2,7 @@ package dev.feedsearch.app;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.feedsearch.core.model.PostJson;
+import dev.feedsearch.mappings.IndexNames;
 import dev.feedsearch.mappings.IndexTemplates;
 import dev.feedsearch.mappings.Mappings;
 import dev.feedsearch.mappings.plan.ClusterPlan;
@@ -57,9 +58,18 @@ final class PlanCommand implements Callable<Integer> {
                 ObjectNode t = IndexTemplates.forGroup(mappings.group(g.group()), g.primaryShards(), replicas);
                 Files.writeString(templates.resolve("posts-" + g.group() + ".json"), PostJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(t));
             }
+            // the two indices that are not per language: small (one tiny document per post id / edge), so 1 primary
+            // per 50M keys is plenty, with the same replicas as the posts
+            int keyShards = (int) Math.max(1, Math.ceil(posts / 50_000_000.0));
+            Path indices = Files.createDirectories(outDir.resolve("indices"));
+            Files.writeString(indices.resolve(IndexNames.KEYS + ".json"),
+                    PostJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(IndexTemplates.keysIndex(keyShards, replicas)));
+            Files.writeString(indices.resolve(IndexNames.FOLLOWS + ".json"),
+                    PostJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(IndexTemplates.followsIndex(keyShards, replicas)));
             Files.writeString(outDir.resolve("terraform.tfvars"), String.format(Locale.ROOT, """
                     # Amazon OpenSearch Service domain for feedsearch, from `feedsearch plan` (%,d posts)
-                    engine_version           = "OpenSearch_3.1"
+                    # the engine is built and tested against OpenSearch 3.8 (Lucene 10.5.0, as the embedded engine)
+                    engine_version           = "OpenSearch_3.8"
                     instance_type            = "%s"
                     instance_count           = %d
                     dedicated_master_enabled = true
@@ -71,7 +81,7 @@ final class PlanCommand implements Callable<Integer> {
                     ebs_volume_size_gib      = %d
                     """, posts, plan.dataType().name(), plan.dataNodes(), plan.masterType().name(),
                     Math.min(3, Math.max(2, plan.dataNodes())), (long) Math.ceil(plan.storagePerNodeGiB())));
-            System.out.println("wrote " + templates + "/*.json and " + outDir.resolve("terraform.tfvars"));
+            System.out.println("wrote " + templates + "/*.json, " + indices + "/*.json and " + outDir.resolve("terraform.tfvars"));
         }
         return 0;
     }

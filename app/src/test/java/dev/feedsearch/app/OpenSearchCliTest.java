@@ -140,4 +140,31 @@ class OpenSearchCliTest {
             assertThat(index.servingVersion("en")).isEqualTo(before);
         }
     }
+
+    @Test
+    void thePlansEmittedSettingsAreAcceptedByARealNode() throws Exception {
+        CliTest.Run plan = run("plan", "--posts", "2000000", "--languages", "en=0.4,ja=0.2,ko=0.1,zh=0.1,th=0.05",
+                "--replicas", "0", "--out-dir", dir.toString());
+        assertThat(plan.code()).as(plan.err()).isZero();
+        List<Path> templates;
+        try (var files = Files.list(dir.resolve("index-templates"))) {
+            templates = files.sorted().toList();
+        }
+        assertThat(templates).hasSizeGreaterThan(5);
+        for (Path t : templates) {
+            // renamed so they cannot collide with the engine's own templates on this node
+            var body = (com.fasterxml.jackson.databind.node.ObjectNode) PostJson.MAPPER.readTree(t.toFile());
+            String group = t.getFileName().toString().replace("posts-", "").replace(".json", "");
+            body.putArray("index_patterns").add("plantest-" + group + "-*");
+            assertThat(send("PUT", "/_index_template/plantest-" + group, body.toString()).statusCode()).as(t.toString()).isEqualTo(200);
+            HttpResponse<String> created = send("PUT", "/plantest-" + group + "-1", "{}");
+            assertThat(created.statusCode()).as("%s: %s", t, created.body()).isEqualTo(200);
+        }
+        for (String idx : List.of("feedsearch-keys", "feedsearch-follows")) {
+            HttpResponse<String> created = send("PUT", "/plantest-" + idx, Files.readString(dir.resolve("indices/" + idx + ".json")));
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        }
+        send("DELETE", "/plantest-*", null);
+        send("DELETE", "/_index_template/plantest-*", null);
+    }
 }
