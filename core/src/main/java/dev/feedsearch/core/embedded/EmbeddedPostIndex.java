@@ -38,6 +38,7 @@ import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
@@ -75,12 +76,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The embedded engine: one Lucene index on local disk holding posts, tombstones of deleted posts and
  * follow edges. Every record has exactly one document under its {@code key}; a change replaces it only
- * when its version is newer. Writes are serialised (one writer); searches run on near-real-time readers
- * refreshed at the end of every {@link #apply}.
+ * when its version is newer. Applies are serialised: each compares versions on the reader the previous one
+ * refreshed, analyses and writes its documents (on several threads if configured: the keys of one apply are
+ * distinct, so per-key order holds), then refreshes the near-real-time reader searches run on, and only then
+ * publishes its generation to the change log.
  */
 public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
 
@@ -104,8 +113,12 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
     private final ChangeLog changeLog = new ChangeLog();
     private final GroupVersions versions; // which version(s) of each group's text fields are written and searched
     private final EmbeddedRebuilds rebuilds;
+    /** Threads that analyse and write one apply's documents (the caller is one of them); null when one. */
+    private final int writerThreads;
+    private final ExecutorService writers;
 
-    private EmbeddedPostIndex(Directory dir, IndexWriter writer, GroupAnalyzers analyzers, GroupVersions versions) throws IOException {
+    private EmbeddedPostIndex(Directory dir, IndexWriter writer, GroupAnalyzers analyzers, GroupVersions versions,
+                              int writerThreads) throws IOException {
         this.dir = dir;
         this.writer = writer;
         this.analyzers = analyzers;
@@ -116,6 +129,10 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
             org.apache.lucene.util.IOUtils.closeWhileHandlingException(writer, dir, versions);
             throw e;
         }
+        this.writerThreads = writer == null ? 1 : Math.max(1, writerThreads);
+        AtomicInteger n = new AtomicInteger();
+        this.writers = this.writerThreads == 1 ? null : Executors.newFixedThreadPool(this.writerThreads - 1,
+                r -> Thread.ofPlatform().daemon().name("embedded-index-writer-" + n.incrementAndGet()).unstarted(r));
         this.searchers = writer != null ? new SearcherManager(writer, null)
                 : new SearcherManager(org.apache.lucene.index.DirectoryReader.open(dir), null);
         this.rebuilds = new EmbeddedRebuilds(writer, searchers, writeLock, versions, c -> toDocument("p:" + c.id(), c, c.post().authorId()));
@@ -127,23 +144,46 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
      */
     public static EmbeddedPostIndex openReadOnly(Path path, GroupAnalyzers analyzers) throws IOException {
         if (!Files.isDirectory(path)) throw new IOException("no index at " + path);
-        return new EmbeddedPostIndex(FSDirectory.open(path), null, analyzers, GroupVersions.create(path, analyzers, false));
+        return new EmbeddedPostIndex(FSDirectory.open(path), null, analyzers, GroupVersions.create(path, analyzers, false), 1);
     }
 
     private void requireWritable() {
         if (writer == null) throw new IllegalStateException("this index was opened read-only");
     }
 
-    /** Opens (or creates) the index in {@code path}. Only one process may hold it open for writing. */
+    /**
+     * Opens (or creates) the index in {@code path}, writing each apply's documents on half as many threads as
+     * there are cores (at least one): the indexer's language detection wants the other half. Only one process
+     * may hold it open for writing.
+     */
     public static EmbeddedPostIndex open(Path path, GroupAnalyzers analyzers) throws IOException {
+        return open(path, analyzers, Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+    }
+
+    /**
+     * Opens (or creates) the index in {@code path}, analysing and writing each apply's documents on
+     * {@code writerThreads} threads. More than one pays off only when cores would otherwise idle: each writer
+     * thread fills its own segment, so every refresh flushes (and merges later) that many, which costs CPU a
+     * machine busy with detection and searches does not have (on the 2 shared cores this was measured on, one
+     * writer thread streamed faster than two).
+     */
+    public static EmbeddedPostIndex open(Path path, GroupAnalyzers analyzers, int writerThreads) throws IOException {
         Files.createDirectories(path);
         Directory dir = FSDirectory.open(path);
         GroupVersions versions = GroupVersions.create(path, analyzers, true);
+        TieredMergePolicy merges = new TieredMergePolicy();
+        merges.setNoCFSRatio(0); // near-real-time refreshes flush small segments: no extra copy into compound files
         IndexWriterConfig cfg = new IndexWriterConfig(versions.indexAnalyzer())
                 .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-                .setRAMBufferSizeMB(64);
+                .setRAMBufferSizeMB(64)
+                .setUseCompoundFile(false)
+                .setMergePolicy(merges)
+                // Lucene otherwise merges the small segments a refresh or commit flushes before returning, waiting up
+                // to 500 ms: that wait was most of an apply's time under a trickle of changes (and of freshness p99).
+                // Merges run in the background all the same.
+                .setMaxFullFlushMergeWaitMillis(0);
         try {
-            return new EmbeddedPostIndex(dir, new IndexWriter(dir, cfg), analyzers, versions);
+            return new EmbeddedPostIndex(dir, new IndexWriter(dir, cfg), analyzers, versions, writerThreads);
         } catch (org.apache.lucene.store.LockObtainFailedException e) {
             dir.close();
             throw new IOException("index at " + path + " is already open by another feedsearch process "
@@ -173,6 +213,8 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
         int upserted = 0, deleted = 0;
         List<String> posts = new ArrayList<>(), authors = new ArrayList<>(), viewers = new ArrayList<>();
         synchronized (writeLock) {
+            // 1. versions, serially, from the reader the previous apply refreshed: it holds every earlier write
+            List<Write> writes = new ArrayList<>(newest.size());
             IndexSearcher s = searchers.acquire();
             try {
                 VersionLookup versions = new VersionLookup(s);
@@ -188,11 +230,7 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
                         case PostChange pc -> pc.post().authorId();
                         case FollowChange fc -> null;
                     };
-                    Document doc = toDocument(e.getKey(), c, author);
-                    // a key the current reader has never seen has nothing to replace: adding skips the
-                    // delete-by-term that every refresh would otherwise resolve against every segment
-                    if (stored < 0) writer.addDocument(doc);
-                    else writer.updateDocument(new Term(KEY, e.getKey()), doc);
+                    writes.add(new Write(e.getKey(), c, author, stored >= 0));
                     if (isRemoval(c)) deleted++; else upserted++;
                     switch (c) {
                         case PostChange pc -> {
@@ -208,19 +246,88 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
             } finally {
                 searchers.release(s);
             }
-            searchers.maybeRefreshBlocking();
-            // published after the refresh: whoever sees the new generation also sees the data
-            if (upserted + deleted > 0) changeLog.record(posts, authors, viewers);
+            // 2. analysis and indexing, the expensive part, on the writer threads: keys are distinct within this
+            //    call and calls are serialised, so no two threads ever write the same key
+            try {
+                write(writes);
+            } finally {
+                // 3. visible, then published: whoever sees the new generation also sees the data. Also after a
+                //    document failed part way: what was written becomes visible now, so it is published now
+                //    (marking a key changed that did not change only costs a cache entry)
+                searchers.maybeRefreshBlocking();
+                if (!writes.isEmpty()) changeLog.record(posts, authors, viewers);
+            }
         }
         return new ApplyResult(upserted, deleted, stale);
     }
 
+    /** One document to write: {@code replace} when the reader holds an older one under the key. */
+    private record Write(String key, IndexChange change, String author, boolean replace) {}
+
+    private static final int CHUNK = 32; // documents a writer thread takes at a time (CJK posts cost 50x Latin ones)
+
+    private void write(List<Write> writes) throws IOException {
+        if (writers == null || writes.size() < 2 * CHUNK) {
+            for (Write w : writes) write(w);
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Runnable drain = () -> {
+            try {
+                for (int from; failed.get() == null && (from = next.getAndAdd(CHUNK)) < writes.size(); ) {
+                    for (int i = from, to = Math.min(from + CHUNK, writes.size()); i < to; i++) write(writes.get(i));
+                }
+                // each writer thread fills its own in-memory segment; writing one out to disk here, in parallel,
+                // leaves the refresh that follows little to flush on its single thread
+                if (failed.get() == null) writer.flushNextBuffer();
+            } catch (Throwable t) {
+                failed.compareAndSet(null, t);
+            }
+        };
+        List<Future<?>> helpers = new ArrayList<>(writerThreads - 1);
+        for (int i = 1; i < writerThreads; i++) helpers.add(writers.submit(drain));
+        drain.run(); // the caller is one of the writers
+        boolean interrupted = false;
+        for (Future<?> f : helpers) {
+            while (true) { // wait for every helper even when interrupted: none may still write after apply returns
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    failed.compareAndSet(null, e.getCause());
+                    break;
+                }
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        Throwable t = failed.get();
+        if (t == null) return;
+        if (t instanceof IOException io) throw io;
+        if (t instanceof RuntimeException re) throw re;
+        if (t instanceof Error err) throw err;
+        throw new IOException("indexing failed", t);
+    }
+
+    private void write(Write w) throws IOException {
+        Document doc = toDocument(w.key(), w.change(), w.author());
+        // a key the current reader has never seen has nothing to replace: adding skips the delete-by-term
+        // that every refresh would otherwise resolve against every segment
+        if (w.replace()) writer.updateDocument(new Term(KEY, w.key()), doc);
+        else writer.addDocument(doc);
+    }
+
+    /**
+     * Lucene commits while documents keep being added (they go to the next commit), so this does not take the
+     * write lock: an indexer can fsync on one thread while it applies on another. Every apply that returned
+     * before this call is in the commit; one running meanwhile may be in it in part (a replay fixes that).
+     */
     @Override
     public void commit() throws IOException {
         requireWritable();
-        synchronized (writeLock) {
-            writer.commit();
-        }
+        writer.commit();
     }
 
     private static String keyOf(IndexChange c) {
@@ -348,7 +455,11 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
         var src = PostJson.encode(p);
         src.put("_lang", pc.lang());
         src.put("_group", pc.group());
-        d.add(new StoredField(SOURCE, new BytesRef(src.toString())));
+        try {
+            d.add(new StoredField(SOURCE, new BytesRef(PostJson.MAPPER.writeValueAsBytes(src)))); // UTF-8, no String
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a post tree that cannot be written: " + e.getMessage(), e);
+        }
     }
 
     public static String normalizeTag(String tag) {
@@ -769,6 +880,7 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
     @Override
     public void close() throws IOException {
         synchronized (writeLock) {
+            if (writers != null) writers.shutdownNow();
             try {
                 searchers.close();
                 if (writer != null) writer.close(); // commits pending changes
