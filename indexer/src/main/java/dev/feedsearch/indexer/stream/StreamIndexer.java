@@ -28,13 +28,21 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 /**
- * The change-stream pipeline for one source, three threads joined by bounded queues:
- * poll (reader) → validate + detect language, in parallel (decoder) → {@link PostIndex#apply} →
- * {@link PostIndex#commit} → {@link ChangeSource#checkpoint} (applier). Applied changes are searchable at
- * once; they are committed, and only then checkpointed, when the queue runs dry or every commit interval
- * under load (a Lucene commit writes a segment and fsyncs: once per batch would cap throughput). The queues bound memory: when the index falls behind, the reader
- * blocks and stops pulling from the source. Events that fail mapping or validation go to the dead-letter store with their source position,
- * and the stream keeps moving. {@link #close()} stops reading, drains the queue and checkpoints.
+ * The change-stream pipeline for one source, four threads joined by bounded queues:
+ * poll (reader) → validate + detect language, in parallel (decoder) → {@link PostIndex#apply} (applier) →
+ * {@link PostIndex#commit} → {@link ChangeSource#checkpoint} (committer).
+ *
+ * <p>Applied changes are searchable when {@code apply} returns, which costs the engine a reader refresh per
+ * call; so the applier calls it at most once per {@link Builder#applyInterval} and whatever arrives meanwhile
+ * joins the next call (under load every call takes longer than that anyway and the groups grow by themselves).
+ * A Lucene commit writes segments and fsyncs: the committer makes applied changes durable at most once per
+ * {@link Builder#commitInterval} while they keep coming, and at once when the applier goes idle, then
+ * checkpoints them in poll order, so a position is never saved before the changes up to it are durable. The
+ * applier never waits for an fsync.
+ *
+ * <p>The queues bound memory: when the index falls behind, the reader blocks and stops pulling from the
+ * source. Events that fail mapping or validation go to the dead-letter store with their source position, and
+ * the stream keeps moving. {@link #close()} stops reading, drains the queues, commits and checkpoints.
  */
 public final class StreamIndexer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamIndexer.class);
@@ -53,13 +61,16 @@ public final class StreamIndexer implements AutoCloseable {
     private final AtomicLong newestEventMillis = new AtomicLong(-1);
     private final AtomicLong lastApplyMillis = new AtomicLong(-1);
     private volatile boolean readerDone, decoderDone;
-    private final List<Decoded> uncommitted = new ArrayList<>(); // applier thread only
-    private final long commitIntervalNanos;
-    private long lastCommitNanos = System.nanoTime();
-    private Thread reader, decoder, applier;
+    private final long commitIntervalNanos, applyIntervalNanos;
+    private final int maxGroupEvents;
+    // applied, not yet durable, in poll order; handed from the applier to the committer
+    private final Object handoff = new Object();
+    private final List<Decoded> uncommitted = new ArrayList<>(); // guarded by handoff
+    private boolean applierIdle, applierDone;                      // guarded by handoff
+    private Thread reader, decoder, applier, committer;
 
     private final Counter eventsIn, deadLettered, staleCount;
-    private final Timer batchTimer;
+    private final Timer batchTimer, commitTimer;
 
     private StreamIndexer(Builder b) {
         this.source = Objects.requireNonNull(b.source, "source");
@@ -69,6 +80,8 @@ public final class StreamIndexer implements AutoCloseable {
         this.batchSize = b.batchSize;
         this.maxWait = b.maxWait;
         this.commitIntervalNanos = b.commitInterval.toNanos();
+        this.applyIntervalNanos = b.applyInterval.toNanos();
+        this.maxGroupEvents = (b.queueBatches + 1) * b.batchSize;
         this.polled = new ArrayBlockingQueue<>(b.queueBatches);
         this.decoded = new ArrayBlockingQueue<>(b.queueBatches);
         MeterRegistry m = b.metrics != null ? b.metrics : new SimpleMeterRegistry();
@@ -78,6 +91,8 @@ public final class StreamIndexer implements AutoCloseable {
         staleCount = Counter.builder("feedsearch.indexer.stale").tag("source", name)
                 .description("duplicate or out-of-order changes skipped by version").register(m);
         batchTimer = Timer.builder("feedsearch.indexer.batch").tag("source", name).description("apply of one group of batches").register(m);
+        commitTimer = Timer.builder("feedsearch.indexer.commit").tag("source", name)
+                .description("index commit (durable) and checkpoint of the batches it covers").register(m);
         m.gauge("feedsearch.indexer.lag.seconds", List.of(io.micrometer.core.instrument.Tag.of("source", name)), this,
                 StreamIndexer::lagSecondsOrNaN);
         m.gauge("feedsearch.indexer.queue.batches", List.of(io.micrometer.core.instrument.Tag.of("source", name)), this,
@@ -88,12 +103,13 @@ public final class StreamIndexer implements AutoCloseable {
         return new Builder();
     }
 
-    /** Starts the reader and applier threads. */
+    /** Starts the reader, decoder, applier and committer threads. */
     public StreamIndexer start() {
         if (!running.compareAndSet(false, true)) throw new IllegalStateException("already started");
         reader = Thread.ofPlatform().name("indexer-read-" + source.name()).start(this::readLoop);
         decoder = Thread.ofPlatform().name("indexer-decode-" + source.name()).start(this::decodeLoop);
         applier = Thread.ofPlatform().name("indexer-apply-" + source.name()).start(this::applyLoop);
+        committer = Thread.ofPlatform().name("indexer-commit-" + source.name()).start(this::commitLoop);
         return this;
     }
 
@@ -142,25 +158,90 @@ public final class StreamIndexer implements AutoCloseable {
     private void applyLoop() {
         try {
             List<Decoded> group = new ArrayList<>();
+            long lastApply = System.nanoTime() - applyIntervalNanos;
             while (true) {
                 Decoded first = decoded.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
-                    if (!uncommitted.isEmpty()) commitAndCheckpoint(); // idle: make what was applied durable now
-                    if (decoderDone && decoded.isEmpty()) return; // everything read was applied and checkpointed
+                    idle(true); // the committer makes what was applied durable now
+                    if (decoderDone && decoded.isEmpty()) return; // everything read was applied
                     continue;
                 }
-                // whatever else is already decoded goes into the same apply
+                idle(false);
+                // whatever else is already decoded goes into the same apply, and so does what arrives until
+                // applyInterval has passed since the last one: one reader refresh per interval, not per batch
                 group.clear();
                 group.add(first);
-                decoded.drainTo(group);
+                int events = first.events().size();
+                long due = lastApply + applyIntervalNanos;
+                while (events < maxGroupEvents) {
+                    Decoded more = decoded.poll();
+                    if (more == null) {
+                        long wait = due - System.nanoTime();
+                        if (wait <= 0 || (more = decoded.poll(wait, TimeUnit.NANOSECONDS)) == null) break;
+                    }
+                    group.add(more);
+                    events += more.events().size();
+                }
+                lastApply = System.nanoTime();
                 applyGroup(group);
-                // a Lucene commit flushes a segment and fsyncs: under load, one per commitInterval, not per batch
-                if (decoded.isEmpty() || System.nanoTime() - lastCommitNanos >= commitIntervalNanos) commitAndCheckpoint();
+                synchronized (handoff) {
+                    uncommitted.addAll(group);
+                    handoff.notifyAll();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
             fail("applying " + source.name(), t);
+        } finally {
+            synchronized (handoff) {
+                applierDone = true;
+                handoff.notifyAll();
+            }
+        }
+    }
+
+    private void idle(boolean idle) {
+        synchronized (handoff) {
+            if (applierIdle == idle) return;
+            applierIdle = idle;
+            if (idle) handoff.notifyAll();
+        }
+    }
+
+    /**
+     * Commits what the applier handed over when commitInterval has passed since the last commit, the applier
+     * is idle, or it has stopped (also after a failure elsewhere: what was applied before it is still made
+     * durable and checkpointed); then checkpoints those batches in poll order. A commit may also cover part of
+     * an apply running meanwhile: harmless, that part is checkpointed with its own group later (or replayed
+     * after a crash, which versions make a no-op). A failed commit ends this loop: nothing after it is
+     * checkpointed.
+     */
+    private void commitLoop() {
+        try {
+            long lastCommit = System.nanoTime();
+            List<Decoded> batches = new ArrayList<>();
+            while (true) {
+                synchronized (handoff) {
+                    while (true) {
+                        long wait = lastCommit + commitIntervalNanos - System.nanoTime();
+                        if (!uncommitted.isEmpty() && (applierIdle || applierDone || wait <= 0)) break;
+                        if (uncommitted.isEmpty() && applierDone) return;
+                        TimeUnit.NANOSECONDS.timedWait(handoff, uncommitted.isEmpty() ? TimeUnit.SECONDS.toNanos(1) : Math.max(wait, 1));
+                    }
+                    batches.clear();
+                    batches.addAll(uncommitted);
+                    uncommitted.clear();
+                }
+                long t0 = System.nanoTime();
+                commitAndCheckpoint(batches);
+                lastCommit = System.nanoTime();
+                commitTimer.record(lastCommit - t0, TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            fail("committing " + source.name(), t);
         }
     }
 
@@ -180,19 +261,18 @@ public final class StreamIndexer implements AutoCloseable {
 
     /** Applies one polled batch synchronously (decode, apply, commit, checkpoint). Used by {@link #drainOnce}. */
     void applyBatch(List<SourceEvent> batch) throws Exception {
-        applyGroup(List.of(decodeAll(batch)));
-        commitAndCheckpoint();
+        List<Decoded> group = List.of(decodeAll(batch));
+        applyGroup(group);
+        commitAndCheckpoint(group);
     }
 
     /**
-     * Makes everything applied so far durable, then checkpoints those batches in poll order: a position is
+     * Makes everything applied so far durable, then checkpoints {@code applied} in poll order: a position is
      * never saved before the changes up to it are committed.
      */
-    private void commitAndCheckpoint() throws Exception {
+    private void commitAndCheckpoint(List<Decoded> applied) throws Exception {
         index.commit();
-        for (Decoded d : uncommitted) source.checkpoint(d.events());
-        uncommitted.clear();
-        lastCommitNanos = System.nanoTime();
+        for (Decoded d : applied) source.checkpoint(d.events());
     }
 
     /** Dead letters first, then the index (visible to searches at once; durable at the next commit). */
@@ -209,7 +289,6 @@ public final class StreamIndexer implements AutoCloseable {
             events += d.events().size();
         }
         ApplyResult r = index.apply(changes);
-        uncommitted.addAll(group);
         staleCount.increment(r.stale());
         eventsIn.increment(events);
         applied.addAndGet(events);
@@ -276,7 +355,7 @@ public final class StreamIndexer implements AutoCloseable {
         return lagSeconds().orElse(Double.NaN);
     }
 
-    /** Stops reading, applies what is queued, checkpoints it, and closes the source. */
+    /** Stops reading, applies what is queued, commits and checkpoints it, and closes the source. */
     @Override
     public void close() throws Exception {
         running.set(false);
@@ -284,6 +363,7 @@ public final class StreamIndexer implements AutoCloseable {
             if (reader != null) reader.join(30_000);
             if (decoder != null) decoder.join(60_000);
             if (applier != null) applier.join(60_000);
+            if (committer != null) committer.join(60_000);
         } finally {
             source.close();
         }
@@ -299,6 +379,7 @@ public final class StreamIndexer implements AutoCloseable {
         private Duration maxWait = Duration.ofMillis(200);
         private int queueBatches = 4;
         private Duration commitInterval = Duration.ofSeconds(1);
+        private Duration applyInterval = Duration.ofMillis(100);
 
         public Builder source(ChangeSource v) { source = v; return this; }
         public Builder changes(ChangeFactory v) { changes = v; return this; }
@@ -313,6 +394,13 @@ public final class StreamIndexer implements AutoCloseable {
         public Builder queueBatches(int v) { queueBatches = v; return this; }
         /** Longest time applied changes wait for a commit (and their checkpoint) while more keep coming (default 1 s). */
         public Builder commitInterval(Duration v) { commitInterval = v; return this; }
+        /**
+         * Shortest time between two applies, each of which makes its changes searchable (a reader refresh in the
+         * embedded engine); what arrives meanwhile joins the next one (default 100 ms). Adds at most this much
+         * to the time until a change is searchable, and saves the refresh per small batch that would otherwise
+         * cost the CPU the index needs under sustained load.
+         */
+        public Builder applyInterval(Duration v) { applyInterval = v; return this; }
 
         public StreamIndexer build() {
             return new StreamIndexer(this);
