@@ -75,5 +75,8 @@ HWM_KB=$(awk '/VmHWM/ {print $2}' /proc/$PID/status)
 HEAP=$(curl -sf "http://127.0.0.1:$PORT/metrics" | awk 'index($0, "jvm_memory_used_bytes{area=\"heap\"") == 1 {s+=$NF} END {printf "%.0f", s/1048576}')
 kill $PID; wait $PID 2>/dev/null || true
 
+echo "== engines: OpenSearch vs raw OpenSearch, reindex on both engines" >&2
+benchmarks/run-engines.sh --posts 50000 --udhr "$UDHR" >/dev/null
+
 python3 benchmarks/summarize.py "$OUT" "$POSTS" "$INGEST_S" "$INDEX_BYTES" "$RSS_KB" "$HWM_KB" "$HEAP" "$JAVA_HOME" > "$OUT/latest.md"
 cat "$OUT/latest.md"

@@ -78,4 +78,8 @@ w("")
 w("## Memory: `serve` over the index with -Xmx1g")
 w("")
 w(f"After 1,000 searches: RSS {int(rss_kb)/1024:.0f} MiB (peak {int(hwm_kb)/1024:.0f} MiB), heap used {heap_mb} MiB.")
+for name in ("opensearch.md", "reindex-embedded.md"):
+    if os.path.exists(os.path.join(out, name)):  # benchmarks/run-engines.sh (run separately; it starts an OpenSearch node)
+        w("")
+        w(read(name))
 print("\n".join(lines))

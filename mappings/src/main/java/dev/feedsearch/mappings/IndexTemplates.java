@@ -50,12 +50,15 @@ public final class IndexTemplates {
     /** The body of {@code PUT feedsearch-keys}: one small document per post id, the engine's version registry. */
     public static ObjectNode keysIndex(int shards, int replicas) {
         ObjectNode root = JSON.createObjectNode();
-        root.putObject("settings").putObject("index").put("number_of_shards", shards).put("number_of_replicas", replicas);
+        ObjectNode index = root.putObject("settings").putObject("index").put("number_of_shards", shards).put("number_of_replicas", replicas);
+        // the engine flushes this index at every commit (before a source checkpoint moves); between commits a
+        // lost tail only makes keys older than the group indices, which the replay from the checkpoint repairs
+        index.putObject("translog").put("durability", "async").put("sync_interval", "1s");
         ObjectNode props = root.putObject("mappings").put("dynamic", "strict").putObject("properties");
         props.putObject("id").put("type", "keyword");
         props.putObject("order").put("type", "long");
         props.putObject("group").put("type", "keyword");
-        props.putObject("author_id").put("type", "keyword");
+        props.putObject("author_id").put("type", "keyword").put("index", false).put("doc_values", false);
         props.putObject("deleted").put("type", "boolean");
         return root;
     }

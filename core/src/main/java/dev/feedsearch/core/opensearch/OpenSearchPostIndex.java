@@ -302,8 +302,10 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
     }
 
     @Override
-    public void commit() {
-        // OpenSearch makes every acknowledged bulk durable through its translog (index.translog.durability=request)
+    public void commit() throws IOException {
+        // group indices and follows: every acknowledged bulk is already durable (translog durability=request);
+        // the keys index syncs its translog asynchronously, so it is flushed here, before a checkpoint moves
+        bulk.retrying("flush of the keys index", () -> client.indices().flush(f -> f.index(IndexNames.KEYS)));
     }
 
     static String keyOf(IndexChange c) {
