@@ -60,7 +60,7 @@ echo "== HTTP load" >&2
 "$JAVA" "${JOPTS[@]}" -Djava.awt.headless=true -cp "$CP" dev.feedsearch.bench.HttpLoadRun "$WORK/data/index" 20000 2 10000 "$OUT" >/dev/null 2>"$WORK/http.log"
 
 echo "== change streams: DynamoDB Local and PostgreSQL into the index" >&2
-"$JAVA" "${JOPTS[@]}" -cp "$CP" dev.feedsearch.bench.StreamRun "$CORPUS" 20000 "$OUT/streams.md" >/dev/null 2>"$WORK/streams.log"
+"$JAVA" "${JOPTS[@]}" -cp "$CP" dev.feedsearch.bench.StreamRun "$CORPUS" 60000 "$OUT/streams.md" >/dev/null 2>"$WORK/streams.log"
 
 echo "== serve memory (1 GB heap)" >&2
 PORT=17171

@@ -18,6 +18,8 @@ import dev.feedsearch.indexer.stream.ChangeSource;
 import dev.feedsearch.indexer.stream.FileCheckpointStore;
 import dev.feedsearch.indexer.stream.StreamIndexer;
 import dev.feedsearch.mappings.Mappings;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.HdrHistogram.Histogram;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -38,18 +40,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * Change streams end to end, per source, all in one run: (1) the source's own drain rate (poll + map,
  * nothing applied) as the baseline; (2) events/s from the source into the embedded index through
- * StreamIndexer (decode, detect, apply, commit, checkpoint) for a backlog of N posts; (3) freshness: posts
+ * StreamIndexer (decode, detect, apply, commit, checkpoint) for a backlog of N posts, over the whole backlog
+ * (which includes the JVM's warm-up: JIT compilation of the detector, analyzers and codecs takes a good part
+ * of a core for many seconds) and sustained (the middle third of the backlog, while the source still
+ * delivers and every stage is busy: the end of a backlog only drains what was already decoded); (3) freshness: posts
  * written at a steady rate, each timed from the source write until the index answers it (the same
- * near-real-time reader /v1/search uses), p50/p99.
+ * near-real-time reader /v1/search uses), p50/p99. Progress and the indexer's batch and commit timers go to
+ * stderr.
  * Usage: StreamRun CORPUS.jsonl POSTS OUT.md [dynamodb|postgres]
  */
 public final class StreamRun {
-    record Result(String source, int events, double drainPerSec, double endToEndPerSec, Histogram freshness) {}
+    record Result(String source, int events, double drainPerSec, double endToEndPerSec, double sustainedPerSec, Histogram freshness) {}
 
     public static void main(String[] args) throws Exception {
         List<JsonNode> posts = new ArrayList<>();
@@ -63,13 +70,16 @@ public final class StreamRun {
         String only = args.length > 3 ? args[3] : "all"; // dynamodb | postgres | all
         if (!only.equals("postgres")) results.add(dynamodb(posts.subList(0, n), posts.subList(n, posts.size())));
         if (!only.equals("dynamodb")) results.add(postgres(posts.subList(0, n), posts.subList(n, posts.size())));
-        StringBuilder md = new StringBuilder("| source | events | source drain alone, events/s | into the index, events/s | ratio | freshness p50 ms | p99 ms | max ms |\n|---|---|---|---|---|---|---|---|\n");
+        StringBuilder md = new StringBuilder("| source | events | source drain alone, events/s | into the index, whole backlog, events/s "
+                + "| sustained (middle third), events/s | freshness p50 ms | p99 ms | max ms |\n|---|---|---|---|---|---|---|---|\n");
         for (Result r : results) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f%% | %.0f | %.0f | %.0f |%n", r.source(), r.events(), r.drainPerSec(),
-                    r.endToEndPerSec(), 100 * r.endToEndPerSec() / r.drainPerSec(), r.freshness().getValueAtPercentile(50) / 1e6,
+            md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f |%n", r.source(), r.events(), r.drainPerSec(),
+                    r.endToEndPerSec(), r.sustainedPerSec(), r.freshness().getValueAtPercentile(50) / 1e6,
                     r.freshness().getValueAtPercentile(99) / 1e6, r.freshness().getMaxValue() / 1e6));
         }
-        md.append("\nFreshness: 1,000 posts written at 100/s while the indexer runs; each is timed from its write until the index returns it.\n");
+        md.append("\nWhole backlog: from the indexer's start (cold JIT) until every event is applied. Sustained: from a third "
+                + "to two thirds of the backlog applied. Freshness: 1,000 posts written at 100/s while the indexer runs; each is timed from its "
+                + "write until the index returns it.\n");
         System.out.print(md);
         Files.writeString(Path.of(args[2]), md.toString());
     }
@@ -172,16 +182,41 @@ public final class StreamRun {
         Mappings m = Mappings.load();
         GroupAnalyzers analyzers = GroupAnalyzers.build(m);
         analyzers.warmUp(); // the kuromoji/nori dictionaries load once per JVM: not part of the stream rate
-        try (EmbeddedPostIndex index = EmbeddedPostIndex.open(tmp.resolve("index"), analyzers);
+        Integer writers = Integer.getInteger("feedsearch.bench.writerThreads"); // default: half the cores
+        try (EmbeddedPostIndex index = writers == null ? EmbeddedPostIndex.open(tmp.resolve("index"), analyzers)
+                : EmbeddedPostIndex.open(tmp.resolve("index"), analyzers, writers);
              JsonlDeadLetterStore dlq = new JsonlDeadLetterStore(tmp.resolve("dlq.jsonl"))) {
             ScriptFirstDetector detector = new ScriptFirstDetector().preload();
+            SimpleMeterRegistry metrics = new SimpleMeterRegistry();
             StreamIndexer indexer = StreamIndexer.builder().source(source).changes(new ChangeFactory(detector, m)).index(index)
-                    .deadLetters(dlq).batchSize(1_000).maxWait(Duration.ofMillis(50)).build();
-            long t0 = System.nanoTime();
+                    .deadLetters(dlq).metrics(metrics).batchSize(1_000).maxWait(Duration.ofMillis(50)).build();
+            Map<String, Long> cpu0 = threadCpu();
+            long t0 = System.nanoTime(), fromAt = 0, fromN = 0, toAt = 0, toN = 0, lastLog = t0;
             indexer.start();
-            while (indexer.applied() < backlog && indexer.failure() == null && System.nanoTime() - t0 < 600_000_000_000L) Thread.sleep(20);
-            double rate = indexer.applied() / ((System.nanoTime() - t0) / 1e9);
+            long applied;
+            while ((applied = indexer.applied()) < backlog && indexer.failure() == null && System.nanoTime() - t0 < 600_000_000_000L) {
+                long now = System.nanoTime();
+                if (fromAt == 0 && applied >= backlog / 3) {
+                    fromAt = now;
+                    fromN = applied;
+                }
+                if (toAt == 0 && applied >= 2L * backlog / 3) {
+                    toAt = now;
+                    toN = applied;
+                }
+                if (now - lastLog >= 1_000_000_000L) {
+                    System.err.printf(Locale.ROOT, "%s: %.1f s, %d applied%n", name, (now - t0) / 1e9, applied);
+                    lastLog = now;
+                }
+                Thread.sleep(20);
+            }
+            long end = System.nanoTime();
             if (indexer.failure() != null) throw new IllegalStateException(name + ": " + indexer.failure(), indexer.failure());
+            double rate = applied / ((end - t0) / 1e9);
+            double sustained = toN > fromN ? (toN - fromN) / ((toAt - fromAt) / 1e9) : rate;
+            System.err.printf(Locale.ROOT, "%s: backlog of %d in %.1f s (%.0f/s), middle third %.0f/s; %s%n", name, applied, (end - t0) / 1e9,
+                    rate, sustained, timers(metrics));
+            System.err.printf(Locale.ROOT, "%s: CPU per event during the backlog, by thread (µs): %s%n", name, cpuPerEvent(cpu0, threadCpu(), applied));
 
             // freshness at a steady 100 writes/s, with a watcher polling the index every 2 ms
             Histogram h = new Histogram(60_000_000_000L, 3);
@@ -219,8 +254,43 @@ public final class StreamRun {
             watcher.interrupt();
             watcher.join();
             indexer.close();
+            System.err.printf(Locale.ROOT, "%s: backlog and freshness run together: %s%n", name, timers(metrics));
             if (!pending.isEmpty()) throw new IllegalStateException(name + ": " + pending.size() + " posts never became visible");
-            return new Result(name, backlog, drain, rate, h);
+            return new Result(name, backlog, drain, rate, sustained, h);
         }
+    }
+
+    /** CPU time of every live thread of this JVM, summed by name with digits removed (pool threads together). */
+    static Map<String, Long> threadCpu() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t == null) continue;
+            long ns = mx.getThreadCpuTime(t.getThreadId());
+            if (ns > 0) out.merge(t.getThreadName().replaceAll("[0-9]+", "#").replaceAll(":.*", ""), ns, Long::sum);
+        }
+        return out;
+    }
+
+    static String cpuPerEvent(Map<String, Long> before, Map<String, Long> after, long events) {
+        Map<String, Long> delta = new java.util.HashMap<>();
+        after.forEach((k, v) -> delta.put(k, v - before.getOrDefault(k, 0L)));
+        long total = delta.values().stream().mapToLong(Long::longValue).sum();
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "all %.0f", total / 1e3 / events));
+        delta.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+                .forEach(e -> sb.append(String.format(Locale.ROOT, ", %s %.0f", e.getKey(), e.getValue() / 1e3 / events)));
+        return sb.toString();
+    }
+
+    /** The indexer's apply and commit timers: how often, how long. */
+    static String timers(SimpleMeterRegistry metrics) {
+        StringBuilder sb = new StringBuilder();
+        for (String t : List.of("feedsearch.indexer.batch", "feedsearch.indexer.commit")) {
+            Timer timer = metrics.find(t).timer();
+            if (timer == null) continue;
+            sb.append(String.format(Locale.ROOT, "%s %d × %.1f ms (%.0f ms in all); ", t.substring(t.lastIndexOf('.') + 1), timer.count(),
+                    timer.mean(TimeUnit.MILLISECONDS), timer.totalTime(TimeUnit.MILLISECONDS)));
+        }
+        return sb.toString();
     }
 }
