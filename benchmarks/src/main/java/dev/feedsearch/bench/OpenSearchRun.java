@@ -91,9 +91,10 @@ public final class OpenSearchRun {
         md.append(String.format(Locale.ROOT, "| engine, refresh=wait_for (the default: searchable when apply returns) | | %,.0f | |%n", waitFor));
         md.append(String.format(Locale.ROOT, "| engine, refresh=true (a forced refresh of every touched index per batch) | | %,.0f | |%n%n", forced));
 
-        long storeBytes = storeBytes(url);
-        md.append(String.format(Locale.ROOT, "Group indices after the load: %,d bytes of store for %,d bytes of post JSON = **%.2f bytes per JSON byte** (after a flush; 0 replicas)%n%n",
-                storeBytes, jsonBytes, (double) storeBytes / jsonBytes));
+        long storeBytes = storeBytes(url, "posts"), keyBytes = storeBytes(url, "feedsearch-keys");
+        md.append(String.format(Locale.ROOT, "Store after the load (primaries, after a flush, not force-merged): group indices %,d bytes + keys index %,d bytes "
+                        + "for %,d bytes of post JSON = **%.2f bytes per JSON byte** (%.2f group indices, %.2f keys)%n%n",
+                storeBytes, keyBytes, jsonBytes, (double) (storeBytes + keyBytes) / jsonBytes, (double) storeBytes / jsonBytes, (double) keyBytes / jsonBytes));
 
         md.append(searchLatency(url, m));
         raws.sort(null);
@@ -150,9 +151,9 @@ public final class OpenSearchRun {
         }
     }
 
-    static long storeBytes(String url) throws Exception {
-        send(url, "POST", "/posts/_flush", null);
-        JsonNode stats = PostJson.MAPPER.readTree(send(url, "GET", "/posts/_stats/store", null));
+    static long storeBytes(String url, String target) throws Exception {
+        send(url, "POST", "/" + target + "/_flush", null);
+        JsonNode stats = PostJson.MAPPER.readTree(send(url, "GET", "/" + target + "/_stats/store", null));
         return stats.path("_all").path("primaries").path("store").path("size_in_bytes").asLong();
     }
 
