@@ -17,10 +17,11 @@ import java.util.Map;
  */
 public final class ClusterPlanner {
     /**
-     * Index bytes per byte of post JSON, measured here: the embedded Lucene 10.5 index of a 100,000-post
-     * generated UDHR corpus (avg 406 JSON bytes/post, plus its 180,450 follow edges) took 34,564,099 bytes
-     * = 0.85 per JSON byte. OpenSearch adds per-document metadata (_id, _seq_no, _primary_term, _version):
-     * +10%, so 0.94.
+     * Index bytes per byte of post JSON, measured on a real OpenSearch 3.8.0 node here
+     * ({@code benchmarks/run-engines.sh}, results in benchmarks/results/opensearch.md): 50,000 generated UDHR
+     * posts (20,227,038 JSON bytes) loaded through the OpenSearch engine took 17,069,952 bytes of group indices
+     * plus 2,025,416 bytes of the keys index (primaries, after a flush, not force-merged) = 0.94 per JSON byte
+     * (0.84 + 0.10); a later run measured 0.95. The embedded Lucene index of the same kind of corpus measured 0.85.
      */
     public static final double INDEX_BYTES_PER_JSON_BYTE = 0.94;
     /** Storage = primaries × (1 + replicas) × 1.45: indexing overhead 10%, OS reserve 5%, 20% free for merges and watermarks. */

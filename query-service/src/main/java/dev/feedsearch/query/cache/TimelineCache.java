@@ -10,10 +10,12 @@ import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -54,9 +56,23 @@ public final class TimelineCache {
                 cache.asMap().remove(a, f); // stale: the author wrote since this was loaded
             }
         }
+        // the missing authors are loaded on the caller's thread, not the common pool (one thread on 2 cores,
+        // so concurrent feeds' loads would queue behind each other); concurrent misses wait on these futures
+        CompletableFuture<Map<String, Timeline>> mine = new CompletableFuture<>();
+        List<String> asked = new ArrayList<>();
+        CompletableFuture<Map<String, Timeline>> all = cache.getAll(authors, (missing, executor) -> {
+            asked.addAll(missing);
+            return mine;
+        });
+        if (!asked.isEmpty()) {
+            try {
+                mine.complete(loads.record(() -> load(Set.copyOf(asked))));
+            } catch (Throwable t) { // never leave waiters on a future that cannot complete
+                mine.completeExceptionally(t);
+            }
+        }
         try {
-            Map<String, Timeline> timelines = cache.getAll(authors, (missing, executor) ->
-                    CompletableFuture.supplyAsync(() -> loads.record(() -> load(missing)), executor)).join();
+            Map<String, Timeline> timelines = all.join();
             Map<String, List<IndexedPost>> out = new HashMap<>(timelines.size() * 2);
             timelines.forEach((a, t) -> out.put(a, t.posts()));
             return out;
