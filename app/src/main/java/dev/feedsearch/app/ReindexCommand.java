@@ -57,8 +57,8 @@ final class ReindexCommand {
     }
 
     static String line(JsonNode j) {
-        StringBuilder s = new StringBuilder(String.format("%s %-11s groups=%s copied=%d/%d", j.path("job").asText(), j.path("state").asText(),
-                j.at("/request/groups"), j.path("copied").asLong(), j.path("total").asLong()));
+        StringBuilder s = new StringBuilder(String.format("%s %-11s groups=%s copied=%d/%d regrouped=%d", j.path("job").asText(),
+                j.path("state").asText(), j.at("/request/groups"), j.path("copied").asLong(), j.path("total").asLong(), j.path("regrouped").asLong()));
         if (j.hasNonNull("retain_until")) s.append(" previous kept until ").append(j.get("retain_until").asText());
         if (j.hasNonNull("report")) s.append("\n  ").append(j.get("report").asText());
         return s.toString();

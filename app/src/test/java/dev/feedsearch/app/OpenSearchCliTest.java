@@ -112,7 +112,8 @@ class OpenSearchCliTest {
     void reindexCommandsDriveTheServingProcessesJobs() throws Exception {
         try (OpenSearchPostIndex index = OpenSearchPostIndex.open(OpenSearchConfig.builder(url).replicas(0).build(), Mappings.load(),
                 OpenSearchPostIndex.RejectedWrites.FAIL);
-             var jobs = dev.feedsearch.indexer.reindex.ReindexJobs.open(index, Mappings.load(), dir.resolve("jobs"), java.time.Clock.systemUTC());
+             var jobs = dev.feedsearch.indexer.reindex.ReindexJobs.open(index, Mappings.load(),
+                     new dev.feedsearch.indexer.ChangeFactory(new dev.feedsearch.core.lang.ScriptFirstDetector(), Mappings.load())::fromPost, dir.resolve("jobs"), java.time.Clock.systemUTC());
              FeedsearchServer server = FeedsearchServer.builder().index(index).languages(Set.of("en")).port(0).admin(jobs, "tok").build().start()) {
             index.apply(List.of(dev.feedsearch.core.model.PostChange.upsert(new dev.feedsearch.core.model.Post("cli-1", "u1",
                     "reindexed from the command line", null, java.time.Instant.parse("2026-10-01T00:00:00Z"),

@@ -252,7 +252,7 @@ public final class OpenSearchRun {
         OpenSearchConfig cfg = OpenSearchConfig.builder(url).replicas(0).build();
         java.nio.file.Path jobsDir = Files.createTempDirectory("reindex-bench");
         try (OpenSearchPostIndex index = OpenSearchPostIndex.open(cfg, m, OpenSearchPostIndex.RejectedWrites.FAIL);
-             dev.feedsearch.indexer.reindex.ReindexJobs jobs = dev.feedsearch.indexer.reindex.ReindexJobs.open(index, m, jobsDir, java.time.Clock.systemUTC())) {
+             dev.feedsearch.indexer.reindex.ReindexJobs jobs = dev.feedsearch.indexer.reindex.ReindexJobs.open(index, m, new ChangeFactory(new ScriptFirstDetector(), m)::fromPost, jobsDir, java.time.Clock.systemUTC())) {
             List<SearchQuery> qs = new ArrayList<>();
             for (String q : BenchQueries.QUERIES) qs.add(SearchQuery.builder().text(q).limit(20).build());
             Histogram idle = new Histogram(3), during = new Histogram(3);

@@ -135,7 +135,7 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
                 r -> Thread.ofPlatform().daemon().name("embedded-index-writer-" + n.incrementAndGet()).unstarted(r));
         this.searchers = writer != null ? new SearcherManager(writer, null)
                 : new SearcherManager(org.apache.lucene.index.DirectoryReader.open(dir), null);
-        this.rebuilds = new EmbeddedRebuilds(writer, searchers, writeLock, versions, c -> toDocument("p:" + c.id(), c, c.post().authorId()));
+        this.rebuilds = new EmbeddedRebuilds(writer, searchers, writeLock, versions, c -> toDocument("p:" + c.id(), c, c.post().authorId()), changeLog);
     }
 
     /**
@@ -843,8 +843,8 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
     }
 
     @Override
-    public Copied copyBatch(String group, int version, String afterId, int max) throws IOException {
-        return rebuilds.copyBatch(group, version, afterId, max);
+    public Copied copyBatch(String group, int version, String afterId, int max, Redetect redetect) throws IOException {
+        return rebuilds.copyBatch(group, version, afterId, max, redetect);
     }
 
     @Override

@@ -26,7 +26,11 @@ import org.apache.lucene.search.TermRangeQuery;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.util.Bits;
 
+import dev.feedsearch.core.index.ChangeLog;
+
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -62,6 +66,7 @@ final class EmbeddedRebuilds implements Rebuildable {
     private final Object writeLock;
     private final GroupVersions versions;
     private final Function<PostChange, Document> postDocument;
+    private final ChangeLog changeLog;
     private volatile Thread ioThread;
     private final ThreadPoolExecutor io = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
         Thread t = new Thread(r, "embedded-rebuild");
@@ -71,12 +76,13 @@ final class EmbeddedRebuilds implements Rebuildable {
     });
 
     EmbeddedRebuilds(IndexWriter writer, SearcherManager searchers, Object writeLock, GroupVersions versions,
-                     Function<PostChange, Document> postDocument) {
+                     Function<PostChange, Document> postDocument, ChangeLog changeLog) {
         this.writer = writer;
         this.searchers = searchers;
         this.writeLock = writeLock;
         this.versions = versions;
         this.postDocument = postDocument;
+        this.changeLog = changeLog;
         io.allowCoreThreadTimeOut(true); // no thread while no rebuild runs, nothing to shut down
     }
 
@@ -126,13 +132,13 @@ final class EmbeddedRebuilds implements Rebuildable {
     }
 
     @Override
-    public Copied copyBatch(String group, int version, String afterId, int max) throws IOException {
+    public Copied copyBatch(String group, int version, String afterId, int max, Redetect redetect) throws IOException {
         requireWritable();
         if (max < 1) throw new IllegalArgumentException("max must be >= 1");
-        return onOwnThread(() -> copy(group, version, afterId, max));
+        return onOwnThread(() -> copy(group, version, afterId, max, redetect));
     }
 
-    private Copied copy(String group, int version, String afterId, int max) throws IOException {
+    private Copied copy(String group, int version, String afterId, int max, Redetect redetect) throws IOException {
         synchronized (writeLock) {
             if (!versions.isLive(group, version)) {
                 throw new IllegalStateException("version " + version + " of group " + group + " is not being built");
@@ -146,18 +152,26 @@ final class EmbeddedRebuilds implements Rebuildable {
                         .add(posts(group), Occur.FILTER)
                         .add(TermRangeQuery.newStringRange(ID, afterId, null, false, true), Occur.FILTER).build();
                 ScoreDoc[] docs = s.search(q, max, BY_ID).scoreDocs;
-                if (docs.length == 0) return new Copied(0, null);
+                if (docs.length == 0) return new Copied(0, 0, null);
                 StoredFields stored = s.storedFields();
                 String last = null;
+                List<String> moved = new ArrayList<>(), authors = new ArrayList<>();
                 for (ScoreDoc sd : docs) {
                     IndexedPost p = EmbeddedPostIndex.readPost(stored, sd.doc);
-                    PostChange same = PostChange.upsert(p.post(), p.lang(), p.group()); // same version: the stored order
-                    writer.updateDocument(new Term(KEY, "p:" + same.id()), postDocument.apply(same));
-                    last = same.id();
+                    PostChange now = redetect.checked(p.post());
+                    // one document per post: re-writing it with another group moves it between groups atomically,
+                    // and the document is also this engine's version registry
+                    writer.updateDocument(new Term(KEY, "p:" + now.id()), postDocument.apply(now));
+                    if (!now.group().equals(group)) {
+                        moved.add(now.id());
+                        authors.add(now.post().authorId());
+                    }
+                    last = now.id();
                 }
                 // durable before the job records its position past these posts, so a resumed job skips nothing
                 writer.commit();
-                return new Copied(docs.length, last);
+                if (!moved.isEmpty()) changeLog.record(moved, authors, List.of()); // cached pages holding them drop
+                return new Copied(docs.length, moved.size(), last);
             } finally {
                 searchers.release(s);
             }

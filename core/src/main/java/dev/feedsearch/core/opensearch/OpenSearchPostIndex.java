@@ -181,8 +181,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
                         String oldGroup = st == null || st.deleted() ? null : st.group();
                         String group = pc.deleted() ? (st == null ? null : st.group()) : pc.group();
                         String author = pc.deleted() ? (st == null ? null : st.author()) : pc.post().authorId();
-                        ObjectNode keysDoc = PostJson.MAPPER.createObjectNode().put("id", pc.id()).put("order", order)
-                                .put("group", group).put("author_id", author).put("deleted", pc.deleted());
+                        ObjectNode keysDoc = keysDoc(pc.id(), order, group, author, pc.deleted());
                         BulkOperation main;
                         if (pc.deleted()) {
                             main = oldGroup == null ? null : delete(IndexNames.writeAlias(oldGroup), pc.id(), order);
@@ -552,7 +551,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
     }
 
     @Override
-    public Copied copyBatch(String group, int version, String afterId, int max) throws IOException {
+    public Copied copyBatch(String group, int version, String afterId, int max, Redetect redetect) throws IOException {
         String target = IndexNames.index(group, version);
         // under the write lock: no apply runs between reading a post and writing its copy, so a copy never
         // carries a version older than what the dual writes already put there (external versions refuse it anyway)
@@ -564,20 +563,71 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
                 return s;
             }, ObjectNode.class);
             List<Hit<ObjectNode>> hits = resp.hits().hits();
-            if (hits.isEmpty()) return new Copied(0, null);
+            if (hits.isEmpty()) return new Copied(0, 0, null);
             List<BulkOperation> ops = new ArrayList<>(hits.size());
+            List<PostChange> moves = new ArrayList<>();
             for (Hit<ObjectNode> h : hits) {
-                ObjectNode doc = h.source();
-                ops.add(index(target, doc.path("id").asText(), doc.path("version").asLong() << 1, doc));
+                PostChange now = redetect.checked(fromDocument(h.source()).post());
+                if (now.group().equals(group)) ops.add(index(target, now.id(), order(now), toDocument(now)));
+                else moves.add(now);
             }
-            List<BulkWriter.Result> results = bulk.write(ops, Refresh.False);
-            for (int i = 0; i < results.size(); i++) {
-                if (results.get(i).outcome() == BulkWriter.Outcome.REJECTED) {
-                    throw new IOException("copying " + ops.get(i).index().id() + " into " + target + " failed: " + results.get(i).reason());
-                }
-            }
-            return new Copied(hits.size(), hits.getLast().source().path("id").asText());
+            requireWritten(ops, bulk.write(ops, Refresh.False));
+            int moved = regroup(group, moves);
+            return new Copied(hits.size(), moved, hits.getLast().source().path("id").asText());
         }
+    }
+
+    /**
+     * Moves posts whose detection no longer names {@code from} to their new group at the same version: into the
+     * new group's serving version (and versions built or kept beside it), out of every version of {@code from},
+     * and the keys registry re-pointed. Same-version writes use {@code external_gte}, so a resumed job can redo a
+     * move. Only posts the registry still places in {@code from} at that version move: a newer write placed the
+     * others itself. The caller holds the write lock.
+     */
+    private int regroup(String from, List<PostChange> moves) throws IOException {
+        if (moves.isEmpty()) return 0;
+        Map<String, KeyState> registry = keyStates(moves.stream().map(PostChange::id).toList());
+        List<BulkOperation> ops = new ArrayList<>(), keyOps = new ArrayList<>();
+        List<String> ids = new ArrayList<>(), authors = new ArrayList<>();
+        for (PostChange c : moves) {
+            KeyState st = registry.get(c.id());
+            long order = order(c);
+            if (st == null || st.deleted() || st.order() != order || !from.equals(st.group())) continue;
+            ObjectNode doc = toDocument(c);
+            ops.add(index(IndexNames.writeAlias(c.group()), c.id(), order, doc));
+            for (String also : alsoWritten.getOrDefault(c.group(), List.of())) ops.add(index(also, c.id(), order, doc));
+            ops.add(sameVersionDelete(IndexNames.writeAlias(from), c.id(), order));
+            for (String also : alsoWritten.getOrDefault(from, List.of())) ops.add(sameVersionDelete(also, c.id(), order));
+            ObjectNode key = keysDoc(c.id(), order, c.group(), c.post().authorId(), false);
+            keyOps.add(BulkOperation.of(b -> b.index(i -> i.index(IndexNames.KEYS).id(c.id()).version(order)
+                    .versionType(VersionType.ExternalGte).document(key))));
+            ids.add(c.id());
+            authors.add(c.post().authorId());
+        }
+        requireWritten(ops, bulk.write(ops, refresh));
+        requireWritten(keyOps, bulk.write(keyOps, Refresh.False));
+        if (!ids.isEmpty()) changeLog.record(ids, authors, List.of()); // cached pages holding them drop
+        return ids.size();
+    }
+
+    private static BulkOperation sameVersionDelete(String index, String id, long order) {
+        return BulkOperation.of(b -> b.delete(d -> d.index(index).id(id).version(order).versionType(VersionType.ExternalGte)));
+    }
+
+    /** A conflict is a write already there (the same or a newer version); a rejection stops the step. */
+    private static void requireWritten(List<BulkOperation> ops, List<BulkWriter.Result> results) throws IOException {
+        for (int i = 0; i < results.size(); i++) {
+            if (results.get(i).outcome() == BulkWriter.Outcome.REJECTED) {
+                BulkOperation op = ops.get(i);
+                String where = op.isIndex() ? op.index().index() + "/" + op.index().id() : op.delete().index() + "/" + op.delete().id();
+                throw new IOException("writing " + where + " failed: " + results.get(i).reason());
+            }
+        }
+    }
+
+    private static ObjectNode keysDoc(String id, long order, String group, String author, boolean deleted) {
+        return PostJson.MAPPER.createObjectNode().put("id", id).put("order", order)
+                .put("group", group).put("author_id", author).put("deleted", deleted);
     }
 
     @Override

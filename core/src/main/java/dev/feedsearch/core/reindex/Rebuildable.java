@@ -1,5 +1,8 @@
 package dev.feedsearch.core.reindex;
 
+import dev.feedsearch.core.model.Post;
+import dev.feedsearch.core.model.PostChange;
+
 import java.io.IOException;
 
 /**
@@ -21,14 +24,33 @@ public interface Rebuildable {
 
     /**
      * Copies up to {@code max} live posts of {@code group} whose id sorts after {@code afterId} (null: from the
-     * start) from the serving version into {@code version}, analysed by that version's analyzers.
+     * start) from the serving version into {@code version}, analysed by that version's analyzers, with their
+     * language detected again by {@code redetect}. A post whose detection now names another group moves there at
+     * once, at the same version: it leaves every version of this group and joins the serving version (and any
+     * version being built) of its new group, and the engine's version registry records the new group.
      *
-     * @return how many were copied and the last id (null when no post was left)
+     * @return how many were copied, how many moved to another group, and the last id (null when no post was left)
      */
-    Copied copyBatch(String group, int version, String afterId, int max) throws IOException;
+    Copied copyBatch(String group, int version, String afterId, int max, Redetect redetect) throws IOException;
 
-    /** One copy batch: posts copied, and the id to continue after (null: the group is done). */
-    record Copied(int count, String lastId) {}
+    /** One copy batch: posts read, how many of them moved to another group, and the id to continue after (null: done). */
+    record Copied(int count, int regrouped, String lastId) {}
+
+    /** The indexer's language rule (detect, then route to a group) run on a post being copied. */
+    @FunctionalInterface
+    interface Redetect {
+        /** The post, unchanged, with the language and group detection gives it now. */
+        PostChange of(Post post);
+
+        /** {@link #of}, refusing an answer that changes more than the language and group. */
+        default PostChange checked(Post post) {
+            PostChange now = of(post);
+            if (now.deleted() || now.version() != post.version() || !now.id().equals(post.id())) {
+                throw new IllegalStateException("re-detection must keep post " + post.id() + " as it is, got " + now);
+            }
+            return now;
+        }
+    }
 
     /** Live posts of the group the version holds (for progress). */
     long count(String group, int version) throws IOException;

@@ -10,6 +10,7 @@ import java.util.Map;
  *
  * @param position  per group, the last post id copied (null: not started); a resumed job continues after it
  * @param copied    posts copied so far, over all groups
+ * @param regrouped of those, posts whose language detection now names another group, moved there at once
  * @param total     posts to copy (the serving versions' counts when the job started)
  * @param report    why a job failed (a verification mismatch names both digests), else null
  * @param retainUntil when the previous versions are dropped (after a swap)
@@ -17,7 +18,7 @@ import java.util.Map;
 @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
 public record ReindexStatus(String job, ReindexRequest request, State state, Map<String, Integer> fromVersion,
                             Map<String, Integer> toVersion, Map<String, String> position, List<String> swapped,
-                            long copied, long total, double docsPerSecond, Instant startedAt, Instant updatedAt,
+                            long copied, long regrouped, long total, double docsPerSecond, Instant startedAt, Instant updatedAt,
                             Instant retainUntil, String report) {
 
     public enum State {
@@ -42,7 +43,7 @@ public record ReindexStatus(String job, ReindexRequest request, State state, Map
     }
 
     public ReindexStatus with(State s, String why, Instant now) {
-        return new ReindexStatus(job, request, s, fromVersion, toVersion, position, swapped, copied, total, docsPerSecond,
+        return new ReindexStatus(job, request, s, fromVersion, toVersion, position, swapped, copied, regrouped, total, docsPerSecond,
                 startedAt, now, retainUntil, why);
     }
 }

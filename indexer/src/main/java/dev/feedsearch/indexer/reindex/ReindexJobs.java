@@ -41,7 +41,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The admin reindex job, blue/green per language group, on any engine that is {@link Rebuildable}:
  * build the next version of each group from the current mappings while the live one serves (every new write
- * goes to both), copy the group's posts into it batch by batch (progress persisted after each batch, so a
+ * goes to both), copy the group's posts into it batch by batch, detecting each post's language again (one whose
+ * detection now names another group moves there at once; progress persisted after each batch, so a
  * killed job resumes where it stopped), then at a quiescent point verify that the new version, the live one
  * and the engine's version registry hold the same (id, version) set, and only then swap atomically. The
  * previous version is kept, and written, until the retention ends: rollback is one more swap. A mismatch
@@ -57,6 +58,7 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
 
     private final Rebuildable engine;
     private final Mappings mappings;
+    private final Rebuildable.Redetect redetect;
     private final Path dir;
     private final Clock clock;
     private final Map<String, ReindexStatus> jobs = new ConcurrentHashMap<>();
@@ -73,17 +75,24 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
         return t;
     });
 
-    private ReindexJobs(Rebuildable engine, Mappings mappings, Path dir, Clock clock) {
+    private ReindexJobs(Rebuildable engine, Mappings mappings, Rebuildable.Redetect redetect, Path dir, Clock clock) {
         this.engine = engine;
+        this.redetect = redetect;
         this.mappings = mappings;
         this.dir = dir;
         this.clock = clock;
     }
 
-    /** Loads the persisted jobs of {@code dir}: running ones resume copying, swapped ones keep their retention. */
-    public static ReindexJobs open(Rebuildable engine, Mappings mappings, Path dir, Clock clock) throws IOException {
+    /**
+     * Loads the persisted jobs of {@code dir}: running ones resume copying, swapped ones keep their retention.
+     *
+     * @param redetect the indexer's language rule ({@link dev.feedsearch.indexer.ChangeFactory#fromPost}), run again on
+     *                 every copied post
+     */
+    public static ReindexJobs open(Rebuildable engine, Mappings mappings, Rebuildable.Redetect redetect, Path dir, Clock clock)
+            throws IOException {
         Files.createDirectories(dir);
-        ReindexJobs jobs = new ReindexJobs(engine, mappings, dir, clock);
+        ReindexJobs jobs = new ReindexJobs(engine, mappings, redetect, dir, clock);
         try (var files = Files.list(dir)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
                 ReindexStatus s = JSON.readValue(f.toFile(), ReindexStatus.class);
@@ -137,7 +146,7 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
         }
         Instant now = clock.instant();
         String id = "rx-" + ID_TIME.format(now) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
-        ReindexStatus s = new ReindexStatus(id, r, State.RUNNING, from, to, position, List.of(), 0, total, 0, now, now, null, null);
+        ReindexStatus s = new ReindexStatus(id, r, State.RUNNING, from, to, position, List.of(), 0, 0, total, 0, now, now, null, null);
         save(s);
         launch(id);
         return s;
@@ -263,7 +272,7 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
                     return;
                 }
                 long t0 = System.nanoTime();
-                Rebuildable.Copied batch = engine.copyBatch(g, to, after, s.request().batch());
+                Rebuildable.Copied batch = engine.copyBatch(g, to, after, s.request().batch(), redetect);
                 String last = batch.lastId();
                 Map<String, String> position = new LinkedHashMap<>(s.position());
                 position.put(g, last == null ? DONE_MARK : last);
@@ -271,7 +280,7 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
                 double seconds = (System.nanoTime() - rateStart) / 1e9;
                 double rate = seconds > 0 ? (copied - copiedAtStart) / seconds : 0;
                 s = new ReindexStatus(s.job(), s.request(), State.RUNNING, s.fromVersion(), s.toVersion(), position, s.swapped(),
-                        copied, s.total(), rate, s.startedAt(), clock.instant(), null, null);
+                        copied, s.regrouped() + batch.regrouped(), s.total(), rate, s.startedAt(), clock.instant(), null, null);
                 save(s);
                 if (last == null) break;
                 after = last;
@@ -313,7 +322,7 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
         }
         Instant now = clock.instant();
         ReindexStatus swapped = new ReindexStatus(s.job(), s.request(), State.SWAPPED, s.fromVersion(), s.toVersion(), s.position(),
-                s.request().groups(), s.total(), s.total(), s.docsPerSecond(), s.startedAt(), now,
+                s.request().groups(), s.total(), s.regrouped(), s.total(), s.docsPerSecond(), s.startedAt(), now,
                 now.plus(Duration.ofMinutes(s.request().retainMinutes())), null);
         save(swapped);
         scheduleRetention(swapped);

@@ -61,7 +61,7 @@ class EmbeddedReindexTest extends ReindexContract {
         write(List.of(en("r1", 1, "the rivers are wide")));
         Mappings unstemmed = withoutEnglishStemmer(Mappings.load());
         engine = reopen(engine, unstemmed);
-        jobs = ReindexJobs.open(engine.rebuild(), unstemmed, tmp.resolve("jobs"), Clock.systemUTC());
+        jobs = openJobs(unstemmed, "jobs");
         await(jobs.start(request(100, 0, "en")).job(), State.SWAPPED);
         jobs.close();
         jobs = null;

@@ -12,6 +12,8 @@ import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.Visibility;
 import dev.feedsearch.core.reindex.Rebuildable;
+import dev.feedsearch.core.lang.ScriptFirstDetector;
+import dev.feedsearch.indexer.ChangeFactory;
 import dev.feedsearch.indexer.Reconciler;
 import dev.feedsearch.core.reindex.ReindexStatus.State;
 import dev.feedsearch.mappings.LanguageGroup;
@@ -72,6 +74,13 @@ public abstract class ReindexContract {
         if (engine != null) engine.close();
     }
 
+    /** The indexer's real detector: the job detects every copied post's language again. */
+    static final ScriptFirstDetector DETECTOR = new ScriptFirstDetector();
+
+    ReindexJobs openJobs(Mappings mappings, String dirName) throws IOException {
+        return ReindexJobs.open(engine.rebuild(), mappings, new ChangeFactory(DETECTOR, mappings)::fromPost, tmp.resolve(dirName), Clock.systemUTC());
+    }
+
     static PostChange en(String id, long version, String text) {
         Post p = new Post(id, "u" + (Math.abs(id.hashCode()) % 13), text, null, T0.plusSeconds(Math.abs(id.hashCode()) % 100_000),
                 Visibility.PUBLIC, List.of(), List.of(), null, 0, 0, 0, version, false);
@@ -120,7 +129,7 @@ public abstract class ReindexContract {
     void rebuildsAGroupWhileWritesAndSearchesGoOnLosingNothing() throws Exception {
         engine = openEmpty(Mappings.load());
         seed(2000);
-        jobs = ReindexJobs.open(engine.rebuild(), Mappings.load(), tmp.resolve("jobs"), Clock.systemUTC());
+        jobs = openJobs(Mappings.load(), "jobs");
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong searches = new AtomicLong(), failures = new AtomicLong();
         List<Throwable> writerErrors = new ArrayList<>();
@@ -181,15 +190,15 @@ public abstract class ReindexContract {
     void aJobAbandonedMidCopyResumesFromItsLastPosition() throws Exception {
         engine = openEmpty(Mappings.load());
         seed(1500);
-        jobs = ReindexJobs.open(engine.rebuild(), Mappings.load(), tmp.resolve("jobs"), Clock.systemUTC());
+        jobs = openJobs(Mappings.load(), "jobs");
         ReindexStatus s = jobs.start(request(50, 1000, "en")); // throttled: ~1.5 s of copying
         while (jobs.status(s.job()).orElseThrow().copied() < 300) Thread.sleep(10);
         jobs.close(); // the process dies: its threads stop mid-copy, nothing is saved beyond the last batch
         write(List.of(en("late", 1, "written while no job ran rivers"), PostChange.delete("s3", 2)));
-        ReindexStatus persisted = ReindexJobs.open(engine.rebuild(), Mappings.load(), tmp.resolve("jobs-peek"), Clock.systemUTC())
+        ReindexStatus persisted = openJobs(Mappings.load(), "jobs-peek")
                 .list().stream().findFirst().orElse(null);
         assertThat(persisted).isNull(); // (another directory sees nothing: state lives in the job directory)
-        jobs = ReindexJobs.open(engine.rebuild(), Mappings.load(), tmp.resolve("jobs"), Clock.systemUTC()); // restart resumes
+        jobs = openJobs(Mappings.load(), "jobs"); // restart resumes
         ReindexStatus done = await(s.job(), State.SWAPPED);
         assertThat(done.copied()).isGreaterThanOrEqualTo(1500);
         assertMatchesSource();
@@ -200,7 +209,7 @@ public abstract class ReindexContract {
     void cancelLeavesTheLiveVersionAloneAndRollbackRestoresThePreviousOne() throws Exception {
         engine = openEmpty(Mappings.load());
         seed(600);
-        jobs = ReindexJobs.open(engine.rebuild(), Mappings.load(), tmp.resolve("jobs"), Clock.systemUTC());
+        jobs = openJobs(Mappings.load(), "jobs");
         ReindexStatus slow = jobs.start(request(20, 200, "en"));
         await(slow.job(), State.RUNNING);
         assertThat(jobs.cancel(slow.job()).state()).isEqualTo(State.CANCELLED);
@@ -227,11 +236,51 @@ public abstract class ReindexContract {
         Mappings unstemmed = withoutEnglishStemmer(Mappings.load());
         engine = reopen(engine, unstemmed);
         assertThat(hits("river")).as("the live version still has the old analysis").isEqualTo(1);
-        jobs = ReindexJobs.open(engine.rebuild(), unstemmed, tmp.resolve("jobs"), Clock.systemUTC());
+        jobs = openJobs(unstemmed, "jobs");
         ReindexStatus s = jobs.start(request(100, 0, "en"));
         await(s.job(), State.SWAPPED);
         assertThat(hits("river")).as("after the swap the new analysis answers").isZero();
         assertThat(hits("rivers")).isEqualTo(1);
+    }
+
+    @Test
+    void theCopyDetectsLanguagesAgainAndMovesPostsToTheirGroup() throws Exception {
+        engine = openEmpty(Mappings.load());
+        // as an older detector filed them: Japanese and Korean text in the English group
+        write(List.of(en("ja1", 3, "世界人権宣言は、すべての人間が生まれながらにして自由であると述べている。"),
+                en("ko1", 2, "모든 인간은 태어날 때부터 자유로우며 그 존엄과 권리에 있어 동등하다"),
+                en("en1", 1, "the rivers are wide and the mountains are high")));
+        assertThat(ids(SearchQuery.builder().text("人権").lang("ja"))).as("filed as English before the job").isEmpty();
+
+        jobs = openJobs(Mappings.load(), "jobs");
+        ReindexStatus done = await(jobs.start(request(100, 0, "en")).job(), State.SWAPPED);
+
+        assertThat(done.regrouped()).isEqualTo(2);
+        assertThat(groupAndLang("ja1")).containsExactly("ja", "ja");
+        assertThat(groupAndLang("ko1")).containsExactly("ko", "ko");
+        assertThat(groupAndLang("en1")).containsExactly("en", "en");
+        assertThat(ids(SearchQuery.builder().text("人権").lang("ja"))).containsExactly("ja1");
+        assertThat(ids(SearchQuery.builder().text("자유로우며").lang("ko"))).containsExactly("ko1");
+        assertThat(ids(SearchQuery.builder().text("rivers").lang("en"))).containsExactly("en1");
+
+        // the version registry moved with the posts: a stale edit is refused, a delete finds them in their new group
+        write(List.of(en("ja1", 2, "an older English version rivers")));
+        source.put("ja1", new Reconciler.SourceRow("ja1", 3, false)); // what the app's table still holds
+        assertThat(groupAndLang("ja1")).containsExactly("ja", "ja");
+        write(List.of(PostChange.delete("ja1", 4), PostChange.delete("ko1", 3)));
+        assertThat(engine.index().get("ja1", null)).isEmpty();
+        assertThat(engine.index().get("ko1", null)).isEmpty();
+        assertThat(ids(SearchQuery.builder().text("人権"))).isEmpty();
+        assertMatchesSource();
+    }
+
+    List<String> ids(SearchQuery.Builder q) throws IOException {
+        return engine.index().search(q.sort(SortOrder.RECENT).limit(100).build()).hits().stream().map(h -> h.post().post().id()).toList();
+    }
+
+    List<String> groupAndLang(String id) throws IOException {
+        var p = engine.index().get(id, null).orElseThrow(() -> new AssertionError(id + " is not in the index"));
+        return List.of(p.group(), p.lang());
     }
 
     static Mappings withoutEnglishStemmer(Mappings m) {
@@ -246,7 +295,7 @@ public abstract class ReindexContract {
     void badRequestsNameTheFieldAtFault() throws Exception {
         engine = openEmpty(Mappings.load());
         seed(300);
-        jobs = ReindexJobs.open(engine.rebuild(), Mappings.load(), tmp.resolve("jobs"), Clock.systemUTC());
+        jobs = openJobs(Mappings.load(), "jobs");
         assertThatThrownBy(() -> jobs.start(request(100, 0, "klingon")))
                 .isInstanceOfSatisfying(ReindexException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ReindexException.Kind.BAD_REQUEST);

@@ -51,7 +51,8 @@ class AdminReindexHttpTest {
         }
         index.apply(posts);
         Path dir = Files.createTempDirectory("admin-jobs");
-        jobs = ReindexJobs.open(index, Mappings.load(), dir, Clock.systemUTC());
+        jobs = ReindexJobs.open(index, Mappings.load(),
+                new dev.feedsearch.indexer.ChangeFactory(new dev.feedsearch.core.lang.ScriptFirstDetector(), Mappings.load())::fromPost, dir, Clock.systemUTC());
         server = FeedsearchServer.builder().index(index).languages(Set.of("en")).port(0).admin(jobs, TOKEN).build().start();
         closed = FeedsearchServer.builder().index(index).languages(Set.of("en")).port(0).build().start();
     }
