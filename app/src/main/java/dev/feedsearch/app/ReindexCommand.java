@@ -74,7 +74,7 @@ final class ReindexCommand {
         @Option(names = "--all", description = "Rebuild every language group")
         boolean all;
 
-        @Option(names = "--from", defaultValue = "index", description = "index: copy from the serving version (default)")
+        @Option(names = "--from", defaultValue = "index", description = "index: copy from the serving version (default); source: read the source of truth (serve --source)")
         String from;
 
         @Option(names = "--throttle", defaultValue = "0", description = "At most N posts/s copied (0: unthrottled)")

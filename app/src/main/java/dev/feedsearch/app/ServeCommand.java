@@ -46,7 +46,7 @@ final class ServeCommand implements Callable<Integer> {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (EngineRuntime rt = EngineRuntime.open(engine, null);
              ReindexJobs reindex = rt.index instanceof Rebuildable r
-                     ? ReindexJobs.open(r, rt.mappings, rt.changes::fromPost, engine.dataDir.resolve("reindex"), Clock.systemUTC()) : null;
+                     ? ReindexJobs.open(r, rt.mappings, rt.changes, sources.snapshot(), engine.dataDir.resolve("reindex"), Clock.systemUTC()) : null;
              ChangeStreams streams = sources.open(rt, metrics);
              FeedsearchServer server = FeedsearchServer.builder().index(rt.index).languages(rt.filterLanguages()).metrics(metrics)
                      .ingest(streams.active() ? streams.status() : null).config(cfg).host(host).port(port)

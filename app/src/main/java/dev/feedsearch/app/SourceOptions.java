@@ -1,7 +1,10 @@
 package dev.feedsearch.app;
 
 import dev.feedsearch.indexer.dynamodb.DynamoDbStreamConfig;
+import dev.feedsearch.indexer.dynamodb.DynamoDbSnapshot;
 import dev.feedsearch.indexer.postgres.PostgresConfig;
+import dev.feedsearch.indexer.postgres.PostgresSnapshot;
+import dev.feedsearch.indexer.reindex.SourceSnapshot;
 import io.micrometer.core.instrument.MeterRegistry;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -55,6 +58,15 @@ final class SourceOptions {
             case "dynamodb" -> ChangeStreams.dynamodb(rt, dynamoDb(), dynamoDbStreams(), postsTable, followsTable, startAt(), metrics);
             case "postgres" -> ChangeStreams.postgres(rt, postgres(), metrics);
             default -> throw new IllegalArgumentException("--source must be none, dynamodb or postgres, got '" + source + "'");
+        };
+    }
+
+    /** The posts table that reindex jobs {@code from=source} read, or null without a source. */
+    SourceSnapshot snapshot() {
+        return switch (source) {
+            case "dynamodb" -> new DynamoDbSnapshot(dynamoDb(), postsTable);
+            case "postgres" -> new PostgresSnapshot(postgres());
+            default -> null;
         };
     }
 

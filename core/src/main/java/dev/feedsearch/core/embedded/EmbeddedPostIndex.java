@@ -135,7 +135,8 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
                 r -> Thread.ofPlatform().daemon().name("embedded-index-writer-" + n.incrementAndGet()).unstarted(r));
         this.searchers = writer != null ? new SearcherManager(writer, null)
                 : new SearcherManager(org.apache.lucene.index.DirectoryReader.open(dir), null);
-        this.rebuilds = new EmbeddedRebuilds(writer, searchers, writeLock, versions, c -> toDocument("p:" + c.id(), c, c.post().authorId()), changeLog);
+        this.rebuilds = new EmbeddedRebuilds(writer, searchers, writeLock, versions, c -> toDocument("p:" + c.id(), c, c.post().authorId()),
+                changeLog, this::apply);
     }
 
     /**
@@ -357,7 +358,7 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
      * Reads stored versions from one point-in-time reader; the per-segment term dictionaries are opened
      * once per batch rather than once per key.
      */
-    private static final class VersionLookup {
+    static final class VersionLookup {
         private final List<LeafReaderContext> leaves;
         private final TermsEnum[] termsEnums;
         private PostingsEnum postings;
@@ -392,6 +393,14 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
             }
             lastLeaf = -1;
             return -1;
+        }
+
+        /** The group of the post {@link #get} found last, or null when that was a tombstone or nothing. */
+        String groupOfLastHit() throws IOException {
+            if (lastLeaf < 0) return null;
+            StoredFields stored = leaves.get(lastLeaf).reader().storedFields();
+            if (stored.document(lastDoc, SOURCE_ONLY).getBinaryValue(SOURCE) == null) return null;
+            return readPost(stored, lastDoc).group();
         }
 
         /** The author stored on the document {@link #get} found last (a post or a tombstone), or null. */
@@ -845,6 +854,11 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
     @Override
     public Copied copyBatch(String group, int version, String afterId, int max, Redetect redetect) throws IOException {
         return rebuilds.copyBatch(group, version, afterId, max, redetect);
+    }
+
+    @Override
+    public Copied place(Set<String> groups, List<PostChange> posts) throws IOException {
+        return rebuilds.place(groups, posts);
     }
 
     @Override

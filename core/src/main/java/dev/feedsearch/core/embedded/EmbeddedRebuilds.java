@@ -67,6 +67,12 @@ final class EmbeddedRebuilds implements Rebuildable {
     private final GroupVersions versions;
     private final Function<PostChange, Document> postDocument;
     private final ChangeLog changeLog;
+    private final Applier applier;
+
+    /** The index's own apply: changes a source read shows the index has not applied yet. */
+    interface Applier {
+        void apply(List<PostChange> changes) throws IOException;
+    }
     private volatile Thread ioThread;
     private final ThreadPoolExecutor io = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
         Thread t = new Thread(r, "embedded-rebuild");
@@ -76,13 +82,14 @@ final class EmbeddedRebuilds implements Rebuildable {
     });
 
     EmbeddedRebuilds(IndexWriter writer, SearcherManager searchers, Object writeLock, GroupVersions versions,
-                     Function<PostChange, Document> postDocument, ChangeLog changeLog) {
+                     Function<PostChange, Document> postDocument, ChangeLog changeLog, Applier applier) {
         this.writer = writer;
         this.searchers = searchers;
         this.writeLock = writeLock;
         this.versions = versions;
         this.postDocument = postDocument;
         this.changeLog = changeLog;
+        this.applier = applier;
         io.allowCoreThreadTimeOut(true); // no thread while no rebuild runs, nothing to shut down
     }
 
@@ -175,6 +182,49 @@ final class EmbeddedRebuilds implements Rebuildable {
             } finally {
                 searchers.release(s);
             }
+        }
+    }
+
+    @Override
+    public Copied place(java.util.Set<String> groups, List<PostChange> posts) throws IOException {
+        requireWritable();
+        return onOwnThread(() -> placeNow(groups, posts));
+    }
+
+    private Copied placeNow(java.util.Set<String> groups, List<PostChange> posts) throws IOException {
+        synchronized (writeLock) {
+            searchers.maybeRefreshBlocking(); // every apply so far, published or not
+            List<PostChange> behind = new ArrayList<>();
+            List<String> moved = new ArrayList<>(), authors = new ArrayList<>();
+            int placed = 0;
+            IndexSearcher s = searchers.acquire();
+            try {
+                EmbeddedPostIndex.VersionLookup registry = new EmbeddedPostIndex.VersionLookup(s);
+                for (PostChange p : posts) {
+                    long stored = registry.get("p:" + p.id());
+                    String current = stored >= 0 ? registry.groupOfLastHit() : null;
+                    if (!(p.group() != null && groups.contains(p.group())) && !(current != null && groups.contains(current))) continue;
+                    placed++;
+                    long order = EmbeddedPostIndex.order(p);
+                    if (stored < order) behind.add(p); // the index has not seen this change yet
+                    else if (stored == order && current != null) {
+                        // re-written: the building versions' fields, and the group its detection names now
+                        writer.updateDocument(new Term(KEY, "p:" + p.id()), postDocument.apply(p));
+                        if (!current.equals(p.group())) {
+                            moved.add(p.id());
+                            authors.add(p.post().authorId());
+                        }
+                    }
+                    // older: the newer version reached the building versions when it was applied
+                }
+            } finally {
+                searchers.release(s);
+            }
+            if (!behind.isEmpty()) applier.apply(behind);
+            writer.commit(); // durable before the job records its position past these posts
+            searchers.maybeRefreshBlocking();
+            if (!moved.isEmpty()) changeLog.record(moved, authors, List.of());
+            return new Copied(placed, moved.size(), null);
         }
     }
 

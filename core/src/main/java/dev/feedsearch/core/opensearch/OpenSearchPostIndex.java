@@ -572,24 +572,57 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
                 else moves.add(now);
             }
             requireWritten(ops, bulk.write(ops, Refresh.False));
-            int moved = regroup(group, moves);
+            int moved = regroup(moves.stream().map(c -> new Move(group, c)).toList());
             return new Copied(hits.size(), moved, hits.getLast().source().path("id").asText());
         }
     }
 
+    @Override
+    public Copied place(Set<String> groups, List<PostChange> posts) throws IOException {
+        synchronized (writeLock) {
+            Map<String, KeyState> registry = keyStates(posts.stream().map(PostChange::id).toList());
+            List<BulkOperation> ops = new ArrayList<>();
+            List<Move> moves = new ArrayList<>();
+            List<PostChange> behind = new ArrayList<>();
+            int placed = 0;
+            for (PostChange p : posts) {
+                KeyState st = registry.get(p.id());
+                String current = st == null || st.deleted() ? null : st.group();
+                if (!(p.group() != null && groups.contains(p.group())) && !(current != null && groups.contains(current))) continue;
+                placed++;
+                long order = order(p);
+                if (st == null || st.order() < order) behind.add(p); // the index has not seen this change yet
+                else if (st.order() == order && current != null) {
+                    if (!current.equals(p.group())) moves.add(new Move(current, p));
+                    else for (String also : alsoWritten.getOrDefault(current, List.of())) ops.add(index(also, p.id(), order, toDocument(p)));
+                }
+                // a newer version in the index reached the versions being built through the dual writes
+            }
+            requireWritten(ops, bulk.write(ops, Refresh.False));
+            int moved = regroup(moves);
+            if (!behind.isEmpty()) apply(behind);
+            return new Copied(placed, moved, null);
+        }
+    }
+
+    /** A post to move, at its same version, out of group {@code from} into the group its detection names now. */
+    private record Move(String from, PostChange post) {}
+
     /**
-     * Moves posts whose detection no longer names {@code from} to their new group at the same version: into the
-     * new group's serving version (and versions built or kept beside it), out of every version of {@code from},
+     * Moves posts whose detection no longer names their group to their new group at the same version: into the
+     * new group's serving version (and versions built or kept beside it), out of every version of the old group,
      * and the keys registry re-pointed. Same-version writes use {@code external_gte}, so a resumed job can redo a
-     * move. Only posts the registry still places in {@code from} at that version move: a newer write placed the
+     * move. Only posts the registry still places in the old group at that version move: a newer write placed the
      * others itself. The caller holds the write lock.
      */
-    private int regroup(String from, List<PostChange> moves) throws IOException {
+    private int regroup(List<Move> moves) throws IOException {
         if (moves.isEmpty()) return 0;
-        Map<String, KeyState> registry = keyStates(moves.stream().map(PostChange::id).toList());
+        Map<String, KeyState> registry = keyStates(moves.stream().map(m -> m.post().id()).toList());
         List<BulkOperation> ops = new ArrayList<>(), keyOps = new ArrayList<>();
         List<String> ids = new ArrayList<>(), authors = new ArrayList<>();
-        for (PostChange c : moves) {
+        for (Move m : moves) {
+            PostChange c = m.post();
+            String from = m.from();
             KeyState st = registry.get(c.id());
             long order = order(c);
             if (st == null || st.deleted() || st.order() != order || !from.equals(st.group())) continue;

@@ -33,6 +33,18 @@ public interface Rebuildable {
      */
     Copied copyBatch(String group, int version, String afterId, int max, Redetect redetect) throws IOException;
 
+    /**
+     * Brings the versions being built up to date with posts read from the source of truth and detected now
+     * (reindex from the source). Only posts that the detection or the version registry puts in one of
+     * {@code groups} count. Against the registry, per post: a version the index has not applied yet is applied
+     * like any change (to the serving and the building versions); the version the index holds is written into
+     * the group's building versions, or moved to the group its detection now names, as {@link #copyBatch} does;
+     * an older version is skipped (the newer one reached the building versions through the dual writes).
+     *
+     * @return how many posts counted, how many moved to another group (lastId is null)
+     */
+    Copied place(java.util.Set<String> groups, java.util.List<PostChange> posts) throws IOException;
+
     /** One copy batch: posts read, how many of them moved to another group, and the id to continue after (null: done). */
     record Copied(int count, int regrouped, String lastId) {}
 

@@ -168,7 +168,7 @@ public final class PostgresBackfill {
         n.stale += index.apply(changes).stale();
     }
 
-    private static List<String> columns(Connection c, String table) throws SQLException {
+    static List<String> columns(Connection c, String table) throws SQLException {
         List<String> cols = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT attname FROM pg_attribute WHERE attrelid = ?::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum")) {
@@ -180,7 +180,7 @@ public final class PostgresBackfill {
         return cols;
     }
 
-    private static String quote(String identifier) {
+    static String quote(String identifier) {
         return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 

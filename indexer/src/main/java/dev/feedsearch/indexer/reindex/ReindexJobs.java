@@ -6,7 +6,11 @@ import dev.feedsearch.core.reindex.ReindexJson;
 import dev.feedsearch.core.reindex.ReindexRequest;
 import dev.feedsearch.core.reindex.ReindexStatus;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.feedsearch.core.model.PostChange;
+import dev.feedsearch.indexer.ChangeFactory;
+import dev.feedsearch.core.model.InvalidRecordException;
 import dev.feedsearch.core.reindex.Rebuildable;
 import dev.feedsearch.core.reindex.Rebuildable.Digest;
 import dev.feedsearch.core.reindex.ReindexStatus.State;
@@ -37,6 +41,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 /**
  * The admin reindex job, blue/green per language group, on any engine that is {@link Rebuildable}:
@@ -55,10 +60,15 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
 
     /** The position of a group whose copy is complete (ids are never this: the NUL is not in any). */
     static final String DONE_MARK = "\u0000done";
+    static final String FROM_INDEX = "index", FROM_SOURCE = "source";
+    /** The position key of a job reading the source (one pass over the table for all its groups). */
+    static final String SOURCE_POSITION = "_source";
 
     private final Rebuildable engine;
     private final Mappings mappings;
     private final Rebuildable.Redetect redetect;
+    private final ChangeFactory changes; // null without a source
+    private final SourceSnapshot source; // null: from=source is refused
     private final Path dir;
     private final Clock clock;
     private final Map<String, ReindexStatus> jobs = new ConcurrentHashMap<>();
@@ -75,9 +85,12 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
         return t;
     });
 
-    private ReindexJobs(Rebuildable engine, Mappings mappings, Rebuildable.Redetect redetect, Path dir, Clock clock) {
+    private ReindexJobs(Rebuildable engine, Mappings mappings, Rebuildable.Redetect redetect, ChangeFactory changes, SourceSnapshot source,
+                        Path dir, Clock clock) {
         this.engine = engine;
         this.redetect = redetect;
+        this.changes = changes;
+        this.source = source;
         this.mappings = mappings;
         this.dir = dir;
         this.clock = clock;
@@ -91,8 +104,21 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
      */
     public static ReindexJobs open(Rebuildable engine, Mappings mappings, Rebuildable.Redetect redetect, Path dir, Clock clock)
             throws IOException {
+        return open(new ReindexJobs(engine, mappings, redetect, null, null, dir, clock));
+    }
+
+    /**
+     * Like {@link #open(Rebuildable, Mappings, Rebuildable.Redetect, Path, Clock)}, with the source of truth that jobs
+     * {@code from=source} read, decoded and detected by {@code changes} (which also re-detects copies from the index).
+     */
+    public static ReindexJobs open(Rebuildable engine, Mappings mappings, ChangeFactory changes, SourceSnapshot source, Path dir, Clock clock)
+            throws IOException {
+        return open(new ReindexJobs(engine, mappings, changes::fromPost, changes, source, dir, clock));
+    }
+
+    private static ReindexJobs open(ReindexJobs jobs) throws IOException {
+        Path dir = jobs.dir;
         Files.createDirectories(dir);
-        ReindexJobs jobs = new ReindexJobs(engine, mappings, redetect, dir, clock);
         try (var files = Files.list(dir)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
                 ReindexStatus s = JSON.readValue(f.toFile(), ReindexStatus.class);
@@ -118,9 +144,13 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
                 throw new ReindexException(ReindexException.Kind.BAD_REQUEST, "groups", "unknown language group '" + g + "' (known: " + String.join(",", new java.util.TreeSet<>(known)) + ")");
             }
         }
-        if (!"index".equals(r.from())) {
+        if (!FROM_INDEX.equals(r.from()) && !FROM_SOURCE.equals(r.from())) {
             throw new ReindexException(ReindexException.Kind.BAD_REQUEST, "from",
-                    "from must be 'index' (copy from the serving version); copying from the source of truth is not available yet");
+                    "from must be 'index' (copy from the serving version) or 'source' (read the source of truth), got '" + r.from() + "'");
+        }
+        if (FROM_SOURCE.equals(r.from()) && source == null) {
+            throw new ReindexException(ReindexException.Kind.BAD_REQUEST, "from",
+                    "from=source needs a source of truth to read: start serve with --source dynamodb|postgres, or use from=index");
         }
         if (r.throttlePerSec() < 0) throw new ReindexException(ReindexException.Kind.BAD_REQUEST, "throttle", "throttle must be >= 0 posts/s (0: unthrottled)");
         if (r.batch() < 1 || r.batch() > 10_000) throw new ReindexException(ReindexException.Kind.BAD_REQUEST, "batch", "batch must be 1..10000");
@@ -141,8 +171,14 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
             int v = engine.servingVersion(g);
             from.put(g, v);
             to.put(g, v + 1);
-            position.put(g, null);
-            total += engine.count(g, v);
+            if (FROM_INDEX.equals(r.from())) {
+                position.put(g, null);
+                total += engine.count(g, v);
+            }
+        }
+        if (FROM_SOURCE.equals(r.from())) {
+            position.put(SOURCE_POSITION, null);
+            total = source.count(); // every row is read; those of other groups are passed over
         }
         Instant now = clock.instant();
         String id = "rx-" + ID_TIME.format(now) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
@@ -253,6 +289,10 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
 
     private void run(String job) throws IOException, InterruptedException {
         ReindexStatus s = jobs.get(job);
+        if (FROM_SOURCE.equals(s.request().from())) {
+            runFromSource(s);
+            return;
+        }
         long rateStart = System.nanoTime(), copiedAtStart = s.copied();
         for (String g : s.request().groups()) {
             int to = s.toVersion().get(g);
@@ -260,34 +300,95 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
             String after = s.position().get(g);
             if (DONE_MARK.equals(after)) continue;
             while (true) {
-                Boolean stop = stopRequested.remove(job);
-                if (stop != null) {
-                    if (stop) {
-                        dropBuilt(s);
-                        save(s.with(State.CANCELLED, null, clock.instant()));
-                    } else {
-                        save(s.with(State.PAUSED, null, clock.instant()));
-                    }
-                    notifyWaiters();
-                    return;
-                }
+                if (stopped(s)) return;
                 long t0 = System.nanoTime();
                 Rebuildable.Copied batch = engine.copyBatch(g, to, after, s.request().batch(), redetect);
                 String last = batch.lastId();
-                Map<String, String> position = new LinkedHashMap<>(s.position());
-                position.put(g, last == null ? DONE_MARK : last);
-                long copied = s.copied() + batch.count();
-                double seconds = (System.nanoTime() - rateStart) / 1e9;
-                double rate = seconds > 0 ? (copied - copiedAtStart) / seconds : 0;
-                s = new ReindexStatus(s.job(), s.request(), State.RUNNING, s.fromVersion(), s.toVersion(), position, s.swapped(),
-                        copied, s.regrouped() + batch.regrouped(), s.total(), rate, s.startedAt(), clock.instant(), null, null);
-                save(s);
+                s = progressed(s, g, last, batch, rateStart, copiedAtStart);
                 if (last == null) break;
                 after = last;
                 throttle(s.request(), t0);
             }
         }
         verifyAndSwap(s);
+    }
+
+    /**
+     * From the source of truth: every new version exists before the first page is read, so whatever the index
+     * applies from then on reaches them too; each page's posts are detected like streamed changes and placed
+     * against the version registry ({@link Rebuildable#place}).
+     */
+    private void runFromSource(ReindexStatus s) throws IOException, InterruptedException {
+        if (source == null) {
+            save(s.with(State.FAILED, "this process was started without a source of truth to read (serve --source)", clock.instant()));
+            notifyWaiters();
+            return;
+        }
+        for (String g : s.request().groups()) engine.beginBuild(g, s.toVersion().get(g));
+        Set<String> groups = Set.copyOf(s.request().groups());
+        long rateStart = System.nanoTime(), copiedAtStart = s.copied();
+        String after = s.position().get(SOURCE_POSITION);
+        while (!DONE_MARK.equals(after)) {
+            if (stopped(s)) return;
+            long t0 = System.nanoTime();
+            SourceSnapshot.Page page = source.read(after, s.request().batch());
+            List<PostChange> posts = decode(page.records());
+            Rebuildable.Copied placed = engine.place(groups, posts);
+            s = progressed(s, SOURCE_POSITION, page.next(), new Rebuildable.Copied(page.records().size(), placed.regrouped(), page.next()),
+                    rateStart, copiedAtStart);
+            after = s.position().get(SOURCE_POSITION);
+            throttle(s.request(), t0);
+        }
+        verifyAndSwap(s);
+    }
+
+    /** Source records as the change path reads them: validated and detected (in parallel: detection dominates). */
+    private List<PostChange> decode(List<JsonNode> records) {
+        Object[] decoded = new Object[records.size()];
+        IntStream.range(0, records.size()).parallel().forEach(i -> {
+            try {
+                decoded[i] = changes.fromJson(records.get(i));
+            } catch (InvalidRecordException e) {
+                decoded[i] = e;
+            }
+        });
+        List<PostChange> posts = new ArrayList<>(records.size());
+        int invalid = 0;
+        for (Object d : decoded) {
+            if (d instanceof PostChange pc) posts.add(pc);
+            else invalid++;
+        }
+        // the change stream put these in the dead-letter store when they were written; the index never held them
+        if (invalid > 0) log.warn("reindex from {}: {} rows that are not valid posts skipped", source.describe(), invalid);
+        return posts;
+    }
+
+    /** A requested pause or cancel, carried out: true when the job must stop now. */
+    private boolean stopped(ReindexStatus s) throws IOException {
+        Boolean stop = stopRequested.remove(s.job());
+        if (stop == null) return false;
+        if (stop) {
+            dropBuilt(s);
+            save(s.with(State.CANCELLED, null, clock.instant()));
+        } else {
+            save(s.with(State.PAUSED, null, clock.instant()));
+        }
+        notifyWaiters();
+        return true;
+    }
+
+    /** The job after one batch, persisted: a resumed job continues after {@code last} ({@code null}: that part is done). */
+    private ReindexStatus progressed(ReindexStatus s, String part, String last, Rebuildable.Copied batch, long rateStart, long copiedAtStart)
+            throws IOException {
+        Map<String, String> position = new LinkedHashMap<>(s.position());
+        position.put(part, last == null ? DONE_MARK : last);
+        long copied = s.copied() + batch.count();
+        double seconds = (System.nanoTime() - rateStart) / 1e9;
+        double rate = seconds > 0 ? (copied - copiedAtStart) / seconds : 0;
+        ReindexStatus next = new ReindexStatus(s.job(), s.request(), State.RUNNING, s.fromVersion(), s.toVersion(), position, s.swapped(),
+                copied, s.regrouped() + batch.regrouped(), s.total(), rate, s.startedAt(), clock.instant(), null, null);
+        save(next);
+        return next;
     }
 
     private static void throttle(ReindexRequest r, long batchStartNanos) throws InterruptedException {

@@ -15,6 +15,13 @@ import dev.feedsearch.core.reindex.Rebuildable;
 import dev.feedsearch.core.lang.ScriptFirstDetector;
 import dev.feedsearch.indexer.ChangeFactory;
 import dev.feedsearch.indexer.Reconciler;
+import dev.feedsearch.indexer.dynamodb.DynamoDbSnapshot;
+import dev.feedsearch.indexer.dynamodb.DynamoDbTables;
+import dev.feedsearch.indexer.dynamodb.ItemMapper;
+import dev.feedsearch.core.model.PostJson;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
+import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
 import dev.feedsearch.core.reindex.ReindexStatus.State;
 import dev.feedsearch.mappings.LanguageGroup;
 import dev.feedsearch.mappings.Mappings;
@@ -274,6 +281,78 @@ public abstract class ReindexContract {
         assertMatchesSource();
     }
 
+    @Test
+    void rebuildsFromTheSourceOfTruthWhileTheAppKeepsWriting() throws Exception {
+        engine = openEmpty(Mappings.load());
+        AmazonDynamoDBLocal local = startDynamoDbLocal();
+        try {
+            DynamoDbClient ddb = local.dynamoDbClient();
+            DynamoDbTables.createPosts(ddb, "posts");
+            // the table, and the index as the stream left it: in step for most posts, except
+            List<PostChange> table = new ArrayList<>();
+            // the stream path detects every change's language: so does this test, except where it says otherwise
+            ChangeFactory stream = new ChangeFactory(DETECTOR, Mappings.load());
+            for (int i = 0; i < 400; i++) table.add(stream.fromPost(en("t" + i, 1, "table post " + i + " about rivers and mountains").post()));
+            for (PostChange c : table) ddb.putItem(b -> b.tableName("posts").item(ItemMapper.toItem(PostJson.encode(c.post()))));
+            write(table.subList(0, 398)); // t398, t399: the stream has not delivered them yet
+            PostChange newer = stream.fromPost(en("t5", 2, "table post 5 edited about rivers").post());
+            ddb.putItem(b -> b.tableName("posts").item(ItemMapper.toItem(PostJson.encode(newer.post())))); // t5 v2: not streamed yet
+            source.put("t5", new Reconciler.SourceRow("t5", 2, false));
+            source.put("t398", new Reconciler.SourceRow("t398", 1, false));
+            source.put("t399", new Reconciler.SourceRow("t399", 1, false));
+            // an older detector filed this Japanese post as English
+            PostChange ja = en("t-ja", 1, "世界人権宣言は、すべての人間が生まれながらにして自由であると述べている。");
+            ddb.putItem(b -> b.tableName("posts").item(ItemMapper.toItem(PostJson.encode(ja.post()))));
+            write(List.of(ja));
+
+            jobs = ReindexJobs.open(engine.rebuild(), Mappings.load(), new ChangeFactory(DETECTOR, Mappings.load()),
+                    new DynamoDbSnapshot(ddb, "posts"), tmp.resolve("jobs"), Clock.systemUTC());
+            // the app keeps writing (table first, then its stream reaches the index) while the job reads the table
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Throwable> errors = new ArrayList<>();
+            Thread app = new Thread(() -> {
+                Random rnd = new Random(7);
+                int next = 0;
+                try {
+                    while (!stop.get()) {
+                        PostChange c = stream.fromPost((rnd.nextBoolean() ? en("app" + next++, 1, "written by the app " + next + " rivers")
+                                : en("t" + (100 + rnd.nextInt(298)), 10 + next++, "edited by the app rivers " + next)).post());
+                        ddb.putItem(b -> b.tableName("posts").item(ItemMapper.toItem(PostJson.encode(c.post()))));
+                        write(List.of(c));
+                    }
+                } catch (Throwable t) {
+                    errors.add(t);
+                }
+            });
+            app.start();
+            ReindexStatus started = jobs.start(new ReindexRequest(List.of("en"), "source", 0, 50, 60));
+            assertThat(started.total()).as("progress counts the table's rows").isGreaterThanOrEqualTo(401);
+            ReindexStatus done = await(started.job(), State.SWAPPED);
+            stop.set(true);
+            app.join();
+            assertThat(errors).isEmpty();
+
+            assertThat(done.regrouped()).as("the Japanese post moved to its group").isEqualTo(1);
+            assertThat(groupAndLang("t-ja")).containsExactly("ja", "ja");
+            assertThat(engine.index().get("t5", null)).get().extracting(p -> p.post().version())
+                    .as("the table's newer version, which the stream had not delivered").isEqualTo(2L);
+            assertThat(engine.index().get("t399", null)).as("a row the stream had not delivered").isPresent();
+            assertMatchesSource();
+            assertThat(hits("rivers")).isGreaterThanOrEqualTo(400);
+            assertThat(ids(SearchQuery.builder().text("人権").lang("ja"))).containsExactly("t-ja");
+        } finally {
+            local.shutdownNow();
+        }
+    }
+
+    static AmazonDynamoDBLocal startDynamoDbLocal() {
+        try {
+            return DynamoDBEmbedded.create(true); // true: telemetry off
+        } catch (Throwable t) {
+            throw new AssertionError("DynamoDB Local (embedded) could not start: " + t, t);
+        }
+    }
+
     List<String> ids(SearchQuery.Builder q) throws IOException {
         return engine.index().search(q.sort(SortOrder.RECENT).limit(100).build()).hits().stream().map(h -> h.post().post().id()).toList();
     }
@@ -301,6 +380,11 @@ public abstract class ReindexContract {
                     assertThat(e.kind()).isEqualTo(ReindexException.Kind.BAD_REQUEST);
                     assertThat(e.field()).isEqualTo("groups");
                 });
+        assertThatThrownBy(() -> jobs.start(new ReindexRequest(List.of("en"), "source", 0, 100, 60)))
+                .as("this process reads no source of truth")
+                .isInstanceOfSatisfying(ReindexException.class, e -> assertThat(e.field()).isEqualTo("from"));
+        assertThatThrownBy(() -> jobs.start(new ReindexRequest(List.of("en"), "elsewhere", 0, 100, 60)))
+                .isInstanceOfSatisfying(ReindexException.class, e -> assertThat(e.field()).isEqualTo("from"));
         ReindexStatus running = jobs.start(request(10, 100, "en"));
         assertThatThrownBy(() -> jobs.start(request(100, 0, "de", "en")))
                 .isInstanceOfSatisfying(ReindexException.class, e -> assertThat(e.kind()).isEqualTo(ReindexException.Kind.CONFLICT))
