@@ -21,7 +21,7 @@ public final class ClusterPlanner {
      * ({@code benchmarks/run-engines.sh}, results in benchmarks/results/opensearch.md): 50,000 generated UDHR
      * posts (20,227,038 JSON bytes) loaded through the OpenSearch engine took 17,069,952 bytes of group indices
      * plus 2,025,416 bytes of the keys index (primaries, after a flush, not force-merged) = 0.94 per JSON byte
-     * (0.84 + 0.10); a later run measured 0.95. The embedded Lucene index of the same kind of corpus measured 0.85.
+     * (0.84 + 0.10); later runs measured 0.95-0.96. The embedded Lucene index of the same kind of corpus measured 0.85.
      */
     public static final double INDEX_BYTES_PER_JSON_BYTE = 0.94;
     /** Storage = primaries × (1 + replicas) × 1.45: indexing overhead 10%, OS reserve 5%, 20% free for merges and watermarks. */
