@@ -600,7 +600,10 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
             }
             requireWritten(ops, bulk.write(ops, Refresh.False));
             int moved = regroup(moves);
-            if (!behind.isEmpty()) apply(behind);
+            if (!behind.isEmpty()) {
+                apply(behind);
+                commit(); // their registry entries durable before the job records its position past them
+            }
             return new Copied(placed, moved, null);
         }
     }
@@ -611,36 +614,85 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
     /**
      * Moves posts whose detection no longer names their group to their new group at the same version: into the
      * new group's serving version (and versions built or kept beside it), out of every version of the old group,
-     * and the keys registry re-pointed. Same-version writes use {@code external_gte}, so a resumed job can redo a
-     * move. Only posts the registry still places in the old group at that version move: a newer write placed the
-     * others itself. The caller holds the write lock.
+     * and the keys registry re-pointed. Only posts the registry places in the old group at that version move (a
+     * newer write placed the others itself), or already in the new group at that version: a move cut short.
+     *
+     * <p>The steps run in an order that a crash or a failed request can only leave redoable: (1) the new
+     * group's copies, (2) the registry, flushed (its translog is async), (3) the deletes from the old group. Cut
+     * after (1), the registry still names the old group and the post is still there: the next copy or apply
+     * treats it as before. Cut after (2), the post is in both groups and the registry names the new one; a
+     * resumed job reads the old group again, finds the post, and finishes (3). The reverse order could leave the
+     * registry naming a group that no longer holds the post, where later deletes and edits would miss the copy
+     * that does. Same-version writes use {@code external_gte}, so redoing a step is harmless. The caller holds
+     * the write lock.
      */
     private int regroup(List<Move> moves) throws IOException {
         if (moves.isEmpty()) return 0;
         Map<String, KeyState> registry = keyStates(moves.stream().map(m -> m.post().id()).toList());
-        List<BulkOperation> ops = new ArrayList<>(), keyOps = new ArrayList<>();
-        List<String> ids = new ArrayList<>(), authors = new ArrayList<>();
+        List<Step> steps = new ArrayList<>();
         for (Move m : moves) {
             PostChange c = m.post();
-            String from = m.from();
             KeyState st = registry.get(c.id());
             long order = order(c);
-            if (st == null || st.deleted() || st.order() != order || !from.equals(st.group())) continue;
+            if (st == null || st.deleted() || st.order() != order) continue;
+            boolean started = c.group().equals(st.group()); // steps (1) and (2) done before a crash
+            if (!started && !m.from().equals(st.group())) continue;
             ObjectNode doc = toDocument(c);
-            ops.add(index(IndexNames.writeAlias(c.group()), c.id(), order, doc));
-            for (String also : alsoWritten.getOrDefault(c.group(), List.of())) ops.add(index(also, c.id(), order, doc));
-            ops.add(sameVersionDelete(IndexNames.writeAlias(from), c.id(), order));
-            for (String also : alsoWritten.getOrDefault(from, List.of())) ops.add(sameVersionDelete(also, c.id(), order));
-            ObjectNode key = keysDoc(c.id(), order, c.group(), c.post().authorId(), false);
-            keyOps.add(BulkOperation.of(b -> b.index(i -> i.index(IndexNames.KEYS).id(c.id()).version(order)
-                    .versionType(VersionType.ExternalGte).document(key))));
-            ids.add(c.id());
-            authors.add(c.post().authorId());
+            List<BulkOperation> adds = new ArrayList<>(), removes = new ArrayList<>();
+            // external_gte: over a copy or an undo tombstone of this same version; a newer version would refuse
+            adds.add(sameVersionIndex(IndexNames.writeAlias(c.group()), c.id(), order, doc));
+            for (String also : alsoWritten.getOrDefault(c.group(), List.of())) adds.add(sameVersionIndex(also, c.id(), order, doc));
+            BulkOperation key = started ? null
+                    : sameVersionIndex(IndexNames.KEYS, c.id(), order, keysDoc(c.id(), order, c.group(), c.post().authorId(), false));
+            removes.add(sameVersionDelete(IndexNames.writeAlias(m.from()), c.id(), order));
+            for (String also : alsoWritten.getOrDefault(m.from(), List.of())) removes.add(sameVersionDelete(also, c.id(), order));
+            steps.add(new Step(c, adds, key, removes));
         }
-        requireWritten(ops, bulk.write(ops, refresh));
-        requireWritten(keyOps, bulk.write(keyOps, Refresh.False));
+        if (steps.isEmpty()) return 0;
+        List<BulkOperation> adds = steps.stream().flatMap(st -> st.adds().stream()).toList();
+        requireWritten(adds, bulk.write(adds, Refresh.False));
+
+        // (2) a refused registry entry takes its post's new copies back (the registry still names the old group);
+        // a request that fails as a whole leaves both copies, which the next job sorts out either way
+        List<BulkOperation> keyOps = steps.stream().map(Step::key).filter(java.util.Objects::nonNull).toList();
+        List<BulkWriter.Result> keyResults = bulk.write(keyOps, Refresh.False);
+        Set<BulkOperation> refused = new HashSet<>();
+        String reason = null;
+        for (int i = 0; i < keyOps.size(); i++) {
+            if (keyResults.get(i).outcome() != BulkWriter.Outcome.REJECTED) continue;
+            refused.add(keyOps.get(i));
+            reason = "writing " + IndexNames.KEYS + "/" + keyOps.get(i).index().id() + " failed: " + keyResults.get(i).reason();
+        }
+        if (!keyOps.isEmpty()) commit(); // the registry durable before the old copies go
+
+        List<BulkOperation> removes = new ArrayList<>(), undo = new ArrayList<>();
+        List<String> ids = new ArrayList<>(), authors = new ArrayList<>();
+        for (Step st : steps) {
+            if (refused.contains(st.key())) {
+                for (BulkOperation op : st.adds()) undo.add(sameVersionDelete(op.index().index(), op.index().id(), op.index().version()));
+                continue;
+            }
+            removes.addAll(st.removes());
+            ids.add(st.post().id());
+            authors.add(st.post().post().authorId());
+        }
+        requireWritten(undo, bulk.write(undo, refresh));
+        requireWritten(removes, bulk.write(removes, refresh));
+        if (refresh != Refresh.False && !ids.isEmpty()) {
+            // the new copies were written without a refresh (none was wanted while the old ones still served)
+            List<String> touched = adds.stream().map(op -> op.index().index()).distinct().toList();
+            bulk.retrying("refresh of the moved posts' groups", () -> client.indices().refresh(r -> r.index(touched)));
+        }
         if (!ids.isEmpty()) changeLog.record(ids, authors, List.of()); // cached pages holding them drop
+        if (reason != null) throw new IOException(reason);
         return ids.size();
+    }
+
+    /** One move's writes: (1) the new group's copies, (2) the registry entry (null: already there), (3) the old group's deletes. */
+    private record Step(PostChange post, List<BulkOperation> adds, BulkOperation key, List<BulkOperation> removes) {}
+
+    private static BulkOperation sameVersionIndex(String index, String id, long order, ObjectNode doc) {
+        return BulkOperation.of(b -> b.index(i -> i.index(index).id(id).version(order).versionType(VersionType.ExternalGte).document(doc)));
     }
 
     private static BulkOperation sameVersionDelete(String index, String id, long order) {

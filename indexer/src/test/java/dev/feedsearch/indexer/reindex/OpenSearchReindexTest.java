@@ -5,17 +5,24 @@ import dev.feedsearch.core.reindex.ReindexRequest;
 import dev.feedsearch.core.reindex.ReindexStatus;
 
 import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.model.PostChange;
+import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.opensearch.OpenSearchConfig;
 import dev.feedsearch.core.opensearch.OpenSearchPostIndex;
 import dev.feedsearch.core.reindex.Rebuildable;
 import dev.feedsearch.mappings.Mappings;
 import dev.feedsearch.testkit.OpenSearchTestNode;
 
+import org.junit.jupiter.api.Test;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The reindex job on the real OpenSearch 3.8.0 node: new versioned indices, one _aliases call to swap. */
 class OpenSearchReindexTest extends ReindexContract {
@@ -50,5 +57,47 @@ class OpenSearchReindexTest extends ReindexContract {
     protected Engine reopen(Engine old, Mappings mappings) throws IOException {
         old.close();
         return new OsEngine(open(mappings));
+    }
+
+    /**
+     * A move between groups cut short by a real failure: the keys registry refuses writes (a write block on the
+     * node) after the post reached its new group. The job fails; nothing may be left that later writes miss.
+     * The post stays in its old group under the registry's old entry, so the next job finds it there and
+     * finishes the move, and a later delete removes it everywhere.
+     */
+    @Test
+    void aMoveCutShortBeforeTheRegistryMovedIsFinishedByTheNextJob() throws Exception {
+        engine = openEmpty(Mappings.load());
+        write(List.of(en("ja1", 3, "世界人権宣言は、すべての人間が生まれながらにして自由であると述べている。"),
+                en("en1", 1, "the rivers are wide and the mountains are high")));
+        jobs = openJobs(Mappings.load(), "jobs");
+
+        settings("{\"index.blocks.write\": true}");
+        ReindexStatus failed;
+        try {
+            String job = jobs.start(request(100, 0, "en")).job();
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while ((failed = jobs.status(job).orElseThrow()).state() == ReindexStatus.State.RUNNING && System.nanoTime() < deadline) Thread.sleep(20);
+        } finally {
+            settings("{\"index.blocks.write\": null}");
+        }
+        assertThat(failed.state()).isEqualTo(ReindexStatus.State.FAILED);
+        assertThat(failed.report()).contains(dev.feedsearch.mappings.IndexNames.KEYS);
+        assertThat(groupAndLang("ja1")).as("the registry still files it as English").containsExactly("en", "en");
+
+        ReindexStatus done = await(jobs.start(request(100, 0, "en")).job(), ReindexStatus.State.SWAPPED);
+        assertThat(done.regrouped()).as("the next job found the post in its old group and moved it").isEqualTo(1);
+        assertThat(groupAndLang("ja1")).containsExactly("ja", "ja");
+        assertThat(ids(SearchQuery.builder().text("人権"))).containsExactly("ja1");
+
+        write(List.of(PostChange.delete("ja1", 4)));
+        assertThat(ids(SearchQuery.builder().text("人権"))).as("deleted from every group that held it").isEmpty();
+        assertMatchesSource();
+    }
+
+    private static void settings(String json) throws IOException, InterruptedException {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(OpenSearchTestNode.url() + "/" + dev.feedsearch.mappings.IndexNames.KEYS + "/_settings"))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 }
