@@ -162,23 +162,28 @@ final class EmbeddedRebuilds implements Rebuildable {
                 if (docs.length == 0) return new Copied(0, 0, null);
                 StoredFields stored = s.storedFields();
                 String last = null;
-                List<String> moved = new ArrayList<>(), authors = new ArrayList<>();
+                int regrouped = 0;
+                List<String> changed = new ArrayList<>(), authors = new ArrayList<>();
                 for (ScoreDoc sd : docs) {
                     IndexedPost p = EmbeddedPostIndex.readPost(stored, sd.doc);
                     PostChange now = redetect.checked(p.post());
+                    if (!now.group().equals(group)) regrouped++;
                     // one document per post: re-writing it with another group moves it between groups atomically,
                     // and the document is also this engine's version registry
                     writer.updateDocument(new Term(KEY, "p:" + now.id()), postDocument.apply(now));
-                    if (!now.group().equals(group)) {
-                        moved.add(now.id());
+                    if (!now.group().equals(group) || !java.util.Objects.equals(now.lang(), p.lang())) { // what caches hold of it changed
+                        changed.add(now.id());
                         authors.add(now.post().authorId());
                     }
                     last = now.id();
                 }
                 // durable before the job records its position past these posts, so a resumed job skips nothing
                 writer.commit();
-                if (!moved.isEmpty()) changeLog.record(moved, authors, List.of()); // cached pages holding them drop
-                return new Copied(docs.length, moved.size(), last);
+                if (!changed.isEmpty()) {
+                    searchers.maybeRefreshBlocking(); // visible before it is recorded: a cache load in between would look fresh
+                    changeLog.record(changed, authors, List.of()); // cached pages holding them drop
+                }
+                return new Copied(docs.length, regrouped, last);
             } finally {
                 searchers.release(s);
             }
@@ -310,6 +315,7 @@ final class EmbeddedRebuilds implements Rebuildable {
             synchronized (writeLock) {
                 versions.swap(group, version); // searches build their text clauses from the serving versions: one volatile switch
                 searchers.maybeRefreshBlocking();
+                changeLog.recordEverything(); // cached pages and timelines were built with the other version's analysis
             }
             return null;
         });

@@ -17,6 +17,8 @@ public final class ChangeLog {
     private final Map<String, Long> viewers = new ConcurrentHashMap<>();
     private volatile long generation;
     private volatile long forgottenBefore;
+    /** The last generation at which anything may have changed (a swap of what serves): older entries are all stale. */
+    private volatile long everythingAt;
 
     public ChangeLog() {
         this(1_000_000);
@@ -36,6 +38,17 @@ public final class ChangeLog {
         generation = g; // volatile write last: readers of g see the maps filled
     }
 
+    /**
+     * Records a change that may touch every post, author and viewer: another version of a language group now
+     * serves (a reindex swap or rollback), with other analysis and perhaps other detected languages. Call after
+     * it is visible to readers.
+     */
+    public synchronized void recordEverything() {
+        long g = generation + 1;
+        everythingAt = g;
+        generation = g;
+    }
+
     private void prune(long g) {
         long cut = g - Math.max(1, (g - forgottenBefore) / 2); // forget the older half of the history
         posts.values().removeIf(v -> v < cut);
@@ -47,15 +60,15 @@ public final class ChangeLog {
     }
 
     public long authorGeneration(String author) {
-        return authors.getOrDefault(author, 0L);
+        return Math.max(everythingAt, authors.getOrDefault(author, 0L));
     }
 
     public long viewerGeneration(String viewer) {
-        return viewers.getOrDefault(viewer, 0L);
+        return Math.max(everythingAt, viewers.getOrDefault(viewer, 0L));
     }
 
     public boolean changedSince(long since, Collection<String> postIds) {
-        if (since < forgottenBefore) return true;
+        if (since < forgottenBefore || since < everythingAt) return true;
         for (String id : postIds) {
             Long g = posts.get(id);
             if (g != null && g > since) return true;

@@ -775,6 +775,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
             serving.put(group, to);
             also.remove(to);
             also.add(from); // kept, and written, until dropped: rollback is one more swap
+            changeLog.recordEverything(); // cached pages and timelines were built with the other version's analysis
         }
     }
 
