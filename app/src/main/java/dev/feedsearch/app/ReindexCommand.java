@@ -102,6 +102,7 @@ final class ReindexCommand {
             try (ProgressBar bar = Progress.bar("reindex", Math.max(1, job.path("total").asLong()), " posts", 1)) {
                 while (true) {
                     job = server.call("GET", "/admin/reindex/" + id, null);
+                    if (job.path("total").asLong() > 0) bar.maxHint(job.path("total").asLong()); // from the source: counted by the job
                     bar.stepTo(job.path("copied").asLong());
                     String state = job.path("state").asText();
                     if (!state.equals("RUNNING")) break;

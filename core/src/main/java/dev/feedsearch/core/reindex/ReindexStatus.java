@@ -11,7 +11,8 @@ import java.util.Map;
  * @param position  per group, the last post id copied (null: not started); a resumed job continues after it
  * @param copied    posts copied so far, over all groups
  * @param regrouped of those, posts whose language detection now names another group, moved there at once
- * @param total     posts to copy (the serving versions' counts when the job started)
+ * @param total     posts to copy: the serving versions' counts when the job started, or (from the source) the
+ *                  table's rows, counted by the job itself (-1 until it has)
  * @param report    why a job failed (a verification mismatch names both digests), else null
  * @param retainUntil when the previous versions are dropped (after a swap)
  */
@@ -38,8 +39,13 @@ public record ReindexStatus(String job, ReindexRequest request, State state, Map
     /** Seconds left at the current rate, or null when unknown. */
     @com.fasterxml.jackson.annotation.JsonProperty("eta_seconds")
     public Long etaSeconds() {
-        if (state != State.RUNNING || docsPerSecond <= 0) return null;
+        if (state != State.RUNNING || docsPerSecond <= 0 || total < 0) return null;
         return Math.max(0, Math.round((total - copied) / docsPerSecond));
+    }
+
+    public ReindexStatus withTotal(long n, Instant now) {
+        return new ReindexStatus(job, request, state, fromVersion, toVersion, position, swapped, copied, regrouped, n, docsPerSecond,
+                startedAt, now, retainUntil, report);
     }
 
     public ReindexStatus with(State s, String why, Instant now) {

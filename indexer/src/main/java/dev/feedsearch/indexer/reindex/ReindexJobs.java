@@ -178,7 +178,7 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
         }
         if (FROM_SOURCE.equals(r.from())) {
             position.put(SOURCE_POSITION, null);
-            total = source.count(); // every row is read; those of other groups are passed over
+            total = -1; // the job counts the table's rows itself: a count can take as long as a scan, not here under the lock
         }
         Instant now = clock.instant();
         String id = "rx-" + ID_TIME.format(now) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
@@ -319,12 +319,14 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
      * against the version registry ({@link Rebuildable#place}).
      */
     private void runFromSource(ReindexStatus s) throws IOException, InterruptedException {
-        if (source == null) {
-            save(s.with(State.FAILED, "this process was started without a source of truth to read (serve --source)", clock.instant()));
+        if (source == null) { // paused, not failed: the versions it built stay, and resume works once a source is given
+            save(s.with(State.PAUSED, "this process was started without a source of truth to read (serve --source): restart with it and resume, or cancel",
+                    clock.instant()));
             notifyWaiters();
             return;
         }
         for (String g : s.request().groups()) engine.beginBuild(g, s.toVersion().get(g));
+        if (s.total() < 0) s = save(s.withTotal(source.count(), clock.instant())); // every row is read; those of other groups are passed over
         Set<String> groups = Set.copyOf(s.request().groups());
         long rateStart = System.nanoTime(), copiedAtStart = s.copied();
         String after = s.position().get(SOURCE_POSITION);
