@@ -9,6 +9,7 @@ import dev.feedsearch.indexer.postgres.PostgresLogicalSource;
 import dev.feedsearch.indexer.stream.CheckpointStore;
 import dev.feedsearch.indexer.stream.FileCheckpointStore;
 import dev.feedsearch.indexer.stream.StreamIndexer;
+import dev.feedsearch.indexer.stream.SupervisedStream;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,13 +22,14 @@ import java.util.OptionalDouble;
 
 /**
  * The running change-stream indexers of one process: backfill if the index has never seen the source,
- * then stream. Checkpoints go to {@code <data-dir>/checkpoints}. Closing drains and checkpoints.
+ * then stream; a stream that stops on an error is opened again from its checkpoints ({@link SupervisedStream}).
+ * Checkpoints go to {@code <data-dir>/checkpoints}. Closing drains and checkpoints.
  */
 final class ChangeStreams implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChangeStreams.class);
-    private final List<StreamIndexer> indexers;
+    private final List<SupervisedStream> indexers;
 
-    private ChangeStreams(List<StreamIndexer> indexers) {
+    private ChangeStreams(List<SupervisedStream> indexers) {
         this.indexers = indexers;
     }
 
@@ -39,41 +41,45 @@ final class ChangeStreams implements AutoCloseable {
     static ChangeStreams dynamodb(EngineRuntime rt, DynamoDbClient ddb, DynamoDbStreamsClient streams, String postsTable,
                                   String followsTable, DynamoDbStreamConfig.Start start, MeterRegistry metrics) throws Exception {
         CheckpointStore checkpoints = new FileCheckpointStore(rt.dataDir.resolve("checkpoints"));
-        List<StreamIndexer> list = new ArrayList<>();
+        List<SupervisedStream> list = new ArrayList<>();
         for (String table : List.of(postsTable, followsTable)) {
-            DynamoDbStreamSource source = DynamoDbStreamSource.open(ddb, streams, DynamoDbStreamConfig.of(table).withStart(start), checkpoints);
-            new DynamoDbBackfill(ddb, rt.changes, rt.index, rt.deadLetters, 1_000).runIfNeeded(source)
-                    .ifPresent(r -> log.info("backfilled {}: {} posts, {} follows", table, r.posts(), r.follows()));
-            list.add(StreamIndexer.builder().source(source).changes(rt.changes).index(rt.index).deadLetters(rt.deadLetters)
-                    .metrics(metrics).build().start());
+            list.add(SupervisedStream.builder().name("dynamodb:" + table).metrics(metrics).opener(() -> {
+                DynamoDbStreamSource source = DynamoDbStreamSource.open(ddb, streams, DynamoDbStreamConfig.of(table).withStart(start), checkpoints);
+                new DynamoDbBackfill(ddb, rt.changes, rt.index, rt.deadLetters, 1_000).runIfNeeded(source)
+                        .ifPresent(r -> log.info("backfilled {}: {} posts, {} follows", table, r.posts(), r.follows()));
+                return StreamIndexer.builder().source(source).changes(rt.changes).index(rt.index).deadLetters(rt.deadLetters)
+                        .metrics(metrics).build().start();
+            }).start());
         }
         return new ChangeStreams(list);
     }
 
-    /** One logical replication slot for both tables, backfilled from a snapshot the first time. */
+    /** One logical replication slot for both tables, backfilled from a snapshot the first time (or when the slot was lost). */
     static ChangeStreams postgres(EngineRuntime rt, PostgresConfig cfg, MeterRegistry metrics) throws Exception {
         CheckpointStore checkpoints = new FileCheckpointStore(rt.dataDir.resolve("checkpoints"));
-        new PostgresBackfill(cfg, rt.changes, rt.index, rt.deadLetters, 1_000).runIfNeeded(checkpoints)
-                .ifPresent(r -> log.info("backfilled PostgreSQL: {} posts, {} follows", r.posts(), r.follows()));
-        PostgresLogicalSource source = PostgresLogicalSource.open(cfg);
-        return new ChangeStreams(List.of(StreamIndexer.builder().source(source).changes(rt.changes).index(rt.index)
-                .deadLetters(rt.deadLetters).metrics(metrics).build().start()));
+        return new ChangeStreams(List.of(SupervisedStream.builder().name("postgres:" + cfg.slot()).metrics(metrics).opener(() -> {
+            new PostgresBackfill(cfg, rt.changes, rt.index, rt.deadLetters, 1_000).runIfNeeded(checkpoints)
+                    .ifPresent(r -> log.info("backfilled PostgreSQL: {} posts, {} follows", r.posts(), r.follows()));
+            PostgresLogicalSource source = PostgresLogicalSource.open(cfg);
+            return StreamIndexer.builder().source(source).changes(rt.changes).index(rt.index)
+                    .deadLetters(rt.deadLetters).metrics(metrics).build().start();
+        }).start()));
     }
 
     /** Events applied by all streams since start. */
     long applied() {
-        return indexers.stream().mapToLong(StreamIndexer::applied).sum();
+        return indexers.stream().mapToLong(SupervisedStream::applied).sum();
     }
 
     /** The largest lag of the streams, if any has applied an event. */
     OptionalDouble lagSeconds() {
-        return indexers.stream().map(StreamIndexer::lagSeconds).filter(OptionalDouble::isPresent)
+        return indexers.stream().map(SupervisedStream::lagSeconds).filter(OptionalDouble::isPresent)
                 .mapToDouble(OptionalDouble::getAsDouble).max();
     }
 
-    /** The first failure of any stream, or null when all run. */
+    /** Why a stream is down (being opened again), or null when all run. */
     Throwable failure() {
-        return indexers.stream().map(StreamIndexer::failure).filter(f -> f != null).findFirst().orElse(null);
+        return indexers.stream().map(SupervisedStream::problem).filter(f -> f != null).findFirst().orElse(null);
     }
 
     /** For /ready. */
@@ -99,7 +105,7 @@ final class ChangeStreams implements AutoCloseable {
     @Override
     public void close() throws Exception {
         Exception first = null;
-        for (StreamIndexer i : indexers) {
+        for (SupervisedStream i : indexers) {
             try {
                 i.close();
             } catch (Exception e) {

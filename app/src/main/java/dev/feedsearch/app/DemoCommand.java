@@ -102,11 +102,14 @@ final class DemoCommand implements Callable<Integer> {
         try (ProgressBar bar = Progress.bar("index stream", writes)) {
             long deadline = System.nanoTime() + 120_000_000_000L;
             while (streams.applied() < writes && System.nanoTime() < deadline) {
-                if (streams.failure() != null) throw new IllegalStateException("change stream stopped: " + streams.failure());
-                bar.stepTo(streams.applied());
+                bar.stepTo(streams.applied()); // a stream that stops on an error is opened again: keep waiting
                 Thread.sleep(100);
             }
             bar.stepTo(streams.applied());
+        }
+        if (streams.applied() < writes) {
+            throw new IllegalStateException("the change streams applied " + streams.applied() + " of " + writes + " writes in 120 s"
+                    + (streams.failure() != null ? "; stopped: " + streams.failure() : ""));
         }
     }
 

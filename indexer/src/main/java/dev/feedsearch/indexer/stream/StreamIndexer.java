@@ -69,6 +69,8 @@ public final class StreamIndexer implements AutoCloseable {
     private boolean applierIdle, applierDone;                      // guarded by handoff
     private Thread reader, decoder, applier, committer;
 
+    private final MeterRegistry metrics;
+    private final List<io.micrometer.core.instrument.Gauge> gauges;
     private final Counter eventsIn, deadLettered, staleCount;
     private final Timer batchTimer, commitTimer;
 
@@ -93,10 +95,13 @@ public final class StreamIndexer implements AutoCloseable {
         batchTimer = Timer.builder("feedsearch.indexer.batch").tag("source", name).description("apply of one group of batches").register(m);
         commitTimer = Timer.builder("feedsearch.indexer.commit").tag("source", name)
                 .description("index commit (durable) and checkpoint of the batches it covers").register(m);
-        m.gauge("feedsearch.indexer.lag.seconds", List.of(io.micrometer.core.instrument.Tag.of("source", name)), this,
-                StreamIndexer::lagSecondsOrNaN);
-        m.gauge("feedsearch.indexer.queue.batches", List.of(io.micrometer.core.instrument.Tag.of("source", name)), this,
-                si -> si.polled.size() + si.decoded.size());
+        // gauges read this instance: removed again at close, so a restarted stream's indexer registers its own
+        this.metrics = m;
+        this.gauges = List.of(
+                io.micrometer.core.instrument.Gauge.builder("feedsearch.indexer.lag.seconds", this, StreamIndexer::lagSecondsOrNaN)
+                        .tag("source", name).register(m),
+                io.micrometer.core.instrument.Gauge.builder("feedsearch.indexer.queue.batches", this, si -> si.polled.size() + si.decoded.size())
+                        .tag("source", name).register(m));
     }
 
     public static Builder builder() {
@@ -365,6 +370,7 @@ public final class StreamIndexer implements AutoCloseable {
             if (applier != null) applier.join(60_000);
             if (committer != null) committer.join(60_000);
         } finally {
+            gauges.forEach(metrics::remove);
             source.close();
         }
     }

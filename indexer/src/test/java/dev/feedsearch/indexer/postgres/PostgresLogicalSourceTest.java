@@ -15,6 +15,7 @@ import dev.feedsearch.indexer.Reconciler;
 import dev.feedsearch.indexer.stream.FileCheckpointStore;
 import dev.feedsearch.indexer.stream.SourceEvent;
 import dev.feedsearch.indexer.stream.StreamIndexer;
+import dev.feedsearch.indexer.stream.SupervisedStream;
 import dev.feedsearch.mappings.Mappings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -113,6 +114,48 @@ class PostgresLogicalSourceTest {
             sb.append(' ');
         }
         return sb.substring(0, chars);
+    }
+
+    /**
+     * The server ends the replication connection (pg_terminate_backend on the slot's walsender: what a failover
+     * or an operator does). The stream stops on the error; its supervisor opens it again from the slot, and
+     * the changes written while it was down arrive.
+     */
+    @Test
+    void aReplicationConnectionEndedByTheServerIsOpenedAgainAndLosesNothing() throws Exception {
+        PostgresConfig cfg = pg.newDatabase("cut");
+        try (EmbeddedPostIndex index = openIndex("idx"); var dlq = new JsonlDeadLetterStore(dir.resolve("dlq.jsonl"));
+             SupervisedStream stream = SupervisedStream.builder().name("postgres:cut")
+                     .minBackoff(Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(1))
+                     .opener(() -> indexer(PostgresLogicalSource.open(cfg), index, dlq).start()).start()) {
+            sql(cfg, insertPost("a1", "u1", "Before the cut the harbour was calm", ""),
+                    insertPost("a2", "u2", "The ferries left on time this morning", ""));
+            waitFor(() -> index.get("a2", null).isPresent());
+
+            try (Connection c = TestPostgres.connect(cfg); Statement st = c.createStatement();
+                 var rs = st.executeQuery("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '"
+                         + cfg.slot() + "' AND active_pid IS NOT NULL")) {
+                assertThat(rs.next() && rs.getBoolean(1)).as("the slot's walsender was ended").isTrue();
+            }
+            sql(cfg, insertPost("a3", "u3", "After the cut the harbour was busy", ""),
+                    "UPDATE posts SET text = 'Before the cut the harbour was calm, then the storm' WHERE id = 'a1'",
+                    "DELETE FROM posts WHERE id = 'a2'");
+            waitFor(() -> index.get("a3", null).isPresent() && index.get("a2", null).isEmpty());
+
+            assertThat(stream.restarts()).as("the stream was opened again").isGreaterThanOrEqualTo(1);
+            assertThat(stream.problem()).isNull();
+            assertThat(index.get("a1", null).orElseThrow().post().text()).endsWith("then the storm");
+            assertThat(reconcile(cfg, index).clean()).isTrue();
+            assertThat(dlq.list()).isEmpty();
+        }
+    }
+
+    static void waitFor(Callable<Boolean> done) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!done.call()) {
+            assertThat(System.nanoTime()).as("timed out waiting for the stream").isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     @Test
