@@ -27,6 +27,8 @@ import java.util.OptionalDouble;
  */
 final class ChangeStreams implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChangeStreams.class);
+    /** Parallel Scan segments of a first backfill: enough to keep reading while the pages before are indexed. */
+    private static final int BACKFILL_SEGMENTS = 4;
     private final List<SupervisedStream> indexers;
 
     private ChangeStreams(List<SupervisedStream> indexers) {
@@ -45,7 +47,7 @@ final class ChangeStreams implements AutoCloseable {
         for (String table : List.of(postsTable, followsTable)) {
             list.add(SupervisedStream.builder().name("dynamodb:" + table).metrics(metrics).opener(() -> {
                 DynamoDbStreamSource source = DynamoDbStreamSource.open(ddb, streams, DynamoDbStreamConfig.of(table).withStart(start), checkpoints);
-                new DynamoDbBackfill(ddb, rt.changes, rt.index, rt.deadLetters, 1_000).runIfNeeded(source)
+                new DynamoDbBackfill(ddb, rt.changes, rt.index, rt.deadLetters, 1_000, BACKFILL_SEGMENTS).runIfNeeded(source)
                         .ifPresent(r -> log.info("backfilled {}: {} posts, {} follows", table, r.posts(), r.follows()));
                 return StreamIndexer.builder().source(source).changes(rt.changes).index(rt.index).deadLetters(rt.deadLetters)
                         .metrics(metrics).build().start();

@@ -24,6 +24,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.stream.IntStream;
 
 /**
@@ -34,6 +36,8 @@ import java.util.stream.IntStream;
  * pinned position, so a write made during the scan is both scanned (maybe) and streamed (surely); versions
  * make the second copy a no-op. A Scan is not a snapshot, which is why the stream must cover its whole
  * duration: this holds while the scan takes less than the stream's 24 h retention.
+ *
+ * <p>The Scan can run in parallel segments ({@code segments}), each read by its own thread.
  *
  * <p>A crash mid-scan leaves the marker at "pending" and the pinned positions unchanged: the next start
  * scans again. Posts live in the index but absent from a posts scan (deleted beyond the stream's
@@ -47,14 +51,29 @@ public final class DynamoDbBackfill {
     private final PostIndex index;
     private final DeadLetterStore deadLetters;
     private final int pageSize;
+    private final int segments;
 
     /** @param pageSize items per Scan page, which is also the index batch */
     public DynamoDbBackfill(DynamoDbClient ddb, ChangeFactory factory, PostIndex index, DeadLetterStore deadLetters, int pageSize) {
+        this(ddb, factory, index, deadLetters, pageSize, 1);
+    }
+
+    /**
+     * @param pageSize items per Scan page, which is also the index batch
+     * @param segments parallel Scan segments: each is read by its own thread while this one detects and
+     *                 applies, so a large table's read latency overlaps the indexing (at most two pages per
+     *                 segment wait in memory)
+     */
+    public DynamoDbBackfill(DynamoDbClient ddb, ChangeFactory factory, PostIndex index, DeadLetterStore deadLetters, int pageSize,
+                            int segments) {
+        if (pageSize < 1) throw new IllegalArgumentException("pageSize must be >= 1");
+        if (segments < 1 || segments > 1_000_000) throw new IllegalArgumentException("segments must be 1..1000000");
         this.ddb = ddb;
         this.factory = factory;
         this.index = index;
         this.deadLetters = deadLetters;
         this.pageSize = pageSize;
+        this.segments = segments;
     }
 
     /** Backfills {@code source}'s table unless an earlier backfill of this stream finished. Call before the first poll. */
@@ -74,14 +93,14 @@ public final class DynamoDbBackfill {
             if (!deleted) strays.put(id, version);
         });
         Counts n = new Counts();
-        // eventually consistent is enough (half the read cost): a write the scan sees stale is still in the stream
-        ScanRequest req = ScanRequest.builder().tableName(table).limit(pageSize).consistentRead(false).build();
-        for (var page : ddb.scanPaginator(req)) {
-            for (Map<String, AttributeValue> item : page.items()) {
-                AttributeValue id = item.get("id");
-                if (id != null && id.s() != null) strays.remove(id.s());
+        try (SegmentedScan scan = new SegmentedScan(table)) {
+            for (List<Map<String, AttributeValue>> items = scan.next(); items != null; items = scan.next()) {
+                for (Map<String, AttributeValue> item : items) {
+                    AttributeValue id = item.get("id");
+                    if (id != null && id.s() != null) strays.remove(id.s());
+                }
+                apply(source.name(), table, items, n);
             }
-            apply(source.name(), table, page.items(), n);
         }
         if (posts) { // what a posts scan lacks is gone from the table
             List<IndexChange> removals = new ArrayList<>();
@@ -132,6 +151,64 @@ public final class DynamoDbBackfill {
             changes.add(c);
         }
         n.stale += index.apply(changes).stale();
+    }
+
+    /**
+     * The table's pages from {@link #segments} parallel Scan segments, in whatever order they arrive (versions
+     * make order irrelevant). Reader threads block on a bounded queue, so memory stays flat when indexing is
+     * the slower side; closing stops them.
+     */
+    private final class SegmentedScan implements AutoCloseable {
+        private static final Object END = new Object();
+        private final BlockingQueue<Object> pages = new ArrayBlockingQueue<>(2 * segments);
+        private final List<Thread> readers = new ArrayList<>();
+        private int ended;
+
+        SegmentedScan(String table) {
+            for (int i = 0; i < segments; i++) {
+                // eventually consistent is enough (half the read cost): a write the scan sees stale is still in the stream
+                ScanRequest.Builder req = ScanRequest.builder().tableName(table).limit(pageSize).consistentRead(false);
+                if (segments > 1) req.segment(i).totalSegments(segments);
+                ScanRequest r = req.build();
+                readers.add(Thread.ofPlatform().daemon().name("backfill-scan-" + table + "-" + i).start(() -> {
+                    try {
+                        try {
+                            for (var page : ddb.scanPaginator(r)) {
+                                if (!page.items().isEmpty()) pages.put(page.items());
+                            }
+                            pages.put(END);
+                        } catch (RuntimeException e) {
+                            pages.put(e);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt(); // closed: the consumer is gone
+                    }
+                }));
+            }
+        }
+
+        /** The next page, or null when every segment is read. */
+        @SuppressWarnings("unchecked")
+        List<Map<String, AttributeValue>> next() throws IOException {
+            while (ended < segments) {
+                Object o;
+                try {
+                    o = pages.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while scanning", e);
+                }
+                if (o == END) ended++;
+                else if (o instanceof RuntimeException e) throw new IOException("scanning the table failed: " + e.getMessage(), e);
+                else return (List<Map<String, AttributeValue>>) o;
+            }
+            return null;
+        }
+
+        @Override
+        public void close() {
+            readers.forEach(Thread::interrupt);
+        }
     }
 
     private static String key(Map<String, AttributeValue> item) {
