@@ -44,19 +44,29 @@ final class ChangeStreams implements AutoCloseable {
                                   String followsTable, DynamoDbStreamConfig.Start start, MeterRegistry metrics) throws Exception {
         CheckpointStore checkpoints = new FileCheckpointStore(rt.dataDir.resolve("checkpoints"));
         List<SupervisedStream> list = new ArrayList<>();
-        for (String table : List.of(postsTable, followsTable)) {
-            list.add(SupervisedStream.builder().name("dynamodb:" + table).metrics(metrics).opener(() -> {
-                DynamoDbStreamSource source = DynamoDbStreamSource.open(ddb, streams, DynamoDbStreamConfig.of(table).withStart(start), checkpoints);
-                new DynamoDbBackfill(ddb, rt.changes, rt.index, rt.deadLetters, 1_000, BACKFILL_SEGMENTS).runIfNeeded(source)
-                        .ifPresent(r -> log.info("backfilled {}: {} posts, {} follows", table, r.posts(), r.follows()));
-                return StreamIndexer.builder().source(source).changes(rt.changes).index(rt.index).deadLetters(rt.deadLetters)
-                        .metrics(metrics).build().start();
-            }).start());
+        ChangeStreams opened = new ChangeStreams(list);
+        try {
+            for (String table : List.of(postsTable, followsTable)) {
+                list.add(SupervisedStream.builder().name("dynamodb:" + table).metrics(metrics).opener(() -> {
+                    DynamoDbStreamSource source = DynamoDbStreamSource.open(ddb, streams, DynamoDbStreamConfig.of(table).withStart(start), checkpoints);
+                    new DynamoDbBackfill(ddb, rt.changes, rt.index, rt.deadLetters, 1_000, BACKFILL_SEGMENTS).runIfNeeded(source)
+                            .ifPresent(r -> log.info("backfilled {}: {} posts, {} follows", table, r.posts(), r.follows()));
+                    return StreamIndexer.builder().source(source).changes(rt.changes).index(rt.index).deadLetters(rt.deadLetters)
+                            .metrics(metrics).build().start();
+                }).start());
+            }
+        } catch (Exception e) {
+            try {
+                opened.close(); // the posts stream may already run when the follows one fails to open
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
         }
-        return new ChangeStreams(list);
+        return opened;
     }
 
-    /** One logical replication slot for both tables, backfilled from a snapshot the first time (or when the slot was lost). */
+    /** One logical replication slot for both tables, backfilled from a snapshot the first time (or when the slot was dropped). */
     static ChangeStreams postgres(EngineRuntime rt, PostgresConfig cfg, MeterRegistry metrics) throws Exception {
         CheckpointStore checkpoints = new FileCheckpointStore(rt.dataDir.resolve("checkpoints"));
         return new ChangeStreams(List.of(SupervisedStream.builder().name("postgres:" + cfg.slot()).metrics(metrics).opener(() -> {

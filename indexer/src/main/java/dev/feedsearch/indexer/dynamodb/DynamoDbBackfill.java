@@ -177,7 +177,7 @@ public final class DynamoDbBackfill {
                                 if (!page.items().isEmpty()) pages.put(page.items());
                             }
                             pages.put(END);
-                        } catch (RuntimeException e) {
+                        } catch (Throwable e) { // an Error too: the consumer must hear of it, or it waits forever
                             pages.put(e);
                         }
                     } catch (InterruptedException e) {
@@ -199,7 +199,8 @@ public final class DynamoDbBackfill {
                     throw new IOException("interrupted while scanning", e);
                 }
                 if (o == END) ended++;
-                else if (o instanceof RuntimeException e) throw new IOException("scanning the table failed: " + e.getMessage(), e);
+                else if (o instanceof Error e) throw e;
+                else if (o instanceof Throwable e) throw new IOException("scanning the table failed: " + e.getMessage(), e);
                 else return (List<Map<String, AttributeValue>>) o;
             }
             return null;

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -59,56 +60,77 @@ public final class SupervisedStream implements AutoCloseable {
         return new Builder();
     }
 
+    /**
+     * Runs on its own thread until close. Never interrupted: an interrupt landing in an indexer's close or in an
+     * opener (which writes to the shared index during a backfill) could break what it interrupts; it sleeps on
+     * this object's monitor instead, which close() wakes.
+     */
     private void watch() {
         long backoffNanos = minBackoff.toNanos();
         long startedAt = System.nanoTime();
-        try {
-            while (!closed) {
-                Thread.sleep(watchEvery.toMillis());
-                StreamIndexer s = current;
-                Throwable f = s == null ? null : s.failure();
-                if (f == null) continue;
-                down = f;
-                current = null;
-                closeQuietly(s);
-                appliedBefore.addAndGet(s.applied());
-                if (System.nanoTime() - startedAt >= maxBackoff.toNanos()) backoffNanos = minBackoff.toNanos(); // it ran a while
-                while (!closed) {
-                    long sleep = backoffNanos / 2 + ThreadLocalRandom.current().nextLong(backoffNanos / 2 + 1);
-                    log.warn("stream {} stopped ({}); opening it again in {} ms", name, down.toString(), sleep / 1_000_000);
-                    Thread.sleep(sleep / 1_000_000);
-                    backoffNanos = Math.min(maxBackoff.toNanos(), backoffNanos * 2);
-                    if (closed) return;
-                    try {
-                        StreamIndexer next = opener.open();
-                        synchronized (this) {
-                            if (closed) {
-                                closeQuietly(next);
-                                return;
-                            }
-                            current = next;
-                        }
-                        startedAt = System.nanoTime();
-                        down = null;
-                        restarts.incrementAndGet();
-                        restartCounter.increment();
-                        log.info("stream {} running again (restart {})", name, restarts.get());
-                        break;
-                    } catch (Exception e) {
-                        down = e;
-                    }
+        while (pause(watchEvery.toNanos())) {
+            StreamIndexer s;
+            synchronized (this) {
+                s = current;
+                if (s == null || s.failure() == null) continue;
+                down = s.failure();
+                current = null; // taken out under the lock: close() cannot take it too
+                appliedBefore.addAndGet(s.applied()); // counted at once: applied() never dips
+            }
+            log.warn("stream {} stopped; closing it and opening it again from its checkpoints", name, down);
+            long counted = s.applied();
+            closeQuietly(s); // it still commits and checkpoints what it had applied, maybe applying a little more
+            appliedBefore.addAndGet(s.applied() - counted);
+            if (System.nanoTime() - startedAt >= maxBackoff.toNanos()) backoffNanos = minBackoff.toNanos(); // it ran a while
+            while (true) {
+                long sleep = backoffNanos / 2 + ThreadLocalRandom.current().nextLong(backoffNanos / 2 + 1);
+                if (!pause(sleep)) return;
+                backoffNanos = Math.min(maxBackoff.toNanos(), backoffNanos * 2);
+                StreamIndexer next;
+                try {
+                    next = opener.open();
+                } catch (Throwable e) { // an Error too: this thread is what keeps the stream alive
+                    down = e;
+                    log.warn("opening stream {} again failed; next attempt within {} ms", name, backoffNanos / 1_000_000, e);
+                    if (e instanceof VirtualMachineError) throw (VirtualMachineError) e;
+                    continue;
                 }
+                synchronized (this) {
+                    if (closed) {
+                        closeQuietly(next);
+                        return;
+                    }
+                    current = next;
+                    down = null;
+                }
+                startedAt = System.nanoTime();
+                restarts.incrementAndGet();
+                restartCounter.increment();
+                log.info("stream {} running again (restart {})", name, restarts.get());
+                break;
+            }
+        }
+    }
+
+    /** Waits up to {@code nanos} unless closed meanwhile; false once closed. */
+    private synchronized boolean pause(long nanos) {
+        long until = System.nanoTime() + nanos;
+        try {
+            for (long left = nanos; !closed && left > 0; left = until - System.nanoTime()) {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
+        return !closed;
     }
 
     private void closeQuietly(StreamIndexer s) {
         try {
             s.close();
         } catch (Exception e) {
-            log.warn("closing the stopped stream {} failed: {}", name, e.toString());
+            log.warn("closing the stopped stream {} failed", name, e);
         }
     }
 
@@ -125,7 +147,7 @@ public final class SupervisedStream implements AutoCloseable {
     }
 
     /** Events applied since the first start, over every restart. */
-    public long applied() {
+    public synchronized long applied() {
         StreamIndexer s = current;
         return appliedBefore.get() + (s == null ? 0 : s.applied());
     }
@@ -136,17 +158,25 @@ public final class SupervisedStream implements AutoCloseable {
         return s == null ? OptionalDouble.empty() : s.lagSeconds();
     }
 
-    /** Stops watching and closes the running indexer (drains, commits, checkpoints). */
+    /**
+     * Stops watching, waits for a restart in progress (an indexer being closed or opened) to finish, and closes
+     * the running indexer (drains, commits, checkpoints).
+     */
     @Override
     public void close() throws Exception {
-        StreamIndexer s;
         synchronized (this) {
             closed = true;
+            notifyAll();
+        }
+        // a restart in progress ends first: never two pipelines, never an index closed under one; an opener stuck
+        // on an unanswering network is not waited for forever
+        watcher.join(Duration.ofMinutes(1));
+        if (watcher.isAlive()) log.warn("stream {}: a restart still in progress after 1 min; closing without it", name);
+        StreamIndexer s;
+        synchronized (this) {
             s = current;
             current = null;
         }
-        watcher.interrupt();
-        watcher.join(10_000);
         if (s != null) s.close();
     }
 
