@@ -1,6 +1,7 @@
 package dev.feedsearch.app;
 
 import dev.feedsearch.core.reindex.Rebuildable;
+import dev.feedsearch.indexer.DeletionPurge;
 import dev.feedsearch.indexer.reindex.ReindexJobs;
 import dev.feedsearch.query.FeedsearchServer;
 import dev.feedsearch.query.ServiceConfig;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -31,11 +33,17 @@ final class ServeCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     SourceOptions sources;
 
+    @Option(names = "--purge-deletions-after-hours", defaultValue = "168",
+            description = "Purge post tombstones and undone follow edges this many hours after the delete, checked hourly; "
+                    + "must outlast any redelivery of old changes by the sources (0: never; default: ${DEFAULT-VALUE})")
+    int purgeAfterHours;
+
     @Option(names = "--config", description = "JSON config file: {\"ranking\": {...}, \"cache\": {...}} (see README)")
     Path config;
 
     @Override
     public Integer call() throws Exception {
+        if (purgeAfterHours < 0) throw new IllegalArgumentException("--purge-deletions-after-hours must be >= 0");
         if (!role.equals("all")) {
             // the roles split one process into a query tier and an indexer; the change tracking that keeps the
             // caches exact (generations) lives in the process that writes, so a query-only process could serve
@@ -48,6 +56,8 @@ final class ServeCommand implements Callable<Integer> {
              ReindexJobs reindex = rt.index instanceof Rebuildable r
                      ? ReindexJobs.open(r, rt.mappings, rt.changes, sources.snapshot(), engine.dataDir.resolve("reindex"), Clock.systemUTC()) : null;
              ChangeStreams streams = sources.open(rt, metrics);
+             DeletionPurge purge = purgeAfterHours > 0
+                     ? DeletionPurge.start(rt.index, Duration.ofHours(purgeAfterHours), Duration.ofHours(1), Clock.systemUTC(), metrics) : null;
              FeedsearchServer server = FeedsearchServer.builder().index(rt.index).languages(rt.filterLanguages()).metrics(metrics)
                      .ingest(streams.active() ? streams.status() : null).config(cfg).host(host).port(port)
                      .admin(reindex, System.getenv("FEEDSEARCH_ADMIN_TOKEN")).build().start()) {

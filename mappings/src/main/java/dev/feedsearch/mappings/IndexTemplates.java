@@ -60,6 +60,7 @@ public final class IndexTemplates {
         props.putObject("group").put("type", "keyword");
         props.putObject("author_id").put("type", "keyword").put("index", false).put("doc_values", false);
         props.putObject("deleted").put("type", "boolean");
+        props.putObject("deleted_at").put("type", "long"); // epoch ms a delete was applied: tombstones are purged by age
         return root;
     }
 
@@ -73,6 +74,7 @@ public final class IndexTemplates {
         props.putObject("relation").put("type", "keyword");
         props.putObject("active").put("type", "boolean");
         props.putObject("created_at").put("type", "date");
+        props.putObject("deleted_at").put("type", "long"); // epoch ms the edge was undone: purged by age
         return root;
     }
 }

@@ -98,7 +98,7 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
             GROUP = "group", VIS = "vis", TAG = "tag", CREATED = "created", SOURCE = "src",
             ACTIVE_FOLLOW = "follows", ACTIVE_MUTE = "mutes", ACTIVE_BLOCK = "blocks", BLOCKED_BY = "blocked_by",
             FOLLOWED_BY = "followed_by",
-            TOMB_AUTHOR = "tomb_author", ENGAGEMENT = "eng";
+            TOMB_AUTHOR = "tomb_author", ENGAGEMENT = "eng", DELETED_AT = "deleted_at";
     static final String POST = "post", TOMBSTONE = "tomb", FOLLOW = "follow", UNFOLLOW = "unfollow";
 
     private static final Sort RECENT = new Sort(new SortField(CREATED, SortField.Type.LONG, true),
@@ -419,12 +419,14 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
             case PostChange pc when pc.deleted() -> {
                 // the key alone marks it; no id/author fields, whose schema (indexed + doc values) is the posts'
                 d.add(new StringField(KIND, TOMBSTONE, Field.Store.NO));
+                d.add(new NumericDocValuesField(DELETED_AT, System.currentTimeMillis())); // purged by age
                 if (author != null) d.add(new StoredField(TOMB_AUTHOR, author));
             }
             case PostChange pc -> addPost(d, pc);
             case FollowChange fc -> {
                 FollowEdge e = fc.edge();
                 d.add(new StringField(KIND, e.deleted() ? UNFOLLOW : FOLLOW, Field.Store.NO));
+                if (e.deleted()) d.add(new NumericDocValuesField(DELETED_AT, System.currentTimeMillis())); // purged by age
                 // "follower<US>followee", present only while the relation is active: a viewer's followees
                 // (mutes, blocks, blockers) are then one prefix scan of a terms dictionary
                 if (!e.deleted()) {
@@ -813,6 +815,37 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
             }
         } finally {
             searchers.release(s);
+        }
+    }
+
+    /**
+     * Deletes the tombstones and undone follow edges applied before {@code before}, under the write lock (no
+     * apply looks a version up meanwhile), then commits. Those written before deletions carried a time (older
+     * indices) have none and stay.
+     */
+    @Override
+    public long purgeDeletions(Instant before) throws IOException {
+        requireWritable();
+        Query q = new BooleanQuery.Builder()
+                .add(new BooleanQuery.Builder()
+                        .add(new TermQuery(new Term(KIND, TOMBSTONE)), Occur.SHOULD)
+                        .add(new TermQuery(new Term(KIND, UNFOLLOW)), Occur.SHOULD).build(), Occur.FILTER)
+                .add(NumericDocValuesField.newSlowRangeQuery(DELETED_AT, Long.MIN_VALUE, before.toEpochMilli() - 1), Occur.FILTER)
+                .build();
+        synchronized (writeLock) {
+            searchers.maybeRefreshBlocking(); // every apply so far
+            IndexSearcher s = searchers.acquire();
+            long n;
+            try {
+                n = s.count(q);
+            } finally {
+                searchers.release(s);
+            }
+            if (n == 0) return 0;
+            writer.deleteDocuments(q);
+            writer.commit();
+            searchers.maybeRefreshBlocking();
+            return n;
         }
     }
 

@@ -85,6 +85,14 @@ public interface PostIndex extends AutoCloseable {
     /** Counts for /ready and the operators. */
     IndexStats stats() throws IOException;
 
+    /**
+     * Removes what deletes left behind before {@code before}: post tombstones and undone follow edges. Returns how
+     * many. A tombstone is what refuses a late, older upsert of a deleted post; once purged, a change older than
+     * the delete would revive the post. So purge only past the longest time a source can redeliver an old change
+     * (the DynamoDB stream's 24 h retention; a PostgreSQL slot's unacknowledged tail; a JSONL file fed again).
+     */
+    long purgeDeletions(Instant before) throws IOException;
+
     @Override
     void close() throws IOException;
 }

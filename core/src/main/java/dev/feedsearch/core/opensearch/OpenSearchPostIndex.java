@@ -27,6 +27,7 @@ import dev.feedsearch.mappings.IndexNames;
 import dev.feedsearch.mappings.LanguageGroup;
 import dev.feedsearch.mappings.Mappings;
 import org.opensearch.client.json.JsonData;
+import org.opensearch.client.opensearch._types.Conflicts;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.FieldValue;
 import org.opensearch.client.opensearch._types.Refresh;
@@ -209,6 +210,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
                         ObjectNode doc = PostJson.MAPPER.createObjectNode().put("follower", e.followerId())
                                 .put("followee", e.followeeId()).put("relation", e.relation().wire()).put("active", !e.deleted());
                         if (e.createdAt() != null) doc.put("created_at", e.createdAt().toEpochMilli());
+                        if (e.deleted()) doc.put("deleted_at", System.currentTimeMillis());
                         ops.add(index(IndexNames.FOLLOWS, fc.key(), order, doc));
                         pending.add(new Pending(c, ops.getLast(), null));
                     }
@@ -521,6 +523,29 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
         }
     }
 
+    /**
+     * Removes the keys registry's tombstones and the undone follow edges recorded before {@code before}
+     * ({@code _delete_by_query} on each, under the write lock so no apply reads a registry entry meanwhile).
+     */
+    @Override
+    public long purgeDeletions(Instant before) throws IOException {
+        synchronized (writeLock) {
+            client.indices().refresh(r -> r.index(IndexNames.KEYS, IndexNames.FOLLOWS)); // keys are written without a refresh
+            long purged = 0;
+            for (var target : List.of(Map.entry(IndexNames.KEYS, Queries.term("deleted", true)),
+                    Map.entry(IndexNames.FOLLOWS, Queries.term("active", false)))) {
+                Query q = Query.of(b -> b.bool(f -> f.filter(target.getValue())
+                        .filter(r -> r.range(g -> g.field("deleted_at").lt(JsonData.of(before.toEpochMilli()))))));
+                var resp = client.deleteByQuery(d -> d.index(target.getKey()).query(q).conflicts(Conflicts.Proceed).refresh(Refresh.True));
+                if (!resp.failures().isEmpty()) {
+                    throw new IOException("purging deletions from " + target.getKey() + " failed: " + resp.failures().getFirst().cause().reason());
+                }
+                purged += resp.deleted() == null ? 0 : resp.deleted();
+            }
+            return purged;
+        }
+    }
+
     @Override
     public IndexStats stats() throws IOException {
         client.indices().refresh(r -> r.index(IndexNames.KEYS)); // keys are written without a refresh
@@ -711,8 +736,10 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
     }
 
     private static ObjectNode keysDoc(String id, long order, String group, String author, boolean deleted) {
-        return PostJson.MAPPER.createObjectNode().put("id", id).put("order", order)
+        ObjectNode d = PostJson.MAPPER.createObjectNode().put("id", id).put("order", order)
                 .put("group", group).put("author_id", author).put("deleted", deleted);
+        if (deleted) d.put("deleted_at", System.currentTimeMillis());
+        return d;
     }
 
     @Override

@@ -102,6 +102,32 @@ public abstract class PostIndexContract {
     }
 
     @Test
+    void deletionsPastTheRetentionArePurgedNewerOnesStay() throws Exception {
+        index.apply(List.of(en(post("p1", "u1", "old news about rivers", Visibility.PUBLIC, 1, 0)),
+                en(post("p2", "u1", "kept news about rivers", Visibility.PUBLIC, 1, 0)),
+                new FollowChange(new FollowEdge("bob", "alice", T0, 1, false))));
+        index.apply(List.of(PostChange.delete("p1", 2), new FollowChange(new FollowEdge("bob", "alice", T0, 2, true))));
+        Thread.sleep(5);
+        Instant cut = Instant.now();
+        Thread.sleep(5);
+        index.apply(List.of(en(post("p3", "u1", "recent news about rivers", Visibility.PUBLIC, 1, 0))));
+        index.apply(List.of(PostChange.delete("p3", 2)));
+        assertThat(index.stats().tombstones()).isEqualTo(2);
+
+        assertThat(index.purgeDeletions(cut)).as("p1's tombstone and the undone edge").isEqualTo(2);
+        assertThat(index.stats().tombstones()).isEqualTo(1);
+        assertThat(ids(q("rivers").build())).containsExactly("p2");
+        assertThat(index.followees("bob")).isEmpty();
+        // the index forgot p1's delete (so a change older than it could now revive it: the retention's trade-off);
+        // the recent tombstone still refuses a late upsert
+        assertThat(versionOf("p1")).isEqualTo(-1);
+        assertThat(versionOf("p3")).isEqualTo(2);
+        assertThat(index.apply(List.of(en(post("p3", "u1", "recent news about rivers", Visibility.PUBLIC, 1, 0)))).stale()).isEqualTo(1);
+        assertThat(index.get("p3", null)).isEmpty();
+        assertThat(index.purgeDeletions(cut)).as("nothing left before the cut").isZero();
+    }
+
+    @Test
     void aDeleteWinsATieWithTheVersionItRemoved() throws IOException {
         index.apply(List.of(en(post("p1", "u1", "tied versions", Visibility.PUBLIC, 5, 0))));
         assertThat(index.apply(List.of(PostChange.delete("p1", 5))).deleted()).isEqualTo(1);
