@@ -51,7 +51,9 @@ public final class DeletionPurge implements AutoCloseable {
             long n = index.purgeDeletions(clock.instant().minus(retention));
             purged.increment(n);
             if (n > 0) log.info("purged {} tombstones and undone follow edges older than {}", n, retention);
-        } catch (Exception e) {
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) { // anything else: a scheduled task that throws is never run again
             log.warn("purging deletions failed; next run retries", e);
         }
     }
@@ -59,6 +61,7 @@ public final class DeletionPurge implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         timer.shutdown(); // not shutdownNow: an interrupt inside a Lucene write can close the index's files under it
-        timer.awaitTermination(1, TimeUnit.MINUTES); // a purge in progress finishes before the index closes
+        // a purge in progress finishes before the index closes (within what a shutdown hook waits for)
+        if (!timer.awaitTermination(8, TimeUnit.SECONDS)) log.warn("a purge is still running at shutdown");
     }
 }

@@ -21,27 +21,45 @@ import java.util.Set;
 
 /**
  * A dead-letter file: one JSON object per line, appended and flushed per entry. An entry identical in source,
- * position and raw record to one already in the file is not written again: a stream replays everything after
+ * position, raw and mapped record to one already in the file is not written again: a stream replays everything after
  * its last checkpoint when it restarts, and a backfill that runs again scans the same bad items, which would
  * otherwise grow the file with copies at every restart.
  */
 public final class JsonlDeadLetterStore implements DeadLetterStore {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JsonlDeadLetterStore.class);
     private final Path file;
     private BufferedWriter out;
-    private final Set<String> present = new HashSet<>(); // digests of (source, position, raw) in the file
+    private final Set<String> present = new HashSet<>(); // digests of (source, position, raw, record) in the file
 
     public JsonlDeadLetterStore(Path file) throws IOException {
         this.file = file;
         if (file.getParent() != null) Files.createDirectories(file.getParent());
+        boolean torn = Files.exists(file) && Files.size(file) > 0 && !endsWithNewline(file);
         this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        if (torn) { // a crash mid-append left half a line: the next entry starts on its own line
+            out.newLine();
+            out.flush();
+        }
         for (DeadLetterEntry e : list()) present.add(identity(e));
     }
 
-    /** Same source, same position, same raw record: the same bad record seen again. */
+    private static boolean endsWithNewline(Path file) throws IOException {
+        try (var ch = Files.newByteChannel(file)) {
+            ch.position(ch.size() - 1);
+            java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+            ch.read(last);
+            return last.get(0) == '\n';
+        }
+    }
+
+    /**
+     * Same source, position, raw and mapped record: the same bad record seen again. The mapped record counts
+     * too: one source record can become two changes (a DynamoDB MODIFY that changes a follow edge's relation).
+     */
     private static String identity(DeadLetterEntry e) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
-            for (String part : new String[] {e.source(), e.position(), e.raw()}) {
+            for (String part : new String[] {e.source(), e.position(), e.raw(), e.record()}) {
                 d.update(String.valueOf(part).getBytes(StandardCharsets.UTF_8));
                 d.update((byte) 0);
             }
@@ -57,7 +75,8 @@ public final class JsonlDeadLetterStore implements DeadLetterStore {
 
     @Override
     public synchronized void add(DeadLetterEntry e) throws IOException {
-        if (!present.add(identity(e))) return; // already recorded, with its reason
+        String id = identity(e);
+        if (present.contains(id)) return; // already recorded, with its reason
         ObjectNode o = PostJson.MAPPER.createObjectNode();
         o.put("at", e.at().toString());
         o.put("source", e.source());
@@ -69,18 +88,29 @@ public final class JsonlDeadLetterStore implements DeadLetterStore {
         out.write(o.toString());
         out.newLine();
         out.flush();
+        present.add(id); // only once written: a failed write is retried when the record comes again
     }
 
     @Override
     public synchronized List<DeadLetterEntry> list() throws IOException {
         out.flush();
         List<DeadLetterEntry> entries = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (line.isBlank()) continue;
-            JsonNode n = PostJson.MAPPER.readTree(line);
-            entries.add(new DeadLetterEntry(Instant.parse(n.get("at").asText()), n.get("source").asText(),
-                    n.get("position").asText(), n.get("field").isNull() ? null : n.get("field").asText(),
-                    n.get("reason").asText(), n.get("raw").asText(), n.path("record").isTextual() ? n.get("record").asText() : null));
+        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            int[] no = {0};
+            lines.forEach(line -> {
+                no[0]++;
+                if (line.isBlank()) return;
+                try {
+                    JsonNode n = PostJson.MAPPER.readTree(line);
+                    entries.add(new DeadLetterEntry(Instant.parse(n.get("at").asText()), n.get("source").asText(),
+                            n.get("position").asText(), n.path("field").isTextual() ? n.get("field").asText() : null,
+                            n.get("reason").asText(), n.get("raw").asText(),
+                            n.path("record").isTextual() ? n.get("record").asText() : null));
+                } catch (IOException | RuntimeException torn) {
+                    // half a line from a crash mid-append: nothing of it can be replayed; the rest of the file can
+                    log.warn("{} line {} is not a dead-letter entry (a torn write?), skipped: {}", file, no[0], torn.toString());
+                }
+            });
         }
         return entries;
     }

@@ -36,6 +36,30 @@ class JsonlDeadLetterStoreTest {
     }
 
     @Test
+    void oneSourceRecordThatBecameTwoBadChangesKeepsBoth() throws Exception {
+        // a DynamoDB MODIFY that changes a follow's relation: the old edge's removal and the new edge, one raw record
+        try (JsonlDeadLetterStore store = new JsonlDeadLetterStore(dir.resolve("dlq.jsonl"))) {
+            String raw = "{\"eventName\":\"MODIFY\"}";
+            store.add(new DeadLetterEntry(Instant.EPOCH, "dynamodb:follows", "shard@1", "version", "bad", raw, "{\"relation\":\"follow\"}"));
+            store.add(new DeadLetterEntry(Instant.EPOCH, "dynamodb:follows", "shard@1", "version", "bad", raw, "{\"relation\":\"block\"}"));
+            assertThat(store.list()).hasSize(2);
+        }
+    }
+
+    @Test
+    void aTornLineFromACrashIsSkippedAndTheNextEntryStartsOnItsOwnLine() throws Exception {
+        Path file = dir.resolve("dlq.jsonl");
+        try (JsonlDeadLetterStore store = new JsonlDeadLetterStore(file)) {
+            store.add(entry("slot@0/1", "{\"a\":1}", "bad a"));
+        }
+        Files.writeString(file, "{\"at\":\"2026-12-06T12:00:00Z\",\"source\":\"postgres:sl", java.nio.file.StandardOpenOption.APPEND);
+        try (JsonlDeadLetterStore store = new JsonlDeadLetterStore(file)) { // opens: a torn line does not stop the process
+            store.add(entry("slot@0/2", "{\"b\":1}", "bad b"));
+            assertThat(store.list()).extracting(DeadLetterEntry::position).containsExactly("slot@0/1", "slot@0/2");
+        }
+    }
+
+    @Test
     void aRewriteKeepsWhatItKeepsAndForgetsWhatLeft() throws Exception {
         Path file = dir.resolve("dlq.jsonl");
         Files.writeString(dir.resolve("dlq.jsonl.tmp"), "{\"left\":\"by a crashed rewrite\"}\n");

@@ -91,8 +91,11 @@ public final class ClusterSetup {
             if (e.getCause() instanceof IOException io) throw io;
             throw new IOException("creating the indices failed: " + e.getCause(), e.getCause());
         }
-        // fields added since an index was created (deleted_at): put mapping adds them, and is a no-op when present
-        for (String index : List.of(IndexNames.KEYS, IndexNames.FOLLOWS)) call("PUT", "/" + index + "/_mapping", missing.get(index).get("mappings"));
+        // a field added since these indices were first created: put mapping adds it (a no-op when present); only
+        // the new field, since other fields of older indices may differ in settings a mapping update cannot change
+        ObjectNode deletedAt = PostJson.MAPPER.createObjectNode();
+        deletedAt.putObject("properties").putObject("deleted_at").put("type", "long");
+        for (String index : List.of(IndexNames.KEYS, IndexNames.FOLLOWS)) call("PUT", "/" + index + "/_mapping", deletedAt);
         // the group indices just created must be searchable before the first apply or search
         call("GET", "/_cluster/health?wait_for_status=yellow&timeout=30s", null);
     }

@@ -27,7 +27,6 @@ import dev.feedsearch.mappings.IndexNames;
 import dev.feedsearch.mappings.LanguageGroup;
 import dev.feedsearch.mappings.Mappings;
 import org.opensearch.client.json.JsonData;
-import org.opensearch.client.opensearch._types.Conflicts;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.FieldValue;
 import org.opensearch.client.opensearch._types.Refresh;
@@ -524,23 +523,32 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
     }
 
     /**
-     * Removes the keys registry's tombstones and the undone follow edges recorded before {@code before}
-     * ({@code _delete_by_query} on each, under the write lock so no apply reads a registry entry meanwhile).
+     * Removes the keys registry's tombstones and the undone follow edges recorded before {@code before}, page by
+     * page under the write lock (no apply reads the registry meanwhile). Each is deleted at its own external
+     * version ({@code external_gte}), not by {@code _delete_by_query}: that one deletes with internal versions, and
+     * its delete marker (kept for {@code index.gc_deletes}) would refuse the post's or edge's next external version.
      */
     @Override
     public long purgeDeletions(Instant before) throws IOException {
         synchronized (writeLock) {
-            client.indices().refresh(r -> r.index(IndexNames.KEYS, IndexNames.FOLLOWS)); // keys are written without a refresh
             long purged = 0;
             for (var target : List.of(Map.entry(IndexNames.KEYS, Queries.term("deleted", true)),
                     Map.entry(IndexNames.FOLLOWS, Queries.term("active", false)))) {
+                String index = target.getKey();
                 Query q = Query.of(b -> b.bool(f -> f.filter(target.getValue())
                         .filter(r -> r.range(g -> g.field("deleted_at").lt(JsonData.of(before.toEpochMilli()))))));
-                var resp = client.deleteByQuery(d -> d.index(target.getKey()).query(q).conflicts(Conflicts.Proceed).refresh(Refresh.True));
-                if (!resp.failures().isEmpty()) {
-                    throw new IOException("purging deletions from " + target.getKey() + " failed: " + resp.failures().getFirst().cause().reason());
+                while (true) {
+                    client.indices().refresh(r -> r.index(index)); // written without a refresh; and the last page's deletes
+                    List<Hit<ObjectNode>> hits = client.search(s -> s.index(index).query(q).size(PAGE).version(true)
+                            .source(src -> src.fetch(false)).trackTotalHits(t -> t.enabled(false)), ObjectNode.class).hits().hits();
+                    if (hits.isEmpty()) break;
+                    List<BulkOperation> ops = hits.stream().map(h -> sameVersionDelete(index, h.id(), h.version())).toList();
+                    List<BulkWriter.Result> rs = bulk.write(ops, Refresh.False);
+                    requireWritten(ops, rs);
+                    long done = rs.stream().filter(r -> r.outcome() == BulkWriter.Outcome.DONE).count();
+                    purged += done;
+                    if (done == 0) break; // every one re-written meanwhile (not by this process): nothing left to purge now
                 }
-                purged += resp.deleted() == null ? 0 : resp.deleted();
             }
             return purged;
         }

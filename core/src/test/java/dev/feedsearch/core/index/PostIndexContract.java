@@ -125,6 +125,11 @@ public abstract class PostIndexContract {
         assertThat(index.apply(List.of(en(post("p3", "u1", "recent news about rivers", Visibility.PUBLIC, 1, 0)))).stale()).isEqualTo(1);
         assertThat(index.get("p3", null)).isEmpty();
         assertThat(index.purgeDeletions(cut)).as("nothing left before the cut").isZero();
+        // the next versions after a purged delete apply at once (a purge must leave no marker that refuses them)
+        assertThat(index.apply(List.of(en(post("p1", "u1", "new news about rivers", Visibility.PUBLIC, 3, 0)))).upserted()).isEqualTo(1);
+        index.apply(List.of(new FollowChange(new FollowEdge("bob", "alice", T0, 3, false))));
+        assertThat(ids(q("rivers").build())).containsExactlyInAnyOrder("p1", "p2");
+        assertThat(index.followees("bob")).containsExactly("alice");
     }
 
     @Test
