@@ -115,6 +115,14 @@ public final class JsonlDeadLetterStore implements DeadLetterStore {
         return entries;
     }
 
+    /**
+     * Lets {@code entries} be recorded again although they are in the file: a replay resubmits them, and one
+     * refused again must reach the file anew (with today's reason), not be taken for a copy of itself.
+     */
+    public synchronized void forget(List<DeadLetterEntry> entries) {
+        for (DeadLetterEntry e : entries) present.remove(identity(e));
+    }
+
     /** Replaces the file's entries with {@code keep} (after a replay), atomically. */
     public synchronized void rewrite(List<DeadLetterEntry> keep) throws IOException {
         out.flush();
