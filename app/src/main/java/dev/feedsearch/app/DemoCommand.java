@@ -47,8 +47,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // the temp dir goes when everything in it is closed (finally below), not from a shutdown hook of its own:
+        // hooks run concurrently, and one deleting the index while Ctrl-C closes it failed the close
         Path dir = Files.createTempDirectory("feedsearch-demo-");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir)));
         List<JsonNode> sample = readSample();
         AmazonDynamoDBLocal local = DynamoDBEmbedded.create(true); // true: telemetry off
         try {
@@ -71,6 +72,7 @@ final class DemoCommand implements Callable<Integer> {
             }
         } finally {
             local.shutdown();
+            deleteQuietly(dir);
         }
         return 0;
     }
