@@ -31,6 +31,7 @@ import dev.feedsearch.core.index.ChangeLog;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -146,47 +147,61 @@ final class EmbeddedRebuilds implements Rebuildable {
     }
 
     private Copied copy(String group, int version, String afterId, int max, Redetect redetect) throws IOException {
+        if (!versions.isLive(group, version)) {
+            throw new IllegalStateException("version " + version + " of group " + group + " is not being built");
+        }
+        // read and detect outside the write lock (detection is most of a copy's time, and applies wait for the
+        // lock); under it, each post is written only if the registry still holds the version read, since a newer
+        // apply meanwhile already wrote every version's fields
+        List<IndexedPost> read = new ArrayList<>(max);
+        searchers.maybeRefreshBlocking(); // every apply so far, published or not
+        IndexSearcher s = searchers.acquire();
+        try {
+            Query q = new BooleanQuery.Builder()
+                    .add(posts(group), Occur.FILTER)
+                    .add(TermRangeQuery.newStringRange(ID, afterId, null, false, true), Occur.FILTER).build();
+            ScoreDoc[] docs = s.search(q, max, BY_ID).scoreDocs;
+            StoredFields stored = s.storedFields();
+            for (ScoreDoc sd : docs) read.add(EmbeddedPostIndex.readPost(stored, sd.doc));
+        } finally {
+            searchers.release(s);
+        }
+        if (read.isEmpty()) return new Copied(0, 0, null);
+        PostChange[] now = new PostChange[read.size()];
+        IntStream.range(0, now.length).parallel().forEach(i -> now[i] = redetect.checked(read.get(i).post()));
+
         synchronized (writeLock) {
             if (!versions.isLive(group, version)) {
                 throw new IllegalStateException("version " + version + " of group " + group + " is not being built");
             }
-            // read what every apply so far wrote, whether or not a refresh published it yet: copying an older
-            // source over a newer write would lose it
             searchers.maybeRefreshBlocking();
-            IndexSearcher s = searchers.acquire();
+            IndexSearcher current = searchers.acquire();
+            int regrouped = 0;
+            List<String> changed = new ArrayList<>(), authors = new ArrayList<>();
             try {
-                Query q = new BooleanQuery.Builder()
-                        .add(posts(group), Occur.FILTER)
-                        .add(TermRangeQuery.newStringRange(ID, afterId, null, false, true), Occur.FILTER).build();
-                ScoreDoc[] docs = s.search(q, max, BY_ID).scoreDocs;
-                if (docs.length == 0) return new Copied(0, 0, null);
-                StoredFields stored = s.storedFields();
-                String last = null;
-                int regrouped = 0;
-                List<String> changed = new ArrayList<>(), authors = new ArrayList<>();
-                for (ScoreDoc sd : docs) {
-                    IndexedPost p = EmbeddedPostIndex.readPost(stored, sd.doc);
-                    PostChange now = redetect.checked(p.post());
-                    if (!now.group().equals(group)) regrouped++;
+                EmbeddedPostIndex.VersionLookup registry = new EmbeddedPostIndex.VersionLookup(current);
+                for (int i = 0; i < now.length; i++) {
+                    PostChange c = now[i];
+                    if (registry.get("p:" + c.id()) != EmbeddedPostIndex.order(c)) continue; // edited or deleted meanwhile
                     // one document per post: re-writing it with another group moves it between groups atomically,
                     // and the document is also this engine's version registry
-                    writer.updateDocument(new Term(KEY, "p:" + now.id()), postDocument.apply(now));
-                    if (!now.group().equals(group) || !java.util.Objects.equals(now.lang(), p.lang())) { // what caches hold of it changed
-                        changed.add(now.id());
-                        authors.add(now.post().authorId());
+                    writer.updateDocument(new Term(KEY, "p:" + c.id()), postDocument.apply(c));
+                    if (!c.group().equals(group)) regrouped++;
+                    if (!c.group().equals(group) || !java.util.Objects.equals(c.lang(), read.get(i).lang())) { // what caches hold of it changed
+                        changed.add(c.id());
+                        authors.add(c.post().authorId());
                     }
-                    last = now.id();
                 }
-                // durable before the job records its position past these posts, so a resumed job skips nothing
-                writer.commit();
-                if (!changed.isEmpty()) {
-                    searchers.maybeRefreshBlocking(); // visible before it is recorded: a cache load in between would look fresh
-                    changeLog.record(changed, authors, List.of()); // cached pages holding them drop
-                }
-                return new Copied(docs.length, regrouped, last);
             } finally {
-                searchers.release(s);
+                searchers.release(current);
             }
+            // durable before the job records its position past these posts, so a resumed job skips nothing
+            writer.commit();
+            if (!changed.isEmpty()) {
+                searchers.maybeRefreshBlocking(); // visible before it is recorded: a cache load in between would look fresh
+                changeLog.record(changed, authors, List.of()); // cached pages holding them drop
+            }
+            return new Copied(read.size(), regrouped, read.getLast().post().id());
         }
     }
 

@@ -51,6 +51,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * The OpenSearch engine. Posts live in one index per language group behind a write alias each and the read
@@ -586,23 +587,26 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
     @Override
     public Copied copyBatch(String group, int version, String afterId, int max, Redetect redetect) throws IOException {
         String target = IndexNames.index(group, version);
-        // under the write lock: no apply runs between reading a post and writing its copy, so a copy never
-        // carries a version older than what the dual writes already put there (external versions refuse it anyway)
+        String from = serving.get(group);
+        // read and detect outside the write lock: detection is most of a copy's time, and applies wait for the lock.
+        // A write landing meanwhile is safe: external versions make the target refuse an older copy, a delete's
+        // tombstone there refuses it for index.gc_deletes (60 s, far longer than a batch), and moves re-check the
+        // registry under the lock
+        SearchResponse<ObjectNode> resp = client.search(s -> {
+            s.index(from).size(max).sort(so -> so.field(f -> f.field(Queries.ID))).trackTotalHits(t -> t.enabled(false));
+            if (afterId != null) s.searchAfter(FieldValue.of(afterId));
+            return s;
+        }, ObjectNode.class);
+        List<Hit<ObjectNode>> hits = resp.hits().hits();
+        if (hits.isEmpty()) return new Copied(0, 0, null);
+        PostChange[] now = new PostChange[hits.size()];
+        IntStream.range(0, now.length).parallel().forEach(i -> now[i] = redetect.checked(fromDocument(hits.get(i).source()).post()));
         synchronized (writeLock) {
-            String from = serving.get(group);
-            SearchResponse<ObjectNode> resp = client.search(s -> {
-                s.index(from).size(max).sort(so -> so.field(f -> f.field(Queries.ID))).trackTotalHits(t -> t.enabled(false));
-                if (afterId != null) s.searchAfter(FieldValue.of(afterId));
-                return s;
-            }, ObjectNode.class);
-            List<Hit<ObjectNode>> hits = resp.hits().hits();
-            if (hits.isEmpty()) return new Copied(0, 0, null);
             List<BulkOperation> ops = new ArrayList<>(hits.size());
             List<PostChange> moves = new ArrayList<>();
-            for (Hit<ObjectNode> h : hits) {
-                PostChange now = redetect.checked(fromDocument(h.source()).post());
-                if (now.group().equals(group)) ops.add(index(target, now.id(), order(now), toDocument(now)));
-                else moves.add(now);
+            for (PostChange c : now) {
+                if (c.group().equals(group)) ops.add(index(target, c.id(), order(c), toDocument(c)));
+                else moves.add(c);
             }
             requireWritten(ops, bulk.write(ops, Refresh.False));
             int moved = regroup(moves.stream().map(c -> new Move(group, c)).toList());
