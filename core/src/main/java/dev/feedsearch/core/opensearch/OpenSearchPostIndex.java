@@ -525,20 +525,22 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
 
     /**
      * Removes the keys registry's tombstones and the undone follow edges recorded before {@code before}, page by
-     * page under the write lock (no apply reads the registry meanwhile). Each is deleted at its own external
-     * version ({@code external_gte}), not by {@code _delete_by_query}: that one deletes with internal versions, and
-     * its delete marker (kept for {@code index.gc_deletes}) would refuse the post's or edge's next external version.
+     * page, each page under the write lock (no apply reads the registry between its search and its deletes).
+     * Each is deleted at its own external version ({@code external_gte}), not by {@code _delete_by_query}: that
+     * one deletes with internal versions, and its delete marker (kept for {@code index.gc_deletes}) would refuse
+     * the post's or edge's next external version.
      */
     @Override
     public long purgeDeletions(Instant before) throws IOException {
-        synchronized (writeLock) {
-            long purged = 0;
-            for (var target : List.of(Map.entry(IndexNames.KEYS, Queries.term("deleted", true)),
-                    Map.entry(IndexNames.FOLLOWS, Queries.term("active", false)))) {
-                String index = target.getKey();
-                Query q = Query.of(b -> b.bool(f -> f.filter(target.getValue())
-                        .filter(r -> r.range(g -> g.field("deleted_at").lt(JsonData.of(before.toEpochMilli()))))));
-                while (true) {
+        long purged = 0;
+        for (var target : List.of(Map.entry(IndexNames.KEYS, Queries.term("deleted", true)),
+                Map.entry(IndexNames.FOLLOWS, Queries.term("active", false)))) {
+            String index = target.getKey();
+            Query q = Query.of(b -> b.bool(f -> f.filter(target.getValue())
+                    .filter(r -> r.range(g -> g.field("deleted_at").lt(JsonData.of(before.toEpochMilli()))))));
+            while (true) {
+                long done;
+                synchronized (writeLock) { // per page: applies wait for one page at most, never for the whole purge
                     client.indices().refresh(r -> r.index(index)); // written without a refresh; and the last page's deletes
                     List<Hit<ObjectNode>> hits = client.search(s -> s.index(index).query(q).size(PAGE).version(true)
                             .source(src -> src.fetch(false)).trackTotalHits(t -> t.enabled(false)), ObjectNode.class).hits().hits();
@@ -546,13 +548,13 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
                     List<BulkOperation> ops = hits.stream().map(h -> sameVersionDelete(index, h.id(), h.version())).toList();
                     List<BulkWriter.Result> rs = bulk.write(ops, Refresh.False);
                     requireWritten(ops, rs);
-                    long done = rs.stream().filter(r -> r.outcome() == BulkWriter.Outcome.DONE).count();
-                    purged += done;
-                    if (done == 0) break; // every one re-written meanwhile (not by this process): nothing left to purge now
+                    done = rs.stream().filter(r -> r.outcome() == BulkWriter.Outcome.DONE).count();
                 }
+                purged += done;
+                if (done == 0) break; // every one re-written meanwhile (not by this process): nothing left to purge now
             }
-            return purged;
         }
+        return purged;
     }
 
     @Override
