@@ -27,8 +27,6 @@ import java.util.OptionalDouble;
  */
 final class ChangeStreams implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChangeStreams.class);
-    /** Parallel Scan segments of a first backfill: enough to keep reading while the pages before are indexed. */
-    private static final int BACKFILL_SEGMENTS = 4;
     private final List<SupervisedStream> indexers;
 
     private ChangeStreams(List<SupervisedStream> indexers) {
@@ -39,9 +37,10 @@ final class ChangeStreams implements AutoCloseable {
         return new ChangeStreams(List.of());
     }
 
-    /** One stream per table (posts, follows), each backfilled by a Scan the first time. */
+    /** One stream per table (posts, follows), each backfilled the first time by a Scan in {@code backfillSegments} parallel segments. */
     static ChangeStreams dynamodb(EngineRuntime rt, DynamoDbClient ddb, DynamoDbStreamsClient streams, String postsTable,
-                                  String followsTable, DynamoDbStreamConfig.Start start, MeterRegistry metrics) throws Exception {
+                                  String followsTable, DynamoDbStreamConfig.Start start, int backfillSegments,
+                                  MeterRegistry metrics) throws Exception {
         CheckpointStore checkpoints = new FileCheckpointStore(rt.dataDir.resolve("checkpoints"));
         List<SupervisedStream> list = new ArrayList<>();
         ChangeStreams opened = new ChangeStreams(list);
@@ -49,7 +48,7 @@ final class ChangeStreams implements AutoCloseable {
             for (String table : List.of(postsTable, followsTable)) {
                 list.add(SupervisedStream.builder().name("dynamodb:" + table).metrics(metrics).opener(() -> {
                     DynamoDbStreamSource source = DynamoDbStreamSource.open(ddb, streams, DynamoDbStreamConfig.of(table).withStart(start), checkpoints);
-                    new DynamoDbBackfill(ddb, rt.changes, rt.index, rt.deadLetters, 1_000, BACKFILL_SEGMENTS).runIfNeeded(source)
+                    new DynamoDbBackfill(ddb, rt.changes, rt.index, rt.deadLetters, 1_000, backfillSegments).runIfNeeded(source)
                             .ifPresent(r -> log.info("backfilled {}: {} posts, {} follows", table, r.posts(), r.follows()));
                     return StreamIndexer.builder().source(source).changes(rt.changes).index(rt.index).deadLetters(rt.deadLetters)
                             .metrics(metrics).build().start();

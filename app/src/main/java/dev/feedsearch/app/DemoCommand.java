@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             try (EngineRuntime rt = EngineRuntime.open(dir.resolve("data"), null);
                  ChangeStreams streams = ChangeStreams.dynamodb(rt, ddb, local.dynamoDbStreamsClient(), "posts", "follows",
-                         DynamoDbStreamConfig.Start.TRIM_HORIZON, metrics)) {
+                         DynamoDbStreamConfig.Start.TRIM_HORIZON, 4, metrics)) {
                 writeSample(ddb, sample);
                 awaitCaughtUp(streams, sample.size());
                 IngestStatus status = streams.status();

@@ -37,6 +37,11 @@ final class SourceOptions {
     @Option(names = "--start", defaultValue = "trim-horizon", description = "trim-horizon | latest: where a shard without checkpoint starts")
     String start;
 
+    @Option(names = "--backfill-segments", defaultValue = "4",
+            description = "Parallel Scan segments of a first DynamoDB backfill (default: ${DEFAULT-VALUE}); more for very large tables "
+                    + "with the read capacity for them")
+    int backfillSegments;
+
     @Option(names = "--jdbc-url", description = "PostgreSQL JDBC URL, e.g. jdbc:postgresql://127.0.0.1:5432/app")
     String jdbcUrl;
 
@@ -55,7 +60,10 @@ final class SourceOptions {
     ChangeStreams open(EngineRuntime rt, MeterRegistry metrics) throws Exception {
         return switch (source) {
             case "none" -> ChangeStreams.none();
-            case "dynamodb" -> ChangeStreams.dynamodb(rt, dynamoDb(), dynamoDbStreams(), postsTable, followsTable, startAt(), metrics);
+            case "dynamodb" -> {
+                if (backfillSegments < 1) throw new IllegalArgumentException("--backfill-segments must be >= 1");
+                yield ChangeStreams.dynamodb(rt, dynamoDb(), dynamoDbStreams(), postsTable, followsTable, startAt(), backfillSegments, metrics);
+            }
             case "postgres" -> ChangeStreams.postgres(rt, postgres(), metrics);
             default -> throw new IllegalArgumentException("--source must be none, dynamodb or postgres, got '" + source + "'");
         };
