@@ -5,14 +5,19 @@
 
 demo_smoke() {
   local root="$1" log pid port="" i body
-  log="$(mktemp -t feedsearch-demo-smoke.XXXXXX.log)"
+  log="$(mktemp "${TMPDIR:-/tmp}/feedsearch-demo-smoke.XXXXXX")"
   "$root/bin/feedsearch" demo --port 0 >"$log" 2>&1 &
   pid=$!
+  DEMO_SMOKE_PID=$pid # global: the trap runs after this function's locals are gone
+  # whatever ends this script (a failure below, Ctrl-C, a CI cancel) ends the demo too
+  trap 'kill -9 "${DEMO_SMOKE_PID:-}" 2>/dev/null || true' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   for ((i = 0; i < 360; i++)); do # up to 3 minutes: a cold JVM writes and streams 4,839 records
     if ! kill -0 "$pid" 2>/dev/null; then
       echo "demo smoke: the demo exited before it served; its log:" >&2; cat "$log" >&2; return 1
     fi
-    port="$(grep -o "http://127.0.0.1:[0-9]*/ready" "$log" | head -1 | sed 's/.*:\([0-9]*\)\/ready/\1/')"
+    port="$(grep -o "http://127.0.0.1:[0-9]*/ready" "$log" | head -1 | sed 's/.*:\([0-9]*\)\/ready/\1/' || true)"
     [[ -n "$port" ]] && break
     sleep 0.5
   done
@@ -28,12 +33,12 @@ demo_smoke() {
     echo "demo smoke: /ready said: $body" >&2; kill -9 "$pid" 2>/dev/null; return 1
   fi
   kill -TERM "$pid"
-  for ((i = 0; i < 60; i++)); do
+  for ((i = 0; i < 32; i++)); do # it stops in ~2 s; a shutdown stuck on a 10 s hook timeout must fail
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.25
   done
   if kill -0 "$pid" 2>/dev/null; then
-    echo "demo smoke: still running 15 s after SIGTERM" >&2; kill -9 "$pid"; return 1
+    echo "demo smoke: still running 8 s after SIGTERM" >&2; kill -9 "$pid"; return 1
   fi
   local rc=0
   wait "$pid" || rc=$?
@@ -41,6 +46,7 @@ demo_smoke() {
   if [[ "$rc" != 0 && "$rc" != 143 ]] || grep -v "^feedsearch: building" "$log" | grep -q "^feedsearch: "; then
     echo "demo smoke: the demo stopped with an error (exit $rc); its log:" >&2; tail -20 "$log" >&2; return 1
   fi
+  trap - EXIT
   echo "demo smoke: served on port $port, answered a Japanese search and /ready, stopped cleanly" >&2
   rm -f "$log"
 }

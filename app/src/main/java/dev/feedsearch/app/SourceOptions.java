@@ -1,5 +1,6 @@
 package dev.feedsearch.app;
 
+import dev.feedsearch.indexer.dynamodb.DynamoDbBackfill;
 import dev.feedsearch.indexer.dynamodb.DynamoDbStreamConfig;
 import dev.feedsearch.indexer.dynamodb.DynamoDbSnapshot;
 import dev.feedsearch.indexer.postgres.PostgresConfig;
@@ -38,8 +39,8 @@ final class SourceOptions {
     String start;
 
     @Option(names = "--backfill-segments", defaultValue = "4",
-            description = "Parallel Scan segments of a first DynamoDB backfill (default: ${DEFAULT-VALUE}); more for very large tables "
-                    + "with the read capacity for them")
+            description = "Parallel Scan segments of a first DynamoDB backfill, 1..64 (default: ${DEFAULT-VALUE}); more for very "
+                    + "large tables with the read capacity for them (each segment is a thread holding up to a 1,000-item page)")
     int backfillSegments;
 
     @Option(names = "--jdbc-url", description = "PostgreSQL JDBC URL, e.g. jdbc:postgresql://127.0.0.1:5432/app")
@@ -61,7 +62,9 @@ final class SourceOptions {
         return switch (source) {
             case "none" -> ChangeStreams.none();
             case "dynamodb" -> {
-                if (backfillSegments < 1) throw new IllegalArgumentException("--backfill-segments must be >= 1");
+                if (backfillSegments < 1 || backfillSegments > DynamoDbBackfill.MAX_SEGMENTS) {
+                    throw new IllegalArgumentException("--backfill-segments must be 1.." + DynamoDbBackfill.MAX_SEGMENTS);
+                }
                 yield ChangeStreams.dynamodb(rt, dynamoDb(), dynamoDbStreams(), postsTable, followsTable, startAt(), backfillSegments, metrics);
             }
             case "postgres" -> ChangeStreams.postgres(rt, postgres(), metrics);

@@ -591,9 +591,10 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
         String target = IndexNames.index(group, version);
         String from = serving.get(group);
         // read and detect outside the write lock: detection is most of a copy's time, and applies wait for the lock.
-        // A write landing meanwhile is safe: external versions make the target refuse an older copy, a delete's
-        // tombstone there refuses it for index.gc_deletes (60 s, far longer than a batch), and moves re-check the
-        // registry under the lock
+        // Under it, each copy is checked against the keys registry (one realtime mget): a post edited, moved or
+        // deleted meanwhile is left alone, since that write reached the new version itself. External versions
+        // alone would not do: a delete's tombstone in the target lasts only index.gc_deletes (60 s), and the wait
+        // for the lock has no bound (another job's verification holds it for minutes)
         SearchResponse<ObjectNode> resp = client.search(s -> {
             s.index(from).size(max).sort(so -> so.field(f -> f.field(Queries.ID))).trackTotalHits(t -> t.enabled(false));
             if (afterId != null) s.searchAfter(FieldValue.of(afterId));
@@ -604,9 +605,14 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
         PostChange[] now = new PostChange[hits.size()];
         IntStream.range(0, now.length).parallel().forEach(i -> now[i] = redetect.checked(fromDocument(hits.get(i).source()).post()));
         synchronized (writeLock) {
+            Map<String, KeyState> registry = keyStates(java.util.Arrays.stream(now).map(PostChange::id).toList());
             List<BulkOperation> ops = new ArrayList<>(hits.size());
             List<PostChange> moves = new ArrayList<>();
             for (PostChange c : now) {
+                KeyState st = registry.get(c.id());
+                if (st == null || st.deleted() || st.order() != order(c)) continue; // edited or deleted meanwhile
+                // the registry names this group, or the group the post is moving to (a move cut short, finished here)
+                if (!group.equals(st.group()) && !c.group().equals(st.group())) continue;
                 if (c.group().equals(group)) ops.add(index(target, c.id(), order(c), toDocument(c)));
                 else moves.add(c);
             }

@@ -50,6 +50,9 @@ public final class DynamoDbBackfill {
     private final ChangeFactory factory;
     private final PostIndex index;
     private final DeadLetterStore deadLetters;
+    /** Each segment is a thread holding up to a page: a bound on memory and threads. */
+    public static final int MAX_SEGMENTS = 64;
+
     private final int pageSize;
     private final int segments;
 
@@ -61,13 +64,13 @@ public final class DynamoDbBackfill {
     /**
      * @param pageSize items per Scan page, which is also the index batch
      * @param segments parallel Scan segments: each is read by its own thread while this one detects and
-     *                 applies, so a large table's read latency overlaps the indexing (at most two pages per
-     *                 segment wait in memory)
+     *                 applies, so a large table's read latency overlaps the indexing (1..{@value #MAX_SEGMENTS};
+     *                 at most 16 pages queue, plus one per blocked reader)
      */
     public DynamoDbBackfill(DynamoDbClient ddb, ChangeFactory factory, PostIndex index, DeadLetterStore deadLetters, int pageSize,
                             int segments) {
         if (pageSize < 1) throw new IllegalArgumentException("pageSize must be >= 1");
-        if (segments < 1 || segments > 1_000_000) throw new IllegalArgumentException("segments must be 1..1000000");
+        if (segments < 1 || segments > MAX_SEGMENTS) throw new IllegalArgumentException("segments must be 1.." + MAX_SEGMENTS);
         this.ddb = ddb;
         this.factory = factory;
         this.index = index;
@@ -160,7 +163,9 @@ public final class DynamoDbBackfill {
      */
     private final class SegmentedScan implements AutoCloseable {
         private static final Object END = new Object();
-        private final BlockingQueue<Object> pages = new ArrayBlockingQueue<>(2 * segments);
+        // pages waiting to be indexed: enough to keep the indexer busy, few enough that memory stays flat (each
+        // reader blocked on a full queue holds one more page)
+        private final BlockingQueue<Object> pages = new ArrayBlockingQueue<>(Math.min(2 * segments, 16));
         private final List<Thread> readers = new ArrayList<>();
         private int ended;
 
