@@ -617,7 +617,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
                 else moves.add(c);
             }
             requireWritten(ops, bulk.write(ops, Refresh.False));
-            int moved = regroup(moves.stream().map(c -> new Move(group, c)).toList());
+            int moved = regroup(moves.stream().map(c -> new Move(group, c)).toList(), registry);
             return new Copied(hits.size(), moved, hits.getLast().source().path("id").asText());
         }
     }
@@ -644,7 +644,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
                 // a newer version in the index reached the versions being built through the dual writes
             }
             requireWritten(ops, bulk.write(ops, Refresh.False));
-            int moved = regroup(moves);
+            int moved = regroup(moves, registry);
             if (!behind.isEmpty()) {
                 apply(behind);
                 commit(); // their registry entries durable before the job records its position past them
@@ -668,12 +668,11 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
      * treats it as before. Cut after (2), the post is in both groups and the registry names the new one; a
      * resumed job reads the old group again, finds the post, and finishes (3). The reverse order could leave the
      * registry naming a group that no longer holds the post, where later deletes and edits would miss the copy
-     * that does. Same-version writes use {@code external_gte}, so redoing a step is harmless. The caller holds
-     * the write lock.
+     * that does. Same-version writes use {@code external_gte}, so redoing a step is harmless. {@code registry}
+     * holds the moved posts' keys entries, read by the caller under the write lock it still holds.
      */
-    private int regroup(List<Move> moves) throws IOException {
+    private int regroup(List<Move> moves, Map<String, KeyState> registry) throws IOException {
         if (moves.isEmpty()) return 0;
-        Map<String, KeyState> registry = keyStates(moves.stream().map(m -> m.post().id()).toList());
         List<Step> steps = new ArrayList<>();
         for (Move m : moves) {
             PostChange c = m.post();

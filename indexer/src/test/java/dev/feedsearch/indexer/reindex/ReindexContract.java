@@ -288,21 +288,19 @@ public abstract class ReindexContract {
         try {
             DynamoDbClient ddb = local.dynamoDbClient();
             DynamoDbTables.createPosts(ddb, "posts");
-            // the table, and the index as the stream left it: in step for most posts, except
-            List<PostChange> table = new ArrayList<>();
             // the stream path detects every change's language: so does this test, except where it says otherwise
             ChangeFactory stream = new ChangeFactory(DETECTOR, Mappings.load());
-            for (int i = 0; i < 400; i++) table.add(stream.fromPost(en("t" + i, 1, "table post " + i + " about rivers and mountains").post()));
-            for (PostChange c : table) ddb.putItem(b -> b.tableName("posts").item(ItemMapper.toItem(PostJson.encode(c.post()))));
+            // the table, and the index as the stream left it: in step for most posts, except
+            List<PostChange> table = seedTable(ddb, stream, 400, "rivers and mountains");
             write(table.subList(0, 398)); // t398, t399: the stream has not delivered them yet
             PostChange newer = stream.fromPost(en("t5", 2, "table post 5 edited about rivers").post());
-            ddb.putItem(b -> b.tableName("posts").item(ItemMapper.toItem(PostJson.encode(newer.post())))); // t5 v2: not streamed yet
+            putPost(ddb, newer); // t5 v2: not streamed yet
             source.put("t5", new Reconciler.SourceRow("t5", 2, false));
             source.put("t398", new Reconciler.SourceRow("t398", 1, false));
             source.put("t399", new Reconciler.SourceRow("t399", 1, false));
             // an older detector filed this Japanese post as English
             PostChange ja = en("t-ja", 1, "世界人権宣言は、すべての人間が生まれながらにして自由であると述べている。");
-            ddb.putItem(b -> b.tableName("posts").item(ItemMapper.toItem(PostJson.encode(ja.post()))));
+            putPost(ddb, ja);
             write(List.of(ja));
 
             jobs = ReindexJobs.open(engine.rebuild(), Mappings.load(), new ChangeFactory(DETECTOR, Mappings.load()),
@@ -317,7 +315,7 @@ public abstract class ReindexContract {
                     while (!stop.get()) {
                         PostChange c = stream.fromPost((rnd.nextBoolean() ? en("app" + next++, 1, "written by the app " + next + " rivers")
                                 : en("t" + (100 + rnd.nextInt(298)), 10 + next++, "edited by the app rivers " + next)).post());
-                        ddb.putItem(b -> b.tableName("posts").item(ItemMapper.toItem(PostJson.encode(c.post()))));
+                        putPost(ddb, c);
                         write(List.of(c));
                     }
                 } catch (Throwable t) {
@@ -354,10 +352,7 @@ public abstract class ReindexContract {
             DynamoDbClient ddb = local.dynamoDbClient();
             DynamoDbTables.createPosts(ddb, "posts");
             ChangeFactory stream = new ChangeFactory(DETECTOR, Mappings.load());
-            List<PostChange> table = new ArrayList<>();
-            for (int i = 0; i < 300; i++) table.add(stream.fromPost(en("t" + i, 1, "table post " + i + " about rivers").post()));
-            for (PostChange c : table) ddb.putItem(b -> b.tableName("posts").item(ItemMapper.toItem(PostJson.encode(c.post()))));
-            write(table);
+            write(seedTable(ddb, stream, 300, "rivers"));
             jobs = ReindexJobs.open(engine.rebuild(), Mappings.load(), stream, new DynamoDbSnapshot(ddb, "posts"), tmp.resolve("jobs"), Clock.systemUTC());
             ReindexStatus s = jobs.start(new ReindexRequest(List.of("en"), "source", 100, 20, 60)); // throttled: ~3 s
             while (jobs.status(s.job()).orElseThrow().copied() < 40) Thread.sleep(10);
@@ -375,6 +370,19 @@ public abstract class ReindexContract {
         } finally {
             local.shutdownNow();
         }
+    }
+
+    /** Posts t0..t(n-1) about {@code about}, put in the app's posts table as the stream path detects them. */
+    static List<PostChange> seedTable(DynamoDbClient ddb, ChangeFactory stream, int n, String about) {
+        List<PostChange> table = new ArrayList<>();
+        for (int i = 0; i < n; i++) table.add(stream.fromPost(en("t" + i, 1, "table post " + i + " about " + about).post()));
+        table.forEach(c -> putPost(ddb, c));
+        return table;
+    }
+
+    /** As the app writes a post: PutItem into its posts table. */
+    static void putPost(DynamoDbClient ddb, PostChange c) {
+        ddb.putItem(b -> b.tableName("posts").item(ItemMapper.toItem(PostJson.encode(c.post()))));
     }
 
     static AmazonDynamoDBLocal startDynamoDbLocal() {
