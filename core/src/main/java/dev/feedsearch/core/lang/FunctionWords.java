@@ -7,9 +7,9 @@ import java.util.Map;
 /**
  * A cheap first look at Latin-script text: very frequent words (articles, pronouns, prepositions,
  * conjunctions, auxiliaries) of each supported Latin-script language, written for this detector. Scores
- * shortlist the languages lingua has to compare (lingua's cost grows with every candidate) and tell how
- * much of a text is recognisable function words; they are never the answer. A word shared by {@code n}
- * languages adds {@code 1/n} to each of them.
+ * shortlist the languages lingua has to compare (lingua's cost grows with every candidate), tell how
+ * much of a text is recognisable function words, and are the answer only when they are many and one language
+ * clearly leads ({@link Scores#decisive}). A word shared by {@code n} languages adds {@code 1/n} to each of them.
  */
 final class FunctionWords {
 
@@ -56,6 +56,26 @@ final class FunctionWords {
 
     /** Result of {@link #score}: per-language scores and how many words were looked at. */
     record Scores(float[] score, int words, int hits) {
+        /**
+         * The language the function words alone settle, or null: at least {@code minWords} words, the best
+         * language's score at least {@code share} of them, and at least {@code ratio} times the next best.
+         */
+        String decisive(int minWords, double share, double ratio) {
+            if (words < minWords) return null;
+            int best = -1;
+            float second = 0;
+            for (int i = 0; i < score.length; i++) {
+                if (best < 0 || score[i] > score[best]) {
+                    if (best >= 0) second = Math.max(second, score[best]);
+                    best = i;
+                } else {
+                    second = Math.max(second, score[i]);
+                }
+            }
+            float top = score[best];
+            return top > 0 && top >= share * words && top >= ratio * second ? LANGS[best] : null;
+        }
+
         /**
          * The codes of the {@code k} best-scoring languages, best first; when fewer than {@code k} scored at
          * all, the rest is filled in {@link #LANGS} order so lingua always has rivals to compare.

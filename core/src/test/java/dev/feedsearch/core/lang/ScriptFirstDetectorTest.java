@@ -274,11 +274,33 @@ class ScriptFirstDetectorTest {
         assertThat(ja.script()).isEqualTo("CJK");
         assertThat(ja.best()).isNull();
 
-        var de = detector.analyze("Heute waren wir mit den Kindern im Zoo und das Wetter war einfach perfekt", null);
+        // with the function-word rule off, so lingua is asked
+        var d = ScriptFirstDetector.Settings.DEFAULTS;
+        var linguaOnly = new ScriptFirstDetector(new ScriptFirstDetector.Settings(d.minDistance(), d.weakDistance(), d.weakWordRate(),
+                d.minDistanceTwoCandidates(), d.hintMargin(), d.maxChars(), d.shortlist(), 0, d.decisiveShare(), d.decisiveRatio()));
+        var de = linguaOnly.analyze("Heute waren wir mit den Kindern im Zoo und das Wetter war einfach perfekt", null);
         assertThat(de.source()).isEqualTo(ScriptFirstDetector.Source.STATISTICS);
         assertThat(de.script()).isEqualTo("LATIN");
         assertThat(de.best()).isEqualTo("de");
         assertThat(de.distance()).isGreaterThan(ScriptFirstDetector.Settings.DEFAULTS.minDistance());
+    }
+
+    @Test
+    void clearFunctionWordsDecideWithoutLingua() {
+        var en = detector.analyze("We went to the beach with the kids and it was great, they loved the water so much", null);
+        assertThat(en.lang()).isEqualTo("en");
+        assertThat(en.source()).isEqualTo(ScriptFirstDetector.Source.FUNCTION_WORDS);
+        assertThat(en.best()).isNull(); // lingua was not asked
+
+        // too few words: lingua decides
+        assertThat(detector.analyze("the cat and the dog", null).source()).isEqualTo(ScriptFirstDetector.Source.STATISTICS);
+        // a hint naming another candidate of the script sends the text to lingua, where the hint can win a close call
+        var hinted = detector.analyze("We went to the beach with the kids and it was great, they loved the water so much", "de");
+        assertThat(hinted.source()).isNotEqualTo(ScriptFirstDetector.Source.FUNCTION_WORDS);
+        assertThat(hinted.lang()).isEqualTo("en");
+        // Danish and Bokmål share most function words: no clear lead, lingua decides
+        var nb = detector.analyze("Vi dro på hytta i helgen og gikk en lang tur på fjellet med hunden, det var fint", null);
+        assertThat(nb.source()).isNotEqualTo(ScriptFirstDetector.Source.FUNCTION_WORDS);
     }
 
     @Test
@@ -300,11 +322,15 @@ class ScriptFirstDetectorTest {
 
     @Test
     void rejectsBadSettings() {
-        assertThatThrownBy(() -> new ScriptFirstDetector.Settings(1.5, 0.1, 0.2, 0.08, 0.02, 160, 4))
+        assertThatThrownBy(() -> new ScriptFirstDetector.Settings(1.5, 0.1, 0.2, 0.08, 0.02, 160, 4, 0, 0.3, 3))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ScriptFirstDetector.Settings(0.05, 0.1, 0.2, 0.08, 0.02, 4, 4))
+        assertThatThrownBy(() -> new ScriptFirstDetector.Settings(0.05, 0.1, 0.2, 0.08, 0.02, 4, 4, 0, 0.3, 3))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ScriptFirstDetector.Settings(0.05, 0.1, 0.2, 0.08, 0.02, 160, 1))
+        assertThatThrownBy(() -> new ScriptFirstDetector.Settings(0.05, 0.1, 0.2, 0.08, 0.02, 160, 1, 0, 0.3, 3))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ScriptFirstDetector.Settings(0.05, 0.1, 0.2, 0.08, 0.02, 160, 4, 6, 1.5, 3))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ScriptFirstDetector.Settings(0.05, 0.1, 0.2, 0.08, 0.02, 160, 4, 6, 0.2, 0.5))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
