@@ -161,10 +161,10 @@ public final class ScriptFirstDetector implements LanguageDetector {
          * variant cut into 29,214 posts (no hints); CPU is the process's, per detection, one caller thread:
          * <pre>
          * rule                 corpus supported  corpus und  decided by words  CPU µs  UDHR supported  UDHR unsupported Latin → und
-         * off                  99.64%            87.5%       0%                90      95.65%          73.3%
-         * 8 words, 0.3, 3×     99.65%            87.5%       19%               —       95.65%          73.3%
-         * 6 words, 0.2, 2×     99.68%            87.2%       38%               60      95.65%          72.6%   (default)
-         * 4 words, 0.15, 1.5×  99.71%            85.2%       46%               —       95.50%          70.7%
+         * off                  99.64%            87.5%       0%                90–127  95.65%          73.3%
+         * 8 words, 0.3, 3×     99.65%            87.5%       19%               75      95.65%          73.3%
+         * 6 words, 0.2, 2×     99.68%            87.2%       38%               50–60   95.65%          72.6%   (default)
+         * 4 words, 0.15, 1.5×  99.71%            85.2%       46%               40      95.50%          70.7%
          * </pre>
          * Clear function words are where lingua is right anyway: supported accuracy does not drop; a few
          * more posts of close unsupported relatives keep their neighbour's label instead of {@code und}.
