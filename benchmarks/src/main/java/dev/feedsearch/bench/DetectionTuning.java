@@ -30,8 +30,9 @@ import java.util.TreeMap;
  * CPU per detection is the whole process's CPU time over a pass of the corpus on one thread (after a warm-up
  * pass): lingua runs its model lookups as tasks in {@code ForkJoinPool.commonPool()}, not on the caller.
  * Usage: DetectionTuning CORPUS.jsonl TRUTH.tsv UDHR.jsonl OUT.md SETTINGS...; each SETTINGS is
- * {@code words:share:ratio[:maxChars[:shortlist]]}: the function-word rule ({@code 0:0:1} = off), and optionally the
- * prefix lingua reads and the Latin shortlist, on top of the defaults.
+ * {@code words:share:ratio[:maxChars[:shortlist[:lettersDecide]]]}: the function-word rule ({@code 0:0:1} = off), and
+ * optionally the prefix lingua reads, the Latin shortlist and whether Arabic/Cyrillic letters decide before lingua, on
+ * top of the defaults.
  */
 public final class DetectionTuning {
 
@@ -43,14 +44,14 @@ public final class DetectionTuning {
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT,
                 "Corpus: %s (%,d posts, client hints as sent). UDHR: %,d posts cut from every variant, no hints.%n%n",
                 Path.of(args[0]).getFileName(), corpus.size(), udhr.size()));
-        md.append("| settings (words:share:ratio[:maxChars[:shortlist]]) | corpus: supported right | corpus: und right | corpus: decided by function words "
-                + "| CPU µs per detection | UDHR supported right | UDHR unsupported Latin → und |\n|---|---|---|---|---|---|---|\n");
+        md.append("| settings (words:share:ratio[:maxChars[:shortlist[:letters]]]) | corpus: supported right | corpus: und right | corpus: decided by function words "
+                + "| corpus: lingua asked | CPU µs per detection | UDHR supported right | UDHR unsupported Latin → und |\n|---|---|---|---|---|---|---|---|\n");
         for (int i = 4; i < args.length; i++) {
             String[] p = args[i].split(":");
             Settings d = Settings.DEFAULTS;
             Settings s = new Settings(d.minDistance(), d.weakDistance(), d.weakWordRate(), d.minDistanceTwoCandidates(),
                     d.hintMargin(), p.length > 3 ? Integer.parseInt(p[3]) : d.maxChars(), p.length > 4 ? Integer.parseInt(p[4]) : d.shortlist(),
-                    Integer.parseInt(p[0]), Double.parseDouble(p[1]), Double.parseDouble(p[2]));
+                    Integer.parseInt(p[0]), Double.parseDouble(p[1]), Double.parseDouble(p[2]), p.length > 5 ? Boolean.parseBoolean(p[5]) : d.lettersDecide());
             ScriptFirstDetector detector = new ScriptFirstDetector(s).preload();
             Tally c = tally(detector, corpus, true);
             tally(detector, corpus, true); // warm-up for the timing
@@ -58,9 +59,9 @@ public final class DetectionTuning {
             tally(detector, corpus, true);
             double micros = (cpuNanos() - cpu) / 1e3 / corpus.size();
             Tally u = tally(detector, udhr, false);
-            String row = String.format(Locale.ROOT, "| %s | %.2f%% | %.1f%% | %.1f%% | %.1f | %.2f%% | %.1f%% |%n", args[i],
+            String row = String.format(Locale.ROOT, "| %s | %.2f%% | %.1f%% | %.1f%% | %.1f%% | %.1f | %.2f%% | %.1f%% |%n", args[i],
                     c.supportedRate(), c.undRate(), 100.0 * c.bySource.getOrDefault(ScriptFirstDetector.Source.FUNCTION_WORDS, 0) / corpus.size(),
-                    micros, u.supportedRate(), u.undLatinRate());
+                    100.0 * c.linguaAsked / corpus.size(), micros, u.supportedRate(), u.undLatinRate());
             System.err.print(row + "  corpus misses: " + c.misses + "\n  UDHR unsupported Latin, not und: " + top(u.undMissesByVariant, 12) + "\n");
             md.append(row);
         }
@@ -69,7 +70,7 @@ public final class DetectionTuning {
     }
 
     static final class Tally {
-        int supported, supportedRight, und, undRight, undLatin, undLatinRight;
+        int supported, supportedRight, und, undRight, undLatin, undLatinRight, linguaAsked;
         final Map<ScriptFirstDetector.Source, Integer> bySource = new EnumMap<>(ScriptFirstDetector.Source.class);
         final Map<String, Integer> misses = new TreeMap<>();
         final Map<String, Integer> undMissesByVariant = new HashMap<>();
@@ -84,6 +85,7 @@ public final class DetectionTuning {
         for (Post p : posts) {
             ScriptFirstDetector.Detection d = detector.analyze(p.text(), withHints ? p.hint() : null);
             t.bySource.merge(d.source(), 1, Integer::sum);
+            if (!Double.isNaN(d.distance())) t.linguaAsked++; // NaN: lingua was not asked
             boolean right = d.lang().equals(p.truth().startsWith("und") ? "und" : p.truth());
             if (p.truth().startsWith("und")) {
                 t.und++;

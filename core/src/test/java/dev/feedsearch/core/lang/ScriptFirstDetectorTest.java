@@ -277,7 +277,7 @@ class ScriptFirstDetectorTest {
         // with the function-word rule off, so lingua is asked
         var d = ScriptFirstDetector.Settings.DEFAULTS;
         var linguaOnly = new ScriptFirstDetector(new ScriptFirstDetector.Settings(d.minDistance(), d.weakDistance(), d.weakWordRate(),
-                d.minDistanceTwoCandidates(), d.hintMargin(), d.maxChars(), d.shortlist(), 0, d.decisiveShare(), d.decisiveRatio()));
+                d.minDistanceTwoCandidates(), d.hintMargin(), d.maxChars(), d.shortlist(), 0, d.decisiveShare(), d.decisiveRatio(), false));
         var de = linguaOnly.analyze("Heute waren wir mit den Kindern im Zoo und das Wetter war einfach perfekt", null);
         assertThat(de.source()).isEqualTo(ScriptFirstDetector.Source.STATISTICS);
         assertThat(de.script()).isEqualTo("LATIN");
@@ -304,6 +304,26 @@ class ScriptFirstDetectorTest {
     }
 
     @Test
+    void lettersOnlyOneOfAPairWritesDecideWithoutLingua() {
+        // Ukrainian і, ї, є (and no ы, э, ё); Russian ы, э (and no і, ї, є)
+        var uk = detector.analyze("Сьогодні ми їздили до моря і дуже втомилися, але день був чудовий", null);
+        assertThat(uk.lang()).isEqualTo("uk");
+        assertThat(uk.source()).isEqualTo(ScriptFirstDetector.Source.LETTERS);
+        assertThat(uk.distance()).isNaN(); // lingua was not asked
+        var ru = detector.analyze("Сегодня мы были на море, это был отличный день и мы очень устали", null);
+        assertThat(ru.lang()).isEqualTo("ru");
+        assertThat(ru.source()).isEqualTo(ScriptFirstDetector.Source.LETTERS);
+        // Persian پ گ ی (and none of Arabic's ة ك ي ى)
+        var fa = detector.analyze("امروز هوا خیلی خوب است و ما با دوستانم به پارک رفتیم و گل دیدیم", null);
+        assertThat(fa.lang()).isEqualTo("fa");
+        assertThat(fa.source()).isEqualTo(ScriptFirstDetector.Source.LETTERS);
+        // a hint naming the other candidate sends the text to lingua
+        var hinted = detector.analyze("Сегодня мы были на море, это был отличный день и мы очень устали", "uk");
+        assertThat(hinted.source()).isNotEqualTo(ScriptFirstDetector.Source.LETTERS);
+        assertThat(hinted.distance()).isNotNaN();
+    }
+
+    @Test
     void isThreadSafe() {
         List<String> texts = List.of(
                 "Heute waren wir mit den Kindern im Zoo und das Wetter war einfach perfekt",
@@ -322,15 +342,15 @@ class ScriptFirstDetectorTest {
 
     @Test
     void rejectsBadSettings() {
-        assertThatThrownBy(() -> new ScriptFirstDetector.Settings(1.5, 0.1, 0.2, 0.08, 0.02, 160, 4, 0, 0.3, 3))
+        assertThatThrownBy(() -> new ScriptFirstDetector.Settings(1.5, 0.1, 0.2, 0.08, 0.02, 160, 4, 0, 0.3, 3, true))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ScriptFirstDetector.Settings(0.05, 0.1, 0.2, 0.08, 0.02, 4, 4, 0, 0.3, 3))
+        assertThatThrownBy(() -> new ScriptFirstDetector.Settings(0.05, 0.1, 0.2, 0.08, 0.02, 4, 4, 0, 0.3, 3, true))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ScriptFirstDetector.Settings(0.05, 0.1, 0.2, 0.08, 0.02, 160, 1, 0, 0.3, 3))
+        assertThatThrownBy(() -> new ScriptFirstDetector.Settings(0.05, 0.1, 0.2, 0.08, 0.02, 160, 1, 0, 0.3, 3, true))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ScriptFirstDetector.Settings(0.05, 0.1, 0.2, 0.08, 0.02, 160, 4, 6, 1.5, 3))
+        assertThatThrownBy(() -> new ScriptFirstDetector.Settings(0.05, 0.1, 0.2, 0.08, 0.02, 160, 4, 6, 1.5, 3, true))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ScriptFirstDetector.Settings(0.05, 0.1, 0.2, 0.08, 0.02, 160, 4, 6, 0.2, 0.5))
+        assertThatThrownBy(() -> new ScriptFirstDetector.Settings(0.05, 0.1, 0.2, 0.08, 0.02, 160, 4, 6, 0.2, 0.5, true))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
