@@ -791,9 +791,31 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
 
     @Override
     public void forEachPostVersion(PostVersionVisitor visitor) throws IOException {
+        forEachKey("p:", (key, order) -> visitor.visit(key, order >>> 1, (order & 1) == 1));
+    }
+
+    @Override
+    public void forEachFollowEdge(FollowEdgeVisitor visitor) throws IOException {
+        forEachKey("f:", (key, order) -> {
+            // "follower US followee", plus "US relation" unless a follow (FollowEdge#key)
+            String[] parts = key.split("\u001f", -1);
+            if (parts.length < 2) return;
+            FollowEdge.Relation relation = parts.length > 2 ? FollowEdge.Relation.parse(parts[2]) : FollowEdge.Relation.FOLLOW;
+            if (relation == null) return;
+            visitor.visit(new FollowEdge(parts[0], parts[1], null, order >>> 1, (order & 1) == 1, relation));
+        });
+    }
+
+    @FunctionalInterface
+    private interface KeyVisitor {
+        void visit(String keyWithoutPrefix, long order) throws IOException;
+    }
+
+    /** Every live document whose key starts with {@code prefix}, with its version order (version << 1 | removal). */
+    private void forEachKey(String prefixText, KeyVisitor visitor) throws IOException {
         IndexSearcher s = searchers.acquire();
         try {
-            BytesRef prefix = new BytesRef("p:");
+            BytesRef prefix = new BytesRef(prefixText);
             PostingsEnum pe = null;
             for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
                 Terms terms = leaf.reader().terms(KEY);
@@ -806,10 +828,7 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
                     for (int doc = pe.nextDoc(); doc != PostingsEnum.NO_MORE_DOCS; doc = pe.nextDoc()) {
                         if (live != null && !live.get(doc)) continue;
                         NumericDocValues v = leaf.reader().getNumericDocValues(VERSION);
-                        if (v != null && v.advanceExact(doc)) {
-                            long order = v.longValue();
-                            visitor.visit(t.utf8ToString().substring(2), order >>> 1, (order & 1) == 1);
-                        }
+                        if (v != null && v.advanceExact(doc)) visitor.visit(t.utf8ToString().substring(prefixText.length()), v.longValue());
                     }
                 }
             }

@@ -82,6 +82,18 @@ public interface PostIndex extends AutoCloseable {
         void visit(String id, long version, boolean deleted) throws IOException;
     }
 
+    /**
+     * Visits every follow, mute and block edge the index remembers, active or undone, with its stored version
+     * ({@code createdAt} is null): what a backfill compares with the source table to remove edges that were
+     * deleted while no change stream was read.
+     */
+    void forEachFollowEdge(FollowEdgeVisitor visitor) throws IOException;
+
+    @FunctionalInterface
+    interface FollowEdgeVisitor {
+        void visit(dev.feedsearch.core.model.FollowEdge edge) throws IOException;
+    }
+
     /** Counts for /ready and the operators. */
     IndexStats stats() throws IOException;
 

@@ -523,6 +523,36 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
         }
     }
 
+    @Override
+    public void forEachFollowEdge(FollowEdgeVisitor visitor) throws IOException {
+        client.indices().refresh(r -> r.index(IndexNames.FOLLOWS)); // edges are written without a refresh
+        List<FieldValue> after = null;
+        while (true) {
+            List<FieldValue> from = after;
+            // an edge's identity is (follower, followee, relation): sorted on all three, search_after pages are exact
+            SearchResponse<ObjectNode> resp = client.search(s -> {
+                s.index(IndexNames.FOLLOWS).size(PAGE).version(true).trackTotalHits(t -> t.enabled(false))
+                        .sort(so -> so.field(f -> f.field("follower"))).sort(so -> so.field(f -> f.field("followee")))
+                        .sort(so -> so.field(f -> f.field("relation"))); // each call appends a sort key
+                if (from != null) s.searchAfter(from);
+                return s;
+            }, ObjectNode.class);
+            List<Hit<ObjectNode>> hits = resp.hits().hits();
+            for (Hit<ObjectNode> h : hits) {
+                ObjectNode e = h.source();
+                FollowEdge.Relation relation = FollowEdge.Relation.parse(e.path("relation").asText("follow"));
+                if (relation == null || h.version() == null) continue;
+                long order = h.version(); // the external version: version << 1 | removal
+                visitor.visit(new FollowEdge(e.path("follower").asText(), e.path("followee").asText(), null, order >>> 1,
+                        (order & 1) == 1, relation));
+            }
+            if (hits.size() < PAGE) return;
+            ObjectNode last = hits.getLast().source();
+            after = List.of(FieldValue.of(last.path("follower").asText()), FieldValue.of(last.path("followee").asText()),
+                    FieldValue.of(last.path("relation").asText()));
+        }
+    }
+
     /**
      * Removes the keys registry's tombstones and the undone follow edges recorded before {@code before}, page by
      * page, each page under the write lock (no apply reads the registry between its search and its deletes).

@@ -322,6 +322,33 @@ public abstract class PostIndexContract {
     }
 
     @Test
+    void followEdgesAreVisitedWithTheirVersionsRelationsAndState() throws IOException {
+        List<dev.feedsearch.core.model.IndexChange> changes = new ArrayList<>(List.of(
+                new FollowChange(new FollowEdge("u1", "u2", T0, 3, false)),
+                new FollowChange(new FollowEdge("u1", "u3", T0, 5, false, FollowEdge.Relation.MUTE)),
+                new FollowChange(new FollowEdge("u2", "u1", T0, 2, false, FollowEdge.Relation.BLOCK)),
+                new FollowChange(new FollowEdge("u3", "u1", T0, 4, true)),
+                en(post("x1", "u1", "a post is not an edge", Visibility.PUBLIC, 1, 0))));
+        // more edges than one page of the OpenSearch engine's scan (5,000)
+        for (int i = 0; i < 5_050; i++) changes.add(new FollowChange(new FollowEdge("fan" + i, "star", T0, 1, false)));
+        index.apply(changes);
+        index.apply(List.of(new FollowChange(new FollowEdge("fan7", "star", T0, 2, true)))); // undone later
+
+        java.util.Map<String, String> seen = new java.util.TreeMap<>();
+        index.forEachFollowEdge(e -> {
+            String was = seen.put(e.followerId() + ">" + e.followeeId() + " " + e.relation().wire(), e.version() + (e.deleted() ? " undone" : ""));
+            assertThat(was).as("visited twice: " + e).isNull();
+        });
+        assertThat(seen).hasSize(5_054)
+                .containsEntry("u1>u2 follow", "3")
+                .containsEntry("u1>u3 mute", "5")
+                .containsEntry("u2>u1 block", "2")
+                .containsEntry("u3>u1 follow", "4 undone")
+                .containsEntry("fan7>star follow", "2 undone")
+                .containsEntry("fan5049>star follow", "1");
+    }
+
+    @Test
     void multilingualTextIsFoundThroughItsOwnGroupsAnalysis() throws IOException {
         index.apply(List.of(
                 PostChange.upsert(post("ja1", "u1", "すべての人間は、生まれながらにして自由であり、かつ、尊厳と権利とについて平等である。", Visibility.PUBLIC, 1, 0), "ja", "ja"),

@@ -6,6 +6,7 @@ import dev.feedsearch.core.model.FollowChange;
 import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.model.InvalidRecordException;
 import dev.feedsearch.core.model.PostChange;
+import dev.feedsearch.indexer.BackfillStrays;
 import dev.feedsearch.indexer.ChangeFactory;
 import dev.feedsearch.indexer.DeadLetterEntry;
 import dev.feedsearch.indexer.DeadLetterStore;
@@ -40,8 +41,8 @@ import java.util.stream.IntStream;
  * <p>The Scan can run in parallel segments ({@code segments}), each read by its own thread.
  *
  * <p>A crash mid-scan leaves the marker at "pending" and the pinned positions unchanged: the next start
- * scans again. Posts live in the index but absent from a posts scan (deleted beyond the stream's
- * retention while no indexer ran) are removed at the version the index holds.
+ * scans again. Posts (or, for the follows table, active edges) live in the index but absent from the scan
+ * (deleted beyond the stream's retention while no indexer ran) are removed at the version the index holds.
  */
 public final class DynamoDbBackfill {
     private static final Logger log = LoggerFactory.getLogger(DynamoDbBackfill.class);
@@ -91,31 +92,32 @@ public final class DynamoDbBackfill {
         String table = source.table();
         boolean posts = ddb.describeTable(b -> b.tableName(table)).table().keySchema().stream()
                 .anyMatch(k -> k.attributeName().equals("id"));
-        Map<String, Long> strays = new HashMap<>(); // posts live in the index: removed unless scanned
-        index.forEachPostVersion((id, version, deleted) -> {
-            if (!deleted) strays.put(id, version);
-        });
+        // what the index holds of this table (its posts, or its edges): removed unless scanned
+        BackfillStrays strays = BackfillStrays.of(index, posts, !posts);
         Counts n = new Counts();
         try (SegmentedScan scan = new SegmentedScan(table)) {
             for (List<Map<String, AttributeValue>> items = scan.next(); items != null; items = scan.next()) {
                 for (Map<String, AttributeValue> item : items) {
-                    AttributeValue id = item.get("id");
-                    if (id != null && id.s() != null) strays.remove(id.s());
+                    if (posts) strays.seenPost(string(item, "id"));
+                    else strays.seenEdge(string(item, "follower_id"), string(item, "followee_id"), string(item, "relation"));
                 }
                 apply(source.name(), table, items, n);
             }
         }
-        if (posts) { // what a posts scan lacks is gone from the table
-            List<IndexChange> removals = new ArrayList<>();
-            strays.forEach((id, version) -> removals.add(PostChange.delete(id, version)));
-            n.deletes += removals.size();
-            n.stale += index.apply(removals).stale();
-        }
+        // what the scan lacks is gone from the table
+        List<IndexChange> removals = strays.removals();
+        n.deletes += removals.size();
+        n.stale += index.apply(removals).stale();
         index.commit();
         source.backfillDone();
         IngestReport r = new IngestReport(n.items, n.posts, n.follows, n.deletes, n.stale, n.dead);
         log.info("backfilled {} into the index: {}", table, r);
         return r;
+    }
+
+    private static String string(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? null : v.s();
     }
 
     private void apply(String source, String table, List<Map<String, AttributeValue>> items, Counts n) throws IOException {

@@ -7,6 +7,7 @@ import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.model.InvalidRecordException;
 import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.PostJson;
+import dev.feedsearch.indexer.BackfillStrays;
 import dev.feedsearch.indexer.ChangeFactory;
 import dev.feedsearch.indexer.DeadLetterEntry;
 import dev.feedsearch.indexer.DeadLetterStore;
@@ -88,12 +89,9 @@ public final class PostgresBackfill {
         }
     }
 
-    /** Reads both tables in one snapshot and applies them; posts live in the index but not in the snapshot are removed. */
+    /** Reads both tables in one snapshot and applies them; posts and edges live in the index but not in the snapshot are removed. */
     IngestReport snapshot(Connection c) throws SQLException, IOException {
-        Map<String, Long> strays = new HashMap<>(); // live in the index: removed unless the snapshot has them
-        index.forEachPostVersion((id, version, deleted) -> {
-            if (!deleted) strays.put(id, version);
-        });
+        BackfillStrays strays = BackfillStrays.of(index, true, true); // live in the index: removed unless the snapshot has them
         Counts n = new Counts();
         c.setAutoCommit(false);
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -107,14 +105,13 @@ public final class PostgresBackfill {
             c.setAutoCommit(true);
         }
         // deleted before the snapshot, e.g. while no slot existed: remove at the version the index holds
-        List<IndexChange> removals = new ArrayList<>();
-        strays.forEach((id, version) -> removals.add(PostChange.delete(id, version)));
+        List<IndexChange> removals = strays.removals();
         n.deletes += removals.size();
         n.stale += index.apply(removals).stale();
         return new IngestReport(n.rows, n.posts, n.follows, n.deletes, n.stale, n.dead);
     }
 
-    private void scan(Connection c, String table, Table kind, Counts n, Map<String, Long> strays) throws SQLException, IOException {
+    private void scan(Connection c, String table, Table kind, Counts n, BackfillStrays strays) throws SQLException, IOException {
         List<String> cols = columns(c, table);
         StringBuilder sql = new StringBuilder("SELECT ");
         for (int i = 0; i < cols.size(); i++) sql.append(i == 0 ? "" : ", ").append(quote(cols.get(i))).append("::text");
@@ -126,7 +123,8 @@ public final class PostgresBackfill {
                 while (rs.next()) {
                     Map<String, String> row = new LinkedHashMap<>();
                     for (int i = 0; i < cols.size(); i++) row.put(cols.get(i), rs.getString(i + 1));
-                    if (kind == Table.POSTS) strays.remove(row.get("id"));
+                    if (kind == Table.POSTS) strays.seenPost(row.get("id"));
+                    else strays.seenEdge(row.get("follower_id"), row.get("followee_id"), row.get("relation"));
                     batch.add(row);
                     if (batch.size() == batchSize) {
                         apply(table, kind, batch, n);

@@ -405,6 +405,43 @@ class DynamoDbStreamSourceTest {
     }
 
     @Test
+    void aBackfillAgainRemovesPostsAndEdgesTheTablesNoLongerHold() throws Exception {
+        String posts = postsTable(), follows = followsTable();
+        for (int i = 0; i < 5; i++) put(posts, post("k" + i, "u1", "kept harbour post " + i, 1));
+        put(follows, follow("u1", "u2", 1));
+        put(follows, follow("u1", "u3", 1));
+        put(follows, follow("u1", "u4", "mute", 1));
+        put(follows, follow("u5", "u1", 1));
+        try (Env env = env("again")) {
+            DynamoDbBackfill backfill = new DynamoDbBackfill(local.ddb(), factory, env.index, env.dlq, 50);
+            DynamoDbStreamSource postSrc = source(posts, env.checkpoints, Start.TRIM_HORIZON);
+            DynamoDbStreamSource followSrc = source(follows, env.checkpoints, Start.TRIM_HORIZON);
+            backfill.run(postSrc);
+            backfill.run(followSrc);
+            postSrc.close();
+            followSrc.close();
+            assertThat(env.index.followees("u1")).containsExactlyInAnyOrder("u2", "u3");
+            assertThat(env.index.hiddenAuthors("u1")).containsExactly("u4");
+
+            // deleted while no stream was read (say, past its retention): only a new scan can tell
+            local.ddb().deleteItem(b -> b.tableName(posts).key(Map.of("id", s("k1"))));
+            local.ddb().deleteItem(b -> b.tableName(follows).key(Map.of("follower_id", s("u1"), "followee_id", s("u3"))));
+            local.ddb().deleteItem(b -> b.tableName(follows).key(Map.of("follower_id", s("u1"), "followee_id", s("u4"))));
+            local.ddb().deleteItem(b -> b.tableName(follows).key(Map.of("follower_id", s("u5"), "followee_id", s("u1"))));
+            var fresh = new FileCheckpointStore(env.dir.resolve("cp-again"));
+            try (DynamoDbStreamSource p = source(posts, fresh, Start.LATEST); DynamoDbStreamSource f = source(follows, fresh, Start.LATEST)) {
+                assertThat(backfill.run(p).deletes()).isEqualTo(1);
+                assertThat(backfill.run(f).deletes()).as("two follows and a mute").isEqualTo(3);
+            }
+            assertThat(env.index.get("k1", null)).isEmpty();
+            assertThat(env.index.get("k2", null)).isPresent();
+            assertThat(env.index.followees("u1")).containsExactly("u2");
+            assertThat(env.index.hiddenAuthors("u1")).isEmpty();
+            assertThat(env.index.followees("u5")).isEmpty();
+        }
+    }
+
+    @Test
     void backfillThenStreamWithWritesDuringTheScanReconcilesClean() throws Exception {
         String posts = postsTable();
         Map<String, Long> versions = new HashMap<>();

@@ -486,10 +486,11 @@ class PostgresLogicalSourceTest {
     }
 
     @Test
-    void aDroppedSlotIsRecreatedAndTheNewBackfillRemovesPostsDeletedWhileNoSlotExisted() throws Exception {
+    void aDroppedSlotIsRecreatedAndTheNewBackfillRemovesPostsAndFollowsDeletedWhileNoSlotExisted() throws Exception {
         PostgresConfig cfg = pg.newDatabase("lost");
         sql(cfg, "INSERT INTO posts (id, author_id, text) SELECT 'p' || i, 'u1', 'Lost slot post ' || i || ' at the harbour' "
-                + "FROM generate_series(0, 99) i");
+                + "FROM generate_series(0, 99) i",
+                "INSERT INTO follows (follower_id, followee_id) VALUES ('u1', 'u2'), ('u1', 'u3'), ('u1', 'u4'), ('u5', 'u1')");
         try (EmbeddedPostIndex index = openIndex("idx"); var dlq = new JsonlDeadLetterStore(dir.resolve("dlq.jsonl"))) {
             var checkpoints = new FileCheckpointStore(dir.resolve("checkpoints"));
             PostgresBackfill backfill = new PostgresBackfill(cfg, factory, index, dlq, 500);
@@ -498,10 +499,14 @@ class PostgresLogicalSourceTest {
                 assertThat(PostgresSchema.dropSlot(c, cfg.slot())).isTrue(); // an operator dropped it
             }
             // changes no slot recorded
-            sql(cfg, "DELETE FROM posts WHERE id IN ('p1', 'p2')", "UPDATE posts SET text = 'Edited while unwatched' WHERE id = 'p3'");
+            assertThat(index.followees("u1")).containsExactlyInAnyOrder("u2", "u3", "u4");
+            sql(cfg, "DELETE FROM posts WHERE id IN ('p1', 'p2')", "UPDATE posts SET text = 'Edited while unwatched' WHERE id = 'p3'",
+                    "DELETE FROM follows WHERE (follower_id, followee_id) IN (('u1', 'u3'), ('u5', 'u1'))");
             IngestReport again = backfill.runIfNeeded(checkpoints).orElseThrow();
-            assertThat(again.deletes()).isEqualTo(2);
+            assertThat(again.deletes()).isEqualTo(4); // two posts, two follows
             assertThat(index.get("p1", null)).isEmpty();
+            assertThat(index.followees("u1")).containsExactlyInAnyOrder("u2", "u4");
+            assertThat(index.followees("u5")).isEmpty();
             assertThat(index.get("p3", null).orElseThrow().post().text()).isEqualTo("Edited while unwatched");
             assertThat(reconcile(cfg, index).clean()).isTrue();
         }
