@@ -52,7 +52,7 @@ echo "== detection + analysis throughput" >&2
 
 echo "== detection settings: accuracy (corpus, UDHR) and CPU per detection" >&2
 "$JAVA" "${JOPTS[@]}" -cp "$CP" dev.feedsearch.bench.DetectionTuning "$CORPUS" "$WORK/truth-$POSTS.tsv" "$UDHR" "$OUT/detection-tuning.md" \
-  0:0:1 8:0.3:3 6:0.2:2 4:0.15:1.5 6:0.2:2:100 6:0.2:2:120:3 >/dev/null 2>"$WORK/detection-tuning.log"
+  0:0:1:120:4:false 6:0.2:2:120:4:false 6:0.2:2 4:0.15:1.5 6:0.2:2:100 6:0.2:2:120:3 >/dev/null 2>"$WORK/detection-tuning.log"
 
 echo "== JMH" >&2
 if [[ $QUICK == 1 ]]; then JMH=(-f 1 -wi 2 -w 1s -i 3 -r 2s); else JMH=(-f 1 -wi 3 -w 2s -i 5 -r 4s); fi
