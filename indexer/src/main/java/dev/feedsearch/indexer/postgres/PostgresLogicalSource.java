@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -43,6 +45,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Threads: {@link #poll} runs on the indexer's reader thread and {@link #checkpoint} on its applier
  * thread; a lock serialises their use of the (not thread-safe) replication stream.
+ *
+ * <p>Liveness: a connection the network cut without a reset (a NAT or firewall dropping the flow, a failover
+ * that leaves the old address silent) shows nothing on this side: reads just find no data, and the kernel
+ * may take a quarter of an hour to give up on the status updates. The server notices within its
+ * {@code wal_sender_timeout} (60 s by default) and ends its walsender, which frees the slot. So every
+ * {@code livenessInterval} a poll asks the server, on a separate short-lived connection, whether the slot
+ * is still served by this connection's walsender; when it is not, or when that question fails three times
+ * in a row, the poll throws and the supervisor opens the stream again from the checkpoints.
  */
 public final class PostgresLogicalSource implements ChangeSource {
     private static final Logger log = LoggerFactory.getLogger(PostgresLogicalSource.class);
@@ -50,9 +60,19 @@ public final class PostgresLogicalSource implements ChangeSource {
     /** A decoded item in stream order: an event, or the commit that closes the events before it. */
     private record Item(SourceEvent event, long commitEnd) {}
 
+    /** How often a poll checks that the slot is still served by this connection. */
+    public static final Duration DEFAULT_LIVENESS_INTERVAL = Duration.ofSeconds(30);
+    private static final int LIVENESS_FAILURES_TOLERATED = 2;
+    private static final int LIVENESS_TIMEOUT_SECONDS = 10;
+
     private final PostgresConfig cfg;
     private final Connection connection;
     private final PGReplicationStream stream;
+    private final int backendPid;
+    private final long livenessNanos;
+    private long nextLivenessCheck;
+    private int livenessFailures;
+    private volatile boolean cutOff; // the server no longer serves this connection: nothing more is read from it
     private final ReentrantLock io = new ReentrantLock();
     private final Map<Integer, PgOutput.Relation> relations = new HashMap<>();
     private final ArrayDeque<Item> ready = new ArrayDeque<>();     // decoded, not yet returned by poll
@@ -61,10 +81,14 @@ public final class PostgresLogicalSource implements ChangeSource {
     private PgOutput.Begin txn;                                    // the open transaction, null between them
     private long acked;                                            // the LSN last confirmed to the server
 
-    private PostgresLogicalSource(PostgresConfig cfg, Connection connection, PGReplicationStream stream) {
+    private PostgresLogicalSource(PostgresConfig cfg, Connection connection, PGReplicationStream stream, Duration livenessInterval)
+            throws SQLException {
         this.cfg = cfg;
         this.connection = connection;
         this.stream = stream;
+        this.backendPid = connection.unwrap(PGConnection.class).getBackendPID();
+        this.livenessNanos = livenessInterval.toNanos();
+        this.nextLivenessCheck = System.nanoTime() + livenessNanos;
     }
 
     /**
@@ -73,6 +97,12 @@ public final class PostgresLogicalSource implements ChangeSource {
      * index does not yet hold the tables' rows.
      */
     public static PostgresLogicalSource open(PostgresConfig cfg) throws SQLException, InterruptedException {
+        return open(cfg, DEFAULT_LIVENESS_INTERVAL);
+    }
+
+    /** Like {@link #open(PostgresConfig)}, checking that the slot is still served this often (see the class comment). */
+    public static PostgresLogicalSource open(PostgresConfig cfg, Duration livenessInterval) throws SQLException, InterruptedException {
+        if (livenessInterval.isNegative() || livenessInterval.isZero()) throw new IllegalArgumentException("livenessInterval must be positive");
         try (Connection c = PostgresSchema.connect(cfg)) {
             PostgresSchema.requireReplicaIdentityFull(c, cfg);
             PostgresSchema.ensurePublication(c, cfg);
@@ -92,7 +122,7 @@ public final class PostgresLogicalSource implements ChangeSource {
                         // flight; only checkpoint() and ackIdle() confirm anything
                         .withAutomaticFlush(false)
                         .start();
-                return new PostgresLogicalSource(cfg, c, s);
+                return new PostgresLogicalSource(cfg, c, s, livenessInterval);
             } catch (SQLException e) {
                 c.close();
                 if (!"55006".equals(e.getSQLState()) || System.nanoTime() > deadline) throw e; // 55006: slot in use
@@ -109,6 +139,9 @@ public final class PostgresLogicalSource implements ChangeSource {
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(p, "10");
         PGProperty.PREFER_QUERY_MODE.set(p, "simple"); // the walsender speaks only the simple protocol
         PGProperty.APPLICATION_NAME.set(p, "feedsearch-indexer");
+        // bounds the blocking reads only (starting the stream, ending it at close); readPending peeks with its
+        // own 1 ms timeout. Without it, closing a stream whose connection the network cut would wait forever
+        PGProperty.SOCKET_TIMEOUT.set(p, "60");
         return DriverManager.getConnection(cfg.jdbcUrl(), p);
     }
 
@@ -119,6 +152,7 @@ public final class PostgresLogicalSource implements ChangeSource {
 
     @Override
     public List<SourceEvent> poll(int maxEvents, Duration maxWait) throws Exception {
+        if (System.nanoTime() - nextLivenessCheck >= 0) checkLiveness();
         long deadline = System.nanoTime() + maxWait.toNanos();
         while (readyEvents < maxEvents) {
             boolean got;
@@ -153,6 +187,35 @@ public final class PostgresLogicalSource implements ChangeSource {
             io.unlock();
         }
         return out;
+    }
+
+    /** Throws when the server no longer serves the slot through this connection (see the class comment). */
+    private void checkLiveness() throws SQLException {
+        nextLivenessCheck = System.nanoTime() + livenessNanos;
+        Integer servedBy;
+        try (Connection c = PostgresSchema.connect(cfg, LIVENESS_TIMEOUT_SECONDS);
+             PreparedStatement ps = c.prepareStatement("SELECT active_pid FROM pg_replication_slots WHERE slot_name = ?")) {
+            ps.setQueryTimeout(LIVENESS_TIMEOUT_SECONDS);
+            ps.setString(1, cfg.slot());
+            try (ResultSet rs = ps.executeQuery()) {
+                servedBy = rs.next() ? (Integer) rs.getObject(1) : null;
+            }
+        } catch (SQLException e) {
+            if (++livenessFailures > LIVENESS_FAILURES_TOLERATED) {
+                cutOff = true;
+                throw new SQLException("could not confirm that slot " + cfg.slot() + " is still streaming to this connection ("
+                        + livenessFailures + " checks failed in a row); opening it again", e);
+            }
+            log.warn("{}: liveness check failed ({} in a row): {}", name(), livenessFailures, e.toString());
+            return;
+        }
+        livenessFailures = 0;
+        if (servedBy == null || servedBy != backendPid) {
+            cutOff = true;
+            throw new SQLException("slot " + cfg.slot() + " is no longer streaming to this connection (walsender " + backendPid
+                    + "; the slot is " + (servedBy == null ? "inactive" : "served by " + servedBy)
+                    + "): the server ended it, e.g. after wal_sender_timeout when the network dropped the connection; opening it again");
+        }
     }
 
     /**
@@ -330,7 +393,8 @@ public final class PostgresLogicalSource implements ChangeSource {
         io.lock();
         try {
             try {
-                if (!stream.isClosed()) stream.close();
+                // ending the copy waits for the server's answer, which a cut connection never brings
+                if (!cutOff && !stream.isClosed()) stream.close();
             } finally {
                 connection.close();
             }

@@ -45,11 +45,23 @@ public final class PostgresSchema {
 
     /** A normal (non-replication) connection. */
     public static Connection connect(PostgresConfig cfg) throws SQLException {
+        return DriverManager.getConnection(cfg.jdbcUrl(), properties(cfg));
+    }
+
+    /** A normal connection that gives up connecting, and each read, after {@code timeoutSeconds}. */
+    static Connection connect(PostgresConfig cfg, int timeoutSeconds) throws SQLException {
+        Properties p = properties(cfg);
+        p.setProperty("connectTimeout", Integer.toString(timeoutSeconds));
+        p.setProperty("socketTimeout", Integer.toString(timeoutSeconds));
+        return DriverManager.getConnection(cfg.jdbcUrl(), p);
+    }
+
+    private static Properties properties(PostgresConfig cfg) {
         Properties p = new Properties();
         p.setProperty("user", cfg.user());
         if (cfg.password() != null) p.setProperty("password", cfg.password());
         p.setProperty("ApplicationName", "feedsearch-indexer");
-        return DriverManager.getConnection(cfg.jdbcUrl(), p);
+        return p;
     }
 
     /** Creates the publication over both tables if missing, and adds a table it lacks. */

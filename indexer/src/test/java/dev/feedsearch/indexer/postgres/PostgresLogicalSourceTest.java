@@ -150,6 +150,36 @@ class PostgresLogicalSourceTest {
         }
     }
 
+    @Test
+    void aReplicationConnectionTheNetworkSilentlyDroppedIsNoticedAndOpenedAgain() throws Exception {
+        PostgresConfig direct = pg.newDatabase("silent");
+        java.util.regex.Matcher url = java.util.regex.Pattern.compile("jdbc:postgresql://([^:/]+):(\\d+)/([^?]+)(.*)").matcher(direct.jdbcUrl());
+        assertThat(url.matches()).as(direct.jdbcUrl()).isTrue();
+        // the server ends a walsender that hears nothing for 2 s (its default, 60 s, would make this test slow)
+        sql(direct, "ALTER DATABASE " + url.group(3) + " SET wal_sender_timeout = '2s'");
+        try (CuttableTcpRelay relay = new CuttableTcpRelay(url.group(1), Integer.parseInt(url.group(2)))) {
+            PostgresConfig viaRelay = new PostgresConfig("jdbc:postgresql://127.0.0.1:" + relay.port() + "/" + url.group(3) + url.group(4),
+                    direct.user(), direct.password(), direct.slot(), direct.publication(), direct.postsTable(), direct.followsTable());
+            try (EmbeddedPostIndex index = openIndex("idx"); var dlq = new JsonlDeadLetterStore(dir.resolve("dlq.jsonl"));
+                 SupervisedStream stream = SupervisedStream.builder().name("postgres:silent")
+                         .minBackoff(Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(1))
+                         .opener(() -> indexer(PostgresLogicalSource.open(viaRelay, Duration.ofSeconds(1)), index, dlq).start()).start()) {
+                sql(direct, insertPost("s1", "u1", "Before the silence the harbour was loud", ""));
+                waitFor(() -> index.get("s1", null).isPresent());
+
+                relay.cutExisting(); // no reset, no error: the replication connection just goes quiet
+                sql(direct, insertPost("s2", "u2", "During the silence a ferry came in", ""),
+                        "UPDATE posts SET text = 'Before the silence the harbour was loud, then quiet' WHERE id = 's1'");
+                waitFor(() -> index.get("s2", null).isPresent());
+
+                assertThat(stream.restarts()).as("the stream was opened again").isGreaterThanOrEqualTo(1);
+                assertThat(index.get("s1", null).orElseThrow().post().text()).endsWith("then quiet");
+                assertThat(reconcile(direct, index).clean()).isTrue();
+                assertThat(dlq.list()).isEmpty();
+            }
+        }
+    }
+
     static void waitFor(Callable<Boolean> done) throws Exception {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (!done.call()) {
