@@ -16,7 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.dynamodb.model.RequestLimitExceededException;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -180,10 +185,10 @@ public final class DynamoDbBackfill {
                 readers.add(Thread.ofPlatform().daemon().name("backfill-scan-" + table + "-" + i).start(() -> {
                     try {
                         try {
-                            for (var page : ddb.scanPaginator(r)) {
-                                if (!page.items().isEmpty()) pages.put(page.items());
-                            }
+                            readSegment(r);
                             pages.put(END);
+                        } catch (InterruptedException e) {
+                            throw e;
                         } catch (Throwable e) { // an Error too: the consumer must hear of it, or it waits forever
                             pages.put(e);
                         }
@@ -192,6 +197,33 @@ public final class DynamoDbBackfill {
                     }
                 }));
             }
+        }
+
+        /**
+         * Reads one segment page by page. A throttled page (the SDK's own retries spent) is asked for again from
+         * the same start key after a jittered backoff, up to {@value #PAGE_ATTEMPTS} times: a busy table slows the
+         * backfill down instead of failing it, which would start the whole scan over.
+         */
+        private void readSegment(ScanRequest first) throws InterruptedException {
+            Map<String, AttributeValue> start = null;
+            do {
+                ScanRequest req = start == null ? first : first.toBuilder().exclusiveStartKey(start).build();
+                ScanResponse page = null;
+                for (int attempt = 1; page == null; attempt++) {
+                    try {
+                        page = ddb.scan(req);
+                    } catch (SdkException e) {
+                        if (!throttled(e) || attempt == PAGE_ATTEMPTS) throw e;
+                        long backoff = Math.min(MAX_BACKOFF_MILLIS, MIN_BACKOFF_MILLIS << Math.min(attempt - 1, 16));
+                        long sleep = backoff / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+                        log.warn("backfill scan of {} segment {} throttled (attempt {} of {}), again in {} ms: {}", first.tableName(),
+                                first.segment(), attempt, PAGE_ATTEMPTS, sleep, e.getMessage());
+                        Thread.sleep(sleep);
+                    }
+                }
+                if (!page.items().isEmpty()) pages.put(page.items());
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null);
         }
 
         /** The next page, or null when every segment is read. */
@@ -217,6 +249,15 @@ public final class DynamoDbBackfill {
         public void close() {
             readers.forEach(Thread::interrupt);
         }
+    }
+
+    /** How often one Scan page is asked for while DynamoDB throttles it (after the SDK's own retries). */
+    static final int PAGE_ATTEMPTS = 10;
+    static final long MIN_BACKOFF_MILLIS = 200, MAX_BACKOFF_MILLIS = 20_000;
+
+    static boolean throttled(SdkException e) {
+        if (e instanceof ProvisionedThroughputExceededException || e instanceof RequestLimitExceededException) return true;
+        return e instanceof AwsServiceException a && a.isThrottlingException();
     }
 
     private static String key(Map<String, AttributeValue> item) {

@@ -404,6 +404,65 @@ class DynamoDbStreamSourceTest {
         }
     }
 
+    /**
+     * A fault injector, not a fake database: passes every call to DynamoDB Local but refuses the first
+     * {@code throttles} Scan calls of segment 1 as DynamoDB does when a table's read capacity is spent (after the
+     * SDK's own retries). DynamoDB Local never throttles, so this fault cannot be caused for real here.
+     */
+    static final class ThrottlingScans implements DynamoDbClient {
+        final DynamoDbClient real;
+        final AtomicInteger throttles;
+        final AtomicInteger refused = new AtomicInteger();
+
+        ThrottlingScans(DynamoDbClient real, int throttles) {
+            this.real = real;
+            this.throttles = new AtomicInteger(throttles);
+        }
+
+        @Override
+        public software.amazon.awssdk.services.dynamodb.model.ScanResponse scan(software.amazon.awssdk.services.dynamodb.model.ScanRequest r) {
+            if (Integer.valueOf(1).equals(r.segment()) && throttles.getAndDecrement() > 0) {
+                refused.incrementAndGet();
+                throw software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException.builder()
+                        .message("The level of configured provisioned throughput for the table was exceeded (injected)").build();
+            }
+            return real.scan(r);
+        }
+
+        @Override
+        public software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse describeTable(
+                software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest r) {
+            return real.describeTable(r);
+        }
+
+        @Override
+        public String serviceName() {
+            return real.serviceName();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aThrottledScanSegmentWaitsAndGoesOnInsteadOfFailingTheBackfill() throws Exception {
+        String posts = postsTable();
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        for (int i = 0; i < 600; i++) items.add(post("t" + i, "u" + (i % 20), "throttled harbour post number " + i, 2));
+        batchPut(posts, items);
+        try (Env env = env("throttle")) {
+            ThrottlingScans ddb = new ThrottlingScans(local.ddb(), 3);
+            DynamoDbStreamSource src = source(posts, env.checkpoints, Start.TRIM_HORIZON);
+            var report = new DynamoDbBackfill(ddb, factory, env.index, env.dlq, 50, 3).run(src);
+            src.close();
+            assertThat(ddb.refused.get()).as("pages refused and asked for again").isEqualTo(3);
+            assertThat(report.lines()).isEqualTo(600);
+            Reconciler.Report r = Reconciler.compare(DynamoDbBackfill.postRows(local.ddb(), posts), env.index);
+            assertThat(r.clean()).as(r.toString()).isTrue();
+        }
+    }
+
     @Test
     void aBackfillAgainRemovesPostsAndEdgesTheTablesNoLongerHold() throws Exception {
         String posts = postsTable(), follows = followsTable();
