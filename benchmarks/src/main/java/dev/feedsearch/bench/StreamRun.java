@@ -39,26 +39,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Change streams end to end, per source, all in one run: (1) events/s of a fresh indexer over the first
- * {@value #WARMUP} events (a cold JVM: JIT compilation of the detector, analyzers and codecs takes up to a core
- * for ~20 s), after which it stops, drained and checkpointed; (2) the source's own drain rate (poll + map,
- * nothing applied) as the baseline; (3) events/s of a new indexer that resumes from the checkpoints over a
- * backlog of N posts written meanwhile, over the whole backlog and sustained (the middle third, while the
- * source still delivers and every stage is busy: the end of a backlog only drains what was already decoded);
- * (4) freshness: posts written at a steady rate, each timed from the source write until the index answers it
- * (the same near-real-time reader /v1/search uses), p50/p99. Progress, per-thread CPU per event and the
- * indexer's batch and commit timers go to stderr. {@code -Dfeedsearch.bench.warmupEvents} changes the warm-up.
+ * Change streams end to end, per source, all in one run: (1) a warm-up through a fresh indexer: events/s
+ * over its first {@value #WARMUP} events is the cold JVM's rate (JIT compilation of the detector, analyzers,
+ * codecs and drivers takes up to a core for a minute and more); more posts follow {@value #WARMUP_CHUNK} at a
+ * time until the JIT compiles under a tenth of a core over a chunk (or {@value #MAX_WARMUP} posts), then the
+ * indexer stops, drained and checkpointed; (2) the source's own drain rate (poll + map, nothing applied) as the
+ * baseline; (3) events/s of a new indexer that resumes from the checkpoints over a backlog of N posts written
+ * meanwhile, over the whole backlog and sustained (the middle third, while the source still delivers and every
+ * stage is busy: the end of a backlog only drains what was already decoded); (4) freshness: posts written at a
+ * steady rate, each timed from the source write until the index answers it (the same near-real-time reader
+ * /v1/search uses), p50/p99. Progress, per-thread CPU per event and the indexer's batch and commit timers go to
+ * stderr.
  * Usage: StreamRun CORPUS.jsonl POSTS OUT.md [dynamodb|postgres]
  */
 public final class StreamRun {
-    record Result(String source, int events, double drainPerSec, double coldPerSec, double endToEndPerSec, double sustainedPerSec,
-                  Histogram freshness) {}
+    record Result(String source, int events, double drainPerSec, double coldPerSec, int warmupEvents, double jitShare,
+                  double endToEndPerSec, double sustainedPerSec, Histogram freshness) {}
 
     /**
      * The posts of {@code lines}, parsed on each access; with {@code size > 0}, that many warm-up posts, cycling
@@ -84,8 +85,10 @@ public final class StreamRun {
         };
     }
 
-    /** Events through the indexer before the measured backlog: enough for the JIT to compile the hot paths. */
+    /** The first events through a fresh indexer: the cold JVM's rate is measured over these. */
     static final int WARMUP = 30_000;
+    /** More warm-up events are written this many at a time until the JIT is quiet, up to {@link #MAX_WARMUP}. */
+    static final int WARMUP_CHUNK = 10_000, MAX_WARMUP = 300_000;
 
     /** Opens the source again (it resumes from its checkpoints). */
     interface Opener {
@@ -94,7 +97,6 @@ public final class StreamRun {
 
     public static void main(String[] args) throws Exception {
         int n = Integer.parseInt(args[1]);
-        int w = Integer.getInteger("feedsearch.bench.warmupEvents", WARMUP);
         // kept as JSON text and parsed when written: a corpus of parsed trees would fill the benchmark's own heap
         // (and keep G1 marking), which the indexer being measured does not have to pay for in production
         List<String> lines = new ArrayList<>();
@@ -106,25 +108,27 @@ public final class StreamRun {
         List<JsonNode> backlog = parsed(lines.subList(0, n), 0), fresh = parsed(lines.subList(n, n + 2_000), 0);
         // warm-up posts: the rest of the corpus (all of it when nothing is left), as often as needed, under new ids
         List<String> rest = lines.size() > n + 2_000 ? lines.subList(n + 2_000, lines.size()) : lines;
-        List<JsonNode> warm = parsed(rest, w);
+        List<JsonNode> warm = parsed(rest, MAX_WARMUP);
         List<Result> results = new ArrayList<>();
         String only = args.length > 3 ? args[3] : "all"; // dynamodb | postgres | all
         if (!only.equals("postgres")) results.add(dynamodb(warm, backlog, fresh));
         if (!only.equals("dynamodb")) results.add(postgres(warm, backlog, fresh));
         StringBuilder md = new StringBuilder("| source | events | source drain alone, events/s | cold JVM, first events, events/s "
-                + "| warm, whole backlog, events/s | warm, sustained (middle third), events/s | freshness p50 ms | p99 ms | max ms |\n"
-                + "|---|---|---|---|---|---|---|---|---|\n");
+                + "| warm-up events (JIT share of a core at its end) | warm, whole backlog, events/s | warm, sustained (middle third), events/s "
+                + "| freshness p50 ms | p99 ms | max ms |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (Result r : results) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f |%n", r.source(), r.events(), r.drainPerSec(),
-                    r.coldPerSec(), r.endToEndPerSec(), r.sustainedPerSec(), r.freshness().getValueAtPercentile(50) / 1e6,
+            md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %,d (%.0f%%) | %.0f | %.0f | %.0f | %.0f | %.0f |%n", r.source(), r.events(),
+                    r.drainPerSec(), r.coldPerSec(), r.warmupEvents(), 100 * r.jitShare(), r.endToEndPerSec(), r.sustainedPerSec(),
+                    r.freshness().getValueAtPercentile(50) / 1e6,
                     r.freshness().getValueAtPercentile(99) / 1e6, r.freshness().getMaxValue() / 1e6));
         }
-        md.append(String.format(Locale.ROOT, "%nCold JVM: the first %,d events through a fresh indexer process, while the JIT compiles "
-                + "detection, analysis and codecs (C2 takes up to a core for ~20 s; a source run after another in the same JVM finds "
-                + "most of that compiled already). Then that indexer stops (drained, checkpointed), "
-                + "the backlog is written, and a new indexer over the same index resumes from the checkpoints: whole backlog = from its start until "
-                + "every event is applied; sustained = from a third to two thirds of the backlog applied. Freshness: 1,000 posts written at "
-                + "100/s while the indexer runs; each is timed from its write until the index returns it.%n", w));
+        md.append(String.format(Locale.ROOT, "%nCold JVM: the first %,d events through a fresh indexer, while the JIT compiles detection, "
+                + "analysis, codecs and drivers (a source run after another in the same JVM finds much of that compiled). Warm-up: "
+                + "more posts, %,d at a time, until the JIT compiles under a tenth of a core over a chunk (or %,d posts); then that "
+                + "indexer stops (drained, checkpointed), the backlog is written, and a new indexer over the same index resumes from the "
+                + "checkpoints: whole backlog = from its start until every event is applied; sustained = from a third to two thirds of the "
+                + "backlog applied. Freshness: 1,000 posts written at 100/s while the indexer runs; each is timed from its write until the "
+                + "index returns it.%n", WARMUP, WARMUP_CHUNK, MAX_WARMUP));
         System.out.print(md);
         Files.writeString(Path.of(args[2]), md.toString());
     }
@@ -136,13 +140,12 @@ public final class StreamRun {
         try {
             DynamoDbClient ddb = local.dynamoDbClient();
             DynamoDbTables.createPosts(ddb, "posts");
-            batchPut(ddb, warm);
             Path tmp = Files.createTempDirectory("bench-ddb-");
             Opener open = () -> DynamoDbStreamSource.open(ddb, local.dynamoDbStreamsClient(), DynamoDbStreamConfig.of("posts"),
                     new FileCheckpointStore(tmp.resolve("cp")));
-            Callable<Double> drain = () -> drainOnly(DynamoDbStreamSource.open(ddb, local.dynamoDbStreamsClient(), DynamoDbStreamConfig.of("posts"),
-                    new FileCheckpointStore(tmp.resolve("drain"))), warm.size() + backlog.size());
-            return endToEnd("DynamoDB Local (in-process)", open, tmp, warm.size(), () -> batchPut(ddb, backlog), backlog.size(), drain, fresh,
+            Drain drain = expected -> drainOnly(DynamoDbStreamSource.open(ddb, local.dynamoDbStreamsClient(), DynamoDbStreamConfig.of("posts"),
+                    new FileCheckpointStore(tmp.resolve("drain"))), expected);
+            return endToEnd("DynamoDB Local (in-process)", open, tmp, warm, backlog, posts -> batchPut(ddb, posts), drain, fresh,
                     p -> ddb.putItem(b -> b.tableName("posts").item(ItemMapper.toItem(p))));
         } finally {
             local.shutdown();
@@ -171,7 +174,6 @@ public final class StreamRun {
             }
             ChangeSource drainSource = PostgresLogicalSource.open(cfg.withSlot("bench_drain")); // slots first: they see what follows
             ChangeSource first = PostgresLogicalSource.open(cfg);
-            insertAll(cfg, warm);
             Opener open = new Opener() {
                 boolean opened;
 
@@ -185,8 +187,8 @@ public final class StreamRun {
             Path tmp = Files.createTempDirectory("bench-pg-");
             try (Connection c = PostgresSchema.connect(cfg)) {
                 c.setAutoCommit(true);
-                return endToEnd("PostgreSQL 17 (logical replication)", open, tmp, warm.size(), () -> insertAll(cfg, backlog), backlog.size(),
-                        () -> drainOnly(drainSource, warm.size() + backlog.size()), fresh, p -> {
+                return endToEnd("PostgreSQL 17 (logical replication)", open, tmp, warm, backlog, posts -> insertAll(cfg, posts),
+                        expected -> drainOnly(drainSource, expected), fresh, p -> {
                             try {
                                 insert(c, List.of(p));
                             } catch (Exception e) {
@@ -236,8 +238,14 @@ public final class StreamRun {
         }
     }
 
-    interface Step {
-        void run() throws Exception;
+    /** Writes posts to the source the way an app would (a batch at a time). */
+    interface Writer {
+        void write(List<JsonNode> posts) throws Exception;
+    }
+
+    /** The source's own drain rate over {@code expected} events. */
+    interface Drain {
+        double run(int expected) throws Exception;
     }
 
     static StreamIndexer indexer(ChangeSource source, ChangeFactory changes, EmbeddedPostIndex index, JsonlDeadLetterStore dlq,
@@ -246,8 +254,9 @@ public final class StreamRun {
                 .deadLetters(dlq).metrics(metrics).batchSize(1_000).maxWait(Duration.ofMillis(50)).build();
     }
 
-    static Result endToEnd(String name, Opener open, Path tmp, int warm, Step writeBacklog, int backlog, Callable<Double> drainRate,
+    static Result endToEnd(String name, Opener open, Path tmp, List<JsonNode> warm, List<JsonNode> backlogPosts, Writer bulk, Drain drainRate,
                            List<JsonNode> fresh, Consumer<JsonNode> write) throws Exception {
+        int backlog = backlogPosts.size();
         Mappings m = Mappings.load();
         GroupAnalyzers analyzers = GroupAnalyzers.build(m);
         analyzers.warmUp(); // the kuromoji/nori dictionaries load once per JVM: not part of the stream rate
@@ -258,19 +267,34 @@ public final class StreamRun {
             ScriptFirstDetector detector = new ScriptFirstDetector().preload();
             ChangeFactory changes = new ChangeFactory(detector, m);
 
-            // 1. a cold JVM: the first events, while the JIT compiles; then the indexer stops, drained and checkpointed
+            // 1. warm-up: a first backlog through a fresh indexer (its rate is the cold JVM's), then more posts, a chunk
+            //    at a time, until the JIT is quiet (compiling under a tenth of a core over a chunk) or the warm-up cap;
+            //    then the indexer stops, drained and checkpointed
+            java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+            int written = Math.min(WARMUP, warm.size());
+            bulk.write(warm.subList(0, written));
             StreamIndexer cold = indexer(open.open(), changes, index, dlq, new SimpleMeterRegistry());
             long c0 = System.nanoTime();
             cold.start();
-            while (cold.applied() < warm && cold.failure() == null && System.nanoTime() - c0 < 600_000_000_000L) Thread.sleep(20);
-            double coldRate = cold.applied() / ((System.nanoTime() - c0) / 1e9);
+            double coldRate = 0, jitShare = 1;
+            while (cold.failure() == null && System.nanoTime() - c0 < 600_000_000_000L) {
+                long chunkAt = System.nanoTime(), jit0 = jit.getTotalCompilationTime();
+                while (cold.applied() < written && cold.failure() == null) Thread.sleep(20);
+                if (coldRate == 0) coldRate = cold.applied() / ((System.nanoTime() - c0) / 1e9);
+                jitShare = (jit.getTotalCompilationTime() - jit0) / ((System.nanoTime() - chunkAt) / 1e6);
+                if (written > WARMUP && jitShare < 0.1 || written + WARMUP_CHUNK > warm.size()) break;
+                bulk.write(warm.subList(written, written + WARMUP_CHUNK));
+                written += WARMUP_CHUNK;
+            }
             cold.close();
-            if (cold.failure() != null) throw new IllegalStateException(name + " (cold): " + cold.failure(), cold.failure());
-            System.err.printf(Locale.ROOT, "%s: cold JVM, first %d events at %.0f/s%n", name, cold.applied(), coldRate);
+            if (cold.failure() != null) throw new IllegalStateException(name + " (warm-up): " + cold.failure(), cold.failure());
+            long warmSeconds = (System.nanoTime() - c0) / 1_000_000_000L;
+            System.err.printf(Locale.ROOT, "%s: cold JVM, first %d events at %.0f/s; warm-up of %d events in %d s, JIT busy %.0f%% of a core over the last chunk%n",
+                    name, Math.min(WARMUP, written), coldRate, written, warmSeconds, 100 * jitShare);
 
             // 2. the backlog, written while no indexer runs; the source's own drain rate over everything
-            writeBacklog.run();
-            double drain = drainRate.call();
+            bulk.write(backlogPosts);
+            double drain = drainRate.run(written + backlog);
 
             // 3. a new indexer resumes from the checkpoints: the measured backlog
             SimpleMeterRegistry metrics = new SimpleMeterRegistry();
@@ -341,7 +365,7 @@ public final class StreamRun {
             indexer.close();
             System.err.printf(Locale.ROOT, "%s: backlog and freshness run together: %s%n", name, timers(metrics));
             if (!pending.isEmpty()) throw new IllegalStateException(name + ": " + pending.size() + " posts never became visible");
-            return new Result(name, backlog, drain, coldRate, rate, sustained, h);
+            return new Result(name, backlog, drain, coldRate, written, jitShare, rate, sustained, h);
         }
     }
 
