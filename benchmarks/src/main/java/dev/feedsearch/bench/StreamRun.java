@@ -172,7 +172,10 @@ public final class StreamRun {
             try (Connection c = PostgresSchema.connect(cfg)) {
                 PostgresSchema.apply(c);
             }
-            ChangeSource drainSource = PostgresLogicalSource.open(cfg.withSlot("bench_drain")); // slots first: they see what follows
+            // slots first: they see what follows. The drain's stream is opened only when it drains: a stream nobody polls
+            // through a long warm-up would be ended by the server (wal_sender_timeout)
+            PostgresConfig drainCfg = cfg.withSlot("bench_drain");
+            PostgresLogicalSource.open(drainCfg).close();
             ChangeSource first = PostgresLogicalSource.open(cfg);
             Opener open = new Opener() {
                 boolean opened;
@@ -188,7 +191,7 @@ public final class StreamRun {
             try (Connection c = PostgresSchema.connect(cfg)) {
                 c.setAutoCommit(true);
                 return endToEnd("PostgreSQL 17 (logical replication)", open, tmp, warm, backlog, posts -> insertAll(cfg, posts),
-                        expected -> drainOnly(drainSource, expected), fresh, p -> {
+                        expected -> drainOnly(PostgresLogicalSource.open(drainCfg), expected), fresh, p -> {
                             try {
                                 insert(c, List.of(p));
                             } catch (Exception e) {
@@ -279,7 +282,7 @@ public final class StreamRun {
             double coldRate = 0, jitShare = 1;
             while (cold.failure() == null && System.nanoTime() - c0 < 600_000_000_000L) {
                 long chunkAt = System.nanoTime(), jit0 = jit.getTotalCompilationTime();
-                while (cold.applied() < written && cold.failure() == null) Thread.sleep(20);
+                while (cold.applied() < written && cold.failure() == null && System.nanoTime() - c0 < 600_000_000_000L) Thread.sleep(20);
                 if (coldRate == 0) coldRate = cold.applied() / ((System.nanoTime() - c0) / 1e9);
                 jitShare = (jit.getTotalCompilationTime() - jit0) / ((System.nanoTime() - chunkAt) / 1e6);
                 if (written > WARMUP && jitShare < 0.1 || written + WARMUP_CHUNK > warm.size()) break;

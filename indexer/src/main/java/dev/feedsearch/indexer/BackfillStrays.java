@@ -21,7 +21,7 @@ import java.util.Map;
  */
 public final class BackfillStrays {
     private final Map<String, Long> posts = new HashMap<>();
-    private final Map<String, FollowEdge> edges = new HashMap<>();
+    private final Map<String, Long> edges = new HashMap<>(); // FollowEdge#key → version: follow graphs are large
 
     private BackfillStrays() {}
 
@@ -35,7 +35,7 @@ public final class BackfillStrays {
         }
         if (follows) {
             index.forEachFollowEdge(e -> {
-                if (!e.deleted()) s.edges.put(e.key(), e);
+                if (!e.deleted()) s.edges.put(e.key(), e.version());
             });
         }
         return s;
@@ -46,19 +46,27 @@ public final class BackfillStrays {
         if (id != null) posts.remove(id);
     }
 
-    /** The source still holds this edge; {@code relation} null or absent means follow. An unknown relation strikes nothing. */
+    /**
+     * The source still holds this edge; {@code relation} null means follow. A row whose relation is unknown (it is
+     * dead-lettered) keeps every edge of the pair, as an invalid post row keeps its post: a bad row is not a delete.
+     */
     public void seenEdge(String followerId, String followeeId, String relation) {
         if (followerId == null || followeeId == null) return;
         FollowEdge.Relation r = FollowEdge.Relation.parse(relation);
-        if (r != null) edges.remove(new FollowEdge(followerId, followeeId, null, 0, false, r).key());
+        for (FollowEdge.Relation each : r != null ? List.of(r) : List.of(FollowEdge.Relation.values())) {
+            edges.remove(new FollowEdge(followerId, followeeId, null, 0, false, each).key());
+        }
     }
 
     /** Deletes for everything not struck off, each at the version the index holds. */
     public List<IndexChange> removals() {
         List<IndexChange> out = new ArrayList<>(posts.size() + edges.size());
         posts.forEach((id, version) -> out.add(PostChange.delete(id, version)));
-        edges.values().forEach(e -> out.add(new FollowChange(
-                new FollowEdge(e.followerId(), e.followeeId(), null, e.version(), true, e.relation()))));
+        edges.forEach((key, version) -> {
+            String[] parts = key.split("\u001f", -1); // FollowEdge#key: follower US followee [US relation]
+            FollowEdge.Relation r = parts.length > 2 ? FollowEdge.Relation.parse(parts[2]) : FollowEdge.Relation.FOLLOW;
+            out.add(new FollowChange(new FollowEdge(parts[0], parts[1], null, version, true, r)));
+        });
         return out;
     }
 }

@@ -161,24 +161,24 @@ public final class ScriptFirstDetector implements LanguageDetector {
          * language is among the 4 best by function words in 99.9% of the supported posts with any function
          * word at all; comparing all 19 Latin-script models instead is 3–4× slower and no more accurate.
          *
-         * <p>Function-word rule (6 words, share 0.2, ratio 2), measured with {@code benchmarks}'
-         * {@code DetectionTuning} on the 100,000-post benchmark corpus (client hints as sent) and on every UDHR
-         * variant cut into 29,214 posts (no hints); CPU is the process's, per detection, one caller thread:
+         * <p>Function-word rule (6 words, share 0.2, ratio 2) and letters, measured with {@code benchmarks}'
+         * {@code DetectionTuning} ({@code benchmarks/results/detection-tuning.md}) on the 100,000-post benchmark
+         * corpus (client hints as sent) and on every UDHR variant cut into 29,214 posts (no hints); CPU is the
+         * process's per detection, one caller thread, in one run (it varies by ±10–20 µs between runs here):
          * <pre>
-         * rule                 corpus supported  corpus und  decided by words  CPU µs  UDHR supported  UDHR unsupported Latin → und
-         * off                  99.64%            87.5%       0%                86–127  95.65%          73.3%
-         * 8 words, 0.3, 3×     99.65%            87.5%       19%               75      95.65%          73.3%
-         * 6 words, 0.2, 2×     99.68%            87.2%       38%               40–62   95.65%          72.6%
-         * 4 words, 0.15, 1.5×  99.71%            85.2%       46%               40      95.50%          70.7%
-         * 6, 0.2, 2×, letters  99.68%            87.2%       38%               34–55   95.65%          72.6%   (default: and
-         *                                                                               Arabic/Cyrillic letters decide)
+         * settings                      corpus     corpus  lingua  CPU µs  UDHR       UDHR unsupported
+         *                               supported  und     asked           supported  Latin → und
+         * neither rule                  99.64%     87.5%   71%     88      95.65%     73.3%
+         * words (6, 0.2, 2×)            99.68%     87.2%   33%     52      95.65%     72.6%
+         * words + letters               99.68%     87.2%   24%     28      95.65%     72.6%   (default)
+         * words (4, 0.15, 1.5×)+letters 99.71%     85.2%   16%     20      95.50%     70.7%
+         * default, 100-char prefix      99.62%     86.8%   24%     27      95.54%     72.1%
+         * default, shortlist of 3       99.61%     86.1%   24%     34      95.36%     70.8%
          * </pre>
-         * Letters deciding Arabic/Persian and Russian/Ukrainian before lingua changed no answer and saved 8–10 µs
-         * per detection on average (lingua is then asked for 24% of the corpus's posts instead of 33%; 71% with
-         * neither rule). CPU figures vary by ±10 µs between runs on this shared machine.
-         * Clear function words are where lingua is right anyway: supported accuracy does not drop; a few
-         * more posts of close unsupported relatives keep their neighbour's label instead of {@code und}.
-         * Shorter prefixes (80–100 chars) or a shortlist of 3 save less and cost more accuracy.
+         * Clear function words are where lingua is right anyway: supported accuracy does not drop; a few more
+         * posts of close unsupported relatives keep their neighbour's label instead of {@code und}. Letters
+         * deciding Arabic/Persian and Russian/Ukrainian before lingua changed no answer. A looser word rule, a
+         * shorter prefix or a shorter shortlist each cost accuracy for little more speed.
          */
         public static final Settings DEFAULTS = new Settings(0.05, 0.15, 0.20, 0.08, 0.02, 120, 4, 6, 0.2, 2, true);
 
