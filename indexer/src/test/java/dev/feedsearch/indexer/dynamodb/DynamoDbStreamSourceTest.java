@@ -389,9 +389,7 @@ class DynamoDbStreamSourceTest {
     @Test
     void aSegmentedBackfillReadsEveryItemExactlyOnce() throws Exception {
         String posts = postsTable();
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        for (int i = 0; i < 1000; i++) items.add(post("g" + i, "u" + (i % 20), "segmented harbour post number " + i, 2));
-        batchPut(posts, items);
+        seedPosts(posts, "g", 1000, "segmented harbour post number ");
         try (Env env = env("seg")) {
             DynamoDbStreamSource src = source(posts, env.checkpoints, Start.TRIM_HORIZON);
             var report = new DynamoDbBackfill(local.ddb(), factory, env.index, env.dlq, 50, 4).run(src);
@@ -448,9 +446,7 @@ class DynamoDbStreamSourceTest {
     @Test
     void aThrottledScanSegmentWaitsAndGoesOnInsteadOfFailingTheBackfill() throws Exception {
         String posts = postsTable();
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        for (int i = 0; i < 600; i++) items.add(post("t" + i, "u" + (i % 20), "throttled harbour post number " + i, 2));
-        batchPut(posts, items);
+        seedPosts(posts, "t", 600, "throttled harbour post number ");
         try (Env env = env("throttle")) {
             ThrottlingScans ddb = new ThrottlingScans(local.ddb(), 3);
             DynamoDbStreamSource src = source(posts, env.checkpoints, Start.TRIM_HORIZON);
@@ -840,6 +836,13 @@ class DynamoDbStreamSourceTest {
 
     static void put(String table, Map<String, AttributeValue> item) {
         local.ddb().putItem(b -> b.tableName(table).item(item));
+    }
+
+    /** {@code n} posts {@code <prefix>0..n-1} at version 2, by 20 authors, written in batches. */
+    static void seedPosts(String table, String prefix, int n, String text) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) items.add(post(prefix + i, "u" + (i % 20), text + i, 2));
+        batchPut(table, items);
     }
 
     static void batchPut(String table, List<Map<String, AttributeValue>> items) {
