@@ -22,6 +22,10 @@ class MappingsTest {
     private static final String KUROMOJI = "analysis-kuromoji";
     private static final String NORI = "analysis-nori";
     private static final String SMARTCN = "analysis-smartcn";
+    private static final String STEMPEL = "analysis-stempel";
+    private static final String UKRAINIAN = "analysis-ukrainian";
+    /** Whole analyzers a plugin provides (no custom chain can hold their parts), with that plugin. */
+    private static final Map<String, String> PLUGIN_ANALYZERS = Map.of("ukrainian", UKRAINIAN);
 
     /**
      * OpenSearch 3.8 components that may be named in an analyzer without a definition (types that need no
@@ -42,14 +46,14 @@ class MappingsTest {
         Map.entry("icu_normalizer", ICU), Map.entry("icu_folding", ICU),
         Map.entry("kuromoji_baseform", KUROMOJI), Map.entry("kuromoji_part_of_speech", KUROMOJI),
         Map.entry("kuromoji_stemmer", KUROMOJI), Map.entry("kuromoji_number", KUROMOJI), Map.entry("ja_stop", KUROMOJI),
-        Map.entry("nori_readingform", NORI), Map.entry("nori_number", NORI));
+        Map.entry("nori_readingform", NORI), Map.entry("nori_number", NORI), Map.entry("polish_stem", STEMPEL));
     private static final Map<String, String> BUILTIN_CHAR_FILTERS = Map.of(
         "html_strip", COMMON, "icu_normalizer", ICU, "kuromoji_iteration_mark", KUROMOJI);
 
     /** Types that may only be used through a definition (they need settings, or we want them explicit). */
     private static final Map<String, String> DEFINED_ONLY_FILTERS = Map.of(
         "stop", COMMON, "stemmer", COMMON, "snowball", COMMON, "elision", COMMON,
-        "icu_transform", ICU, "kuromoji_readingform", KUROMOJI);
+        "icu_transform", ICU, "kuromoji_readingform", KUROMOJI, "polish_stop", STEMPEL);
     private static final Map<String, String> DEFINED_ONLY_CHAR_FILTERS = Map.of(
         "mapping", COMMON, "pattern_replace", COMMON);
 
@@ -59,7 +63,7 @@ class MappingsTest {
     void loadsEveryGroupListedInOrder() {
         List<String> names = mappings.groups().stream().map(LanguageGroup::name).toList();
         assertThat(names).startsWith("en", "de", "fr").endsWith("other").doesNotHaveDuplicates();
-        assertThat(names).contains("es", "pt", "it", "nl", "nordic", "pl", "ru", "cs", "hu", "fi", "ro", "el", "tr",
+        assertThat(names).contains("es", "pt", "it", "nl", "nordic", "pl", "ru", "uk", "cs", "hu", "fi", "ro", "el", "tr",
             "ar", "fa", "he", "hi", "bn", "th", "vi", "id", "ja", "zh", "ko");
         assertThat(Mappings.load()).isSameAs(mappings);
         for (LanguageGroup g : mappings.groups()) {
@@ -76,7 +80,8 @@ class MappingsTest {
             for (Map.Entry<String, String> f : g.fields().entrySet()) {
                 JsonNode a = analyzers.path(f.getValue());
                 assertThat(a.isObject()).as("%s: analyzer %s of field '%s'", g.name(), f.getValue(), f.getKey()).isTrue();
-                assertThat(a.path("type").asText()).as("%s: %s type", g.name(), f.getValue()).isEqualTo("custom");
+                assertThat(a.path("type").asText()).as("%s: %s type", g.name(), f.getValue())
+                    .matches(t -> t.equals("custom") || PLUGIN_ANALYZERS.containsKey(t), "custom or a plugin's analyzer");
             }
             // no unused analyzers either
             List<String> defined = new ArrayList<>();
@@ -94,6 +99,14 @@ class MappingsTest {
             for (Map.Entry<String, JsonNode> a : analysis.path("analyzer").properties()) {
                 String where = g.name() + "/" + a.getKey();
                 JsonNode def = a.getValue();
+                String pluginAnalyzer = PLUGIN_ANALYZERS.get(def.path("type").asText());
+                if (pluginAnalyzer != null) { // a whole analyzer: its settings only, no chain
+                    needed.add(pluginAnalyzer);
+                    for (Map.Entry<String, JsonNode> key : def.properties()) {
+                        assertThat(key.getKey()).as("%s: analyzer key", where).isIn("type", "stopwords", "stem_exclusion");
+                    }
+                    continue;
+                }
                 for (Map.Entry<String, JsonNode> key : def.properties()) {
                     assertThat(key.getKey()).as("%s: analyzer key", where)
                         .isIn("type", "tokenizer", "filter", "char_filter", "position_increment_gap");
@@ -185,7 +198,8 @@ class MappingsTest {
         assertThat(mappings.groupForLanguage("nb").name()).isEqualTo("nordic");
         assertThat(mappings.groupForLanguage("no").name()).isEqualTo("nordic");
         assertThat(mappings.groupForLanguage("nn-NO").name()).isEqualTo("nordic");
-        assertThat(mappings.groupForLanguage("uk").name()).isEqualTo("ru");
+        assertThat(mappings.groupForLanguage("uk").name()).isEqualTo("uk"); // its own lemmatizer since 2026-12
+        assertThat(mappings.groupForLanguage("ru").name()).isEqualTo("ru");
         assertThat(mappings.groupForLanguage("ms").name()).isEqualTo("id");
         assertThat(mappings.groupForLanguage("iw").name()).isEqualTo("he");
         assertThat(mappings.groupForLanguage("in").name()).isEqualTo("id");

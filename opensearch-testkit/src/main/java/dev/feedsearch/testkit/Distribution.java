@@ -34,7 +34,7 @@ import java.util.zip.ZipFile;
 
 /**
  * The OpenSearch installation the test nodes run from: the {@code integ-test-zip} distribution unpacked from the
- * local Maven repository (where the opensearch-testkit build put it), with the kuromoji, nori and smartcn plugins
+ * local Maven repository (where the opensearch-testkit build put it), with the kuromoji, nori, smartcn, stempel and ukrainian plugins
  * (the real plugin jars with their Lucene jars) and the test-only ICU stand-in as {@code plugins/analysis-icu}.
  *
  * <p>Installed once per content under {@code java.io.tmpdir/feedsearch-opensearch/}: the folder name carries a
@@ -52,12 +52,16 @@ final class Distribution {
     final String version;
     final String luceneVersion;
     final String icu4jVersion;
+    final String morfologikVersion;
+    final String morfologikUkrainianVersion;
     final Path localRepository;
 
     private Distribution(Properties p) {
         this.version = required(p, "opensearch.version");
         this.luceneVersion = required(p, "lucene.version");
         this.icu4jVersion = required(p, "icu4j.version");
+        this.morfologikVersion = required(p, "morfologik.version");
+        this.morfologikUkrainianVersion = required(p, "morfologik-ukrainian.version");
         this.localRepository = localRepository(p.getProperty("local.repository", ""));
     }
 
@@ -114,11 +118,18 @@ final class Distribution {
     /** plugin folder name → jars to put in it (the real plugins: the OpenSearch plugin jar and its Lucene jar). */
     private Map<String, List<Path>> realPlugins() {
         Map<String, List<Path>> out = new TreeMap<>();
-        for (String lang : List.of("kuromoji", "nori", "smartcn")) {
+        for (String lang : List.of("kuromoji", "nori", "smartcn", "stempel")) {
             out.put("analysis-" + lang, List.of(
                 artifact("org.opensearch.plugin", "analysis-" + lang, version, "jar"),
                 artifact("org.apache.lucene", "lucene-analysis-" + lang, luceneVersion, "jar")));
         }
+        // Ukrainian: Lucene's morfologik module and its Ukrainian dictionary (the plugin does not need the Polish one)
+        out.put("analysis-ukrainian", List.of(
+            artifact("org.opensearch.plugin", "analysis-ukrainian", version, "jar"),
+            artifact("org.apache.lucene", "lucene-analysis-morfologik", luceneVersion, "jar"),
+            artifact("org.carrot2", "morfologik-stemming", morfologikVersion, "jar"),
+            artifact("org.carrot2", "morfologik-fsa", morfologikVersion, "jar"),
+            artifact("ua.net.nlp", "morfologik-ukrainian-search", morfologikUkrainianVersion, "jar")));
         return out;
     }
 
@@ -128,7 +139,11 @@ final class Distribution {
         "analysis-nori", new String[] {"org.opensearch.plugin.analysis.nori.AnalysisNoriPlugin",
             "The Korean (nori) Analysis plugin integrates Lucene nori analysis module into opensearch."},
         "analysis-smartcn", new String[] {"org.opensearch.plugin.analysis.smartcn.AnalysisSmartChinesePlugin",
-            "Smart Chinese Analysis plugin integrates Lucene Smart Chinese analysis module into opensearch."});
+            "Smart Chinese Analysis plugin integrates Lucene Smart Chinese analysis module into opensearch."},
+        "analysis-stempel", new String[] {"org.opensearch.plugin.analysis.stempel.AnalysisStempelPlugin",
+            "The Stempel (Polish) Analysis plugin integrates Lucene stempel (polish) analysis module into opensearch."},
+        "analysis-ukrainian", new String[] {"org.opensearch.plugin.analysis.ukrainian.AnalysisUkrainianPlugin",
+            "The Ukrainian Analysis plugin integrates the Lucene UkrainianMorfologikAnalyzer into opensearch."});
 
     private List<Path> icuJars() {
         return List.of(artifact("org.apache.lucene", "lucene-analysis-icu", luceneVersion, "jar"),

@@ -41,6 +41,8 @@ import org.apache.lucene.analysis.ru.RussianAnalyzer;
 import org.apache.lucene.analysis.sv.SwedishAnalyzer;
 import org.apache.lucene.analysis.th.ThaiAnalyzer;
 import org.apache.lucene.analysis.tr.TurkishAnalyzer;
+import org.apache.lucene.analysis.pl.PolishAnalyzer;
+import org.apache.lucene.analysis.uk.UkrainianMorfologikAnalyzer;
 import org.apache.lucene.util.ClasspathResourceLoader;
 import org.apache.lucene.util.ResourceLoader;
 
@@ -119,8 +121,11 @@ public final class AnalysisTranslator {
         }
         Params p = new Params(where, def);
         String type = p.string("type", null);
+        if ("ukrainian".equals(type)) {
+            return ukrainian(p);
+        }
         if (!"custom".equals(type)) {
-            throw new IllegalArgumentException(where + ": only \"type\": \"custom\" analyzers are supported, got "
+            throw new IllegalArgumentException(where + ": only \"type\": \"custom\" and \"ukrainian\" analyzers are supported, got "
                 + (type == null ? "none" : "'" + type + "'"));
         }
         String tokenizer = p.string("tokenizer", null);
@@ -156,6 +161,19 @@ public final class AnalysisTranslator {
         } catch (IOException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * OpenSearch's {@code ukrainian} analyzer (plugin analysis-ukrainian): Lucene's morfologik analyzer with its
+     * Ukrainian dictionary. The plugin registers no token filter, so a custom chain cannot hold the lemmatizer:
+     * the whole analyzer is the one definition, with its {@code stopwords} and {@code stem_exclusion} settings.
+     */
+    private static Analyzer ukrainian(Params p) {
+        Map<String, Supplier<CharArraySet>> named = Map.of("_ukrainian_", UkrainianMorfologikAnalyzer::getDefaultStopwords);
+        CharArraySet stop = new CharArraySet(wordsOf(p, "stopwords", named, "_ukrainian_"), true);
+        CharArraySet exclusion = new CharArraySet(p.list("stem_exclusion", List.of()), false);
+        p.done();
+        return new UkrainianMorfologikAnalyzer(stop, exclusion);
     }
 
     private interface BuilderStep {
@@ -469,6 +487,9 @@ public final class AnalysisTranslator {
                 "outputUnigrams", p.bool("output_unigrams", false));
         });
         FILTERS.put("stop", (p, r) -> stop(p, r, NAMED_STOP_WORDS, "_english_"));
+        // plugin analysis-stempel
+        FILTERS.put("polish_stem", noParams("stempelPolishStem"));
+        FILTERS.put("polish_stop", (p, r) -> stop(p, r, Map.of("_polish_", PolishAnalyzer::getDefaultStopSet), "_polish_"));
         FILTERS.put("ja_stop", (p, r) -> stop(p, r, Map.of("_japanese_", JapaneseAnalyzer::getDefaultStopSet), "_japanese_"));
         FILTERS.put("stemmer", AnalysisTranslator::stemmer);
         FILTERS.put("snowball", (p, r) -> snowball(p, capitalize(p.string("language", p.string("name", "English")))));
@@ -504,7 +525,16 @@ public final class AnalysisTranslator {
         if (!p.bool("remove_trailing", true)) {
             throw p.fail("remove_trailing", "false (suggest-style stop filtering) is not supported");
         }
-        List<String> entries = p.list("stopwords", List.of(defaultSet));
+        Set<String> words = wordsOf(p, "stopwords", named, defaultSet);
+        return lucene("stop", "words", r.words(new ArrayList<>(words), p, "stopwords"), "ignoreCase", ignoreCase);
+    }
+
+    /** A word list parameter: words, named sets ({@code _english_}) or {@code _none_}. */
+    private static Set<String> wordsOf(Params p, String key, Map<String, Supplier<CharArraySet>> named, String defaultSet) {
+        if (p.has(key + "_path")) {
+            throw p.fail(key + "_path", "files are not supported; list the words in '" + key + "'");
+        }
+        List<String> entries = p.list(key, List.of(defaultSet));
         Set<String> words = new LinkedHashSet<>();
         if (!(entries.size() == 1 && entries.get(0).equals("_none_"))) {
             for (String e : entries) {
@@ -512,13 +542,13 @@ public final class AnalysisTranslator {
                 if (set != null) {
                     words.addAll(strings(set.get()));
                 } else if (e.startsWith("_") && e.endsWith("_") && e.length() > 2) {
-                    throw p.fail("stopwords", "unknown stop word set '" + e + "' (known: " + new TreeSet<>(named.keySet()) + ")");
+                    throw p.fail(key, "unknown stop word set '" + e + "' (known: " + new TreeSet<>(named.keySet()) + ")");
                 } else {
                     words.add(e);
                 }
             }
         }
-        return lucene("stop", "words", r.words(new ArrayList<>(words), p, "stopwords"), "ignoreCase", ignoreCase);
+        return words;
     }
 
     private static List<String> strings(CharArraySet set) {

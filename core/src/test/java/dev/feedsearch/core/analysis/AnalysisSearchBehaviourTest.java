@@ -61,6 +61,7 @@ class AnalysisSearchBehaviourTest {
         Map.entry("ja", "すべての人間は、生まれながらにして自由であり、かつ、尊厳と権利とについて平等である。"),
         Map.entry("zh", "人人生而自由，在尊严和权利上一律平等。"),
         Map.entry("ko", "모든 인간은 태어날 때부터 자유로우며 그 존엄과 권리에 있어 동등하다."),
+        Map.entry("uk", "Усі люди народжуються вільними і рівними у своїй гідності та правах."),
         Map.entry("other", "Tots els éssers humans neixen lliures i iguals en dignitat i en drets."));
 
     @Test
@@ -125,7 +126,7 @@ class AnalysisSearchBehaviourTest {
         assertFindable(analyzers, "zh", "中文", "我喜欢学习中文。");
         assertNotFindable(analyzers, "zh", "文学", "我喜欢学习中文。");
         assertFindable(analyzers, "zh", "iphone", "新的ＩＰＨＯＮＥ很好用");
-        assertThat(analyzers.tokens("text_zh", "熱力学")).containsExactly("熱力", "力学");
+        assertThat(analyzers.tokens("text_zh", "熱力学")).containsExactly("热力", "力学"); // traditional folded to simplified
     }
 
     @Test
@@ -137,7 +138,10 @@ class AnalysisSearchBehaviourTest {
         assertFindable(analyzers, "ko", "아이폰", "아이폰을 샀다");
         assertThat(findable(analyzers.mainField("ko"), "아이폰", "아이폰을 샀다")).as("nori finds a known word").isTrue();
         assertFindable(analyzers, "ko", "삼성", "삼성전자 주가가 올랐다");
-        assertFindable(analyzers, "ko", "한국", "韓國의 역사");                   // hanja read as hangul
+        // hanja is not read as hangul: 自由 must not find posts that write 자유 (a derived reading, not a match)
+        assertNotFindable(analyzers, "ko", "한국", "韓國의 역사");
+        assertNotFindable(analyzers, "ko", "自由", "모든 인간은 태어날 때부터 자유로우며");
+        assertFindable(analyzers, "ko", "韓國", "韓國의 역사");
         assertNotFindable(analyzers, "ko", "에어컨", doc);
         // nori must not lose content tokens: every syllable of the post survives in some token
         assertThat(String.join("", analyzers.tokens("text_ko", "에어팟을 샀다"))).contains("에", "어", "팟");
@@ -229,6 +233,9 @@ class AnalysisSearchBehaviourTest {
         assertFindable(analyzers, "es", "cancion", "Esta canción es preciosa");
         assertFindable(analyzers, "es", "canciones", "Esta canción es preciosa");
         assertFindable(analyzers, "es", "arbol", "Los árboles del parque");
+        assertFindable(analyzers, "es", "niño", "Los niños juegan");             // the light stemmer split these
+        assertFindable(analyzers, "es", "niños", "Un niño juega");
+        assertFindable(analyzers, "es", "nino", "Los niños juegan");
         assertFindable(analyzers, "pt", "acao", "A ação foi rápida");
         assertFindable(analyzers, "pt", "informacoes", "Mais informações aqui");
         assertFindable(analyzers, "pt", "coracao", "Meu coração");
@@ -255,7 +262,12 @@ class AnalysisSearchBehaviourTest {
         assertFindable(analyzers, "ru", "Москва", "Я живу в Москве");
         assertFindable(analyzers, "ru", "книга", "Новые книги");
         assertFindable(analyzers, "ru", "ёлка", "Новогодняя елка");
-        assertFindable(analyzers, "ru", "Україна", "Столиця України");          // Ukrainian shares the group
+        assertFindable(analyzers, "uk", "Україна", "Столиця України");          // Ukrainian: morfologik lemmas
+        assertFindable(analyzers, "uk", "право", "кожна людина має права");
+        assertFindable(analyzers, "uk", "свобода", "Кожна людина має право на свободу");
+        assertFindable(analyzers, "pl", "prawo", "Każdy człowiek ma prawa");      // Polish: stempel
+        assertFindable(analyzers, "pl", "wolność", "Każdy ma prawo do wolności");
+        assertFindable(analyzers, "pl", "wolnosc", "Każdy ma prawo do wolności");
         assertNotFindable(analyzers, "ru", "Киев", "Я живу в Москве");
         assertFindable(analyzers, "cs", "mesto", "Praha je krásné město");
         assertFindable(analyzers, "cs", "Praha", "Bydlím v Praze");
@@ -267,6 +279,7 @@ class AnalysisSearchBehaviourTest {
         assertFindable(analyzers, "hu", "konyv", "Szeretem a könyveket");
         assertFindable(analyzers, "hu", "házban", "A ház szép");
         assertFindable(analyzers, "fi", "talo", "Asun talossa");
+        assertFindable(analyzers, "fi", "aiti", "Äiti on kotona");                 // typed without umlauts
         assertFindable(analyzers, "ro", "tara", "Țara noastră");
         assertFindable(analyzers, "ro", "ţară", "Iubesc țara");                 // cedilla vs comma below
         assertFindable(analyzers, "el", "Αθήνα", "ΖΩ ΣΤΗΝ ΑΘΗΝΑ");
@@ -274,6 +287,23 @@ class AnalysisSearchBehaviourTest {
         assertFindable(analyzers, "tr", "istanbul", "İstanbul'da yaşıyorum");
         assertFindable(analyzers, "tr", "kitap", "Yeni kitapları aldım");
         assertFindable(analyzers, "tr", "cocuk", "Çocuklar parkta oynuyor");
+    }
+
+    @Test
+    void hashtagsAreNotProse() {
+        // a post that carries #rights is found through its tags, not as if "rights" were a word of its text
+        for (String group : List.of("en", "vi", "ko", "ar", "zh", "ja", "ru")) {
+            assertNotFindable(analyzers, group, "rights", "#rights #equality");
+        }
+        assertFindable(analyzers, "en", "rights", "Human rights for all #rights");
+        assertNotFindable(analyzers, "zh", "自由", "人人生而平等 #自由");
+    }
+
+    @Test
+    void traditionalAndSimplifiedChineseFindEachOther() {
+        assertFindable(analyzers, "zh", "权利", "在尊嚴和權利上一律平等");
+        assertFindable(analyzers, "zh", "權利", "在尊严和权利上一律平等");
+        assertFindable(analyzers, "zh", "尊严", "在尊嚴和權利上一律平等");
     }
 
     // ---------------------------------------------------------------------------------------------- Asia, other

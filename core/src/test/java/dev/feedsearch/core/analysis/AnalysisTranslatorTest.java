@@ -49,7 +49,9 @@ class AnalysisTranslatorTest {
             Set<String> defined = g.analysis().path("analyzer").properties().stream()
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
             assertThat(analyzers.keySet()).as(g.name()).containsExactlyInAnyOrderElementsOf(defined);
-            assertThat(analyzers.values()).allMatch(a -> a instanceof CustomAnalyzer);
+            // custom chains, except OpenSearch's whole ukrainian analyzer (its plugin offers no token filter)
+            assertThat(analyzers.values()).allMatch(a -> a instanceof CustomAnalyzer
+                || a instanceof org.apache.lucene.analysis.uk.UkrainianMorfologikAnalyzer);
         }
     }
 
@@ -62,7 +64,7 @@ class AnalysisTranslatorTest {
             "FrenchLightStemFilterFactory");
         CustomAnalyzer ja = (CustomAnalyzer) AnalysisTranslator.translate(Mappings.load().group("ja")).get("fs_ja");
         assertThat(ja.getCharFilterFactories()).extracting(f -> f.getClass().getSimpleName())
-            .containsExactly("ICUNormalizer2CharFilterFactory");
+            .containsExactly("PatternReplaceCharFilterFactory", "ICUNormalizer2CharFilterFactory"); // hashtags out first
         assertThat(ja.getTokenizerFactory().getClass().getSimpleName()).isEqualTo("JapaneseTokenizerFactory");
     }
 
