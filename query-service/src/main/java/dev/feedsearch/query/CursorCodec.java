@@ -49,8 +49,9 @@ public final class CursorCodec {
     /** Everything that decides the result order and membership, except the page position and size. */
     static String fingerprint(SearchQuery q) {
         String canonical = String.join("\u001f", String.valueOf(q.text()), String.valueOf(q.lang()),
-                String.valueOf(q.author()), String.valueOf(q.tag()), String.valueOf(q.since()),
-                String.valueOf(q.until()), q.sort().name(), String.valueOf(q.viewer()));
+                String.valueOf(q.author()), String.valueOf(q.tags()), String.valueOf(q.since()),
+                String.valueOf(q.until()), q.sort().name(), String.valueOf(q.viewer()),
+                String.valueOf(q.queryLangs()));
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(h, 0, 8);

@@ -2,6 +2,7 @@ package dev.feedsearch.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.index.IndexStats;
+import dev.feedsearch.core.index.MatchBoosts;
 import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.index.SearchPage;
 import dev.feedsearch.core.index.SearchQuery;
@@ -62,7 +63,7 @@ public final class FeedsearchServer implements AutoCloseable {
 
     private FeedsearchServer(Builder b) {
         this.index = Objects.requireNonNull(b.index, "index");
-        this.params = new SearchParams(b.languages);
+        this.params = new SearchParams(b.languages, b.detector != null ? b.detector : new dev.feedsearch.core.lang.ScriptFirstDetector());
         this.metrics = b.metrics != null ? b.metrics : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
@@ -146,7 +147,11 @@ public final class FeedsearchServer implements AutoCloseable {
                 : new ViewerContext(q.viewer(), index.followees(q.viewer()), index.followers(q.viewer()), Set.of());
         Instant now = clock.instant();
         Map<String, Features> features = new HashMap<>();
-        for (SearchHit h : page.hits()) features.put(h.post().post().id(), scorer.features(h.post(), h.score(), viewer, now));
+        for (SearchHit h : page.hits()) {
+            // the text feature scales the BM25 part of the engine score, without the query-language bonus
+            float text = MatchBoosts.textScore(h.score(), q.queryLangs().contains(h.post().lang()));
+            features.put(h.post().post().id(), scorer.features(h.post(), text, viewer, now));
+        }
         ctx.result(HitJson.page(page, q, features, scorer.config(), explain).toString());
     }
 
@@ -223,6 +228,7 @@ public final class FeedsearchServer implements AutoCloseable {
         private int port = 7070;
         private PrometheusMeterRegistry metrics;
         private RankingConfig ranking = RankingConfig.DEFAULTS;
+        private dev.feedsearch.core.lang.LanguageDetector detector;
         private Duration cacheRefresh = Duration.ofSeconds(1);
         private long cacheBytes = 64L << 20;
         private dev.feedsearch.core.reindex.ReindexControl reindex;
@@ -233,6 +239,8 @@ public final class FeedsearchServer implements AutoCloseable {
 
         public Builder index(PostIndex v) { index = v; return this; }
         public Builder ranking(RankingConfig v) { ranking = v; return this; }
+        /** Detects the language of query texts (default: a new {@link dev.feedsearch.core.lang.ScriptFirstDetector}). */
+        public Builder detector(dev.feedsearch.core.lang.LanguageDetector v) { detector = v; return this; }
         /** Ranking and cache settings from a config file. */
         public Builder config(ServiceConfig v) { ranking = v.ranking(); cacheRefresh = v.cacheRefresh(); cacheBytes = v.cacheBytes(); return this; }
         /** Longest a cached search page may lag behind a new matching post (default 1 s). */

@@ -3,6 +3,7 @@ package dev.feedsearch.query;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.feedsearch.core.index.IndexedPost;
+import dev.feedsearch.core.index.MatchBoosts;
 import dev.feedsearch.core.index.SearchHit;
 import dev.feedsearch.core.index.SearchPage;
 import dev.feedsearch.core.index.SearchQuery;
@@ -30,7 +31,9 @@ final class HitJson {
         ArrayNode hits = root.putArray("hits");
         List<SearchHit> ordered = new ArrayList<>(page.hits());
         if (features != null) {
-            ordered.sort(Comparator.comparingDouble((SearchHit h) -> -features.get(h.post().post().id()).score(w))
+            // the engine's tiers stay (prose in the query's language, other prose, tag only); within one, the score
+            ordered.sort(Comparator.comparingInt((SearchHit h) -> -MatchBoosts.tier(h.score(), q.queryLangs().contains(h.post().lang())))
+                    .thenComparingDouble(h -> -features.get(h.post().post().id()).score(w))
                     .thenComparing(h -> h.post().post().id()));
         }
         for (SearchHit h : ordered) {

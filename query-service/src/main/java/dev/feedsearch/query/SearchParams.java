@@ -1,5 +1,6 @@
 package dev.feedsearch.query;
 
+import dev.feedsearch.core.index.Hashtags;
 import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortOrder;
 import io.javalin.http.Context;
@@ -19,10 +20,12 @@ public final class SearchParams {
     private static final int MAX_ID_CHARS = 256;
 
     private final Set<String> languages;
+    private final QueryLanguages queryLanguages;
 
     /** @param languages language codes accepted by {@code lang} (the supported set plus "und") */
-    public SearchParams(Set<String> languages) {
+    public SearchParams(Set<String> languages, dev.feedsearch.core.lang.LanguageDetector detector) {
         this.languages = Set.copyOf(languages);
+        this.queryLanguages = new QueryLanguages(detector, languages);
     }
 
     public SearchQuery parse(Context ctx) {
@@ -42,8 +45,16 @@ public final class SearchParams {
         } else if (sort == SortOrder.RELEVANCE) {
             throw ApiException.badRequest("q", "q is required (it may be omitted only with sort=recent)");
         }
-        SearchQuery.Builder b = SearchQuery.builder().text(q).sort(sort)
-                .lang(lang(ctx.queryParam("lang")))
+        // #tags written in q are tag filters (what a hashtag query asks for); the rest of q is the text
+        String text = q;
+        SearchQuery.Builder b = SearchQuery.builder().sort(sort);
+        if (q != null) {
+            b.tags(Hashtags.in(q));
+            text = Hashtags.strip(q);
+            if (text.isEmpty()) text = null;
+            b.queryLangs(queryLanguages.of(text, ctx.header("Accept-Language")));
+        }
+        b.text(text).lang(lang(ctx.queryParam("lang")))
                 .author(id(ctx, "author")).tag(id(ctx, "tag")).viewer(id(ctx, "viewer"))
                 .since(time(ctx, "since", false)).until(time(ctx, "until", true))
                 .limit(limit(ctx.queryParam("limit")));

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.index.ApplyResult;
 import dev.feedsearch.core.index.ChangeLog;
+import dev.feedsearch.core.index.Hashtags;
 import dev.feedsearch.core.index.IndexStats;
+import dev.feedsearch.core.index.MatchBoosts;
 import dev.feedsearch.core.index.IndexedPost;
 import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.index.SearchHit;
@@ -42,6 +44,8 @@ import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.ConstantScoreQuery;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
@@ -72,7 +76,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -458,7 +461,7 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
         d.add(new StringField(LANG, pc.lang(), Field.Store.NO));
         d.add(new StringField(GROUP, pc.group(), Field.Store.NO));
         d.add(new StringField(VIS, p.visibility().wire(), Field.Store.NO));
-        for (String t : p.tags()) d.add(new StringField(TAG, normalizeTag(t), Field.Store.NO));
+        for (String t : Hashtags.keys(p.tags(), p.text())) d.add(new StringField(TAG, t, Field.Store.NO));
         long created = p.createdAt().toEpochMilli();
         d.add(new LongPoint(CREATED, created));
         d.add(new NumericDocValuesField(CREATED, created));
@@ -471,11 +474,6 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("a post tree that cannot be written: " + e.getMessage(), e);
         }
-    }
-
-    public static String normalizeTag(String tag) {
-        String t = tag.startsWith("#") ? tag.substring(1) : tag;
-        return t.toLowerCase(Locale.ROOT);
     }
 
     // ---------------------------------------------------------------- reads
@@ -557,18 +555,37 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
         b.add(visibilityFilter(s, q.viewer()), Occur.FILTER);
         if (q.lang() != null) b.add(new TermQuery(new Term(LANG, q.lang())), Occur.FILTER);
         if (q.author() != null) b.add(new TermQuery(new Term(AUTHOR, q.author())), Occur.FILTER);
-        if (q.tag() != null) b.add(new TermQuery(new Term(TAG, normalizeTag(q.tag()))), Occur.FILTER);
+        for (String tag : q.tags()) b.add(new TermQuery(new Term(TAG, tag)), Occur.FILTER);
         if (q.since() != null || q.until() != null) {
             long lo = q.since() == null ? Long.MIN_VALUE : q.since().toEpochMilli();
             long hi = q.until() == null ? Long.MAX_VALUE : q.until().toEpochMilli();
             b.add(LongPoint.newRangeQuery(CREATED, lo, hi), Occur.FILTER);
         }
         if (q.text() != null) {
-            Query text = textQuery(q.text());
+            Query text = matchQuery(q);
             if (text == null) return new BooleanQuery.Builder().build(); // only stop words: nothing matches
             b.add(text, Occur.MUST);
         }
         return b.build();
+    }
+
+    /**
+     * The text match with {@link MatchBoosts}: a prose match (plus the query-language bonus) or, for a one-word
+     * query, a tag-only match. Null when neither can match anything.
+     */
+    private Query matchQuery(SearchQuery q) {
+        BooleanQuery.Builder any = new BooleanQuery.Builder();
+        Query prose = textQuery(q.text());
+        if (prose != null && !q.queryLangs().isEmpty()) {
+            Query inLanguage = new ConstantScoreQuery(new TermInSetQuery(LANG, q.queryLangs().stream().map(BytesRef::new).toList()));
+            prose = new BooleanQuery.Builder().add(prose, Occur.MUST)
+                    .add(new BoostQuery(inLanguage, MatchBoosts.QUERY_LANGUAGE), Occur.SHOULD).build();
+        }
+        if (prose != null) any.add(prose, Occur.SHOULD);
+        String tag = MatchBoosts.tagAlternative(q.text());
+        if (tag != null) any.add(new BoostQuery(new ConstantScoreQuery(new TermQuery(new Term(TAG, tag))), MatchBoosts.TAG_ONLY), Occur.SHOULD);
+        BooleanQuery built = any.build();
+        return built.clauses().isEmpty() ? null : built;
     }
 
     /**

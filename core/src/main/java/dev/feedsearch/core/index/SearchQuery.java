@@ -1,18 +1,28 @@
 package dev.feedsearch.core.index;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * An immutable, already validated search. Build with {@link #builder()}. {@code text} may be null
- * for a pure filter listing (sort=recent); {@code viewer} null means an anonymous, public-only viewer.
+ * for a pure filter listing (sort=recent) or a hashtag-only search; {@code viewer} null means an anonymous,
+ * public-only viewer.
+ *
+ * @param tags       hashtags every hit must carry (normalised by {@link Hashtags#normalize}), sorted
+ * @param queryLangs the languages the query text is taken to be in (see {@link MatchBoosts}): prose matches
+ *                   in one of them rank above prose matches in any other; empty when no language is clear
  */
-public record SearchQuery(String text, String lang, String author, String tag, Instant since, Instant until,
-                          SortOrder sort, int limit, SortKey after, String viewer) {
+public record SearchQuery(String text, String lang, String author, Set<String> tags, Instant since, Instant until,
+                          SortOrder sort, int limit, SortKey after, String viewer, Set<String> queryLangs) {
 
     public SearchQuery {
         Objects.requireNonNull(sort, "sort");
         if (limit < 1) throw new IllegalArgumentException("limit must be >= 1");
+        tags = tags == null ? Set.of() : java.util.Collections.unmodifiableSortedSet(new TreeSet<>(tags));
+        queryLangs = queryLangs == null ? Set.of() : java.util.Collections.unmodifiableSortedSet(new TreeSet<>(queryLangs));
     }
 
     public static Builder builder() {
@@ -20,12 +30,14 @@ public record SearchQuery(String text, String lang, String author, String tag, I
     }
 
     public Builder toBuilder() {
-        return new Builder().text(text).lang(lang).author(author).tag(tag).since(since).until(until)
-                .sort(sort).limit(limit).after(after).viewer(viewer);
+        return new Builder().text(text).lang(lang).author(author).tags(tags).since(since).until(until)
+                .sort(sort).limit(limit).after(after).viewer(viewer).queryLangs(queryLangs);
     }
 
     public static final class Builder {
-        private String text, lang, author, tag, viewer;
+        private String text, lang, author, viewer;
+        private final Set<String> tags = new TreeSet<>();
+        private final Set<String> queryLangs = new TreeSet<>();
         private Instant since, until;
         private SortOrder sort = SortOrder.RELEVANCE;
         private int limit = 20;
@@ -34,16 +46,19 @@ public record SearchQuery(String text, String lang, String author, String tag, I
         public Builder text(String v) { text = v; return this; }
         public Builder lang(String v) { lang = v; return this; }
         public Builder author(String v) { author = v; return this; }
-        public Builder tag(String v) { tag = v; return this; }
+        /** Adds one required hashtag (null adds none); case and a leading '#' do not matter. */
+        public Builder tag(String v) { if (v != null) tags.add(Hashtags.normalize(v)); return this; }
+        public Builder tags(Collection<String> v) { v.forEach(this::tag); return this; }
         public Builder since(Instant v) { since = v; return this; }
         public Builder until(Instant v) { until = v; return this; }
         public Builder sort(SortOrder v) { sort = v; return this; }
         public Builder limit(int v) { limit = v; return this; }
         public Builder after(SortKey v) { after = v; return this; }
         public Builder viewer(String v) { viewer = v; return this; }
+        public Builder queryLangs(Collection<String> v) { queryLangs.clear(); queryLangs.addAll(v); return this; }
 
         public SearchQuery build() {
-            return new SearchQuery(text, lang, author, tag, since, until, sort, limit, after, viewer);
+            return new SearchQuery(text, lang, author, tags, since, until, sort, limit, after, viewer, queryLangs);
         }
     }
 }

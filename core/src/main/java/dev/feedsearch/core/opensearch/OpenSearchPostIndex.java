@@ -3,9 +3,9 @@ package dev.feedsearch.core.opensearch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.feedsearch.core.embedded.EmbeddedPostIndex;
 import dev.feedsearch.core.index.ApplyResult;
 import dev.feedsearch.core.index.ChangeLog;
+import dev.feedsearch.core.index.Hashtags;
 import dev.feedsearch.core.index.IndexStats;
 import dev.feedsearch.core.index.IndexedPost;
 import dev.feedsearch.core.index.PostIndex;
@@ -333,7 +333,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
         d.put("lang", pc.lang());
         d.put("group", pc.group());
         ArrayNode keys = d.putArray("tag_keys");
-        for (String t : p.tags()) keys.add(EmbeddedPostIndex.normalizeTag(t));
+        for (String t : Hashtags.keys(p.tags(), p.text())) keys.add(t);
         d.put("engagement", p.likes() + 2 * p.reposts() + 3 * p.replies());
         return d;
     }

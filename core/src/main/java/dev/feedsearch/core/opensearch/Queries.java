@@ -1,6 +1,6 @@
 package dev.feedsearch.core.opensearch;
 
-import dev.feedsearch.core.embedded.EmbeddedPostIndex;
+import dev.feedsearch.core.index.MatchBoosts;
 import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortKey;
 import dev.feedsearch.core.index.SortOrder;
@@ -77,13 +77,28 @@ final class Queries {
         BoolQuery.Builder b = new BoolQuery.Builder().filter(visibility);
         if (sq.lang() != null) b.filter(term(LANG, sq.lang()));
         if (sq.author() != null) b.filter(term(AUTHOR, sq.author()));
-        if (sq.tag() != null) b.filter(term(TAG, EmbeddedPostIndex.normalizeTag(sq.tag())));
+        for (String tag : sq.tags()) b.filter(term(TAG, tag));
         if (sq.since() != null || sq.until() != null) {
             b.filter(since(sq.since() == null ? Long.MIN_VALUE : sq.since().toEpochMilli(),
                     sq.until() == null ? Long.MAX_VALUE : sq.until().toEpochMilli()));
         }
-        if (sq.text() != null) b.must(text(sq.text()));
+        if (sq.text() != null) b.must(match(sq));
         return Query.of(q -> q.bool(b.build()));
+    }
+
+    /** The embedded engine's match with {@link MatchBoosts}: a prose match (plus the query-language bonus) or a tag-only match. */
+    Query match(SearchQuery sq) {
+        Query prose = text(sq.text());
+        if (!sq.queryLangs().isEmpty()) {
+            Query inLanguage = Query.of(q -> q.constantScore(c -> c.filter(terms(LANG, sq.queryLangs())).boost(MatchBoosts.QUERY_LANGUAGE)));
+            Query plain = prose;
+            prose = Query.of(q -> q.bool(b -> b.must(plain).should(inLanguage)));
+        }
+        List<Query> any = new ArrayList<>(2);
+        any.add(prose);
+        String tag = MatchBoosts.tagAlternative(sq.text());
+        if (tag != null) any.add(Query.of(q -> q.constantScore(c -> c.filter(term(TAG, tag)).boost(MatchBoosts.TAG_ONLY))));
+        return Query.of(q -> q.bool(b -> b.should(any).minimumShouldMatch("1")));
     }
 
     /**

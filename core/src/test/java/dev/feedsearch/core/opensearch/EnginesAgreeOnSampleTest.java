@@ -88,6 +88,13 @@ class EnginesAgreeOnSampleTest {
                 qs.add(SearchQuery.builder().text(t).sort(sort).limit(7).viewer("u7").build());
             }
         }
+        // the query-language bonus and hashtag filters (MatchBoosts): the same tiers on both engines
+        qs.add(SearchQuery.builder().text("rights").queryLangs(List.of("en")).limit(9).build());
+        qs.add(SearchQuery.builder().text("freedom").queryLangs(List.of("en")).viewer("u7").limit(9).build());
+        qs.add(SearchQuery.builder().text("自由").queryLangs(List.of("zh")).limit(9).build());
+        qs.add(SearchQuery.builder().text("libertad").queryLangs(List.of("es", "pt")).limit(9).build());
+        qs.add(SearchQuery.builder().tag("rights").limit(9).build());
+        qs.add(SearchQuery.builder().text("dignity").tag("#Equality").limit(9).build());
         qs.add(SearchQuery.builder().sort(SortOrder.RECENT).lang("ja").limit(9).build());
         qs.add(SearchQuery.builder().sort(SortOrder.RECENT).author("u3").viewer("u3").limit(9).build());
         qs.add(SearchQuery.builder().sort(SortOrder.RECENT).since(Instant.parse("2026-09-10T00:00:00Z"))

@@ -1,0 +1,110 @@
+package dev.feedsearch.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.feedsearch.core.index.Hashtags;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static dev.feedsearch.query.SampleServer.enc;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Relevance across languages on the committed sample, over HTTP: what a new user tried first. English words
+ * that foreign posts carry as hashtags, a Chinese word that Korean posts once matched through their Hangul
+ * reading, and a hashtag query.
+ */
+class RelevanceAcrossLanguagesTest {
+    static SampleServer s;
+
+    @BeforeAll
+    static void load() throws Exception {
+        s = SampleServer.get();
+    }
+
+    record Hit(String id, String lang, String text) {
+        String prose() {
+            return Hashtags.strip(text).toLowerCase(Locale.ROOT);
+        }
+    }
+
+    static List<Hit> search(String query, String acceptLanguage, int limit) throws Exception {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.server.port()
+                + "/v1/search?limit=" + limit + "&q=" + enc(query)));
+        if (acceptLanguage != null) req.header("Accept-Language", acceptLanguage);
+        HttpResponse<String> r = HttpClient.newHttpClient().send(req.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        List<Hit> hits = new ArrayList<>();
+        for (JsonNode h : dev.feedsearch.core.model.PostJson.MAPPER.readTree(r.body()).get("hits")) {
+            hits.add(new Hit(h.get("id").asText(), h.get("lang").asText(), h.get("text").asText()));
+        }
+        return hits;
+    }
+
+    @Test
+    void anEnglishWordFindsEnglishProseBeforeForeignPostsThatCarryItAsAHashtag() throws Exception {
+        for (String word : List.of("rights", "freedom")) {
+            List<Hit> hits = search(word, null, 50);
+            assertThat(hits).as("q=%s", word).hasSizeGreaterThanOrEqualTo(10);
+            // every English post in the sample whose prose has the word's stem, then the rest
+            int english = (int) hits.stream().takeWhile(h -> h.lang().equals("en")).count();
+            assertThat(english).as("q=%s: English posts first, got %s", word, hits).isGreaterThanOrEqualTo(5);
+            for (Hit h : hits.subList(0, english)) {
+                assertThat(h.prose()).as("q=%s: %s matched in its prose", word, h.id()).contains(word.substring(0, 5));
+            }
+            // a post that has the word only as a hashtag comes after every prose match
+            boolean tagOnlySeen = false;
+            for (Hit h : hits) {
+                boolean prose = h.prose().contains(word.substring(0, 5));
+                if (!prose) tagOnlySeen = true;
+                else if (h.lang().equals("en")) assertThat(tagOnlySeen).as("q=%s: %s (prose) after a tag-only hit", word, h.id()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void aChineseWordFindsPostsContainingItsCharactersFirst() throws Exception {
+        for (String word : List.of("自由", "平等")) {
+            List<Hit> hits = search(word, null, 40);
+            assertThat(hits).as("q=%s", word).isNotEmpty();
+            for (Hit h : hits) {
+                // Korean posts that write 자유 (the Hangul reading) no longer match at all
+                assertThat(h.text()).as("q=%s: every hit contains the characters: %s", word, h).contains(word);
+            }
+            assertThat(hits.getFirst().lang()).as("q=%s: Chinese first", word).isEqualTo("zh");
+        }
+    }
+
+    @Test
+    void aHashtagQueryAsksForTheTag() throws Exception {
+        List<Hit> hits = search("#rights", null, 100);
+        assertThat(hits).isNotEmpty();
+        for (Hit h : hits) {
+            JsonNode post = s.get("/v1/posts/" + h.id()).json();
+            List<String> tags = new ArrayList<>();
+            post.get("tags").forEach(t -> tags.add(t.asText().toLowerCase(Locale.ROOT)));
+            boolean inText = Hashtags.in(h.text()).contains("rights");
+            assertThat(tags.contains("rights") || inText).as("%s carries #rights", h).isTrue();
+        }
+        // and the foreign posts that carry it are found, whatever their language
+        assertThat(hits.stream().map(Hit::lang).distinct().count()).isGreaterThan(1);
+    }
+
+    @Test
+    void theClientsLanguageDecidesWhatTheWordLeavesOpen() throws Exception {
+        // "information" is English and French alike; the hint puts French prose first
+        List<Hit> fr = search("information", "fr-FR,fr;q=0.9", 10);
+        List<Hit> en = search("information", "en-GB", 10);
+        if (fr.stream().anyMatch(h -> h.lang().equals("fr")) && en.stream().anyMatch(h -> h.lang().equals("en"))) {
+            assertThat(fr.getFirst().lang()).isEqualTo("fr");
+            assertThat(en.getFirst().lang()).isEqualTo("en");
+        }
+    }
+}
