@@ -53,7 +53,7 @@ class MappingsTest {
     /** Types that may only be used through a definition (they need settings, or we want them explicit). */
     private static final Map<String, String> DEFINED_ONLY_FILTERS = Map.of(
         "stop", COMMON, "stemmer", COMMON, "snowball", COMMON, "elision", COMMON,
-        "icu_transform", ICU, "kuromoji_readingform", KUROMOJI, "polish_stop", STEMPEL);
+        "icu_transform", ICU, "kuromoji_readingform", KUROMOJI, "polish_stop", STEMPEL, "pattern_replace", COMMON);
     private static final Map<String, String> DEFINED_ONLY_CHAR_FILTERS = Map.of(
         "mapping", COMMON, "pattern_replace", COMMON);
 

@@ -51,7 +51,7 @@ public final class CursorCodec {
         String canonical = String.join("\u001f", String.valueOf(q.text()), String.valueOf(q.lang()),
                 String.valueOf(q.author()), String.valueOf(q.tags()), String.valueOf(q.since()),
                 String.valueOf(q.until()), q.sort().name(), String.valueOf(q.viewer()),
-                String.valueOf(q.queryLangs()));
+                String.valueOf(q.queryGroups()));
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(h, 0, 8);

@@ -63,7 +63,8 @@ public final class FeedsearchServer implements AutoCloseable {
 
     private FeedsearchServer(Builder b) {
         this.index = Objects.requireNonNull(b.index, "index");
-        this.params = new SearchParams(b.languages, b.detector != null ? b.detector : new dev.feedsearch.core.lang.ScriptFirstDetector());
+        this.params = new SearchParams(b.languages, new QueryGroups(
+                b.detector != null ? b.detector : new dev.feedsearch.core.lang.ScriptFirstDetector(), index, dev.feedsearch.mappings.Mappings.load()));
         this.metrics = b.metrics != null ? b.metrics : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
@@ -149,7 +150,7 @@ public final class FeedsearchServer implements AutoCloseable {
         Map<String, Features> features = new HashMap<>();
         for (SearchHit h : page.hits()) {
             // the text feature scales the BM25 part of the engine score, without the query-language bonus
-            float text = MatchBoosts.textScore(h.score(), q.queryLangs().contains(h.post().lang()));
+            float text = MatchBoosts.textScore(h.score(), q.queryGroups().contains(h.post().group()));
             features.put(h.post().post().id(), scorer.features(h.post(), text, viewer, now));
         }
         ctx.result(HitJson.page(page, q, features, scorer.config(), explain).toString());

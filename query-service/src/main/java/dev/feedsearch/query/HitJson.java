@@ -32,7 +32,7 @@ final class HitJson {
         List<SearchHit> ordered = new ArrayList<>(page.hits());
         if (features != null) {
             // the engine's tiers stay (prose in the query's language, other prose, tag only); within one, the score
-            ordered.sort(Comparator.comparingInt((SearchHit h) -> -MatchBoosts.tier(h.score(), q.queryLangs().contains(h.post().lang())))
+            ordered.sort(Comparator.comparingInt((SearchHit h) -> -MatchBoosts.tier(h.score(), q.queryGroups().contains(h.post().group())))
                     .thenComparingDouble(h -> -features.get(h.post().post().id()).score(w))
                     .thenComparing(h -> h.post().post().id()));
         }

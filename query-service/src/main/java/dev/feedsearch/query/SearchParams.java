@@ -20,12 +20,15 @@ public final class SearchParams {
     private static final int MAX_ID_CHARS = 256;
 
     private final Set<String> languages;
-    private final QueryLanguages queryLanguages;
+    private final QueryGroups queryGroups;
 
-    /** @param languages language codes accepted by {@code lang} (the supported set plus "und") */
-    public SearchParams(Set<String> languages, dev.feedsearch.core.lang.LanguageDetector detector) {
+    /**
+     * @param languages   language codes accepted by {@code lang} (the supported set plus "und")
+     * @param queryGroups decides which language groups a query's text is written in
+     */
+    SearchParams(Set<String> languages, QueryGroups queryGroups) {
         this.languages = Set.copyOf(languages);
-        this.queryLanguages = new QueryLanguages(detector, languages);
+        this.queryGroups = queryGroups;
     }
 
     public SearchQuery parse(Context ctx) {
@@ -52,7 +55,7 @@ public final class SearchParams {
             b.tags(Hashtags.in(q));
             text = Hashtags.strip(q);
             if (text.isEmpty()) text = null;
-            b.queryLangs(queryLanguages.of(text, ctx.header("Accept-Language")));
+            b.queryGroups(queryGroups.of(text, ctx.header("Accept-Language")));
         }
         b.text(text).lang(lang(ctx.queryParam("lang")))
                 .author(id(ctx, "author")).tag(id(ctx, "tag")).viewer(id(ctx, "viewer"))

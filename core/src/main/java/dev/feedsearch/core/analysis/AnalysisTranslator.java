@@ -474,6 +474,15 @@ public final class AnalysisTranslator {
                 default -> throw p.fail("language", "'" + language + "' is not one of greek, irish, turkish");
             };
         });
+        FILTERS.put("pattern_replace", (p, r) -> {
+            String pattern = p.required("pattern");
+            String replacement = p.string("replacement", "");
+            if (!p.string("flags", "").isEmpty()) {
+                throw p.fail("flags", "regex flags are not supported; use inline flags such as (?i) in the pattern");
+            }
+            return lucene("patternReplace", "pattern", pattern, "replacement", replacement,
+                "replace", p.bool("all", true) ? "all" : "first");
+        });
         FILTERS.put("asciifolding", (p, r) -> lucene("asciiFolding", "preserveOriginal", p.bool("preserve_original", false)));
         FILTERS.put("cjk_bigram", (p, r) -> {
             Set<String> ignored = new HashSet<>(p.list("ignored_scripts", List.of()));

@@ -576,8 +576,8 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
     private Query matchQuery(SearchQuery q) {
         BooleanQuery.Builder any = new BooleanQuery.Builder();
         Query prose = textQuery(q.text());
-        if (prose != null && !q.queryLangs().isEmpty()) {
-            Query inLanguage = new ConstantScoreQuery(new TermInSetQuery(LANG, q.queryLangs().stream().map(BytesRef::new).toList()));
+        if (prose != null && !q.queryGroups().isEmpty()) {
+            Query inLanguage = new ConstantScoreQuery(new TermInSetQuery(GROUP, q.queryGroups().stream().map(BytesRef::new).toList()));
             prose = new BooleanQuery.Builder().add(prose, Occur.MUST)
                     .add(new BoostQuery(inLanguage, MatchBoosts.QUERY_LANGUAGE), Occur.SHOULD).build();
         }
@@ -605,6 +605,33 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
             }
         }
         return clauses == 0 ? null : any.build();
+    }
+
+    @Override
+    public Map<String, Long> proseMatchBounds(String text) throws IOException {
+        IndexSearcher s = searchers.acquire();
+        try {
+            Map<String, Long> out = new java.util.TreeMap<>();
+            for (GroupAnalyzers.TextField f : versions.servingFields()) {
+                if (!f.isMain()) continue;
+                Query fq = new QueryBuilder(f.analyzer()).createBooleanQuery(f.luceneField(), text, Occur.MUST);
+                if (fq == null) continue;
+                // one clause per query position (a lone position is the query itself); stacked tokens share one
+                List<Query> positions = fq instanceof BooleanQuery bq ? bq.clauses().stream().map(c -> c.query()).toList() : List.of(fq);
+                long bound = Long.MAX_VALUE;
+                for (Query position : positions) {
+                    Set<Term> terms = new HashSet<>();
+                    position.visit(org.apache.lucene.search.QueryVisitor.termCollector(terms));
+                    long df = 0;
+                    for (Term t : terms) df = Math.max(df, s.getIndexReader().docFreq(t));
+                    bound = Math.min(bound, df);
+                }
+                if (bound > 0 && bound != Long.MAX_VALUE) out.put(f.group(), bound);
+            }
+            return out;
+        } finally {
+            searchers.release(s);
+        }
     }
 
     /** public to everyone; private to the author; followers-only to the author and its followers. */

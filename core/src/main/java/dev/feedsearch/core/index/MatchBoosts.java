@@ -6,14 +6,15 @@ import java.util.Locale;
  * What both engines add around the per-group text match, so a relevance order means the same on each:
  * <ul>
  *   <li>a <b>prose</b> match (all query tokens in the post's own group field) scores its group's BM25, plus
- *       {@link #QUERY_LANGUAGE} when the post's detected language is one of the query's languages, so matches
- *       in the query's language come first whatever each group's term statistics say;</li>
+ *       {@link #QUERY_LANGUAGE} when the post's language group is one of the query's groups (the groups of the
+ *       language the query is written in), so matches in the query's language come first whatever each group's
+ *       term statistics say;</li>
  *   <li>a post that carries a one-word query only as a <b>tag</b> scores {@link #TAG_ONLY}, below any prose
  *       match (hashtags are stripped from prose at analysis, see {@link Hashtags}).</li>
  * </ul>
  */
 public final class MatchBoosts {
-    /** Added to a prose match in one of the query's languages; above any BM25 score a post reaches. */
+    /** Added to a prose match in one of the query's groups; above any BM25 score a post reaches. */
     public static final float QUERY_LANGUAGE = 100f;
     /** The score of a match through the post's tags alone. */
     public static final float TAG_ONLY = 0.01f;
@@ -30,7 +31,7 @@ public final class MatchBoosts {
     }
 
     /**
-     * Which kind of match an engine score is: 2 a prose match in one of the query's languages, 1 another prose
+     * Which kind of match an engine score is: 2 a prose match in one of the query's groups, 1 another prose
      * match (or no text query), 0 a match through tags alone. Re-ranking reorders hits within a tier only.
      */
     public static int tier(float engineScore, boolean inQueryLanguage) {
@@ -41,7 +42,7 @@ public final class MatchBoosts {
 
     /**
      * The text score of an engine score with the boosts above taken out again (the part ranking may scale):
-     * {@code inQueryLanguage} says whether the post's language is one of the query's.
+     * {@code inQueryLanguage} says whether the post's group is one of the query's.
      */
     public static float textScore(float engineScore, boolean inQueryLanguage) {
         if (Float.isNaN(engineScore)) return engineScore;

@@ -29,6 +29,15 @@ public interface PostIndex extends AutoCloseable {
     /** One page of hits the viewer may see, with the keyset position of the next page if any. */
     SearchPage search(SearchQuery query) throws IOException;
 
+    /**
+     * Per language group, how many posts at most could match {@code text} in their prose: the smallest document
+     * frequency over the query's positions in the group's main text field (at one position, the largest over the
+     * tokens stacked there), counting deleted posts not yet merged away. Groups where some position has no
+     * posts are left out. Cheap (term dictionary look-ups, no matching): what tells which language a short,
+     * ambiguous query is written in on this network.
+     */
+    Map<String, Long> proseMatchBounds(String text) throws IOException;
+
     /** The post as indexed, if it exists, is not deleted and {@code viewer} may see it. */
     Optional<IndexedPost> get(String id, String viewer) throws IOException;
 

@@ -12,17 +12,17 @@ import java.util.TreeSet;
  * public-only viewer.
  *
  * @param tags       hashtags every hit must carry (normalised by {@link Hashtags#normalize}), sorted
- * @param queryLangs the languages the query text is taken to be in (see {@link MatchBoosts}): prose matches
- *                   in one of them rank above prose matches in any other; empty when no language is clear
+ * @param queryGroups the language groups of the query's language (see {@link MatchBoosts}): prose matches in one
+ *                    of them rank above prose matches in any other; empty when no language is clear
  */
 public record SearchQuery(String text, String lang, String author, Set<String> tags, Instant since, Instant until,
-                          SortOrder sort, int limit, SortKey after, String viewer, Set<String> queryLangs) {
+                          SortOrder sort, int limit, SortKey after, String viewer, Set<String> queryGroups) {
 
     public SearchQuery {
         Objects.requireNonNull(sort, "sort");
         if (limit < 1) throw new IllegalArgumentException("limit must be >= 1");
         tags = tags == null ? Set.of() : java.util.Collections.unmodifiableSortedSet(new TreeSet<>(tags));
-        queryLangs = queryLangs == null ? Set.of() : java.util.Collections.unmodifiableSortedSet(new TreeSet<>(queryLangs));
+        queryGroups = queryGroups == null ? Set.of() : java.util.Collections.unmodifiableSortedSet(new TreeSet<>(queryGroups));
     }
 
     public static Builder builder() {
@@ -31,13 +31,13 @@ public record SearchQuery(String text, String lang, String author, Set<String> t
 
     public Builder toBuilder() {
         return new Builder().text(text).lang(lang).author(author).tags(tags).since(since).until(until)
-                .sort(sort).limit(limit).after(after).viewer(viewer).queryLangs(queryLangs);
+                .sort(sort).limit(limit).after(after).viewer(viewer).queryGroups(queryGroups);
     }
 
     public static final class Builder {
         private String text, lang, author, viewer;
         private final Set<String> tags = new TreeSet<>();
-        private final Set<String> queryLangs = new TreeSet<>();
+        private final Set<String> queryGroups = new TreeSet<>();
         private Instant since, until;
         private SortOrder sort = SortOrder.RELEVANCE;
         private int limit = 20;
@@ -55,10 +55,10 @@ public record SearchQuery(String text, String lang, String author, Set<String> t
         public Builder limit(int v) { limit = v; return this; }
         public Builder after(SortKey v) { after = v; return this; }
         public Builder viewer(String v) { viewer = v; return this; }
-        public Builder queryLangs(Collection<String> v) { queryLangs.clear(); queryLangs.addAll(v); return this; }
+        public Builder queryGroups(Collection<String> v) { queryGroups.clear(); queryGroups.addAll(v); return this; }
 
         public SearchQuery build() {
-            return new SearchQuery(text, lang, author, tags, since, until, sort, limit, after, viewer, queryLangs);
+            return new SearchQuery(text, lang, author, tags, since, until, sort, limit, after, viewer, queryGroups);
         }
     }
 }

@@ -371,6 +371,37 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
         return new SearchPage(hits, next);
     }
 
+    @Override
+    public Map<String, Long> proseMatchBounds(String text) throws IOException {
+        // one _mtermvectors call: the text as an artificial document of every group's serving index, analysed
+        // by that index's own text analyzer, with each token's document frequency there
+        List<String> groups = new ArrayList<>(serving.keySet());
+        if (groups.isEmpty()) return Map.of();
+        ObjectNode body = PostJson.MAPPER.createObjectNode();
+        ArrayNode docs = body.putArray("docs");
+        for (String g : groups) {
+            ObjectNode d = docs.addObject().put("_index", serving.get(g));
+            d.putObject("doc").put("text", text);
+            d.putArray("fields").add("text");
+            d.put("term_statistics", true).put("field_statistics", false).put("positions", true)
+                    .put("offsets", false).put("payloads", false);
+        }
+        JsonNode resp = setup.call("POST", "/_mtermvectors", body);
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (int i = 0; i < groups.size(); i++) {
+            JsonNode terms = resp.path("docs").path(i).path("term_vectors").path("text").path("terms");
+            if (!terms.isObject() || terms.isEmpty()) continue;
+            Map<Integer, Long> byPosition = new HashMap<>(); // stacked tokens share a position: the largest counts
+            for (Map.Entry<String, JsonNode> t : terms.properties()) {
+                long df = t.getValue().path("doc_freq").asLong(0);
+                for (JsonNode tok : t.getValue().path("tokens")) byPosition.merge(tok.path("position").asInt(), df, Math::max);
+            }
+            long bound = byPosition.values().stream().mapToLong(Long::longValue).min().orElse(0);
+            if (bound > 0) out.put(groups.get(i), bound);
+        }
+        return out;
+    }
+
     /**
      * The exact request {@link #search} sends for {@code q} (one extra hit tells whether a next page exists);
      * public so a benchmark can send the very same body to {@code _search} directly.

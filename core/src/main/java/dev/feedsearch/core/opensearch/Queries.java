@@ -24,7 +24,7 @@ import java.util.Set;
  */
 final class Queries {
     static final String ID = "id", AUTHOR = "author_id", LANG = "lang", VIS = "visibility", TAG = "tag_keys",
-            CREATED = "created_at", ENGAGEMENT = "engagement";
+            CREATED = "created_at", ENGAGEMENT = "engagement", GROUP = "group";
 
     private final List<String> textFields; // "text" and every sub-field some group defines
 
@@ -89,8 +89,8 @@ final class Queries {
     /** The embedded engine's match with {@link MatchBoosts}: a prose match (plus the query-language bonus) or a tag-only match. */
     Query match(SearchQuery sq) {
         Query prose = text(sq.text());
-        if (!sq.queryLangs().isEmpty()) {
-            Query inLanguage = Query.of(q -> q.constantScore(c -> c.filter(terms(LANG, sq.queryLangs())).boost(MatchBoosts.QUERY_LANGUAGE)));
+        if (!sq.queryGroups().isEmpty()) {
+            Query inLanguage = Query.of(q -> q.constantScore(c -> c.filter(terms(GROUP, sq.queryGroups())).boost(MatchBoosts.QUERY_LANGUAGE)));
             Query plain = prose;
             prose = Query.of(q -> q.bool(b -> b.must(plain).should(inLanguage)));
         }

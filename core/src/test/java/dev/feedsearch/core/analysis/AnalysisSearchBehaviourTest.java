@@ -236,6 +236,10 @@ class AnalysisSearchBehaviourTest {
         assertFindable(analyzers, "es", "niño", "Los niños juegan");             // the light stemmer split these
         assertFindable(analyzers, "es", "niños", "Un niño juega");
         assertFindable(analyzers, "es", "nino", "Los niños juegan");
+        assertFindable(analyzers, "es", "ciudad", "Las ciudades ofrecen educación");
+        assertFindable(analyzers, "es", "educacion", "Las ciudades ofrecen educación");
+        assertFindable(analyzers, "es", "libertades", "la libertad de expresión");
+        assertNotFindable(analyzers, "es", "mes", "un m");
         assertFindable(analyzers, "pt", "acao", "A ação foi rápida");
         assertFindable(analyzers, "pt", "informacoes", "Mais informações aqui");
         assertFindable(analyzers, "pt", "coracao", "Meu coração");

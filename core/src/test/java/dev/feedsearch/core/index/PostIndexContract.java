@@ -195,6 +195,54 @@ public abstract class PostIndexContract {
     }
 
     @Test
+    void proseBeatsATagOnlyMatchAndTheQueryGroupComesFirst() throws IOException {
+        index.apply(List.of(
+                // a foreign post carrying the word only as a hashtag, in text and in tags
+                PostChange.upsert(post("vi", "u1", "Mọi người đều có quyền #rights", Visibility.PUBLIC, 1, 0, "rights"), "vi", "vi"),
+                // the tag written only in the text is a tag key too
+                PostChange.upsert(post("ko", "u1", "모든 사람은 권리를 가진다 #Rights", Visibility.PUBLIC, 1, 1), "ko", "ko"),
+                en(post("en1", "u2", "rights and duties of everyone", Visibility.PUBLIC, 1, 2)),
+                en(post("en2", "u2", "everyone has rights, rights, rights", Visibility.PUBLIC, 1, 3)),
+                PostChange.upsert(post("fr", "u3", "les rights de l'homme", Visibility.PUBLIC, 1, 4), "fr", "fr")));
+
+        List<SearchHit> hits = index.search(q("rights").build()).hits();
+        assertThat(hits).extracting(h -> h.post().post().id()).hasSize(5);
+        // prose matches (any language) before the two tag-only ones, which score MatchBoosts.TAG_ONLY
+        assertThat(hits.subList(0, 3)).extracting(h -> h.post().post().id()).containsExactlyInAnyOrder("en1", "en2", "fr");
+        assertThat(hits.subList(3, 5)).extracting(h -> h.post().post().id()).containsExactlyInAnyOrder("vi", "ko");
+        assertThat(hits.subList(3, 5)).allSatisfy(h -> assertThat(h.score()).isEqualTo(MatchBoosts.TAG_ONLY));
+
+        // the query's group first, whatever the other groups' statistics say
+        List<SearchHit> en = index.search(q("rights").queryGroups(List.of("en")).build()).hits();
+        assertThat(en.subList(0, 2)).extracting(h -> h.post().post().id()).containsExactlyInAnyOrder("en1", "en2");
+        assertThat(en.get(0).score()).isGreaterThan(MatchBoosts.QUERY_LANGUAGE);
+        assertThat(en.get(2).post().post().id()).isEqualTo("fr");
+        List<SearchHit> fr = index.search(q("rights").queryGroups(List.of("fr")).build()).hits();
+        assertThat(fr.getFirst().post().post().id()).isEqualTo("fr");
+
+        // "#rights" in q is a tag filter (the query-service turns it into tags): every post that carries it
+        assertThat(ids(SearchQuery.builder().tag("#RIGHTS").limit(10).build())).containsExactlyInAnyOrder("vi", "ko");
+        // two words are not a tag
+        assertThat(ids(q("rights everyone").build())).containsExactlyInAnyOrder("en1", "en2");
+    }
+
+    @Test
+    void proseMatchBoundsCountEachGroupsPostsThatCouldMatch() throws IOException {
+        index.apply(List.of(
+                en(post("e1", "u1", "freedom of speech", Visibility.PUBLIC, 1, 0)),
+                en(post("e2", "u1", "freedoms and rights", Visibility.PUBLIC, 1, 1)),
+                en(post("e3", "u1", "speech is free", Visibility.PUBLIC, 1, 2)),
+                PostChange.upsert(post("v1", "u1", "Tự do ngôn luận #freedom", Visibility.PUBLIC, 1, 3), "vi", "vi"),
+                PostChange.upsert(post("f1", "u1", "la freedom des autres", Visibility.PUBLIC, 1, 4), "fr", "fr")));
+        // English stems freedom/freedoms alike; the hashtag is not Vietnamese prose
+        assertThat(index.proseMatchBounds("freedom")).containsEntry("en", 2L).containsEntry("fr", 1L).doesNotContainKey("vi");
+        // a bound, not a count: the smallest count over the query's positions (only e1 has both), and a group
+        // where one position has no post at all is left out
+        assertThat(index.proseMatchBounds("freedom speech")).containsEntry("en", 2L).doesNotContainKey("fr");
+        assertThat(index.proseMatchBounds("nowhere")).isEmpty();
+    }
+
+    @Test
     void keysetCursorsPageThroughEverythingExactlyOnce() throws IOException {
         List<PostChange> batch = new ArrayList<>();
         for (int i = 0; i < 53; i++) {

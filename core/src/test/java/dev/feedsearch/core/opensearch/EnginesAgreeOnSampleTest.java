@@ -89,10 +89,10 @@ class EnginesAgreeOnSampleTest {
             }
         }
         // the query-language bonus and hashtag filters (MatchBoosts): the same tiers on both engines
-        qs.add(SearchQuery.builder().text("rights").queryLangs(List.of("en")).limit(9).build());
-        qs.add(SearchQuery.builder().text("freedom").queryLangs(List.of("en")).viewer("u7").limit(9).build());
-        qs.add(SearchQuery.builder().text("自由").queryLangs(List.of("zh")).limit(9).build());
-        qs.add(SearchQuery.builder().text("libertad").queryLangs(List.of("es", "pt")).limit(9).build());
+        qs.add(SearchQuery.builder().text("rights").queryGroups(List.of("en")).limit(9).build());
+        qs.add(SearchQuery.builder().text("freedom").queryGroups(List.of("en")).viewer("u7").limit(9).build());
+        qs.add(SearchQuery.builder().text("自由").queryGroups(List.of("zh")).limit(9).build());
+        qs.add(SearchQuery.builder().text("libertad").queryGroups(List.of("es", "pt", "it")).limit(9).build());
         qs.add(SearchQuery.builder().tag("rights").limit(9).build());
         qs.add(SearchQuery.builder().text("dignity").tag("#Equality").limit(9).build());
         qs.add(SearchQuery.builder().sort(SortOrder.RECENT).lang("ja").limit(9).build());
@@ -108,6 +108,13 @@ class EnginesAgreeOnSampleTest {
         List<String> a = walk(embedded, q), b = walk(opensearch, q);
         assertThat(b).as("opensearch vs embedded for %s", q).containsExactlyElementsOf(a);
         assertThat(a).as("a query that finds nothing proves nothing: %s", q).isNotEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
+    void sameProseMatchBounds() throws IOException {
+        for (String t : List.of("freedom", "rights", "Würde", "information", "libertad", "право", "human rights", "自由")) {
+            assertThat(opensearch.proseMatchBounds(t)).as(t).isEqualTo(embedded.proseMatchBounds(t)).isNotEmpty();
+        }
     }
 
     /** Every page, with its boundary, until the cursor runs out: "id" per hit, "|" between pages. */

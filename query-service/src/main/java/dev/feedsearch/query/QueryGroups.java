@@ -1,0 +1,109 @@
+package dev.feedsearch.query;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.feedsearch.core.index.Hashtags;
+import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.lang.LanguageDetector;
+import dev.feedsearch.mappings.Mappings;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Which language groups a query is written in, so prose matches there come first
+ * ({@link dev.feedsearch.core.index.MatchBoosts#QUERY_LANGUAGE}).
+ * <ul>
+ *   <li>A script that names its language decides (kana Japanese, Hangul Korean, Thai, Greek, …; Han without kana
+ *       Chinese unless the client's hint says Japanese): the post detector's rules.</li>
+ *   <li>Latin, Cyrillic and Arabic words are shared between languages, and a statistical detector guesses badly
+ *       on one or two of them ("freedom" reads as Vietnamese to lingua, "Würde" as Hungarian). There the network
+ *       itself answers: the group whose prose could match the query most often
+ *       ({@link PostIndex#proseMatchBounds}), unless the client's hint ({@code Accept-Language}) names a group that
+ *       matches at all, or the query is long enough (4+ words) for the detector to be trusted and its language
+ *       matches.</li>
+ * </ul>
+ * Answers are kept for a minute per (text, hint): hot queries pay neither detection nor the term look-ups again.
+ */
+final class QueryGroups {
+    private static final int TRUST_DETECTOR_WORDS = 4;
+
+    private record Key(String text, String hint) {}
+
+    private final LanguageDetector detector;
+    private final PostIndex index;
+    private final Mappings mappings;
+    private final Cache<Key, Set<String>> recent = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfterWrite(Duration.ofMinutes(1)).build();
+
+    QueryGroups(LanguageDetector detector, PostIndex index, Mappings mappings) {
+        this.detector = detector;
+        this.index = index;
+        this.mappings = mappings;
+    }
+
+    /** @param acceptLanguage the client's {@code Accept-Language} header, or null */
+    Set<String> of(String text, String acceptLanguage) {
+        if (text == null) return Set.of();
+        try {
+            return recent.get(new Key(text, primary(acceptLanguage)), k -> decide(k.text(), k.hint()));
+        } catch (UncheckedIOException e) {
+            return Set.of(); // no prior beats a failed search: the engine still answers, in its own order
+        }
+    }
+
+    private Set<String> decide(String text, String hint) {
+        String prose = Hashtags.strip(text);
+        String hinted = groupOf(hint);
+        if (prose.isEmpty()) return hinted == null ? Set.of() : Set.of(hinted);
+        if (!sharedScript(prose)) {
+            String detected = groupOf(detector.detect(prose, hint));
+            if (detected != null) return Set.of(detected);
+            return hinted == null ? Set.of() : Set.of(hinted);
+        }
+        Map<String, Long> bounds;
+        try {
+            bounds = index.proseMatchBounds(prose);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (hinted != null && bounds.containsKey(hinted)) return Set.of(hinted);
+        if (prose.split("\\s+").length >= TRUST_DETECTOR_WORDS) {
+            String detected = groupOf(detector.detect(prose, hint));
+            if (detected != null && bounds.containsKey(detected)) return Set.of(detected);
+        }
+        long best = bounds.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        Set<String> out = new TreeSet<>();
+        bounds.forEach((g, n) -> { if (n == best && best > 0) out.add(g); });
+        return out;
+    }
+
+    /** The group of a supported language, or null (und, unsupported, absent). */
+    private String groupOf(String lang) {
+        if (lang == null || lang.equals(LanguageDetector.UNDETERMINED)) return null;
+        String canonical = mappings.canonicalLanguage(lang);
+        if (canonical == null) return null;
+        return mappings.groupForLanguage(canonical).name();
+    }
+
+    /** Whether the text has letters of a script several supported languages write (Latin, Cyrillic, Arabic). */
+    static boolean sharedScript(String text) {
+        return text.codePoints().filter(Character::isLetter).anyMatch(cp -> {
+            Character.UnicodeScript s = Character.UnicodeScript.of(cp);
+            return s == Character.UnicodeScript.LATIN || s == Character.UnicodeScript.CYRILLIC || s == Character.UnicodeScript.ARABIC;
+        });
+    }
+
+    /** The first language of an {@code Accept-Language} header ("de-CH, de;q=0.9, en;q=0.5" is de), or null. */
+    static String primary(String acceptLanguage) {
+        if (acceptLanguage == null || acceptLanguage.isBlank()) return null;
+        String first = acceptLanguage.split(",", 2)[0].split(";", 2)[0].strip();
+        if (first.isEmpty() || first.equals("*")) return null;
+        return first.split("[-_]", 2)[0].toLowerCase(Locale.ROOT);
+    }
+}
