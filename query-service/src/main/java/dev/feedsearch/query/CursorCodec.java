@@ -2,6 +2,7 @@ package dev.feedsearch.query;
 
 import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortKey;
+import dev.feedsearch.query.rank.RelevanceWindow;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -46,12 +47,62 @@ public final class CursorCodec {
         }
     }
 
+    private static final String RELEVANCE = "r1";
+    private static final String INVALID = "cursor is not a valid cursor (use next_cursor from a previous page as is)";
+
+    /**
+     * A relevance cursor: the query's language groups as the first page decided them (later pages keep them, so
+     * the order cannot change under the reader when the network's counts move), and the window position.
+     */
+    public record Relevance(java.util.Set<String> queryGroups, RelevanceWindow.Position position) {}
+
+    public static String encode(Relevance r, SearchQuery q) {
+        RelevanceWindow.Position p = r.position();
+        String where = p.inWindow()
+                ? "w\n" + p.tier() + '\n' + Double.doubleToLongBits(p.score()) + '\n' + p.id()
+                : "e\n" + p.engineKey().value() + '\n' + p.engineKey().id();
+        String raw = RELEVANCE + '\n' + fingerprint(q) + '\n' + String.join(",", r.queryGroups()) + '\n'
+                + p.asOfMillis() + '\n' + where;
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** @throws ApiException (400, field {@code cursor}) when malformed or made for another query */
+    public static Relevance decodeRelevance(String cursor, SearchQuery q) {
+        String raw;
+        try {
+            raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("cursor", INVALID);
+        }
+        String[] parts = raw.split("\n", 8);
+        if (parts.length < 7 || !parts[0].equals(RELEVANCE)) throw ApiException.badRequest("cursor", INVALID);
+        if (!parts[1].equals(fingerprint(q))) {
+            throw ApiException.badRequest("cursor", "cursor belongs to a different query or viewer; start again without cursor");
+        }
+        try {
+            java.util.Set<String> groups = parts[2].isEmpty() ? java.util.Set.of() : new java.util.TreeSet<>(java.util.List.of(parts[2].split(",")));
+            long asOf = Long.parseLong(parts[3]);
+            RelevanceWindow.Position p;
+            if (parts[4].equals("w") && parts.length == 8 && !parts[7].isEmpty()) {
+                double score = Double.longBitsToDouble(Long.parseLong(parts[6]));
+                if (Double.isNaN(score)) throw ApiException.badRequest("cursor", INVALID);
+                p = new RelevanceWindow.Position(asOf, true, Integer.parseInt(parts[5]), score, parts[7], null);
+            } else if (parts[4].equals("e") && parts.length == 7 && !parts[6].isEmpty()) {
+                p = RelevanceWindow.Position.pastWindow(asOf, new SortKey(Long.parseLong(parts[5]), parts[6]));
+            } else {
+                throw ApiException.badRequest("cursor", INVALID);
+            }
+            return new Relevance(groups, p);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("cursor", INVALID);
+        }
+    }
+
     /** Everything that decides the result order and membership, except the page position and size. */
     static String fingerprint(SearchQuery q) {
         String canonical = String.join("\u001f", String.valueOf(q.text()), String.valueOf(q.lang()),
                 String.valueOf(q.author()), String.valueOf(q.tags()), String.valueOf(q.since()),
-                String.valueOf(q.until()), q.sort().name(), String.valueOf(q.viewer()),
-                String.valueOf(q.queryGroups()));
+                String.valueOf(q.until()), q.sort().name(), String.valueOf(q.viewer()));
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(h, 0, 8);

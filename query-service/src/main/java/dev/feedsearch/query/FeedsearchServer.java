@@ -2,9 +2,7 @@ package dev.feedsearch.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.index.IndexStats;
-import dev.feedsearch.core.index.MatchBoosts;
 import dev.feedsearch.core.index.PostIndex;
-import dev.feedsearch.core.index.SearchPage;
 import dev.feedsearch.core.index.SearchQuery;
 import io.javalin.Javalin;
 import dev.feedsearch.query.admin.AdminRoutes;
@@ -20,23 +18,19 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.feedsearch.core.index.SearchHit;
 import dev.feedsearch.core.index.SortOrder;
 import dev.feedsearch.query.cache.SearchResultCache;
 import dev.feedsearch.query.cache.TimelineCache;
 import dev.feedsearch.query.feed.FeedPage;
 import dev.feedsearch.query.feed.FeedService;
 import dev.feedsearch.query.rank.FeatureScorer;
-import dev.feedsearch.query.rank.Features;
 import dev.feedsearch.query.rank.RankingConfig;
+import dev.feedsearch.query.rank.RelevanceWindow;
 import dev.feedsearch.query.rank.ViewerContext;
 
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Objects;
@@ -58,6 +52,7 @@ public final class FeedsearchServer implements AutoCloseable {
     private final SearchResultCache searchCache;
     private final FeedService feed;
     private final FeatureScorer scorer;
+    private final RelevanceWindow relevance;
     private final Clock clock;
     private final IngestStatus ingest;
 
@@ -74,6 +69,7 @@ public final class FeedsearchServer implements AutoCloseable {
         this.clock = b.clock;
         this.ingest = b.ingest;
         this.scorer = new FeatureScorer(b.ranking);
+        this.relevance = new RelevanceWindow(scorer);
         this.searchCache = new SearchResultCache(index, b.cacheRefresh, b.cacheBytes / 2, metrics);
         this.feed = new FeedService(index, new TimelineCache(index, b.ranking.candidatesPerAuthor(), b.cacheBytes / 2, metrics),
                 b.ranking, metrics, clock, b.ticker);
@@ -135,25 +131,20 @@ public final class FeedsearchServer implements AutoCloseable {
     // ------------------------------------------------------------------ handlers
 
     private void search(Context ctx) throws IOException {
-        SearchQuery q = params.parse(ctx);
+        SearchParams.Parsed parsed = params.parse(ctx);
+        SearchQuery q = parsed.query();
         boolean explain = SearchParams.flag(ctx, "explain");
-        SearchPage page = searchCache.search(q);
         if (q.sort() == SortOrder.RECENT) {
-            ctx.result(HitJson.page(page, q, null, null, explain).toString());
+            ctx.result(HitJson.page(searchCache.search(q), q, explain).toString());
             return;
         }
-        // relevance: the engine's text score combined with recency, engagement and affinity, re-ordered
-        // within the page (the cursor keeps paging by the engine's order, so pages never overlap)
+        // relevance: the engine's best hits scored together (text, how the prose holds the query as written,
+        // recency, engagement, affinity), one order over the whole window; see RelevanceWindow
         ViewerContext viewer = q.viewer() == null ? ViewerContext.ANONYMOUS
                 : new ViewerContext(q.viewer(), index.followees(q.viewer()), index.followers(q.viewer()), Set.of());
-        Instant now = clock.instant();
-        Map<String, Features> features = new HashMap<>();
-        for (SearchHit h : page.hits()) {
-            // the text feature scales the BM25 part of the engine score, without the query-language bonus
-            float text = MatchBoosts.textScore(h.score(), q.queryGroups().contains(h.post().group()));
-            features.put(h.post().post().id(), scorer.features(h.post(), text, viewer, now));
-        }
-        ctx.result(HitJson.page(page, q, features, scorer.config(), explain).toString());
+        RelevanceWindow.Page page = relevance.page(q, viewer, parsed.relevanceAfter(), clock.instant(), searchCache::search);
+        String next = page.next() == null ? null : CursorCodec.encode(new CursorCodec.Relevance(q.queryGroups(), page.next()), q);
+        ctx.result(HitJson.ranked(page.hits(), next, scorer.config(), explain).toString());
     }
 
     private void feed(Context ctx) throws IOException {

@@ -12,9 +12,8 @@ import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.query.feed.FeedPage;
 import dev.feedsearch.query.rank.Features;
 import dev.feedsearch.query.rank.RankingConfig;
+import dev.feedsearch.query.rank.RelevanceWindow;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -22,31 +21,37 @@ import java.util.Map;
 final class HitJson {
     private HitJson() {}
 
-    /**
-     * A search page. With {@code features} (relevance), hits are re-ordered by the combined score within the
-     * page and {@code score} is that combined score; without, the engine's order and score (null for recent).
-     */
-    static ObjectNode page(SearchPage page, SearchQuery q, Map<String, Features> features, RankingConfig w, boolean explain) {
+    /** A {@code sort=recent} page: the engine's order; {@code score} is null. */
+    static ObjectNode page(SearchPage page, SearchQuery q, boolean explain) {
         ObjectNode root = PostJson.MAPPER.createObjectNode();
         ArrayNode hits = root.putArray("hits");
-        List<SearchHit> ordered = new ArrayList<>(page.hits());
-        if (features != null) {
-            // the engine's tiers stay (prose in the query's language, other prose, tag only); within one, the score
-            ordered.sort(Comparator.comparingInt((SearchHit h) -> -MatchBoosts.tier(h.score(), q.queryGroups().contains(h.post().group())))
-                    .thenComparingDouble(h -> -features.get(h.post().post().id()).score(w))
-                    .thenComparing(h -> h.post().post().id()));
-        }
-        for (SearchHit h : ordered) {
+        for (SearchHit h : page.hits()) {
             ObjectNode o = hit(hits, h.post());
-            Features f = features == null ? null : features.get(h.post().post().id());
-            if (f != null) o.put("score", f.score(w));
-            else if (Float.isNaN(h.score())) o.putNull("score");
-            else o.put("score", h.score());
-            if (explain) explain(o, f, w, h.score());
+            o.putNull("score");
+            if (explain) explain(o, null, null, Float.NaN);
         }
         root.put("next_cursor", page.next().map(k -> CursorCodec.encode(k, q)).orElse(null));
         return root;
     }
+
+    /** A {@code sort=relevance} page in its combined order; {@code score} is the combined score. */
+    static ObjectNode ranked(List<RelevanceWindow.Ranked> ranked, String nextCursor, RankingConfig w, boolean explain) {
+        ObjectNode root = PostJson.MAPPER.createObjectNode();
+        ArrayNode hits = root.putArray("hits");
+        for (RelevanceWindow.Ranked r : ranked) {
+            ObjectNode o = hit(hits, r.hit().post());
+            o.put("score", r.score());
+            if (explain) {
+                explain(o, r.features(), w, r.hit().score());
+                ((ObjectNode) o.get("explain")).put("tier", TIERS[r.tier()]);
+            }
+        }
+        root.put("next_cursor", nextCursor);
+        return root;
+    }
+
+    /** {@link dev.feedsearch.core.index.MatchBoosts#tier} by number, as explain shows it. */
+    private static final String[] TIERS = {"tag_only", "prose", "prose_in_query_language"};
 
     static ObjectNode feed(FeedPage page, boolean explain, RankingConfig w) {
         ObjectNode root = PostJson.MAPPER.createObjectNode();

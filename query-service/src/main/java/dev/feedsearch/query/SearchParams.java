@@ -3,6 +3,7 @@ package dev.feedsearch.query;
 import dev.feedsearch.core.index.Hashtags;
 import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortOrder;
+import dev.feedsearch.query.rank.RelevanceWindow;
 import io.javalin.http.Context;
 
 import java.time.Instant;
@@ -31,7 +32,13 @@ public final class SearchParams {
         this.queryGroups = queryGroups;
     }
 
-    public SearchQuery parse(Context ctx) {
+    /**
+     * A parsed search: the query, and for {@code sort=relevance} where its page starts (null: the first page).
+     * A relevance page after the first keeps the query's language groups its cursor carries.
+     */
+    public record Parsed(SearchQuery query, RelevanceWindow.Position relevanceAfter) {}
+
+    public Parsed parse(Context ctx) {
         SortOrder sort = SortOrder.RELEVANCE;
         String s = ctx.queryParam("sort");
         if (s != null) {
@@ -55,7 +62,6 @@ public final class SearchParams {
             b.tags(Hashtags.in(q));
             text = Hashtags.strip(q);
             if (text.isEmpty()) text = null;
-            b.queryGroups(queryGroups.of(text, ctx.header("Accept-Language")));
         }
         b.text(text).lang(lang(ctx.queryParam("lang")))
                 .author(id(ctx, "author")).tag(id(ctx, "tag")).viewer(id(ctx, "viewer"))
@@ -66,8 +72,16 @@ public final class SearchParams {
             throw ApiException.badRequest("since", "since must not be after until");
         }
         String cursor = ctx.queryParam("cursor");
-        if (cursor != null) query = query.toBuilder().after(CursorCodec.decode(cursor, query)).build();
-        return query;
+        if (sort == SortOrder.RECENT) {
+            if (cursor != null) query = query.toBuilder().after(CursorCodec.decode(cursor, query)).build();
+            return new Parsed(query, null);
+        }
+        if (cursor != null) {
+            CursorCodec.Relevance r = CursorCodec.decodeRelevance(cursor, query);
+            return new Parsed(query.toBuilder().queryGroups(r.queryGroups()).build(), r.position());
+        }
+        Set<String> groups = queryGroups.of(query.text(), ctx.header("Accept-Language"));
+        return new Parsed(query.toBuilder().queryGroups(groups).build(), null);
     }
 
     private String lang(String v) {

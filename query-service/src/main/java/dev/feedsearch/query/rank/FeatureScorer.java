@@ -35,6 +35,11 @@ public final class FeatureScorer {
 
     /** @param engineScore the engine's text score, or NaN when there is no text query (feeds) */
     public Features features(IndexedPost ip, float engineScore, ViewerContext viewer, Instant now) {
+        return features(ip, engineScore, TextMatch.NONE, viewer, now);
+    }
+
+    /** A search hit's features: its engine text score (without match boosts) and how it holds the query as written. */
+    public Features features(IndexedPost ip, float engineScore, TextMatch match, ViewerContext viewer, Instant now) {
         Post p = ip.post();
         double ageMillis = Math.max(0, now.toEpochMilli() - p.createdAt().toEpochMilli());
         double recency = Math.pow(2, -ageMillis / halfLifeMillis);
@@ -47,6 +52,6 @@ public final class FeatureScorer {
         double replyPenalty = 0;
         if (p.replyTo() != null && !own && p.mentions().stream().noneMatch(viewer.followees()::contains)) replyPenalty = 1;
         double text = Float.isNaN(engineScore) ? 0 : engineScore / (engineScore + 1.0);
-        return new Features(text, recency, engagement, affinity, mutual, language, replyPenalty);
+        return new Features(text, match.exact(), match.phrase(), recency, engagement, affinity, mutual, language, replyPenalty);
     }
 }

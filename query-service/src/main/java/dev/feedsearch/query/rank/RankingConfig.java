@@ -11,6 +11,8 @@ import java.time.Duration;
  */
 public record RankingConfig(
         @JsonProperty("w_text") double wText,
+        @JsonProperty("w_exact") double wExact,
+        @JsonProperty("w_phrase") double wPhrase,
         @JsonProperty("w_recency") double wRecency,
         @JsonProperty("w_engagement") double wEngagement,
         @JsonProperty("w_affinity") double wAffinity,
@@ -25,10 +27,11 @@ public record RankingConfig(
         @JsonProperty("max_followees") int maxFollowees,
         @JsonProperty("popular_share") double popularShare,
         @JsonProperty("popular_window_hours") double popularWindowHours,
-        @JsonProperty("time_budget_ms") long timeBudgetMs) {
+        @JsonProperty("time_budget_ms") long timeBudgetMs,
+        @JsonProperty("rescore_window") int rescoreWindow) {
 
     public static final RankingConfig DEFAULTS = new RankingConfig(
-            1.0, 1.0, 0.6, 0.5, 0.25, 0.3, 0.4, 24, 1_000, 2, 20, 2_000, 5_000, 0.2, 48, 50);
+            1.0, 0.5, 0.3, 1.0, 0.6, 0.5, 0.25, 0.3, 0.4, 24, 1_000, 2, 20, 2_000, 5_000, 0.2, 48, 50, 100);
 
     public RankingConfig {
         if (halfLifeHours <= 0) throw new IllegalArgumentException("ranking.half_life_hours must be > 0");
@@ -39,6 +42,7 @@ public record RankingConfig(
         }
         if (popularShare < 0 || popularShare > 1) throw new IllegalArgumentException("ranking.popular_share must be within 0..1");
         if (timeBudgetMs < 1) throw new IllegalArgumentException("ranking.time_budget_ms must be >= 1");
+        if (rescoreWindow < 0 || rescoreWindow > 1_000) throw new IllegalArgumentException("ranking.rescore_window must be within 0..1000");
     }
 
     public Duration halfLife() {
