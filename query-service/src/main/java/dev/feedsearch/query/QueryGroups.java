@@ -23,8 +23,8 @@ import java.util.TreeSet;
  *       Chinese unless the client's hint says Japanese): the post detector's rules.</li>
  *   <li>Latin, Cyrillic and Arabic words are shared between languages, and a statistical detector guesses badly
  *       on one or two of them ("freedom" reads as Vietnamese to lingua, "Würde" as Hungarian). There the network
- *       itself answers: the group whose prose could match the query most often
- *       ({@link PostIndex#proseMatchBounds}), unless the client's hint ({@code Accept-Language}) names a group that
+ *       itself answers: the groups whose prose could match the query most often (at least a quarter as often as
+ *       the most frequent, {@link PostIndex#proseMatchBounds}), unless the client's hint ({@code Accept-Language}) names a group that
  *       matches at all, or the query is long enough (4+ words) for the detector to be trusted and its language
  *       matches.</li>
  * </ul>
@@ -32,6 +32,8 @@ import java.util.TreeSet;
  */
 final class QueryGroups {
     private static final int TRUST_DETECTOR_WORDS = 4;
+    /** Groups that could match at least this share of the best one's count share the first tier. */
+    private static final double NEAR_BEST = 0.25;
 
     private record Key(String text, String hint) {}
 
@@ -77,9 +79,11 @@ final class QueryGroups {
             String detected = groupOf(detector.detect(prose, hint));
             if (detected != null && bounds.containsKey(detected)) return Set.of(detected);
         }
+        // the word is shared: every group that writes it nearly as often as the most frequent one comes first,
+        // and within that tier ranking decides (the form as written, then the rest)
         long best = bounds.values().stream().mapToLong(Long::longValue).max().orElse(0);
         Set<String> out = new TreeSet<>();
-        bounds.forEach((g, n) -> { if (n == best && best > 0) out.add(g); });
+        bounds.forEach((g, n) -> { if (best > 0 && n >= NEAR_BEST * best) out.add(g); });
         return out;
     }
 

@@ -16,7 +16,9 @@ import java.util.Set;
  * itself, so {@code résumé} puts posts that write {@code résumé} before those that write {@code resume}.
  *
  * @param exact  share of the query's words found in that form: whole words, or for scripts written without
- *               spaces between words (Han, kana, Hangul with its particles, Thai, …) as a substring
+ *               spaces between words (Han, kana, Hangul with its particles, Thai, …) as a substring; a word found
+ *               only once accents are set aside on both sides counts half (proprieta finds proprietà, and still
+ *               ranks it below a post that writes proprieta)
  * @param phrase 1 when a query of two or more words appears as one run of words, else 0
  */
 public record TextMatch(double exact, double phrase) {
@@ -29,15 +31,32 @@ public record TextMatch(double exact, double phrase) {
         String prose = normalize(Hashtags.strip(text));
         List<String> proseWords = words(prose);
         Set<String> have = new HashSet<>(proseWords);
-        int found = 0;
+        Set<String> haveFolded = null;
+        double found = 0;
         for (String w : words) {
-            if (unspaced(w) ? prose.contains(w) : have.contains(w)) found++;
+            if (unspaced(w) ? prose.contains(w) : have.contains(w)) {
+                found++;
+                continue;
+            }
+            if (haveFolded == null) {
+                haveFolded = new HashSet<>();
+                for (String p : proseWords) haveFolded.add(fold(p));
+            }
+            if (!unspaced(w) && haveFolded.contains(fold(w))) found += 0.5;
         }
         double phrase = 0;
-        if (words.size() > 1 && found == words.size()) {
+        if (words.size() > 1 && found > 0) {
             phrase = String.join(" ", proseWords).contains(String.join(" ", words)) ? 1 : 0;
         }
-        return new TextMatch((double) found / words.size(), phrase);
+        return new TextMatch(found / words.size(), phrase);
+    }
+
+    /** Without combining marks (é is e, ñ is n); letters that are not a base plus a mark (ø, ł, ß) stay. */
+    private static String fold(String word) {
+        String d = Normalizer.normalize(word, Normalizer.Form.NFD);
+        StringBuilder out = new StringBuilder(d.length());
+        for (int i = 0; i < d.length(); i++) if (Character.getType(d.charAt(i)) != Character.NON_SPACING_MARK) out.append(d.charAt(i));
+        return out.toString();
     }
 
     private static String normalize(String s) {
