@@ -60,17 +60,23 @@ import java.util.stream.Stream;
  * recency and engagement features are the same for every hit and the order is the text relevance's alone.
  *
  * <pre>
- * RelevanceEval --udhr PATH --engine embedded|opensearch [--opensearch-url URL] [--wipe] [--out benchmarks/results] [--seed 42]
+ * RelevanceEval --udhr PATH --engine embedded|opensearch [--opensearch-url URL] [--wipe] [--hint] [--out benchmarks/results] [--seed 42]
  * </pre>
  * {@code --wipe} deletes the feedsearch indices of the OpenSearch cluster first (the run expects to own it).
  */
 public final class RelevanceEval {
 
-    record Options(Path udhr, String engine, String opensearchUrl, boolean wipe, Path out, long seed) {
+    /** @param hint send each query's language as the client's Accept-Language (what an app knows of its user) */
+    record Options(Path udhr, String engine, String opensearchUrl, boolean wipe, Path out, long seed, boolean hint) {
+        /** The report's file name stem: relevance-ENGINE, with -hinted when the client's language is sent. */
+        String name() {
+            return "relevance-" + engine + (hint ? "-hinted" : "");
+        }
+
         static Options parse(String[] args) {
             Path udhr = Path.of("../shared/corpora/udhr/udhr-paragraphs.jsonl"), out = Path.of("benchmarks/results");
             String engine = "embedded", url = "http://127.0.0.1:9200";
-            boolean wipe = false;
+            boolean wipe = false, hint = false;
             long seed = 42;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -79,6 +85,7 @@ public final class RelevanceEval {
                     case "--engine" -> engine = value(args, ++i, a);
                     case "--opensearch-url" -> url = value(args, ++i, a);
                     case "--wipe" -> wipe = true;
+                    case "--hint" -> hint = true;
                     case "--out" -> out = Path.of(value(args, ++i, a));
                     case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
                     case "-h", "--help" -> throw new IllegalArgumentException("help");
@@ -87,7 +94,7 @@ public final class RelevanceEval {
             }
             if (!engine.equals("embedded") && !engine.equals("opensearch")) throw new IllegalArgumentException("--engine is embedded or opensearch");
             if (!Files.isRegularFile(udhr)) throw new IllegalArgumentException("no UDHR file at " + udhr.toAbsolutePath() + " (--udhr)");
-            return new Options(udhr, engine, url, wipe, out, seed);
+            return new Options(udhr, engine, url, wipe, out, seed, hint);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -107,7 +114,7 @@ public final class RelevanceEval {
         } catch (IllegalArgumentException e) {
             System.err.println((e.getMessage().equals("help") ? "" : "error: " + e.getMessage() + "\n")
                     + "usage: RelevanceEval --udhr udhr-paragraphs.jsonl --engine embedded|opensearch [--opensearch-url URL] [--wipe]"
-                    + " [--out benchmarks/results] [--seed 42]");
+                    + " [--hint] [--out benchmarks/results] [--seed 42]");
             System.exit(2);
             return;
         }
@@ -139,11 +146,11 @@ public final class RelevanceEval {
             Clock clock = Clock.fixed(EvalCorpus.END.plus(Duration.ofDays(365)), ZoneOffset.UTC);
             List<Scored> scored;
             try (FeedsearchServer server = FeedsearchServer.builder().index(index).languages(langs).port(0).clock(clock).build().start()) {
-                scored = run("http://127.0.0.1:" + server.port(), queries, corpus);
+                scored = run("http://127.0.0.1:" + server.port(), queries, corpus, o.hint());
             }
             Report report = new Report(o, corpus, detected, scored);
             Files.createDirectories(o.out());
-            Path md = o.out().resolve("relevance-" + o.engine() + ".md"), json = o.out().resolve("relevance-" + o.engine() + ".json");
+            Path md = o.out().resolve(o.name() + ".md"), json = o.out().resolve(o.name() + ".json");
             Files.writeString(md, report.markdown());
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report.json());
             System.out.print(report.stdout());
@@ -173,13 +180,15 @@ public final class RelevanceEval {
     }
 
     /** One request per query, in order, on one connection: the measurement is relevance, not speed. */
-    static List<Scored> run(String base, List<EvalQuery> queries, EvalCorpus corpus) throws Exception {
+    static List<Scored> run(String base, List<EvalQuery> queries, EvalCorpus corpus, boolean hint) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
         ObjectMapper mapper = new ObjectMapper();
         List<Scored> out = new ArrayList<>();
         for (EvalQuery q : queries) {
             URI uri = URI.create(base + "/v1/search?q=" + URLEncoder.encode(q.text(), StandardCharsets.UTF_8) + "&limit=" + RelevanceMetrics.K);
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
+            HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET();
+            if (hint) req.header("Accept-Language", q.lang());
+            HttpResponse<String> r = http.send(req.build(),
                     HttpResponse.BodyHandlers.ofString());
             List<Hit> hits = new ArrayList<>();
             String error = null;
@@ -251,16 +260,18 @@ public final class RelevanceEval {
             List<Scored> test = half("test"), dev = half("dev");
             long english = corpus.count("en"), tagged = corpus.posts().stream().filter(p -> !p.tags().isEmpty()).count();
             long others = corpus.posts().size() - english;
-            md.append("# Relevance of `/v1/search`, ").append(options.engine()).append(" engine\n\n");
+            md.append("# Relevance of `/v1/search`, ").append(options.engine()).append(" engine")
+                    .append(options.hint() ? ", with the client's language (Accept-Language: the query's language)" : "").append("\n\n");
             md.append(String.format(Locale.ROOT, "Corpus: %,d posts from the UDHR (`%s`, seed %d): one variant per supported language, a paragraph a post; "
                             + "English %.0f%% of all posts (%,d: paragraphs, their sentences, quoted excerpts); %.0f%% of the other posts end with 1–2 "
                             + "English hashtags (%s). No language hint: every post's language is detected. Missing languages (no UDHR variant): %s.%n%n",
                     corpus.posts().size(), options.udhr().getFileName(), options.seed(), 100.0 * english / corpus.posts().size(), english,
                     100.0 * tagged / Math.max(1, others), String.join(", ", corpus.tagWords()), corpus.missing().isEmpty() ? "none" : String.join(", ", corpus.missing())));
             md.append(String.format(Locale.ROOT, "Queries: %,d (%,d test, %,d dev), kinds %s; each sent as `GET /v1/search?q=…&limit=10` to an in-process "
-                            + "server over HTTP (no `lang`, no viewer). The server's clock is a year after the newest post and engagement is 0, so "
+                            + "server over HTTP (no `lang`, no viewer" + (options.hint() ? "; `Accept-Language` is the query's language" : ", no `Accept-Language`")
+                            + "). The server's clock is a year after the newest post and engagement is 0, so "
                             + "recency and engagement do not reorder hits. Relevant: posts of the query's language whose prose (text without "
-                            + "#hashtags) holds the word (grade 2) or another form of its family (grade 1). Prose share: of the top min(10, R) hits, "
+                            + "#hashtags) holds the word (grade 2) or another form of its family (grade 1). Prose share: of the top min(10, R, returned) hits, "
                             + "R the posts of any language whose prose holds the query word or a form of it, the share that do (so a hashtag carrier "
                             + "or another language's cognate in a slot a prose match could fill counts against it). Tag-only share: top-10 hits "
                             + "holding the query only as a #hashtag. CJK violations: pairs in a CJK/Thai top 10 where a post without the query string ranks above "
@@ -364,7 +375,7 @@ public final class RelevanceEval {
             for (Scored s : scored) {
                 EvalQuery q = s.query();
                 ObjectNode n = qs.addObject().put("lang", q.lang()).put("kind", q.kind().wire()).put("split", q.split()).put("q", q.text())
-                        .put("relevant", q.grades().size()).put("rr", round(s.reciprocalRank())).put("ndcg", round(s.ndcg()))
+                        .put("relevant", q.grades().size()).put("prose_slots", s.proseSlots()).put("rr", round(s.reciprocalRank())).put("ndcg", round(s.ndcg()))
                         .put("violations", s.violations());
                 if (s.error() != null) n.put("error", s.error());
                 ArrayNode hits = n.putArray("hits");

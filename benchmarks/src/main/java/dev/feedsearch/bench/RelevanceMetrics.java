@@ -19,7 +19,7 @@ final class RelevanceMetrics {
     /**
      * @param grades     the judged grade of each hit, in rank order
      * @param prose      whether each hit's prose holds the query (word, family form or CJK string)
-     * @param proseSlots the top slots prose matches could fill: min(K, posts of the corpus whose prose holds it)
+     * @param proseSlots the top slots prose matches could fill: min(K, posts of the corpus whose prose holds it, hits returned)
      * @param violations pairs of hits where one without the query's characters ranks above one with them (CJK only)
      * @param error      why the request failed, or null
      */
@@ -49,7 +49,7 @@ final class RelevanceMetrics {
             prose.add(q.proseMatches(h.text()));
         }
         int violations = q.kind() == Kind.CJK ? inversions(prose) : 0;
-        return new Scored(q, List.copyOf(hits), List.copyOf(grades), List.copyOf(prose), Math.min(K, proseAvailable), reciprocalRank(grades),
+        return new Scored(q, List.copyOf(hits), List.copyOf(grades), List.copyOf(prose), Math.min(hits.size(), Math.min(K, proseAvailable)), reciprocalRank(grades),
                 ndcg(grades, q.grades().values()), violations, error);
     }
 
@@ -84,9 +84,10 @@ final class RelevanceMetrics {
     /**
      * Averages over a set of queries.
      *
-     * @param proseShare   prose-matching hits ÷ the slots they could fill: for each query the top min(K, R) hits,
-     *                     R the posts whose prose holds the query (a query with 3 such posts is judged on its top 3,
-     *                     so a hashtag carrier or a neighbouring language's cognate there counts against it)
+     * @param proseShare   prose-matching hits ÷ the slots they could fill: for each query its top min(K, R, returned)
+     *                     hits, R the posts whose prose holds the query (a query with 3 such posts is judged on its
+     *                     top 3, so a hashtag carrier or a neighbouring language's cognate there counts against it;
+     *                     posts never returned are recall, which nDCG measures)
      * @param zeroRelevant queries without a single relevant hit in their top {@link #K}
      */
     record Summary(int queries, double mrr, double ndcg, double proseShare, double tagOnlyShare, long hits, int zeroRelevant,

@@ -91,7 +91,7 @@ class RelevanceEvalTest {
         Summary sum = Summary.of(List.of(s, RelevanceMetrics.score(q, List.of(), 2, "500 boom")));
         assertThat(sum.queries()).isEqualTo(2);
         assertThat(sum.mrr()).isEqualTo(0.25);
-        assertThat(sum.proseShare()).isEqualTo(1.0 / 4); // 1 prose hit in 2 + 2 slots: a failed query's slots count
+        assertThat(sum.proseShare()).isEqualTo(1.0 / 2); // 1 prose hit in 2 slots: a failed query returned none to judge
         assertThat(sum.zeroRelevant()).isEqualTo(1);
         assertThat(sum.errors()).isEqualTo(1);
     }

@@ -35,7 +35,7 @@ final class HitJson {
     }
 
     /** A {@code sort=relevance} page in its combined order; {@code score} is the combined score. */
-    static ObjectNode ranked(List<RelevanceWindow.Ranked> ranked, String nextCursor, RankingConfig w, boolean explain) {
+    static ObjectNode ranked(List<RelevanceWindow.Ranked> ranked, boolean textQuery, String nextCursor, RankingConfig w, boolean explain) {
         ObjectNode root = PostJson.MAPPER.createObjectNode();
         ArrayNode hits = root.putArray("hits");
         for (RelevanceWindow.Ranked r : ranked) {
@@ -43,7 +43,7 @@ final class HitJson {
             o.put("score", r.score());
             if (explain) {
                 explain(o, r.features(), w, r.hit().score());
-                ((ObjectNode) o.get("explain")).put("tier", TIERS[r.tier()]);
+                if (textQuery) ((ObjectNode) o.get("explain")).put("tier", TIERS[r.tier()]);
             }
         }
         root.put("next_cursor", nextCursor);

@@ -19,9 +19,10 @@ import java.util.TreeSet;
  * Which language groups a query is written in, so prose matches there come first
  * ({@link dev.feedsearch.core.index.MatchBoosts#QUERY_LANGUAGE}).
  * <ul>
- *   <li>A script that names its language decides (kana Japanese, Hangul Korean, Thai, Greek, …; Han without kana
- *       Chinese unless the client's hint says Japanese): the post detector's rules.</li>
- *   <li>Latin, Cyrillic and Arabic words are shared between languages, and a statistical detector guesses badly
+ *   <li>A script that names its language decides (kana Japanese, Hangul Korean, Thai, Greek, …): the post
+ *       detector's rules.</li>
+ *   <li>Latin, Cyrillic and Arabic words are shared between languages, and so are Han words without kana
+ *       (Chinese and Japanese both write 自由), and a statistical detector guesses badly
  *       on one or two of them ("freedom" reads as Vietnamese to lingua, "Würde" as Hungarian). There the network
  *       itself answers: the groups whose prose could match the query most often (at least a quarter as often as
  *       the most frequent, {@link PostIndex#proseMatchBounds}), unless the client's hint ({@code Accept-Language}) names a group that
@@ -95,12 +96,24 @@ final class QueryGroups {
         return mappings.groupForLanguage(canonical).name();
     }
 
-    /** Whether the text has letters of a script several supported languages write (Latin, Cyrillic, Arabic). */
+    /**
+     * Whether the text's letters are of a script several supported languages write: Latin, Cyrillic, Arabic, or
+     * Han without kana or Hangul (which would name Japanese or Korean).
+     */
     static boolean sharedScript(String text) {
-        return text.codePoints().filter(Character::isLetter).anyMatch(cp -> {
-            Character.UnicodeScript s = Character.UnicodeScript.of(cp);
-            return s == Character.UnicodeScript.LATIN || s == Character.UnicodeScript.CYRILLIC || s == Character.UnicodeScript.ARABIC;
-        });
+        boolean han = false;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
+            if (!Character.isLetter(cp)) continue;
+            switch (Character.UnicodeScript.of(cp)) {
+                case LATIN, CYRILLIC, ARABIC -> { return true; }
+                case HIRAGANA, KATAKANA, HANGUL -> { return false; }
+                case HAN -> han = true;
+                default -> { }
+            }
+        }
+        return han;
     }
 
     /** The first language of an {@code Accept-Language} header ("de-CH, de;q=0.9, en;q=0.5" is de), or null. */
