@@ -4,6 +4,7 @@ import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.embedded.EmbeddedPostIndex;
 import dev.feedsearch.mappings.Mappings;
 import dev.feedsearch.query.FeedsearchServer;
+import dev.feedsearch.query.rank.RankingConfig;
 import io.javalin.Javalin;
 import org.HdrHistogram.Histogram;
 
@@ -50,7 +51,10 @@ public final class HttpLoadRun {
              FeedsearchServer cached = FeedsearchServer.builder().index(index).languages(langs).port(0)
                      .cacheRefresh(Duration.ofHours(1)).build().start();
              FeedsearchServer uncached = FeedsearchServer.builder().index(index).languages(langs).port(0)
-                     .cacheRefresh(Duration.ZERO).build().start()) {
+                     .cacheRefresh(Duration.ZERO).build().start();
+             // the baseline of the relevance window's cost: the same uncached search re-ranked within each page
+             FeedsearchServer pageLocal = FeedsearchServer.builder().index(index).languages(langs).port(0)
+                     .cacheRefresh(Duration.ZERO).ranking(withoutWindow()).build().start()) {
             ExecutorService clientThreads = Executors.newFixedThreadPool(clients);
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientThreads).build();
             List<String> queries = new ArrayList<>();
@@ -71,6 +75,8 @@ public final class HttpLoadRun {
                 targets.put("bare Javalin (same body)", i -> bareUrl);
                 targets.put("/v1/search cached (Zipf mix)", i -> cachedBase + "/v1/search?" + queries.get(queryMix.next()));
                 targets.put("/v1/search uncached", i -> uncachedBase + "/v1/search?" + queries.get(queryMix.next()));
+                String pageLocalBase = "http://127.0.0.1:" + pageLocal.port();
+                targets.put("/v1/search uncached, rescore_window 0", i -> pageLocalBase + "/v1/search?" + queries.get(queryMix.next()));
                 targets.put("/v1/feed (Zipf viewers)", i -> uncachedBase + "/v1/feed?limit=20&viewer=u" + (1 + viewerMix.next()));
                 Map<String, Histogram> results = new LinkedHashMap<>();
                 Map<String, Double> rps = new LinkedHashMap<>();
@@ -92,6 +98,9 @@ public final class HttpLoadRun {
                 List<String> keys = new ArrayList<>(results.keySet());
                 md.append(String.format(Locale.ROOT, "%ncached /v1/search ÷ bare endpoint, req/s: %.0f%%%n",
                         100 * rps.get(keys.get(1)) / rps.get(keys.get(0))));
+                md.append(String.format(Locale.ROOT, "uncached /v1/search with the relevance window (%d) ÷ without, p50 latency: %.2f×%n",
+                        RankingConfig.DEFAULTS.rescoreWindow(),
+                        results.get(keys.get(2)).getValueAtPercentile(50) / (double) results.get(keys.get(3)).getValueAtPercentile(50)));
                 Files.writeString(out.resolve("http.md"), md.toString());
                 LatencyPlot.write(results, "feedsearch HTTP latency by percentile (" + index.stats().posts() + " posts)", out.resolve("http-latency.png"));
                 for (Map.Entry<String, Histogram> e : results.entrySet()) {
@@ -106,6 +115,13 @@ public final class HttpLoadRun {
                 clientThreads.shutdownNow(); // its threads are not daemons: the JVM would not exit
             }
         }
+    }
+
+    /** The default ranking with the relevance window off (hits re-ranked within each engine page). */
+    static RankingConfig withoutWindow() {
+        var tree = dev.feedsearch.core.model.PostJson.MAPPER.valueToTree(RankingConfig.DEFAULTS);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree).put("rescore_window", 0);
+        return dev.feedsearch.core.model.PostJson.MAPPER.convertValue(tree, RankingConfig.class);
     }
 
     /** {@code n} requests from {@code clients} threads, each sending its next request when the last answered. */

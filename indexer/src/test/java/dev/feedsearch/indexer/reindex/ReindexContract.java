@@ -251,6 +251,75 @@ public abstract class ReindexContract {
     }
 
     @Test
+    void anIndexBuiltWithYesterdaysAnalysisIsUpgradedInPlaceWhileSearchesGoOn() throws Exception {
+        // yesterday: English prose kept #tags as words, and Korean read Hanja as Hangul
+        Mappings yesterday = yesterdaysEnglishAndKorean(Mappings.load());
+        engine = openEmpty(yesterday);
+        Post tagged = new Post("ko-tag", "u1", "모든 사람은 권리를 가진다 #rights", null, T0, Visibility.PUBLIC, List.of(), List.of(), null,
+                0, 0, 0, 1, false);
+        Post hangul = new Post("ko-hangul", "u2", "모든 사람은 자유를 누린다", null, T0, Visibility.PUBLIC, List.of(), List.of(),
+                null, 0, 0, 0, 1, false);
+        write(List.of(en("en-prose", 1, "human rights for everyone"), en("en-tag", 1, "a quiet evening #rights"),
+                PostChange.upsert(tagged, "ko", "ko"), PostChange.upsert(hangul, "ko", "ko")));
+        assertThat(proseHits("rights")).as("yesterday: a #tag was prose").contains("en-prose", "en-tag", "ko-tag");
+        assertThat(proseHits("自由")).as("yesterday: 自由 read as 자유").contains("ko-hangul");
+
+        // today's deploy: the live versions keep answering with yesterday's analysis until their swap
+        engine = reopen(engine, Mappings.load());
+        assertThat(proseHits("自由")).contains("ko-hangul");
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong searches = new AtomicLong(), failures = new AtomicLong(), empty = new AtomicLong();
+        Thread reader = new Thread(() -> {
+            while (!stop.get()) {
+                try {
+                    // the English prose post matches under both analyses: never missing during the upgrade
+                    if (!proseHits("rights").contains("en-prose")) empty.incrementAndGet();
+                    searches.incrementAndGet();
+                } catch (Exception e) {
+                    failures.incrementAndGet();
+                }
+            }
+        });
+        reader.start();
+        jobs = openJobs(Mappings.load(), "jobs");
+        ReindexStatus s = jobs.start(request(2, 0, "en", "ko"));
+        await(s.job(), State.SWAPPED);
+        stop.set(true);
+        reader.join();
+        assertThat(failures.get()).as("failed searches during the upgrade").isZero();
+        assertThat(empty.get()).as("searches that lost the prose match").isZero();
+        assertThat(searches.get()).isPositive();
+
+        // today: a #tag is a tag (matched after prose, at MatchBoosts.TAG_ONLY), and Hanja is not read as Hangul
+        assertThat(proseHits("rights")).containsExactly("en-prose");
+        assertThat(ids(SearchQuery.builder().text("rights"))).contains("en-prose", "en-tag", "ko-tag");
+        assertThat(proseHits("自由")).doesNotContain("ko-hangul");
+        assertMatchesSource();
+    }
+
+    /** Posts whose text (not a tag alone) matched {@code text}: scored above {@link dev.feedsearch.core.index.MatchBoosts#TAG_ONLY}. */
+    List<String> proseHits(String text) throws IOException {
+        return engine.index().search(SearchQuery.builder().text(text).limit(100).build()).hits().stream()
+                .filter(h -> h.score() > dev.feedsearch.core.index.MatchBoosts.TAG_ONLY).map(h -> h.post().post().id()).toList();
+    }
+
+    /** The English and Korean analysis as bundled before 2026-12-07: no hashtag char filter, nori_readingform. */
+    static Mappings yesterdaysEnglishAndKorean(Mappings m) {
+        for (String g : List.of("en", "ko")) {
+            LanguageGroup group = m.group(g);
+            ObjectNode analysis = (ObjectNode) group.analysis().deepCopy();
+            analysis.remove("char_filter");
+            analysis.path("analyzer").forEach(a -> ((ObjectNode) a).remove("char_filter"));
+            if (g.equals("ko")) {
+                var filters = (com.fasterxml.jackson.databind.node.ArrayNode) analysis.path("analyzer").path("fs_ko").path("filter");
+                filters.insert(0, "nori_readingform");
+            }
+            m = m.withGroup(new LanguageGroup(group.name(), group.languages(), group.plugins(), analysis, group.fields()));
+        }
+        return m;
+    }
+
+    @Test
     void theCopyDetectsLanguagesAgainAndMovesPostsToTheirGroup() throws Exception {
         engine = openEmpty(Mappings.load());
         // as an older detector filed them: Japanese and Korean text in the English group
