@@ -1,5 +1,7 @@
 package dev.feedsearch.query.rank;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.feedsearch.core.index.MatchBoosts;
 import dev.feedsearch.core.index.SearchHit;
 import dev.feedsearch.core.index.SearchPage;
@@ -57,7 +59,12 @@ public final class RelevanceWindow {
     private static final Comparator<Ranked> ORDER = Comparator.comparingInt((Ranked r) -> -r.tier())
             .thenComparingDouble(r -> -r.score()).thenComparing(Ranked::id);
 
+    private record MatchKey(String query, String id, long version) {}
+
     private final FeatureScorer scorer;
+    // how a post holds a query depends on the two texts alone: computed once per (query, post version), not per
+    // request (it was most of a cached page's cost: 100 texts normalised and split into words each time)
+    private final Cache<MatchKey, TextMatch> matches = Caffeine.newBuilder().maximumSize(100_000).build();
 
     public RelevanceWindow(FeatureScorer scorer) {
         this.scorer = scorer;
@@ -105,7 +112,9 @@ public final class RelevanceWindow {
         for (SearchHit h : hits) {
             boolean inGroup = q.queryGroups().contains(h.post().group());
             float text = MatchBoosts.textScore(h.score(), inGroup);
-            Features f = scorer.features(h.post(), text, TextMatch.of(q.text(), h.post().post().text()), viewer, at);
+            TextMatch match = q.text() == null ? TextMatch.NONE : matches.get(
+                    new MatchKey(q.text(), h.post().post().id(), h.post().post().version()), k -> TextMatch.of(k.query(), h.post().post().text()));
+            Features f = scorer.features(h.post(), text, match, viewer, at);
             ranked.add(new Ranked(h, MatchBoosts.tier(h.score(), inGroup), f, f.score(scorer.config())));
         }
         ranked.sort(ORDER);
