@@ -16,39 +16,26 @@ import java.util.HexFormat;
  * content; visibility is re-checked by the engine on every page.
  */
 public final class CursorCodec {
-    private static final String VERSION = "c1";
+    private static final String VERSION = "c1", RELEVANCE = "r1";
+    private static final String INVALID = "cursor is not a valid cursor (use next_cursor from a previous page as is)";
 
     private CursorCodec() {}
 
     public static String encode(SortKey key, SearchQuery q) {
-        String raw = VERSION + '\n' + fingerprint(q) + '\n' + key.value() + '\n' + key.id();
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+        return seal(VERSION + '\n' + fingerprint(q) + '\n' + key.value() + '\n' + key.id());
     }
 
     /** @throws ApiException (400, field {@code cursor}) when malformed or made for another query */
     public static SortKey decode(String cursor, SearchQuery q) {
-        String raw;
-        try {
-            raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("cursor", "cursor is not a valid cursor (use next_cursor from a previous page as is)");
-        }
-        String[] parts = raw.split("\n", 4);
-        if (parts.length != 4 || !parts[0].equals(VERSION) || parts[3].isEmpty()) {
-            throw ApiException.badRequest("cursor", "cursor is not a valid cursor (use next_cursor from a previous page as is)");
-        }
-        if (!parts[1].equals(fingerprint(q))) {
-            throw ApiException.badRequest("cursor", "cursor belongs to a different query or viewer; start again without cursor");
-        }
+        String[] parts = open(cursor, VERSION, q, 4);
+        if (parts.length != 4 || parts[3].isEmpty()) throw ApiException.badRequest("cursor", INVALID);
         try {
             return new SortKey(Long.parseLong(parts[2]), parts[3]);
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("cursor", "cursor is not a valid cursor (use next_cursor from a previous page as is)");
+            throw ApiException.badRequest("cursor", INVALID);
         }
     }
 
-    private static final String RELEVANCE = "r1";
-    private static final String INVALID = "cursor is not a valid cursor (use next_cursor from a previous page as is)";
 
     /**
      * A relevance cursor: the query's language groups as the first page decided them (later pages keep them, so
@@ -61,24 +48,14 @@ public final class CursorCodec {
         String where = p.inWindow()
                 ? "w\n" + p.tier() + '\n' + Double.doubleToLongBits(p.score()) + '\n' + p.id()
                 : "e\n" + p.engineKey().value() + '\n' + p.engineKey().id();
-        String raw = RELEVANCE + '\n' + fingerprint(q) + '\n' + String.join(",", r.queryGroups()) + '\n'
-                + p.asOfMillis() + '\n' + where;
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+        return seal(RELEVANCE + '\n' + fingerprint(q) + '\n' + String.join(",", r.queryGroups()) + '\n'
+                + p.asOfMillis() + '\n' + where);
     }
 
     /** @throws ApiException (400, field {@code cursor}) when malformed or made for another query */
     public static Relevance decodeRelevance(String cursor, SearchQuery q) {
-        String raw;
-        try {
-            raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("cursor", INVALID);
-        }
-        String[] parts = raw.split("\n", 8);
-        if (parts.length < 7 || !parts[0].equals(RELEVANCE)) throw ApiException.badRequest("cursor", INVALID);
-        if (!parts[1].equals(fingerprint(q))) {
-            throw ApiException.badRequest("cursor", "cursor belongs to a different query or viewer; start again without cursor");
-        }
+        String[] parts = open(cursor, RELEVANCE, q, 8);
+        if (parts.length < 7) throw ApiException.badRequest("cursor", INVALID);
         try {
             java.util.Set<String> groups = parts[2].isEmpty() ? java.util.Set.of() : new java.util.TreeSet<>(java.util.List.of(parts[2].split(",")));
             long asOf = Long.parseLong(parts[3]);
@@ -96,6 +73,26 @@ public final class CursorCodec {
         } catch (NumberFormatException e) {
             throw ApiException.badRequest("cursor", INVALID);
         }
+    }
+
+    private static String seal(String raw) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The cursor's lines (at most {@code parts}), once its version and its query's fingerprint are checked. */
+    private static String[] open(String cursor, String version, SearchQuery q, int parts) {
+        String raw;
+        try {
+            raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("cursor", INVALID);
+        }
+        String[] lines = raw.split("\n", parts);
+        if (lines.length < 2 || !lines[0].equals(version)) throw ApiException.badRequest("cursor", INVALID);
+        if (!lines[1].equals(fingerprint(q))) {
+            throw ApiException.badRequest("cursor", "cursor belongs to a different query or viewer; start again without cursor");
+        }
+        return lines;
     }
 
     /** Everything that decides the result order and membership, except the page position and size. */
