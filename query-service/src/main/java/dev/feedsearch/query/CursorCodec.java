@@ -38,18 +38,19 @@ public final class CursorCodec {
 
 
     /**
-     * A relevance cursor: the query's language groups as the first page decided them (later pages keep them, so
-     * the order cannot change under the reader when the network's counts move), and the window position.
+     * A relevance cursor: the query's language groups and the client's language as the first page had them (later
+     * pages keep them, so the order does not change under the reader when the network's counts or a header
+     * move), and the window position.
      */
-    public record Relevance(java.util.Set<String> queryGroups, RelevanceWindow.Position position) {}
+    public record Relevance(java.util.Set<String> queryGroups, String clientLanguage, RelevanceWindow.Position position) {}
 
     public static String encode(Relevance r, SearchQuery q) {
         RelevanceWindow.Position p = r.position();
         String where = p.inWindow()
                 ? "w\n" + p.tier() + '\n' + Double.doubleToLongBits(p.score()) + '\n' + p.id()
                 : "e\n" + p.engineKey().value() + '\n' + p.engineKey().id();
-        return seal(RELEVANCE + '\n' + fingerprint(q) + '\n' + String.join(",", r.queryGroups()) + '\n'
-                + p.asOfMillis() + '\n' + where);
+        return seal(RELEVANCE + '\n' + fingerprint(q) + '\n' + String.join(",", r.queryGroups()) + ';'
+                + (r.clientLanguage() == null ? "" : r.clientLanguage()) + '\n' + p.asOfMillis() + '\n' + where);
     }
 
     /** @throws ApiException (400, field {@code cursor}) when malformed or made for another query */
@@ -57,7 +58,10 @@ public final class CursorCodec {
         String[] parts = open(cursor, RELEVANCE, q, 8);
         if (parts.length < 7) throw ApiException.badRequest("cursor", INVALID);
         try {
-            java.util.Set<String> groups = parts[2].isEmpty() ? java.util.Set.of() : new java.util.TreeSet<>(java.util.List.of(parts[2].split(",")));
+            String[] languages = parts[2].split(";", -1);
+            if (languages.length != 2) throw ApiException.badRequest("cursor", INVALID);
+            java.util.Set<String> groups = languages[0].isEmpty() ? java.util.Set.of() : new java.util.TreeSet<>(java.util.List.of(languages[0].split(",")));
+            String client = languages[1].isEmpty() ? null : languages[1];
             long asOf = Long.parseLong(parts[3]);
             RelevanceWindow.Position p;
             if (parts[4].equals("w") && parts.length == 8 && !parts[7].isEmpty()) {
@@ -65,11 +69,16 @@ public final class CursorCodec {
                 if (Double.isNaN(score)) throw ApiException.badRequest("cursor", INVALID);
                 p = new RelevanceWindow.Position(asOf, true, Integer.parseInt(parts[5]), score, parts[7], null);
             } else if (parts[4].equals("e") && parts.length == 7 && !parts[6].isEmpty()) {
-                p = RelevanceWindow.Position.pastWindow(asOf, new SortKey(Long.parseLong(parts[5]), parts[6]));
+                SortKey key = new SortKey(Long.parseLong(parts[5]), parts[6]);
+                // with text the engine key is a finite float score's bits; without, epoch millis (any long will do)
+                if (q.text() != null && (key.value() != (int) key.value() || !Float.isFinite(key.score()))) {
+                    throw ApiException.badRequest("cursor", INVALID);
+                }
+                p = RelevanceWindow.Position.pastWindow(asOf, key);
             } else {
                 throw ApiException.badRequest("cursor", INVALID);
             }
-            return new Relevance(groups, p);
+            return new Relevance(groups, client, p);
         } catch (NumberFormatException e) {
             throw ApiException.badRequest("cursor", INVALID);
         }

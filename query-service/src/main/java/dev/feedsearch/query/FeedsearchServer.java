@@ -142,12 +142,12 @@ public final class FeedsearchServer implements AutoCloseable {
         // recency, engagement, affinity), one order over the whole window; see RelevanceWindow
         // the language feature: the client's own language (Accept-Language), which tells apart neighbours that share
         // a group and its words (Danish and Norwegian domstol)
-        String client = dev.feedsearch.mappings.Mappings.load().canonicalLanguage(QueryGroups.primary(ctx.header("Accept-Language")));
+        String client = parsed.clientLanguage();
         Set<String> languages = client == null ? Set.of() : Set.of(client);
         ViewerContext viewer = q.viewer() == null ? new ViewerContext(null, Set.of(), Set.of(), languages)
                 : new ViewerContext(q.viewer(), index.followees(q.viewer()), index.followers(q.viewer()), languages);
         RelevanceWindow.Page page = relevance.page(q, viewer, parsed.relevanceAfter(), clock.instant(), searchCache::search);
-        String next = page.next() == null ? null : CursorCodec.encode(new CursorCodec.Relevance(q.queryGroups(), page.next()), q);
+        String next = page.next() == null ? null : CursorCodec.encode(new CursorCodec.Relevance(q.queryGroups(), client, page.next()), q);
         ctx.result(HitJson.ranked(page.hits(), q.text() != null, next, scorer.config(), explain).toString());
     }
 

@@ -35,6 +35,11 @@ final class QueryGroups {
     private static final int TRUST_DETECTOR_WORDS = 4;
     /** Groups that could match at least this share of the best one's count share the first tier. */
     private static final double NEAR_BEST = 0.25;
+    /**
+     * Fewer posts than this are no evidence of a language: a handful of posts (private ones among them) would
+     * otherwise decide an order that the cursor, and explain's tier, let anyone read back.
+     */
+    private static final long MIN_POSTS = 5;
 
     private record Key(String text, String hint) {}
 
@@ -53,8 +58,14 @@ final class QueryGroups {
     /** @param acceptLanguage the client's {@code Accept-Language} header, or null */
     Set<String> of(String text, String acceptLanguage) {
         if (text == null) return Set.of();
+        Key key = new Key(text, primary(acceptLanguage));
+        Set<String> known = recent.getIfPresent(key);
+        if (known != null) return known;
         try {
-            return recent.get(new Key(text, primary(acceptLanguage)), k -> decide(k.text(), k.hint()));
+            // decided outside the cache's compute: the engine call must not hold up other keys of its bin
+            Set<String> decided = decide(key.text(), key.hint());
+            recent.put(key, decided);
+            return decided;
         } catch (UncheckedIOException e) {
             return Set.of(); // no prior beats a failed search: the engine still answers, in its own order
         }
@@ -76,6 +87,8 @@ final class QueryGroups {
             throw new UncheckedIOException(e);
         }
         if (hinted != null && bounds.containsKey(hinted)) return Set.of(hinted);
+        bounds = new java.util.TreeMap<>(bounds);
+        bounds.values().removeIf(n -> n < MIN_POSTS);
         if (prose.split("\\s+").length >= TRUST_DETECTOR_WORDS) {
             String detected = groupOf(detector.detect(prose, hint));
             if (detected != null && bounds.containsKey(detected)) return Set.of(detected);

@@ -3,6 +3,7 @@ package dev.feedsearch.query;
 import dev.feedsearch.core.index.Hashtags;
 import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortOrder;
+import dev.feedsearch.mappings.Mappings;
 import dev.feedsearch.query.rank.RelevanceWindow;
 import io.javalin.http.Context;
 
@@ -33,10 +34,11 @@ public final class SearchParams {
     }
 
     /**
-     * A parsed search: the query, and for {@code sort=relevance} where its page starts (null: the first page).
-     * A relevance page after the first keeps the query's language groups its cursor carries.
+     * A parsed search: the query, and for {@code sort=relevance} where its page starts (null: the first page) and the
+     * client's language (Accept-Language, canonical; null if none or unsupported). A relevance page after the first
+     * keeps the query's language groups and the client's language its cursor carries.
      */
-    public record Parsed(SearchQuery query, RelevanceWindow.Position relevanceAfter) {}
+    public record Parsed(SearchQuery query, RelevanceWindow.Position relevanceAfter, String clientLanguage) {}
 
     public Parsed parse(Context ctx) {
         SortOrder sort = SortOrder.RELEVANCE;
@@ -74,14 +76,15 @@ public final class SearchParams {
         String cursor = ctx.queryParam("cursor");
         if (sort == SortOrder.RECENT) {
             if (cursor != null) query = query.toBuilder().after(CursorCodec.decode(cursor, query)).build();
-            return new Parsed(query, null);
+            return new Parsed(query, null, null);
         }
         if (cursor != null) {
             CursorCodec.Relevance r = CursorCodec.decodeRelevance(cursor, query);
-            return new Parsed(query.toBuilder().queryGroups(r.queryGroups()).build(), r.position());
+            return new Parsed(query.toBuilder().queryGroups(r.queryGroups()).build(), r.position(), r.clientLanguage());
         }
         Set<String> groups = queryGroups.of(query.text(), ctx.header("Accept-Language"));
-        return new Parsed(query.toBuilder().queryGroups(groups).build(), null);
+        String client = Mappings.load().canonicalLanguage(QueryGroups.primary(ctx.header("Accept-Language")));
+        return new Parsed(query.toBuilder().queryGroups(groups).build(), null, client);
     }
 
     private String lang(String v) {

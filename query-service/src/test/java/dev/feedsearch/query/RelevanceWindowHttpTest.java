@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RelevanceWindowHttpTest {
     static SampleServer s;
     static final Instant T = Instant.parse("2030-02-01T00:00:00Z");
+    static final Instant PAST = Instant.parse("2026-06-01T00:00:00Z"); // before the server's clock: recency differs
 
     @BeforeAll
     static void load() throws Exception {
@@ -40,7 +41,30 @@ class RelevanceWindowHttpTest {
             changes.add(s.changes.fromPost(new Post("rw-en-" + i, "rw-many", "the harbour lights number " + i + (i % 3 == 0 ? " harbour lights" : ""),
                     null, T.minusSeconds(60L * i), Visibility.PUBLIC, List.of(), List.of(), null, i % 7, 0, 0, 1, false)));
         }
+        // 120 posts that carry #rwtag, one a minute: a search for the tag alone has no text to score
+        for (int i = 0; i < 120; i++) {
+            changes.add(s.changes.fromPost(new Post("rw-tag-" + i, "rw-tagger", "note number " + i + " #rwtag", null,
+                    PAST.plusSeconds(60L * i), Visibility.PUBLIC, List.of(), List.of(), null, 0, 0, 0, 1, false)));
+        }
         s.index.apply(changes);
+    }
+
+    @Test
+    void aTagOnlySearchRanksTheNewestMatchesNotTheSmallestIds() throws Exception {
+        List<String> ids = new ArrayList<>();
+        String cursor = null;
+        for (int page = 0; page < 40; page++) {
+            SampleServer.Response r = s.get("/v1/search?limit=9&q=" + enc("#rwtag") + (cursor == null ? "" : "&cursor=" + enc(cursor)));
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            if (page == 0) {
+                // the newest post leads (recency decides when no text does); by id it would be rw-tag-0
+                assertThat(r.json().get("hits").get(0).get("id").asText()).isEqualTo("rw-tag-119");
+            }
+            ids.addAll(ids(r.json()));
+            if (r.json().get("next_cursor").isNull()) break;
+            cursor = r.json().get("next_cursor").asText();
+        }
+        assertThat(ids).hasSize(120).doesNotHaveDuplicates();
     }
 
     @Test

@@ -15,7 +15,7 @@ import java.util.Locale;
  */
 public final class MatchBoosts {
     /** Added to a prose match in one of the query's groups; above any BM25 score a post reaches. */
-    public static final float QUERY_LANGUAGE = 100f;
+    public static final float QUERY_LANGUAGE = 10_000f; // a long query of rare words sums to a few hundred at most
     /** The score of a match through the post's tags alone. */
     public static final float TAG_ONLY = 0.01f;
 

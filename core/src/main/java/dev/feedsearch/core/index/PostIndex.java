@@ -30,11 +30,11 @@ public interface PostIndex extends AutoCloseable {
     SearchPage search(SearchQuery query) throws IOException;
 
     /**
-     * Per language group, how many posts at most could match {@code text} in their prose: the smallest document
+     * Per language group, about how many posts could match {@code text} in their prose: the smallest document
      * frequency over the query's positions in the group's main text field (at one position, the largest over the
-     * tokens stacked there), counting deleted posts not yet merged away. Groups where some position has no
-     * posts are left out. Cheap (term dictionary look-ups, no matching): what tells which language a short,
-     * ambiguous query is written in on this network.
+     * tokens stacked there; sub-fields such as a folded one are not counted), including deleted posts not yet
+     * merged away. Groups where some position has no posts are left out. Cheap (term dictionary look-ups, no
+     * matching): what tells which language a short, ambiguous query is written in on this network.
      */
     Map<String, Long> proseMatchBounds(String text) throws IOException;
 

@@ -396,7 +396,9 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
                 long df = t.getValue().path("doc_freq").asLong(0);
                 for (JsonNode tok : t.getValue().path("tokens")) byPosition.merge(tok.path("position").asInt(), df, Math::max);
             }
-            long bound = byPosition.values().stream().mapToLong(Long::longValue).min().orElse(0);
+            // an artificial document is analysed on one shard and reads that shard's statistics: scaled by the
+            // primaries every group index is created with, an estimate of the whole (exact with one shard)
+            long bound = byPosition.values().stream().mapToLong(Long::longValue).min().orElse(0) * cfg.shards();
             if (bound > 0) out.put(groups.get(i), bound);
         }
         return out;
@@ -410,7 +412,9 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
         Query query = queries.search(q, visibilityOf(q.viewer()));
         List<SortOptions> sort = Queries.sort(q.sort());
         return SearchRequest.of(s -> {
-            s.index(IndexNames.READ_ALIAS).query(query).sort(sort).size(q.limit() + 1).trackTotalHits(t -> t.enabled(false));
+            s.index(IndexNames.READ_ALIAS).query(query).sort(sort).size(q.limit() + 1).trackTotalHits(t -> t.enabled(false))
+                    // the same copies for every page of one query: replicas score with their own statistics
+                    .preference(Integer.toHexString(java.util.Objects.hash(q.text(), q.viewer(), q.tags())));
             if (q.after() != null) s.searchAfter(Queries.searchAfter(q.sort(), q.after()));
             return s;
         });

@@ -23,7 +23,8 @@ import java.util.List;
  * tag only); the combined score orders hits within a tier. Cursors are exact: inside the window a page starts
  * after a (tier, score, id) key, past it after the engine's own keyset key, and every page of one search scores
  * recency as of the first page's time, so a hit's key does not drift between pages. What can still move a hit
- * across a page boundary is a change to the index itself (a new post, an edit, a like), as with any keyset.
+ * across a page boundary is a change to the index itself, as with any keyset on scores: a new post, an edit or a
+ * like, and for the engine's BM25 any write to the group (its statistics move every score a little).
  */
 public final class RelevanceWindow {
 
@@ -76,6 +77,9 @@ public final class RelevanceWindow {
      * @param now   the time of this request (used when {@code after} is null)
      */
     public Page page(SearchQuery q, ViewerContext viewer, Position after, Instant now, Engine engine) throws IOException {
+        // a search with no text (only #tags) has no text score to order by: the engine lists newest first, so the
+        // window holds the newest matches, not the smallest ids, and the keys past it are (time, id)
+        if (q.text() == null) q = q.toBuilder().sort(dev.feedsearch.core.index.SortOrder.RECENT).build();
         long asOf = after == null ? now.toEpochMilli() : after.asOfMillis();
         Instant at = Instant.ofEpochMilli(asOf);
         int window = scorer.config().rescoreWindow();

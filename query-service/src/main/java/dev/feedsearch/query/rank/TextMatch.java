@@ -46,7 +46,7 @@ public record TextMatch(double exact, double phrase) {
         }
         double phrase = 0;
         if (words.size() > 1 && found > 0) {
-            phrase = String.join(" ", proseWords).contains(String.join(" ", words)) ? 1 : 0;
+            phrase = (" " + String.join(" ", proseWords) + " ").contains(" " + String.join(" ", words) + " ") ? 1 : 0;
         }
         return new TextMatch(found / words.size(), phrase);
     }
