@@ -9,6 +9,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Opaque keyset cursors: the last hit's sort key plus a fingerprint of the query and viewer that made
@@ -36,13 +39,12 @@ public final class CursorCodec {
         }
     }
 
-
     /**
      * A relevance cursor: the query's language groups and the client's language as the first page had them (later
      * pages keep them, so the order does not change under the reader when the network's counts or a header
      * move), and the window position.
      */
-    public record Relevance(java.util.Set<String> queryGroups, String clientLanguage, RelevanceWindow.Position position) {}
+    public record Relevance(Set<String> queryGroups, String clientLanguage, RelevanceWindow.Position position) {}
 
     public static String encode(Relevance r, SearchQuery q) {
         RelevanceWindow.Position p = r.position();
@@ -60,7 +62,7 @@ public final class CursorCodec {
         try {
             String[] languages = parts[2].split(";", -1);
             if (languages.length != 2) throw ApiException.badRequest("cursor", INVALID);
-            java.util.Set<String> groups = languages[0].isEmpty() ? java.util.Set.of() : new java.util.TreeSet<>(java.util.List.of(languages[0].split(",")));
+            Set<String> groups = languages[0].isEmpty() ? Set.of() : new TreeSet<>(List.of(languages[0].split(",")));
             String client = languages[1].isEmpty() ? null : languages[1];
             long asOf = Long.parseLong(parts[3]);
             RelevanceWindow.Position p;

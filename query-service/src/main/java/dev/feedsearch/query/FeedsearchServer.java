@@ -138,10 +138,8 @@ public final class FeedsearchServer implements AutoCloseable {
             ctx.result(HitJson.page(searchCache.search(q), q, explain).toString());
             return;
         }
-        // relevance: the engine's best hits scored together (text, how the prose holds the query as written,
-        // recency, engagement, affinity), one order over the whole window; see RelevanceWindow
-        // the language feature: the client's own language (Accept-Language), which tells apart neighbours that share
-        // a group and its words (Danish and Norwegian domstol)
+        // relevance: the engine's best hits scored together, one order over the whole window (RelevanceWindow); the
+        // language feature is the client's own language, which tells apart neighbours sharing a group and its words
         String client = parsed.clientLanguage();
         Set<String> languages = client == null ? Set.of() : Set.of(client);
         ViewerContext viewer = q.viewer() == null ? new ViewerContext(null, Set.of(), Set.of(), languages)

@@ -3,7 +3,6 @@ package dev.feedsearch.query;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.feedsearch.core.index.IndexedPost;
-import dev.feedsearch.core.index.MatchBoosts;
 import dev.feedsearch.core.index.SearchHit;
 import dev.feedsearch.core.index.SearchPage;
 import dev.feedsearch.core.index.SearchQuery;

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -87,7 +88,7 @@ final class QueryGroups {
             throw new UncheckedIOException(e);
         }
         if (hinted != null && bounds.containsKey(hinted)) return Set.of(hinted);
-        bounds = new java.util.TreeMap<>(bounds);
+        bounds = new TreeMap<>(bounds);
         bounds.values().removeIf(n -> n < MIN_POSTS);
         if (prose.split("\\s+").length >= TRUST_DETECTOR_WORDS) {
             String detected = groupOf(detector.detect(prose, hint));
@@ -99,6 +100,12 @@ final class QueryGroups {
         Set<String> out = new TreeSet<>();
         bounds.forEach((g, n) -> { if (best > 0 && n >= NEAR_BEST * best) out.add(g); });
         return out;
+    }
+
+    /** The client's supported language from an {@code Accept-Language} header (canonical), or null. */
+    String clientLanguage(String acceptLanguage) {
+        String primary = primary(acceptLanguage);
+        return primary == null ? null : mappings.canonicalLanguage(primary);
     }
 
     /** The group of a supported language, or null (und, unsupported, absent). */
@@ -130,7 +137,7 @@ final class QueryGroups {
     }
 
     /** The first language of an {@code Accept-Language} header ("de-CH, de;q=0.9, en;q=0.5" is de), or null. */
-    static String primary(String acceptLanguage) {
+    private static String primary(String acceptLanguage) {
         if (acceptLanguage == null || acceptLanguage.isBlank()) return null;
         String first = acceptLanguage.split(",", 2)[0].split(";", 2)[0].strip();
         if (first.isEmpty() || first.equals("*")) return null;

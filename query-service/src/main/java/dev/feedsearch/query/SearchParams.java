@@ -3,7 +3,6 @@ package dev.feedsearch.query;
 import dev.feedsearch.core.index.Hashtags;
 import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortOrder;
-import dev.feedsearch.mappings.Mappings;
 import dev.feedsearch.query.rank.RelevanceWindow;
 import io.javalin.http.Context;
 
@@ -82,9 +81,9 @@ public final class SearchParams {
             CursorCodec.Relevance r = CursorCodec.decodeRelevance(cursor, query);
             return new Parsed(query.toBuilder().queryGroups(r.queryGroups()).build(), r.position(), r.clientLanguage());
         }
-        Set<String> groups = queryGroups.of(query.text(), ctx.header("Accept-Language"));
-        String client = Mappings.load().canonicalLanguage(QueryGroups.primary(ctx.header("Accept-Language")));
-        return new Parsed(query.toBuilder().queryGroups(groups).build(), null, client);
+        String acceptLanguage = ctx.header("Accept-Language");
+        Set<String> groups = queryGroups.of(query.text(), acceptLanguage);
+        return new Parsed(query.toBuilder().queryGroups(groups).build(), null, queryGroups.clientLanguage(acceptLanguage));
     }
 
     private String lang(String v) {

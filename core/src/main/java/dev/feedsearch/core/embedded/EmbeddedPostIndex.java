@@ -49,6 +49,7 @@ import org.apache.lucene.search.ConstantScoreQuery;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.Sort;
@@ -79,6 +80,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -611,7 +613,7 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
     public Map<String, Long> proseMatchBounds(String text) throws IOException {
         IndexSearcher s = searchers.acquire();
         try {
-            Map<String, Long> out = new java.util.TreeMap<>();
+            Map<String, Long> out = new TreeMap<>();
             for (GroupAnalyzers.TextField f : versions.servingFields()) {
                 if (!f.isMain()) continue;
                 Query fq = new QueryBuilder(f.analyzer()).createBooleanQuery(f.luceneField(), text, Occur.MUST);
@@ -621,7 +623,7 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
                 long bound = Long.MAX_VALUE;
                 for (Query position : positions) {
                     Set<Term> terms = new HashSet<>();
-                    position.visit(org.apache.lucene.search.QueryVisitor.termCollector(terms));
+                    position.visit(QueryVisitor.termCollector(terms));
                     long df = 0;
                     for (Term t : terms) df = Math.max(df, s.getIndexReader().docFreq(t));
                     bound = Math.min(bound, df);

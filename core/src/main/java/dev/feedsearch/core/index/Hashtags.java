@@ -1,5 +1,6 @@
 package dev.feedsearch.core.index;
 
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -35,7 +36,7 @@ public final class Hashtags {
      * The tag keys a post is indexed under: its {@code tags} and the hashtags written in its text (which prose
      * matching no longer sees), normalised.
      */
-    public static Set<String> keys(java.util.Collection<String> tags, String text) {
+    public static Set<String> keys(Collection<String> tags, String text) {
         Set<String> out = new LinkedHashSet<>();
         for (String t : tags) out.add(normalize(t));
         if (text != null) out.addAll(in(text));

@@ -2,6 +2,7 @@ package dev.feedsearch.core.index;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -21,8 +22,8 @@ public record SearchQuery(String text, String lang, String author, Set<String> t
     public SearchQuery {
         Objects.requireNonNull(sort, "sort");
         if (limit < 1) throw new IllegalArgumentException("limit must be >= 1");
-        tags = tags == null ? Set.of() : java.util.Collections.unmodifiableSortedSet(new TreeSet<>(tags));
-        queryGroups = queryGroups == null ? Set.of() : java.util.Collections.unmodifiableSortedSet(new TreeSet<>(queryGroups));
+        tags = tags == null ? Set.of() : Collections.unmodifiableSortedSet(new TreeSet<>(tags));
+        queryGroups = queryGroups == null ? Set.of() : Collections.unmodifiableSortedSet(new TreeSet<>(queryGroups));
     }
 
     public static Builder builder() {

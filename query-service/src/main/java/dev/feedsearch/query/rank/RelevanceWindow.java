@@ -7,6 +7,7 @@ import dev.feedsearch.core.index.SearchHit;
 import dev.feedsearch.core.index.SearchPage;
 import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortKey;
+import dev.feedsearch.core.index.SortOrder;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -79,7 +80,7 @@ public final class RelevanceWindow {
     public Page page(SearchQuery q, ViewerContext viewer, Position after, Instant now, Engine engine) throws IOException {
         // a search with no text (only #tags) has no text score to order by: the engine lists newest first, so the
         // window holds the newest matches, not the smallest ids, and the keys past it are (time, id)
-        if (q.text() == null) q = q.toBuilder().sort(dev.feedsearch.core.index.SortOrder.RECENT).build();
+        if (q.text() == null) q = q.toBuilder().sort(SortOrder.RECENT).build();
         long asOf = after == null ? now.toEpochMilli() : after.asOfMillis();
         Instant at = Instant.ofEpochMilli(asOf);
         int window = scorer.config().rescoreWindow();
