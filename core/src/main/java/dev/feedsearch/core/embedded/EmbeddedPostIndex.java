@@ -2,6 +2,7 @@ package dev.feedsearch.core.embedded;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.analysis.GroupAnalyzers;
+import dev.feedsearch.core.analysis.QueryTextCap;
 import dev.feedsearch.core.index.ApplyResult;
 import dev.feedsearch.core.index.ChangeLog;
 import dev.feedsearch.core.index.Hashtags;
@@ -105,6 +106,12 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
             FOLLOWED_BY = "followed_by",
             TOMB_AUTHOR = "tomb_author", ENGAGEMENT = "eng", DELETED_AT = "deleted_at";
     static final String POST = "post", TOMBSTONE = "tomb", FOLLOW = "follow", UNFOLLOW = "unfollow";
+
+    static {
+        // a query is matched in every group's fields of this one index: up to QueryTextCap.MAX_POSITIONS positions,
+        // each up to a few stacked terms, in ~30 fields passes Lucene's default of 1,024 clauses (the cap bounds it)
+        if (IndexSearcher.getMaxClauseCount() < 8_192) IndexSearcher.setMaxClauseCount(8_192);
+    }
 
     private static final Sort RECENT = new Sort(new SortField(CREATED, SortField.Type.LONG, true),
             new SortField(ID, SortField.Type.STRING));
@@ -597,6 +604,7 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
      * Public so benchmarks can run the very same Lucene query on a bare {@code IndexSearcher}.
      */
     public Query textQuery(String text) {
+        text = QueryTextCap.cap(text, versions.servingFields());
         BooleanQuery.Builder any = new BooleanQuery.Builder();
         int clauses = 0;
         for (GroupAnalyzers.TextField f : versions.servingFields()) { // each group's serving version
@@ -614,9 +622,10 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
         IndexSearcher s = searchers.acquire();
         try {
             Map<String, Long> out = new TreeMap<>();
+            String matched = QueryTextCap.cap(text, versions.servingFields());
             for (GroupAnalyzers.TextField f : versions.servingFields()) {
                 if (!f.isMain()) continue;
-                Query fq = new QueryBuilder(f.analyzer()).createBooleanQuery(f.luceneField(), text, Occur.MUST);
+                Query fq = new QueryBuilder(f.analyzer()).createBooleanQuery(f.luceneField(), matched, Occur.MUST);
                 if (fq == null) continue;
                 // one clause per query position (a lone position is the query itself); stacked tokens share one
                 List<Query> positions = fq instanceof BooleanQuery bq ? bq.clauses().stream().map(c -> c.query()).toList() : List.of(fq);

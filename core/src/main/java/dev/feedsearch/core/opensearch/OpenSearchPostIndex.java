@@ -25,6 +25,8 @@ import dev.feedsearch.core.model.Visibility;
 import dev.feedsearch.core.reindex.Rebuildable;
 import dev.feedsearch.mappings.IndexNames;
 import dev.feedsearch.mappings.LanguageGroup;
+import dev.feedsearch.core.analysis.GroupAnalyzers;
+import dev.feedsearch.core.analysis.QueryTextCap;
 import dev.feedsearch.mappings.Mappings;
 import org.opensearch.client.json.JsonData;
 import org.opensearch.client.opensearch.OpenSearchClient;
@@ -76,6 +78,8 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
     private final ChangeLog changeLog = new ChangeLog();
     private final Object writeLock = new Object();
     private final ClusterSetup setup;
+    private final Mappings mappings;
+    private volatile GroupAnalyzers capAnalyzers; // built on the first long query: only the cap needs them here
     /** Per group: the serving index, and the other version indices (being built or kept for rollback) written too. */
     private final Map<String, String> serving = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, List<String>> alsoWritten = new java.util.concurrent.ConcurrentHashMap<>();
@@ -94,6 +98,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
                                 ClusterSetup setup) throws IOException {
         this.client = client;
         this.setup = setup;
+        this.mappings = mappings;
         for (Map.Entry<String, Map<String, Boolean>> g : setup.versionIndices().entrySet()) {
             List<String> others = new java.util.concurrent.CopyOnWriteArrayList<>();
             for (Map.Entry<String, Boolean> v : g.getValue().entrySet()) {
@@ -373,6 +378,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
 
     @Override
     public Map<String, Long> proseMatchBounds(String text) throws IOException {
+        text = matchedText(text);
         // one _mtermvectors call: the text as an artificial document of every group's serving index, analysed
         // by that index's own text analyzer, with each token's document frequency there
         List<String> groups = new ArrayList<>(serving.keySet());
@@ -404,11 +410,25 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
         return out;
     }
 
+    /** The part of a query's text matching reads ({@link QueryTextCap}), cut where the embedded engine cuts it. */
+    private String matchedText(String text) {
+        if (text.codePointCount(0, text.length()) <= QueryTextCap.MAX_POSITIONS) return text;
+        GroupAnalyzers a = capAnalyzers;
+        if (a == null) {
+            synchronized (this) {
+                if (capAnalyzers == null) capAnalyzers = GroupAnalyzers.build(mappings);
+                a = capAnalyzers;
+            }
+        }
+        return QueryTextCap.cap(text, a.textFields());
+    }
+
     /**
      * The exact request {@link #search} sends for {@code q} (one extra hit tells whether a next page exists);
      * public so a benchmark can send the very same body to {@code _search} directly.
      */
-    public SearchRequest searchRequest(SearchQuery q) throws IOException {
+    public SearchRequest searchRequest(SearchQuery asked) throws IOException {
+        SearchQuery q = asked.text() == null ? asked : asked.toBuilder().text(matchedText(asked.text())).build();
         Query query = queries.search(q, visibilityOf(q.viewer()));
         List<SortOptions> sort = Queries.sort(q.sort());
         return SearchRequest.of(s -> {
@@ -904,6 +924,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
     @Override
     public void close() throws IOException {
         closeQuietly(client);
+        if (capAnalyzers != null) capAnalyzers.close();
     }
 
     private static void closeQuietly(OpenSearchClient client) {

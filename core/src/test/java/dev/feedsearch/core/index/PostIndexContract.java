@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 /**
  * The behaviour every engine must show, run against each of them by a subclass: the conformance suite. A
@@ -224,6 +225,29 @@ public abstract class PostIndexContract {
         assertThat(ids(SearchQuery.builder().tag("#RIGHTS").limit(10).build())).containsExactlyInAnyOrder("vi", "ko");
         // two words are not a tag
         assertThat(ids(q("rights everyone").build())).containsExactlyInAnyOrder("en1", "en2");
+    }
+
+    @Test
+    void longQueriesInEveryScriptAreMatchedByTheirFirstWordsInsteadOfFailing() throws IOException {
+        String english = "all human beings are born free and equal in dignity and rights they are endowed with reason "
+                + "and conscience and should act towards one another in a spirit of brotherhood everyone is entitled to "
+                + "all the rights and freedoms set forth in this declaration without distinction of any kind";
+        String japanese = "すべての人間は、生まれながらにして自由であり、かつ、尊厳と権利とについて平等である。人間は、理性と良心とを授けられて";
+        index.apply(List.of(en(post("en", "u1", english, Visibility.PUBLIC, 1, 0)),
+                PostChange.upsert(post("ja", "u1", japanese, Visibility.PUBLIC, 1, 1), "ja", "ja")));
+        // 35+ distinct words, a 54-character Japanese sentence: past Lucene's clause limit when read whole; the
+        // first 32 words are required, so each still finds its post
+        assertThat(english.split(" ")).hasSizeGreaterThan(40);
+        assertThat(ids(q(english).build())).containsExactly("en");
+        assertThat(ids(q(japanese).build())).contains("ja");
+        // 1,000 characters of any script answer (what they match is beside the point)
+        for (String unit : List.of("自由", "ภาษาไทย", "한국어 ", "word ", "ĉu ", "😀", "#tag ", "a-b ", "١٢٣ ")) {
+            String q = unit.repeat(1_000 / unit.length()).substring(0, 1_000 - 1_000 % unit.length()).strip();
+            assertThatCode(() -> index.search(q(q).queryGroups(List.of("en")).build())).as(unit).doesNotThrowAnyException();
+            assertThatCode(() -> index.proseMatchBounds(q)).as(unit).doesNotThrowAnyException();
+        }
+        // a pasted sentence that runs past the cut still matches its post by the words before it
+        assertThat(ids(q(english + " " + "zzzunknownword ".repeat(30)).build())).containsExactly("en");
     }
 
     @Test
