@@ -6,6 +6,7 @@ import dev.feedsearch.core.index.SortKey;
 import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.Visibility;
 import dev.feedsearch.query.CursorCodec;
+import dev.feedsearch.query.CursorSigner;
 import dev.feedsearch.query.feed.Diversity;
 import dev.feedsearch.query.feed.RankedItem;
 import dev.feedsearch.query.rank.FeatureScorer;
@@ -44,6 +45,7 @@ public class RankingBenchmark {
     SearchQuery query;
     SortKey key;
     String cursor;
+    CursorCodec cursors;
 
     @Setup
     public void setUp() {
@@ -65,7 +67,8 @@ public class RankingBenchmark {
         scorer = new FeatureScorer(RankingConfig.DEFAULTS);
         query = SearchQuery.builder().text("human rights").viewer("u1").limit(20).build();
         key = new SortKey(1_793_000_000_000L, "p12345");
-        cursor = CursorCodec.encode(key, query);
+        cursors = new CursorCodec(CursorSigner.random());
+        cursor = cursors.encode(key, query);
     }
 
     @Benchmark
@@ -88,6 +91,6 @@ public class RankingBenchmark {
 
     @Benchmark
     public SortKey cursorEncodeDecode() {
-        return CursorCodec.decode(CursorCodec.encode(key, query), query);
+        return cursors.decode(cursors.encode(key, query), query);
     }
 }

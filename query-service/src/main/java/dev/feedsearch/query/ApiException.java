@@ -8,6 +8,7 @@ public final class ApiException extends RuntimeException {
     private final int status;
     private final String code;
     private final String field;
+    private int retryAfterSeconds = -1;
 
     public ApiException(int status, String code, String field, String message) {
         super(message);
@@ -22,6 +23,17 @@ public final class ApiException extends RuntimeException {
 
     public static ApiException notFound(String message) {
         return new ApiException(404, "not_found", null, message);
+    }
+
+    /** Sends {@code Retry-After} with this error (overload, rate limits). */
+    public ApiException retryAfterSeconds(int seconds) {
+        this.retryAfterSeconds = seconds;
+        return this;
+    }
+
+    /** Seconds for {@code Retry-After}, or -1 for none. */
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public int status() {

@@ -6,7 +6,10 @@ import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.index.SearchQuery;
 import io.javalin.Javalin;
 import dev.feedsearch.query.admin.AdminRoutes;
+import dev.feedsearch.query.auth.ViewerAuth;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -33,8 +36,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,11 +60,19 @@ public final class FeedsearchServer implements AutoCloseable {
     private final RelevanceWindow relevance;
     private final Clock clock;
     private final IngestStatus ingest;
+    private final CursorCodec cursors;
+    private final ViewerAuth auth;
+    private final Admission admission;
+    private final RateLimiter rateLimiter;
+    private final FailureLog failures = new FailureLog();
 
     private FeedsearchServer(Builder b) {
         this.index = Objects.requireNonNull(b.index, "index");
+        this.auth = b.auth;
+        this.cursors = new CursorCodec(b.cursorSigner != null ? b.cursorSigner : CursorSigner.random());
         this.params = new SearchParams(b.languages, new QueryGroups(
-                b.detector != null ? b.detector : new dev.feedsearch.core.lang.ScriptFirstDetector(), index, dev.feedsearch.mappings.Mappings.load()));
+                b.detector != null ? b.detector : new dev.feedsearch.core.lang.ScriptFirstDetector(), index, dev.feedsearch.mappings.Mappings.load()),
+                cursors);
         this.metrics = b.metrics != null ? b.metrics : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
@@ -72,28 +85,46 @@ public final class FeedsearchServer implements AutoCloseable {
         this.relevance = new RelevanceWindow(scorer);
         this.searchCache = new SearchResultCache(index, b.cacheRefresh, b.cacheBytes / 2, metrics);
         this.feed = new FeedService(index, new TimelineCache(index, b.ranking.candidatesPerAuthor(), b.cacheBytes / 2, metrics),
-                b.ranking, metrics, clock, b.ticker);
+                b.ranking, cursors, metrics, clock, b.ticker);
+        this.admission = new Admission(b.limits, metrics);
+        this.rateLimiter = new RateLimiter(b.rate, System::nanoTime);
+        AdminRoutes admin = new AdminRoutes(b.reindex, b.adminToken);
+        List<Route> routes = List.of(
+                new Route(HandlerType.GET, "/v1/search", SEARCH_PARAMS, true, this::search),
+                new Route(HandlerType.GET, "/v1/feed", Set.of("viewer", "limit", "cursor", "explain"), true, this::feed),
+                new Route(HandlerType.GET, "/v1/posts/{id}", Set.of("viewer"), true, this::post),
+                new Route(HandlerType.GET, "/health", Set.of(), false, ctx -> ctx.result("{\"status\":\"live\"}")),
+                new Route(HandlerType.GET, "/ready", Set.of(), false, this::ready),
+                new Route(HandlerType.GET, "/metrics", Set.of(), false,
+                        ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape())),
+                new Route(HandlerType.GET, "/openapi.json", Set.of(), false, ctx -> ctx.result(openApi)),
+                new Route(HandlerType.POST, "/admin/reindex", Set.of(), false, admin::start),
+                new Route(HandlerType.GET, "/admin/reindex", Set.of(), false, admin::list),
+                new Route(HandlerType.GET, "/admin/reindex/{job}", Set.of(), false, admin::status),
+                new Route(HandlerType.POST, "/admin/reindex/{job}/{action}", Set.of(), false, admin::action));
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.host = b.host;
             config.jetty.port = b.port;
+            // request threads are virtual: a slow search never holds the thread /health would need (Admission
+            // bounds the searches themselves, on platform threads of their own)
+            config.concurrency.useVirtualThreads = true;
+            // 1,000 CJK characters are ~9 KB percent-encoded: past Jetty's 8 KiB request line and header default
+            config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES));
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
             config.http.defaultContentType = "application/json";
+            config.http.prefer405over404 = true;
             config.requestLogger.http(this::record);
-            config.routes.get("/v1/search", this::search);
-            config.routes.get("/v1/feed", this::feed);
-            config.routes.get("/v1/posts/{id}", this::post);
-            config.routes.get("/health", ctx -> ctx.result("{\"status\":\"live\"}"));
-            config.routes.get("/ready", this::ready);
-            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-            config.routes.get("/openapi.json", ctx -> ctx.result(openApi));
-            AdminRoutes admin = new AdminRoutes(b.reindex, b.adminToken);
-            config.routes.post("/admin/reindex", admin::start);
-            config.routes.get("/admin/reindex", admin::list);
-            config.routes.get("/admin/reindex/{job}", admin::status);
-            config.routes.post("/admin/reindex/{job}/{action}", admin::action);
+            for (Route r : routes) {
+                Handler h = guarded(r);
+                config.routes.addHttpHandler(r.method(), r.path(), h);
+                // HEAD is GET without the body: the same checks (auth, parameters, existence), the same status
+                if (r.method().equals(HandlerType.GET)) config.routes.addHttpHandler(HandlerType.HEAD, r.path(), h);
+            }
             config.routes.exception(ApiException.class, (e, ctx) -> renderError(ctx, e));
             config.routes.exception(Exception.class, (e, ctx) -> {
-                log.error("request {} failed", ctx.path(), e);
+                failures.log(ctx.path(), e);
                 renderError(ctx, new ApiException(500, "internal_error", null, "internal error; see the server log"));
             });
             config.routes.error(404, ctx -> {
@@ -101,8 +132,61 @@ public final class FeedsearchServer implements AutoCloseable {
                     renderError(ctx, new ApiException(404, "no_route", null, "no route " + ctx.method() + " " + ctx.path()));
                 }
             });
-            config.routes.error(405, ctx -> renderError(ctx, new ApiException(405, "method_not_allowed", null, "method not allowed")));
+            config.routes.error(405, ctx -> {
+                String allow = Route.allowed(routes, ctx.path());
+                if (!allow.isEmpty()) ctx.header("Allow", allow);
+                renderError(ctx, new ApiException(405, "method_not_allowed", null, ctx.method() + " is not allowed on " + ctx.path()
+                        + (allow.isEmpty() ? "" : "; allowed: " + allow)));
+            });
         });
+    }
+
+    /** Parameter names /v1/search takes. */
+    static final Set<String> SEARCH_PARAMS = Set.of("q", "lang", "author", "tag", "viewer", "since", "until", "limit", "sort",
+            "cursor", "explain");
+    static final int MAX_REQUEST_HEADER_BYTES = 32 * 1024;
+
+    /** One route: its method, path, the query parameters it takes, whether it is rate limited, and its handler. */
+    private record Route(HandlerType method, String path, Set<String> params, boolean limited, Handler handler) {
+        private boolean matches(String requestPath) {
+            String[] want = path.split("/", -1), got = requestPath.split("/", -1);
+            if (want.length != got.length) return false;
+            for (int i = 0; i < want.length; i++) {
+                if (!want[i].startsWith("{") && !want[i].equals(got[i])) return false;
+            }
+            return true;
+        }
+
+        /** The {@code Allow} header's value for a path: the methods of every route matching it. */
+        static String allowed(List<Route> routes, String requestPath) {
+            Set<String> methods = new TreeSet<>();
+            for (Route r : routes) {
+                if (!r.matches(requestPath)) continue;
+                methods.add(r.method().name());
+                if (r.method().equals(HandlerType.GET)) methods.add("HEAD");
+            }
+            return String.join(", ", methods);
+        }
+    }
+
+    private Handler guarded(Route r) {
+        return ctx -> {
+            QueryString.check(ctx.queryString(), r.params());
+            if (r.limited()) rateLimiter.check(clientOf(ctx));
+            r.handler().handle(ctx);
+        };
+    }
+
+    /** Who a rate limit counts against: the credential when one is sent (hashed, never kept), else the address. */
+    private static String clientOf(Context ctx) {
+        String credential = ctx.header("Authorization");
+        if (credential == null) return "a" + ctx.ip();
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(credential.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "c" + java.util.HexFormat.of().formatHex(h, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static Builder builder() {
@@ -126,17 +210,23 @@ public final class FeedsearchServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        admission.close();
     }
 
     // ------------------------------------------------------------------ handlers
 
-    private void search(Context ctx) throws IOException {
-        SearchParams.Parsed parsed = params.parse(ctx);
-        SearchQuery q = parsed.query();
+    private void search(Context ctx) throws Exception {
+        // parameters are read here, on the request's thread; the engine work runs within the admission bound
+        SearchParams.Parsed asked = params.parse(ctx, auth.viewer(ctx, SearchParams.id(ctx, "viewer")));
         boolean explain = SearchParams.flag(ctx, "explain");
+        ctx.result(admission.run(() -> searchJson(params.resolve(asked), explain)));
+    }
+
+    private String searchJson(SearchParams.Parsed parsed, boolean explain) throws IOException {
+        SearchQuery q = parsed.query();
         if (q.sort() == SortOrder.RECENT) {
-            ctx.result(HitJson.page(searchCache.search(q), q, explain).toString());
-            return;
+            var page = searchCache.search(q);
+            return HitJson.page(page, page.next().map(k -> cursors.encode(k, q)).orElse(null), explain).toString();
         }
         // relevance: the engine's best hits scored together, one order over the whole window (RelevanceWindow); the
         // language feature is the client's own language, which tells apart neighbours sharing a group and its words
@@ -145,22 +235,22 @@ public final class FeedsearchServer implements AutoCloseable {
         ViewerContext viewer = q.viewer() == null ? new ViewerContext(null, Set.of(), Set.of(), languages)
                 : new ViewerContext(q.viewer(), index.followees(q.viewer()), index.followers(q.viewer()), languages);
         RelevanceWindow.Page page = relevance.page(q, viewer, parsed.relevanceAfter(), clock.instant(), searchCache::search);
-        String next = page.next() == null ? null : CursorCodec.encode(new CursorCodec.Relevance(q.queryGroups(), client, page.next()), q);
-        ctx.result(HitJson.ranked(page.hits(), q.text() != null, next, scorer.config(), explain).toString());
+        String next = page.next() == null ? null : cursors.encode(new CursorCodec.Relevance(q.queryGroups(), client, page.next()), q);
+        return HitJson.ranked(page.hits(), q.text() != null, next, scorer.config(), explain).toString();
     }
 
-    private void feed(Context ctx) throws IOException {
-        String viewer = SearchParams.id(ctx, "viewer");
+    private void feed(Context ctx) throws Exception {
+        String viewer = auth.viewer(ctx, SearchParams.id(ctx, "viewer"));
         if (viewer == null) throw ApiException.badRequest("viewer", "viewer is required: the feed is personal");
         int limit = SearchParams.limit(ctx.queryParam("limit"));
         boolean explain = SearchParams.flag(ctx, "explain");
-        FeedPage page = feed.page(viewer, limit, ctx.queryParam("cursor"));
-        ctx.result(HitJson.feed(page, explain, scorer.config()).toString());
+        String cursor = ctx.queryParam("cursor");
+        ctx.result(admission.run(() -> HitJson.feed(feed.page(viewer, limit, cursor), explain, scorer.config()).toString()));
     }
 
     private void post(Context ctx) throws IOException {
         String id = ctx.pathParam("id");
-        String viewer = SearchParams.id(ctx, "viewer");
+        String viewer = auth.viewer(ctx, SearchParams.id(ctx, "viewer"));
         // unknown, deleted and not-visible answer alike, so existence of a private post does not leak
         var post = index.get(id, viewer).orElseThrow(() -> ApiException.notFound("post " + id + " not found"));
         ctx.result(HitJson.post(post).toString());
@@ -200,6 +290,7 @@ public final class FeedsearchServer implements AutoCloseable {
     }
 
     private static void renderError(Context ctx, ApiException e) {
+        if (e.retryAfterSeconds() >= 0) ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
         ctx.status(e.status()).contentType("application/json").result(HitJson.error(e).toString());
     }
 
@@ -230,13 +321,28 @@ public final class FeedsearchServer implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private java.util.function.LongSupplier ticker = System::nanoTime;
         private IngestStatus ingest;
+        private CursorSigner cursorSigner;
+        private ViewerAuth auth = ViewerAuth.NONE;
+        private Admission.Limits limits = Admission.Limits.defaults();
+        private RateLimiter.Rate rate = RateLimiter.Rate.OFF;
 
         public Builder index(PostIndex v) { index = v; return this; }
         public Builder ranking(RankingConfig v) { ranking = v; return this; }
         /** Detects the language of query texts (default: a new {@link dev.feedsearch.core.lang.ScriptFirstDetector}). */
         public Builder detector(dev.feedsearch.core.lang.LanguageDetector v) { detector = v; return this; }
         /** Ranking and cache settings from a config file. */
-        public Builder config(ServiceConfig v) { ranking = v.ranking(); cacheRefresh = v.cacheRefresh(); cacheBytes = v.cacheBytes(); return this; }
+        public Builder config(ServiceConfig v) {
+            ranking = v.ranking();
+            cacheRefresh = v.cacheRefresh();
+            cacheBytes = v.cacheBytes();
+            limits = v.limits();
+            rate = v.rate();
+            return this;
+        }
+        /** Concurrent searches, the wait for a slot and each search's time budget (default {@link Admission.Limits#defaults()}). */
+        public Builder limits(Admission.Limits v) { limits = Objects.requireNonNull(v, "limits"); return this; }
+        /** Per-client request rate on /v1/* (default off). */
+        public Builder rate(RateLimiter.Rate v) { rate = Objects.requireNonNull(v, "rate"); return this; }
         /** Longest a cached search page may lag behind a new matching post (default 1 s). */
         public Builder cacheRefresh(Duration v) { cacheRefresh = v; return this; }
         /** Memory for the hot caches (default 64 MiB), split between search pages and author timelines. */
@@ -247,6 +353,10 @@ public final class FeedsearchServer implements AutoCloseable {
         public Builder ticker(java.util.function.LongSupplier v) { ticker = v; return this; }
         /** The change streams feeding the index, for /ready (lag, stopped streams). */
         public Builder ingest(IngestStatus v) { ingest = v; return this; }
+        /** Seals and verifies cursors (default: a random key of this process; replicas share configured keys). */
+        public Builder cursorSigner(CursorSigner v) { cursorSigner = v; return this; }
+        /** Who may pass which {@code viewer} (default {@link ViewerAuth#NONE}: the parameter is believed). */
+        public Builder auth(ViewerAuth v) { auth = Objects.requireNonNull(v, "auth"); return this; }
         /** Reindex jobs behind /admin/reindex, guarded by a bearer token (no token: the admin API answers 403). */
         public Builder admin(dev.feedsearch.core.reindex.ReindexControl jobs, String token) { reindex = jobs; adminToken = token; return this; }
         /** language codes accepted by the {@code lang} filter */

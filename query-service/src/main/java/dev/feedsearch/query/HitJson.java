@@ -21,7 +21,7 @@ final class HitJson {
     private HitJson() {}
 
     /** A {@code sort=recent} page: the engine's order; {@code score} is null. */
-    static ObjectNode page(SearchPage page, SearchQuery q, boolean explain) {
+    static ObjectNode page(SearchPage page, String nextCursor, boolean explain) {
         ObjectNode root = PostJson.MAPPER.createObjectNode();
         ArrayNode hits = root.putArray("hits");
         for (SearchHit h : page.hits()) {
@@ -29,7 +29,7 @@ final class HitJson {
             o.putNull("score");
             if (explain) explain(o, null, null, Float.NaN);
         }
-        root.put("next_cursor", page.next().map(k -> CursorCodec.encode(k, q)).orElse(null));
+        root.put("next_cursor", nextCursor);
         return root;
     }
 

@@ -6,6 +6,7 @@ import dev.feedsearch.core.index.SortOrder;
 import dev.feedsearch.query.rank.RelevanceWindow;
 import io.javalin.http.Context;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -19,27 +20,35 @@ public final class SearchParams {
     public static final int MAX_LIMIT = 100;
     public static final int DEFAULT_LIMIT = 20;
     private static final int MAX_ID_CHARS = 256;
+    /** The times the engines hold (epoch millis in a long, and the range post times are validated to). */
+    public static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z"), LATEST = Instant.parse("2200-12-31T23:59:59.999Z");
 
     private final Set<String> languages;
     private final QueryGroups queryGroups;
+    private final CursorCodec cursors;
 
     /**
      * @param languages   language codes accepted by {@code lang} (the supported set plus "und")
      * @param queryGroups decides which language groups a query's text is written in
+     * @param cursors     opens the cursors of later pages
      */
-    SearchParams(Set<String> languages, QueryGroups queryGroups) {
+    SearchParams(Set<String> languages, QueryGroups queryGroups, CursorCodec cursors) {
         this.languages = Set.copyOf(languages);
         this.queryGroups = queryGroups;
+        this.cursors = cursors;
     }
 
     /**
      * A parsed search: the query, and for {@code sort=relevance} where its page starts (null: the first page) and the
      * client's language (Accept-Language, canonical; null if none or unsupported). A relevance page after the first
-     * keeps the query's language groups and the client's language its cursor carries.
+     * keeps the query's language groups and the client's language its cursor carries; a first page's groups are
+     * pending until {@link #resolve}.
      */
-    public record Parsed(SearchQuery query, RelevanceWindow.Position relevanceAfter, String clientLanguage) {}
+    public record Parsed(SearchQuery query, RelevanceWindow.Position relevanceAfter, String clientLanguage, String acceptLanguage,
+                         boolean groupsPending) {}
 
-    public Parsed parse(Context ctx) {
+    /** @param viewer who the request reads as, as {@link dev.feedsearch.query.auth.ViewerAuth} decided */
+    public Parsed parse(Context ctx, String viewer) {
         SortOrder sort = SortOrder.RELEVANCE;
         String s = ctx.queryParam("sort");
         if (s != null) {
@@ -65,7 +74,7 @@ public final class SearchParams {
             if (text.isEmpty()) text = null;
         }
         b.text(text).lang(lang(ctx.queryParam("lang")))
-                .author(id(ctx, "author")).tag(id(ctx, "tag")).viewer(id(ctx, "viewer"))
+                .author(id(ctx, "author")).tag(id(ctx, "tag")).viewer(viewer)
                 .since(time(ctx, "since", false)).until(time(ctx, "until", true))
                 .limit(limit(ctx.queryParam("limit")));
         SearchQuery query = b.build();
@@ -74,16 +83,25 @@ public final class SearchParams {
         }
         String cursor = ctx.queryParam("cursor");
         if (sort == SortOrder.RECENT) {
-            if (cursor != null) query = query.toBuilder().after(CursorCodec.decode(cursor, query)).build();
-            return new Parsed(query, null, null);
+            if (cursor != null) query = query.toBuilder().after(cursors.decode(cursor, query)).build();
+            return new Parsed(query, null, null, null, false);
         }
         if (cursor != null) {
-            CursorCodec.Relevance r = CursorCodec.decodeRelevance(cursor, query);
-            return new Parsed(query.toBuilder().queryGroups(r.queryGroups()).build(), r.position(), r.clientLanguage());
+            CursorCodec.Relevance r = cursors.decodeRelevance(cursor, query);
+            return new Parsed(query.toBuilder().queryGroups(r.queryGroups()).build(), r.position(), r.clientLanguage(), null, false);
         }
         String acceptLanguage = ctx.header("Accept-Language");
-        Set<String> groups = queryGroups.of(query.text(), acceptLanguage);
-        return new Parsed(query.toBuilder().queryGroups(groups).build(), null, queryGroups.clientLanguage(acceptLanguage));
+        return new Parsed(query, null, queryGroups.clientLanguage(acceptLanguage), acceptLanguage, true);
+    }
+
+    /**
+     * The parsed search with its query's language groups decided, for a first relevance page (they look at the
+     * index, so this runs where the engine work runs); later pages keep the groups their cursor carries.
+     */
+    public Parsed resolve(Parsed p) throws IOException {
+        if (!p.groupsPending()) return p;
+        SearchQuery q = p.query().toBuilder().queryGroups(queryGroups.of(p.query().text(), p.acceptLanguage())).build();
+        return new Parsed(q, null, p.clientLanguage(), p.acceptLanguage(), false);
     }
 
     private String lang(String v) {
@@ -125,20 +143,28 @@ public final class SearchParams {
         throw ApiException.badRequest("limit", "limit must be an integer from 1 to " + MAX_LIMIT + ", got '" + v + "'");
     }
 
-    /** ISO-8601 instant, or a date (whole day: since = its start, until = its end). */
+    /** ISO-8601 instant, or a date (whole day: since = its start, until = its end), within the years 1970 to 2200. */
     private static Instant time(Context ctx, String field, boolean endOfDay) {
         String v = ctx.queryParam(field);
         if (v == null) return null;
+        Instant t;
         try {
-            return Instant.parse(v);
+            t = Instant.parse(v);
         } catch (DateTimeParseException notInstant) {
             try {
                 LocalDate d = LocalDate.parse(v);
-                return endOfDay ? d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusMillis(1)
+                if (d.getYear() < 1970 || d.getYear() > 2200) throw outOfRange(field, v);
+                t = endOfDay ? d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusMillis(1)
                         : d.atStartOfDay(ZoneOffset.UTC).toInstant();
             } catch (DateTimeParseException notDate) {
                 throw ApiException.badRequest(field, field + " must be an ISO-8601 instant (2026-11-01T12:00:00Z) or date (2026-11-01), got '" + v + "'");
             }
         }
+        if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) throw outOfRange(field, v);
+        return t;
+    }
+
+    private static ApiException outOfRange(String field, String v) {
+        return ApiException.badRequest(field, field + " must be within the years 1970 to 2200, got '" + v + "'");
     }
 }

@@ -13,17 +13,21 @@ import java.util.Map;
 
 /**
  * The service's tunables, from a JSON file given to {@code serve --config}:
- * {@code {"ranking": {...RankingConfig fields...}, "cache": {"refresh_ms": 1000, "max_mb": 64}}}. Anything
+ * {@code {"ranking": {...RankingConfig fields...}, "cache": {"refresh_ms": 1000, "max_mb": 64}, "limits": {"max_concurrent_searches": 4,
+ * "queue_wait_ms": 200, "search_budget_ms": 5000, "rate_per_second": 0, "rate_burst": 0}}}. Anything
  * left out keeps its default; an unknown key is an error that names it (a typo must not silently do nothing).
  */
-public record ServiceConfig(RankingConfig ranking, Duration cacheRefresh, long cacheBytes) {
-    public static final ServiceConfig DEFAULTS = new ServiceConfig(RankingConfig.DEFAULTS, Duration.ofSeconds(1), 64L << 20);
+public record ServiceConfig(RankingConfig ranking, Duration cacheRefresh, long cacheBytes, Admission.Limits limits, RateLimiter.Rate rate) {
+    public static final ServiceConfig DEFAULTS = new ServiceConfig(RankingConfig.DEFAULTS, Duration.ofSeconds(1), 64L << 20,
+            Admission.Limits.defaults(), RateLimiter.Rate.OFF);
 
     public static ServiceConfig load(Path file) throws IOException {
         JsonNode root = PostJson.MAPPER.readTree(file.toFile());
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!k.equals("ranking") && !k.equals("cache")) throw new IllegalArgumentException(file + ": unknown key '" + k + "' (expected ranking, cache)");
+            if (!k.equals("ranking") && !k.equals("cache") && !k.equals("limits")) {
+                throw new IllegalArgumentException(file + ": unknown key '" + k + "' (expected ranking, cache, limits)");
+            }
         }
         ObjectNode ranking = PostJson.MAPPER.valueToTree(RankingConfig.DEFAULTS);
         if (root.has("ranking")) {
@@ -39,17 +43,47 @@ public record ServiceConfig(RankingConfig ranking, Duration cacheRefresh, long c
             for (Iterator<Map.Entry<String, JsonNode>> it = root.get("cache").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 switch (e.getKey()) {
-                    case "refresh_ms" -> refresh = Duration.ofMillis(e.getValue().asLong());
-                    case "max_mb" -> bytes = e.getValue().asLong() << 20;
+                    case "refresh_ms" -> refresh = Duration.ofMillis(within(file, "cache.refresh_ms", e.getValue(), 0, 3_600_000));
+                    case "max_mb" -> bytes = within(file, "cache.max_mb", e.getValue(), 1, 1 << 20) << 20;
                     default -> throw new IllegalArgumentException(file + ": unknown cache key '" + e.getKey() + "' (expected refresh_ms, max_mb)");
                 }
             }
         }
+        Admission.Limits d = DEFAULTS.limits();
+        long concurrent = d.maxConcurrent(), wait = d.queueWait().toMillis(), budget = d.budget().toMillis(), burst = 0;
+        double perSecond = 0;
+        if (root.has("limits")) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = root.get("limits").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode v = e.getValue();
+                if (!v.isNumber()) throw new IllegalArgumentException(file + ": limits." + e.getKey() + " must be a number");
+                switch (e.getKey()) {
+                    case "max_concurrent_searches" -> concurrent = v.asLong();
+                    case "queue_wait_ms" -> wait = v.asLong();
+                    case "search_budget_ms" -> budget = v.asLong();
+                    case "rate_per_second" -> perSecond = v.asDouble();
+                    case "rate_burst" -> burst = v.asLong();
+                    default -> throw new IllegalArgumentException(file + ": unknown limits key '" + e.getKey()
+                            + "' (expected max_concurrent_searches, queue_wait_ms, search_budget_ms, rate_per_second, rate_burst)");
+                }
+            }
+        }
         try {
-            return new ServiceConfig(PostJson.MAPPER.treeToValue(ranking, RankingConfig.class), refresh, bytes);
+            Admission.Limits limits = new Admission.Limits((int) Math.clamp(concurrent, -1, 1_025), Duration.ofMillis(wait), Duration.ofMillis(budget));
+            RateLimiter.Rate rate = new RateLimiter.Rate(perSecond, (int) Math.clamp(burst, -1, 1_000_001));
+            return new ServiceConfig(PostJson.MAPPER.treeToValue(ranking, RankingConfig.class), refresh, bytes, limits, rate);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalArgumentException(file + ": " + cause.getMessage(), e);
         }
+    }
+
+    private static long within(Path file, String name, JsonNode v, long min, long max) {
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
+            throw new IllegalArgumentException(file + ": " + name + " must be an integer within " + min + ".." + max + ", got " + v);
+        }
+        return v.asLong();
     }
 }

@@ -34,6 +34,9 @@ public final class MatchBoosts {
      * Which kind of match an engine score is: 2 a prose match in one of the query's groups, 1 another prose
      * match (or no text query), 0 a match through tags alone. Re-ranking reorders hits within a tier only.
      */
+    /** The highest tier {@link #tier} gives. */
+    public static final int MAX_TIER = 2;
+
     public static int tier(float engineScore, boolean inQueryLanguage) {
         if (Float.isNaN(engineScore)) return 1;
         if (inQueryLanguage && engineScore >= QUERY_LANGUAGE) return 2;

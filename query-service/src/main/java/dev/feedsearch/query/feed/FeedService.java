@@ -6,7 +6,7 @@ import dev.feedsearch.core.index.IndexedPost;
 import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.Visibility;
-import dev.feedsearch.query.ApiException;
+import dev.feedsearch.query.CursorCodec;
 import dev.feedsearch.query.cache.TimelineCache;
 import dev.feedsearch.query.rank.FeatureScorer;
 import dev.feedsearch.query.rank.Features;
@@ -16,12 +16,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -52,10 +50,12 @@ public final class FeedService {
     private final Cache<String, Session> sessions;
     private final Clock clock;
     private final LongSupplier ticker;
+    private final CursorCodec cursors;
 
     /** @param ticker nanosecond time source of the ranking budget ({@code System::nanoTime} outside tests) */
-    public FeedService(PostIndex index, TimelineCache timelines, RankingConfig config, MeterRegistry metrics, Clock clock,
-                       LongSupplier ticker) {
+    public FeedService(PostIndex index, TimelineCache timelines, RankingConfig config, CursorCodec cursors, MeterRegistry metrics,
+                       Clock clock, LongSupplier ticker) {
+        this.cursors = cursors;
         this.index = index;
         this.timelines = timelines;
         this.config = config;
@@ -81,7 +81,7 @@ public final class FeedService {
             sessions.put(sessionId, session);
             offset = 0;
         } else {
-            FeedCursor c = FeedCursor.decode(cursor, viewer);
+            CursorCodec.Feed c = cursors.decodeFeed(cursor, viewer, config.maxCandidates());
             sessionId = c.sessionId();
             offset = c.offset();
             session = sessions.getIfPresent(sessionId);
@@ -90,8 +90,8 @@ public final class FeedService {
                 sessions.put(sessionId, session);
             }
         }
-        List<RankedItem> slice = session.items().subList(Math.min(offset, session.items().size()),
-                Math.min(offset + limit, session.items().size()));
+        int size = session.items().size(), from = Math.min(offset, size); // offset is bounded by the cursor codec
+        List<RankedItem> slice = session.items().subList(from, Math.min(from + limit, size));
         // the last word on privacy is the index, now: drop what was deleted, hidden or made private since
         Map<String, IndexedPost> current = new HashMap<>();
         for (IndexedPost p : index.getVisible(slice.stream().map(RankedItem::postId).toList(), viewer)) current.put(p.post().id(), p);
@@ -100,9 +100,9 @@ public final class FeedService {
             IndexedPost p = current.get(item.postId());
             if (p != null) entries.add(new FeedPage.Entry(p, item));
         }
-        int nextOffset = offset + slice.size();
+        int nextOffset = from + slice.size();
         String next = nextOffset < session.items().size()
-                ? new FeedCursor(sessionId, viewer, session.now(), nextOffset, session.pageSize()).encode() : null;
+                ? cursors.encode(new CursorCodec.Feed(sessionId, viewer, session.now(), nextOffset, session.pageSize())) : null;
         return new FeedPage(entries, next, session.ranking(), session.fallbackReason());
     }
 
@@ -180,30 +180,5 @@ public final class FeedService {
         Post p = ip.post();
         return !p.createdAt().isAfter(now) && !hidden.contains(p.authorId())
                 && Visibility.canSee(ctx.viewer(), p.authorId(), p.visibility(), ctx.followees().contains(p.authorId()));
-    }
-
-    /** Opaque feed cursor: session id, the viewer it belongs to, the session time, the offset, the page size. */
-    record FeedCursor(String sessionId, String viewer, Instant now, int offset, int pageSize) {
-        String encode() {
-            String raw = String.join("\n", "f1", sessionId, viewer, Long.toString(now.toEpochMilli()),
-                    Integer.toString(offset), Integer.toString(pageSize));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-        }
-
-        static FeedCursor decode(String cursor, String viewer) {
-            try {
-                String[] f = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\n", -1);
-                if (f.length != 6 || !f[0].equals("f1")) throw new IllegalArgumentException();
-                if (!f[2].equals(viewer)) {
-                    throw ApiException.badRequest("cursor", "cursor belongs to another viewer; start again without cursor");
-                }
-                FeedCursor c = new FeedCursor(f[1], f[2], Instant.ofEpochMilli(Long.parseLong(f[3])),
-                        Integer.parseInt(f[4]), Integer.parseInt(f[5]));
-                if (c.offset < 0 || c.pageSize < 1) throw new IllegalArgumentException();
-                return c;
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("cursor", "cursor is not a valid feed cursor (use next_cursor as is)");
-            }
-        }
     }
 }
