@@ -1,6 +1,11 @@
 package dev.feedsearch.query.admin;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.feedsearch.core.reindex.ReindexControl;
 import dev.feedsearch.core.reindex.ReindexException;
 import dev.feedsearch.core.reindex.ReindexJson;
@@ -9,13 +14,16 @@ import dev.feedsearch.core.reindex.ReindexStatus;
 import dev.feedsearch.mappings.LanguageGroup;
 import dev.feedsearch.mappings.Mappings;
 import dev.feedsearch.query.ApiException;
+import dev.feedsearch.query.auth.Bearer;
+import dev.feedsearch.query.auth.SharedSecret;
 import io.javalin.http.Context;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The admin API for reindex jobs: {@code POST /admin/reindex}, {@code GET /admin/reindex[/{job}]},
@@ -23,13 +31,23 @@ import java.util.List;
  * <token>}; without a configured token the admin API is off.
  */
 public final class AdminRoutes {
-    private final ReindexControl jobs;
-    private final byte[] token;
+    /** The fields of {@code POST /admin/reindex}: any other is a typo that must not start a job with defaults. */
+    private static final Set<String> START_FIELDS = Set.of("groups", "from", "throttle", "batch", "retain_minutes");
+    /** A key given twice is refused, not silently the last one; so is anything after the object. */
+    private static final ObjectReader STRICT = ReindexJson.MAPPER.reader()
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    /** @param token the bearer token; null or blank turns the admin API off (every call answers 403) */
+    private final ReindexControl jobs;
+    private final SharedSecret token;
+
+    /**
+     * @param token the bearer token; null or blank turns the admin API off (every call answers 403)
+     * @throws IllegalArgumentException when the token is shorter than {@link SharedSecret#MIN_CHARS}, so the server
+     *                                  refuses to start with it
+     */
     public AdminRoutes(ReindexControl jobs, String token) {
         this.jobs = jobs;
-        this.token = token == null || token.isBlank() ? null : token.getBytes(StandardCharsets.UTF_8);
+        this.token = SharedSecret.optional("FEEDSEARCH_ADMIN_TOKEN", token);
     }
 
     /** Checked first by every handler here. */
@@ -37,24 +55,20 @@ public final class AdminRoutes {
         if (token == null || jobs == null) {
             throw new ApiException(403, "admin_disabled", null, "the admin API is off: start serve with FEEDSEARCH_ADMIN_TOKEN set");
         }
-        String header = ctx.header("Authorization");
-        if (header == null || !header.startsWith("Bearer ")) {
-            ctx.header("WWW-Authenticate", "Bearer");
-            throw new ApiException(401, "unauthorized", "Authorization", "send Authorization: Bearer <admin token>");
-        }
-        byte[] given = header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(given, token)) throw new ApiException(403, "forbidden", "Authorization", "wrong admin token");
+        Optional<String> given = Bearer.token(ctx);
+        if (given.isEmpty()) throw Bearer.missing(ctx, "send Authorization: Bearer <admin token>");
+        if (!token.matches(given.get())) throw new ApiException(403, "forbidden", "Authorization", "wrong admin token");
     }
 
     public void start(Context ctx) throws IOException {
         authorize(ctx);
-        JsonNode body;
-        try {
-            body = ReindexJson.MAPPER.readTree(ctx.bodyAsBytes());
-        } catch (IOException e) {
-            throw ApiException.badRequest("body", "the body must be a JSON object: " + e.getMessage().lines().findFirst().orElse(""));
+        JsonNode body = strictObject(ctx.bodyAsBytes());
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!START_FIELDS.contains(f)) {
+                throw ApiException.badRequest(f, "unknown field '" + f + "': expected groups, from, throttle, batch, retain_minutes");
+            }
         }
-        if (body == null || !body.isObject()) throw ApiException.badRequest("body", "the body must be a JSON object");
         ReindexRequest r = new ReindexRequest(groups(body.get("groups")), text(body, "from", "index"),
                 integer(body, "throttle", 0), integer(body, "batch", 500), integer(body, "retain_minutes", 60));
         ReindexStatus s = call(() -> jobs.start(r));
@@ -84,6 +98,33 @@ public final class AdminRoutes {
             default -> throw new ApiException(404, "no_route", "action", "unknown action '" + action + "': pause, resume, cancel or rollback");
         };
         ctx.result(ReindexJson.MAPPER.writeValueAsString(s));
+    }
+
+    /** The body as one JSON object with no key twice; a duplicate is a 400 naming that key. */
+    private static JsonNode strictObject(byte[] bytes) {
+        JsonNode body;
+        try {
+            body = STRICT.readTree(bytes);
+        } catch (IOException e) {
+            String duplicate = duplicateKey(e);
+            if (duplicate != null) throw ApiException.badRequest(duplicate, "field '" + duplicate + "' is given twice");
+            throw ApiException.badRequest("body", "the body must be a JSON object: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (body == null || !body.isObject()) throw ApiException.badRequest("body", "the body must be a JSON object");
+        return body;
+    }
+
+    /** The key that STRICT_DUPLICATE_DETECTION stopped at: the parser's current name when it threw. */
+    private static String duplicateKey(IOException e) {
+        if (e instanceof JsonParseException p && p.getOriginalMessage().startsWith("Duplicate field")
+                && p.getProcessor() instanceof JsonParser parser) {
+            try {
+                return parser.currentName();
+            } catch (IOException | RuntimeException ignored) {
+                return null;
+            }
+        }
+        return null;
     }
 
     private interface JobCall {
