@@ -11,6 +11,7 @@ import dev.feedsearch.indexer.ChangeFactory;
 import dev.feedsearch.indexer.DeadLetterEntry;
 import dev.feedsearch.indexer.DeadLetterStore;
 import dev.feedsearch.indexer.IngestReport;
+import dev.feedsearch.indexer.IsolatingApplier;
 import dev.feedsearch.indexer.Reconciler.SourceRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -138,29 +139,40 @@ public final class DynamoDbBackfill {
                 decoded[i] = e;
             }
         });
-        List<IndexChange> changes = new ArrayList<>(items.size());
+        List<Integer> good = new ArrayList<>(items.size());
         for (int i = 0; i < decoded.length; i++) {
             n.items++;
             if (decoded[i] instanceof InvalidRecordException e) {
-                n.dead++;
-                Map<String, AttributeValue> item = items.get(i);
-                String mapped = null;
-                try {
-                    mapped = ItemMapper.item(item).toString();
-                } catch (ItemMapper.UnmappableException ignored) {
-                    // the raw item says it all
-                }
-                deadLetters.add(new DeadLetterEntry(Instant.now(), source, "scan " + table + " " + key(item), e.field(),
-                        e.getMessage(), ItemMapper.typed(item).toString(), mapped));
+                deadLetter(source, table, items.get(i), e.field(), e.getMessage(), n);
                 continue;
             }
             IndexChange c = (IndexChange) decoded[i];
             if (c instanceof FollowChange) n.follows++;
             else if (((PostChange) c).deleted()) n.deletes++;
             else n.posts++;
-            changes.add(c);
+            good.add(i);
         }
-        n.stale += index.apply(changes).stale();
+        // a change the engine throws on is dead-lettered alone (and no longer counted as applied)
+        n.stale += IsolatingApplier.apply(index, good, i -> (IndexChange) decoded[i], (i, why) -> {
+            IndexChange c = (IndexChange) decoded[i];
+            if (c instanceof FollowChange) n.follows--;
+            else if (((PostChange) c).deleted()) n.deletes--;
+            else n.posts--;
+            deadLetter(source, table, items.get(i), null, IsolatingApplier.reason(why), n);
+        }).stale();
+    }
+
+    private void deadLetter(String source, String table, Map<String, AttributeValue> item, String field, String reason, Counts n)
+            throws IOException {
+        n.dead++;
+        String mapped = null;
+        try {
+            mapped = ItemMapper.item(item).toString();
+        } catch (ItemMapper.UnmappableException ignored) {
+            // the raw item says it all
+        }
+        deadLetters.add(new DeadLetterEntry(Instant.now(), source, "scan " + table + " " + key(item), field, reason,
+                ItemMapper.typed(item).toString(), mapped));
     }
 
     /**

@@ -18,7 +18,8 @@ final class PgText {
     /**
      * {@code timestamptz} in DateStyle ISO: {@code 2026-11-01 12:00:00.123+05:30} (the offset is the
      * session's time zone, and may be {@code +05} or {@code +05:53:28}). A {@code timestamp} without zone
-     * is read as UTC.
+     * is read as UTC. A year past 9999 (PostgreSQL goes to 294276) is read too, so validation can name it as out of
+     * range rather than unreadable.
      */
     static Optional<String> instant(String s) {
         if (s.length() < 19) return Optional.empty();
@@ -30,6 +31,7 @@ final class PgText {
         }
         try {
             String local = (offsetAt < 0 ? s : s.substring(0, offsetAt)).replace(' ', 'T');
+            if (local.indexOf('-') > 4) local = "+" + local; // a year past 9999, which ISO-8601 writes with a sign
             ZoneOffset offset = offsetAt < 0 ? ZoneOffset.UTC : ZoneOffset.of(s.substring(offsetAt));
             return Optional.of(LocalDateTime.parse(local).toInstant(offset).toString());
         } catch (DateTimeParseException e) {

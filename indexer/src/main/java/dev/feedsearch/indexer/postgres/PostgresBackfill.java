@@ -12,6 +12,7 @@ import dev.feedsearch.indexer.ChangeFactory;
 import dev.feedsearch.indexer.DeadLetterEntry;
 import dev.feedsearch.indexer.DeadLetterStore;
 import dev.feedsearch.indexer.IngestReport;
+import dev.feedsearch.indexer.IsolatingApplier;
 import dev.feedsearch.indexer.postgres.RowMapper.Table;
 import dev.feedsearch.indexer.stream.CheckpointStore;
 import org.slf4j.Logger;
@@ -148,22 +149,29 @@ public final class PostgresBackfill {
                 decoded[i] = e;
             }
         });
-        List<IndexChange> changes = new ArrayList<>(records.size());
+        List<Integer> good = new ArrayList<>(records.size());
         for (int i = 0; i < decoded.length; i++) {
             n.rows++;
             if (decoded[i] instanceof InvalidRecordException e) {
-                n.dead++;
-                ObjectNode r = records.get(i);
-                String key = r.has("id") ? r.path("id").asText() : r.path("follower_id").asText() + "->" + r.path("followee_id").asText();
-                deadLetters.add(new DeadLetterEntry(Instant.now(), cfg.sourceName(), "snapshot " + table + " " + key, e.field(),
-                        e.getMessage(), PostJson.MAPPER.valueToTree(rows.get(i)).toString(), r.toString()));
+                deadLetter(table, rows.get(i), records.get(i), e.field(), e.getMessage(), n);
                 continue;
             }
             IndexChange change = (IndexChange) decoded[i];
             if (change instanceof FollowChange) n.follows++; else n.posts++;
-            changes.add(change);
+            good.add(i);
         }
-        n.stale += index.apply(changes).stale();
+        // a change the engine throws on is dead-lettered alone (and no longer counted as applied)
+        n.stale += IsolatingApplier.apply(index, good, i -> (IndexChange) decoded[i], (i, why) -> {
+            if (decoded[i] instanceof FollowChange) n.follows--; else n.posts--;
+            deadLetter(table, rows.get(i), records.get(i), null, IsolatingApplier.reason(why), n);
+        }).stale();
+    }
+
+    private void deadLetter(String table, Map<String, String> row, ObjectNode r, String field, String reason, Counts n) throws IOException {
+        n.dead++;
+        String key = r.has("id") ? r.path("id").asText() : r.path("follower_id").asText() + "->" + r.path("followee_id").asText();
+        deadLetters.add(new DeadLetterEntry(Instant.now(), cfg.sourceName(), "snapshot " + table + " " + key, field, reason,
+                PostJson.MAPPER.valueToTree(row).toString(), r.toString()));
     }
 
     static List<String> columns(Connection c, String table) throws SQLException {

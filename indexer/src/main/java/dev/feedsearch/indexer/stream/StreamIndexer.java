@@ -1,12 +1,12 @@
 package dev.feedsearch.indexer.stream;
 
-import dev.feedsearch.core.index.ApplyResult;
 import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.model.InvalidRecordException;
 import dev.feedsearch.indexer.ChangeFactory;
 import dev.feedsearch.indexer.DeadLetterEntry;
 import dev.feedsearch.indexer.DeadLetterStore;
+import dev.feedsearch.indexer.IsolatingApplier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -42,7 +42,9 @@ import java.util.stream.IntStream;
  *
  * <p>The queues bound memory: when the index falls behind, the reader blocks and stops pulling from the
  * source. Events that fail mapping or validation go to the dead-letter store with their source position, and
- * the stream keeps moving. {@link #close()} stops reading, drains the queues, commits and checkpoints.
+ * the stream keeps moving; so does a change the engine throws on while applying it ({@link IsolatingApplier}
+ * splits the batch until that change is alone, dead-letters it and applies the rest), so one poison record never
+ * holds the checkpoint back. {@link #close()} stops reading, drains the queues, commits and checkpoints.
  */
 public final class StreamIndexer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamIndexer.class);
@@ -250,16 +252,19 @@ public final class StreamIndexer implements AutoCloseable {
         }
     }
 
-    /** One polled batch after validation: the good changes and the dead letters, in poll order. */
-    private record Decoded(List<SourceEvent> events, List<IndexChange> changes, List<DeadLetterEntry> dead) {}
+    /** One polled batch after validation: the good changes (each with its event) and the dead letters, in poll order. */
+    private record Decoded(List<SourceEvent> events, List<Good> changes, List<DeadLetterEntry> dead) {}
+
+    /** A validated change and the event it came from (for its dead letter, should the engine refuse it). */
+    private record Good(SourceEvent event, IndexChange change) {}
 
     private Decoded decodeAll(List<SourceEvent> batch) {
         Object[] out = new Object[batch.size()];
         IntStream.range(0, batch.size()).parallel().forEach(i -> out[i] = decode(batch.get(i)));
-        List<IndexChange> good = new ArrayList<>(batch.size());
+        List<Good> good = new ArrayList<>(batch.size());
         List<DeadLetterEntry> dead = new ArrayList<>();
-        for (Object o : out) {
-            if (o instanceof IndexChange c) good.add(c); else dead.add((DeadLetterEntry) o);
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] instanceof IndexChange c) good.add(new Good(batch.get(i), c)); else dead.add((DeadLetterEntry) out[i]);
         }
         return new Decoded(batch, good, dead);
     }
@@ -280,10 +285,13 @@ public final class StreamIndexer implements AutoCloseable {
         for (Decoded d : applied) source.checkpoint(d.events());
     }
 
-    /** Dead letters first, then the index (visible to searches at once; durable at the next commit). */
+    /**
+     * Dead letters first, then the index (visible to searches at once; durable at the next commit). A change the
+     * engine throws on is dead-lettered too, before this returns: its position is checkpointed with the rest.
+     */
     private void applyGroup(List<Decoded> group) throws Exception {
         long t0 = System.nanoTime();
-        List<IndexChange> changes = new ArrayList<>();
+        List<Good> changes = new ArrayList<>();
         int events = 0;
         for (Decoded d : group) {
             for (DeadLetterEntry e : d.dead()) {
@@ -293,7 +301,10 @@ public final class StreamIndexer implements AutoCloseable {
             changes.addAll(d.changes());
             events += d.events().size();
         }
-        ApplyResult r = index.apply(changes);
+        IsolatingApplier.Outcome r = IsolatingApplier.apply(index, changes, Good::change, (g, why) -> {
+            deadLetters.add(deadLetter(g.event(), null, IsolatingApplier.reason(why)));
+            deadLettered.increment();
+        });
         staleCount.increment(r.stale());
         eventsIn.increment(events);
         applied.addAndGet(events);
@@ -319,6 +330,10 @@ public final class StreamIndexer implements AutoCloseable {
                 reason = "could not index: " + bad;
             }
         }
+        return deadLetter(e, field, reason);
+    }
+
+    private DeadLetterEntry deadLetter(SourceEvent e, String field, String reason) {
         return new DeadLetterEntry(Instant.now(), source.name(), e.partition() + "@" + e.position(), field, reason,
                 e.raw() != null ? e.raw() : String.valueOf(e.record()), e.record() == null ? null : e.record().toString());
     }

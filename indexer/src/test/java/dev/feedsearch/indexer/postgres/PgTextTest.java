@@ -20,6 +20,8 @@ class PgTextTest {
         assertThat(PgText.instant("2026-11-01 07:00:00-05")).contains("2026-11-01T12:00:00Z");
         assertThat(PgText.instant("1890-01-01 00:53:28+00:53:28")).contains("1890-01-01T00:00:00Z");
         assertThat(PgText.instant("2026-11-01 12:00:00")).as("timestamp without time zone: UTC").contains("2026-11-01T12:00:00Z");
+        assertThat(PgText.instant("294276-12-31 23:59:59+00")).as("PostgreSQL's last year, for validation to refuse by name")
+                .contains("+294276-12-31T23:59:59Z");
         assertThat(PgText.instant("infinity")).isEmpty();
         assertThat(PgText.instant("2026-13-01 12:00:00+00")).isEmpty();
     }

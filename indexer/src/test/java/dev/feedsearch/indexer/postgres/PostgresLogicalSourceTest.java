@@ -341,6 +341,45 @@ class PostgresLogicalSourceTest {
         }
     }
 
+    /**
+     * Poison that passes the database: likes of 2^62, a created_at at PostgreSQL's own limit (year 294276), and, once
+     * the table keeps created_at as text, the year +292278995 that overflowed toEpochMilli in the engine and stopped the
+     * stream for good. Each is dead-lettered naming its field, the rows after it are indexed, and the slot is
+     * acknowledged past it.
+     */
+    @Test
+    void poisonRowsAreDeadLetteredTheRowsAfterThemIndexedAndTheSlotMovesOn() throws Exception {
+        PostgresConfig cfg = pg.newDatabase("poison");
+        try (EmbeddedPostIndex index = openIndex("idx"); var dlq = new JsonlDeadLetterStore(dir.resolve("dlq.jsonl"));
+             PostgresLogicalSource src = PostgresLogicalSource.open(cfg)) {
+            StreamIndexer si = indexer(src, index, dlq);
+            String insert = "INSERT INTO posts (id, author_id, text, visibility, created_at) VALUES ";
+            sql(cfg, insertPost("g1", "u1", "Morning swim before work", ""),
+                    insertPost("l1", "u1", "Liked beyond belief", "likes=4611686018427387904"),
+                    insert + "('y1', 'u1', 'Written at the end of time', 'public', '294276-01-01 00:00:00+00')",
+                    "ALTER TABLE posts ALTER COLUMN created_at DROP DEFAULT, ALTER COLUMN created_at TYPE text USING created_at::text",
+                    insert + "('y2', 'u1', 'Written even later', 'public', '+292278995-01-01T00:00:00Z')",
+                    insertPost("g2", "u2", "Evening run along the river", ""));
+            drainUntil(si, () -> index.get("g2", null).isPresent());
+
+            assertThat(index.get("g1", null)).isPresent();
+            assertThat(index.get("l1", null)).isEmpty();
+            List<DeadLetterEntry> dead = dlq.list();
+            assertThat(dead).extracting(DeadLetterEntry::field).containsExactly("likes", "created_at", "created_at");
+            assertThat(dead.get(0).reason()).contains("at most 2^53");
+            assertThat(dead.get(1).reason()).contains("years 1970 to 2200", "+294276-01-01T00:00:00Z");
+            assertThat(dead.get(2).reason()).contains("years 1970 to 2200", "+292278995");
+            String lastPoison = dead.getLast().position().split("@")[1];
+            waitFor(() -> {
+                try (Connection c = TestPostgres.connect(cfg); Statement st = c.createStatement();
+                     var rs = st.executeQuery("SELECT confirmed_flush_lsn > '" + lastPoison + "'::pg_lsn FROM pg_replication_slots WHERE slot_name = '"
+                             + cfg.slot() + "'")) {
+                    return rs.next() && rs.getBoolean(1);
+                }
+            });
+        }
+    }
+
     @Test
     void refusesTablesWithoutReplicaIdentityFull() throws Exception {
         PostgresConfig cfg = pg.newDatabase("identity");

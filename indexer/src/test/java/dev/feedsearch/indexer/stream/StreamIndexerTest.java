@@ -8,6 +8,8 @@ import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.indexer.ChangeFactory;
+import dev.feedsearch.indexer.DeadLetterEntry;
+import dev.feedsearch.indexer.FaultInjectingIndex;
 import dev.feedsearch.indexer.JsonlDeadLetterStore;
 import dev.feedsearch.mappings.Mappings;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The pipeline's own promises, on a real embedded index watched through a proxy: a position is checkpointed
  * only after a commit that began once its changes were applied, in poll order; small batches arriving
  * quickly share one apply per interval; an idle stream becomes durable without waiting for close; a failed
- * commit stops the stream and nothing after it is checkpointed.
+ * commit stops the stream and nothing after it is checkpointed; a change the engine throws on is dead-lettered
+ * alone and the stream moves on.
  */
 class StreamIndexerTest {
     static Mappings mappings;
@@ -108,6 +111,28 @@ class StreamIndexerTest {
         }
     }
 
+    @Test
+    void aChangeTheEngineThrowsOnIsDeadLetteredAloneAndTheRestApplyAndCheckpoint() throws Exception {
+        try (Harness h = new Harness(dir, 50, 0)) {
+            h.poison.addAll(Set.of("p17", "p42", "p43", "p199")); // two in one batch, one the very last event
+            StreamIndexer si = h.indexer(Duration.ofMillis(20), Duration.ofMillis(50)).start();
+            try {
+                h.source.add(events(0, 200));
+                awaitTrue(() -> h.source.checkpointed.size() == 200, "every event checkpointed, the poisoned ones too");
+            } finally {
+                si.close();
+            }
+            assertThat(si.failure()).isNull();
+            assertThat(h.real.stats().posts()).isEqualTo(196);
+            assertThat(h.real.get("p18", null)).isPresent();
+            List<DeadLetterEntry> dead = h.dlq.list();
+            assertThat(dead).extracting(DeadLetterEntry::position).containsExactlyInAnyOrder("p0@18", "p0@43", "p0@44", "p0@200");
+            assertThat(dead).allSatisfy(e -> assertThat(e.reason()).contains("could not apply", "injected fault"));
+            assertThat(h.source.checkpointed).containsExactlyElementsOf(h.source.handedOut);
+            assertThat(h.violations).isEmpty();
+        }
+    }
+
     // ------------------------------------------------------------------ fixtures
 
     static List<JsonNode> events(int from, int n) {
@@ -141,11 +166,15 @@ class StreamIndexerTest {
         final Set<String> applied = java.util.concurrent.ConcurrentHashMap.newKeySet();
         volatile Set<String> durable = Set.of();
         final List<String> violations = new CopyOnWriteArrayList<>();
+        /** Post ids the engine throws on (a fake fault, see {@link FaultInjectingIndex}): dead-lettered, never applied. */
+        final Set<String> poison = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final PostIndex target;
 
         Harness(Path dir, int perPoll, int failingCommit) throws IOException {
             real = EmbeddedPostIndex.open(dir.resolve("idx"), analyzers);
             dlq = new JsonlDeadLetterStore(dir.resolve("dlq.jsonl"));
             source = new ListSource(perPoll, this);
+            target = FaultInjectingIndex.wrap(real, poison);
             index = (PostIndex) Proxy.newProxyInstance(PostIndex.class.getClassLoader(), new Class<?>[] {PostIndex.class},
                     (proxy, method, args) -> {
                         if (method.getName().equals("commit")) {
@@ -167,7 +196,7 @@ class StreamIndexerTest {
 
         private Object invoke(java.lang.reflect.Method method, Object[] args) throws Throwable {
             try {
-                return method.invoke(real, args);
+                return method.invoke(target, args);
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             }
@@ -226,7 +255,7 @@ class StreamIndexerTest {
         public void checkpoint(List<SourceEvent> applied) {
             for (SourceEvent e : applied) {
                 String id = e.record().get("id").asText();
-                if (!h.durable.contains(id)) h.violations.add("checkpoint of " + id + " before a commit covered it");
+                if (!h.durable.contains(id) && !h.poison.contains(id)) h.violations.add("checkpoint of " + id + " before a commit covered it");
                 checkpointed.add(id);
             }
         }
