@@ -9,7 +9,6 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** Inspect and replay the dead-letter file of a data directory (replay writes to the chosen engine). */
@@ -28,13 +27,25 @@ final class DlqCommand {
             return file != null ? file : dataDir.resolve("dead-letter.jsonl");
         }
 
-        List<DeadLetterEntry> entries() throws Exception {
+        /**
+         * Visits every readable entry with its number (as list numbers them), one at a time: a file of many large
+         * entries is never held whole. Returns how many lines hold no entry (kept as they are; replay keeps them too).
+         */
+        int forEach(EntryVisitor visitor) throws Exception {
             Path f = file();
-            if (!Files.exists(f)) return List.of();
-            try (JsonlDeadLetterStore s = new JsonlDeadLetterStore(f)) {
-                return s.list();
-            }
+            if (!Files.exists(f)) return 0;
+            int[] n = {0}, unreadable = {0};
+            JsonlDeadLetterStore.read(f, line -> {
+                if (line.readable()) visitor.visit(++n[0], line.entry());
+                else unreadable[0]++;
+            });
+            return unreadable[0];
         }
+    }
+
+    @FunctionalInterface
+    interface EntryVisitor {
+        void visit(int number, DeadLetterEntry e) throws java.io.IOException;
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per dead letter: number, time, source, position, field, reason.")
@@ -43,13 +54,14 @@ final class DlqCommand {
 
         @Override
         public Integer call() throws Exception {
-            List<DeadLetterEntry> entries = loc.entries();
-            for (int i = 0; i < entries.size(); i++) {
-                DeadLetterEntry e = entries.get(i);
-                System.out.printf("%d\t%s\t%s\t%s\t%s\t%s%n", i + 1, e.at(), e.source(), e.position(),
+            int[] count = {0};
+            int unreadable = loc.forEach((i, e) -> {
+                count[0] = i;
+                System.out.printf("%d\t%s\t%s\t%s\t%s\t%s%n", i, e.at(), e.source(), e.position(),
                         e.field() == null ? "-" : e.field(), e.reason());
-            }
-            System.err.println(entries.size() + " dead letters in " + loc.file());
+            });
+            System.err.println(count[0] + " dead letters in " + loc.file()
+                    + (unreadable == 0 ? "" : " (and " + unreadable + " lines that hold no readable entry, kept as they are)"));
             return 0;
         }
     }
@@ -63,11 +75,16 @@ final class DlqCommand {
 
         @Override
         public Integer call() throws Exception {
-            List<DeadLetterEntry> entries = loc.entries();
-            if (n < 1 || n > entries.size()) throw new IllegalArgumentException("no dead letter " + n + " (there are " + entries.size() + ")");
-            DeadLetterEntry e = entries.get(n - 1);
+            DeadLetterEntry[] found = {null};
+            int[] count = {0};
+            loc.forEach((i, e) -> {
+                count[0] = i;
+                if (i == n) found[0] = e;
+            });
+            if (found[0] == null) throw new IllegalArgumentException("no dead letter " + n + " (there are " + count[0] + ")");
+            DeadLetterEntry e = found[0];
             System.out.printf("at:       %s%nsource:   %s%nposition: %s%nfield:    %s%nreason:   %s%nraw:      %s%nrecord:   %s%n",
-                    e.at(), e.source(), e.position(), e.field(), e.reason(), e.raw(), e.record());
+                    e.at(), e.source(), e.position(), e.field(), e.reason(), e.raw(), e.record() == null ? "(the raw record)" : e.record());
             return 0;
         }
     }
@@ -84,7 +101,8 @@ final class DlqCommand {
         public Integer call() throws Exception {
             try (EngineRuntime rt = EngineRuntime.open(engine, file)) {
                 DeadLetterReplayer.Report r = DeadLetterReplayer.replay(rt.deadLetters, rt.changes, rt.index);
-                System.out.printf("replayed %d, %d still failing (see dlq list)%n", r.replayed(), r.remaining());
+                System.out.printf("replayed %d, %d still failing (see dlq list)%s%n", r.replayed(), r.remaining(),
+                        r.unreadable() == 0 ? "" : "; " + r.unreadable() + " lines hold no readable entry and were kept as they are");
                 return r.remaining() == 0 ? 0 : 3;
             }
         }

@@ -32,8 +32,8 @@ final class IngestCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no such file: " + file);
         try (EngineRuntime rt = EngineRuntime.open(engine, deadLetter)) {
             IngestReport r = load(rt, file, batch);
-            System.out.printf("ingested %s: %d lines, %d posts, %d follow edges, %d deletes, %d stale, %d dead-lettered%n",
-                    file, r.lines(), r.posts(), r.follows(), r.deletes(), r.stale(), r.deadLettered());
+            System.out.printf("ingested %s: %d lines, %d posts, %d follow edges, %d deletes, %d stale, %d dead-lettered, %d blank%n",
+                    file, r.lines(), r.posts(), r.follows(), r.deletes(), r.stale(), r.deadLettered(), r.blank());
             if (r.deadLettered() > 0) System.out.println("dead letters (line number and reason) in " + rt.deadLetters.file());
             return 0;
         }

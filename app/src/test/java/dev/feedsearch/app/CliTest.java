@@ -56,6 +56,35 @@ class CliTest {
         assertThat(run("dlq", "show", "7", "--data-dir", data.toString()).code()).isEqualTo(1);
     }
 
+    /**
+     * The issue's dead-letter file that lost records: a line past Jackson's default 20M-character string limit was
+     * stored twice, listed as nothing, appended again on every run, and replay emptied the file.
+     */
+    @Test
+    void aHugeDeadLetterIsStoredOnceListedNotAppendedAgainAndSurvivesAReplay() throws Exception {
+        Path file = dir.resolve("posts.jsonl");
+        String huge = "{\"id\":\"h\",\"author_id\":\"u1\",\"text\":\"" + "w".repeat(21_000_000)
+                + "\",\"created_at\":\"2026-11-01T12:00:00Z\",\"visibility\":\"public\",\"version\":1}";
+        Files.write(file, List.of(
+                "{\"id\":\"a\",\"author_id\":\"u1\",\"text\":\"Die Würde des Menschen ist unantastbar\",\"created_at\":\"2026-11-01T12:00:00Z\",\"visibility\":\"public\",\"version\":1}",
+                huge));
+        Path data = dir.resolve("data"), dlq = data.resolve("dead-letter.jsonl");
+        assertThat(run("ingest", "--data-dir", data.toString(), file.toString()).out()).contains("1 posts", "1 dead-lettered");
+        long size = Files.size(dlq);
+        assertThat(size).as("the raw line once").isBetween((long) huge.length(), huge.length() + 1_000L);
+
+        Run list = run("dlq", "list", "--data-dir", data.toString());
+        assertThat(list.out()).startsWith("1\t").contains("line 2", "text", "longer than 10000");
+        assertThat(run("ingest", "--data-dir", data.toString(), file.toString()).code()).isZero();
+        assertThat(Files.size(dlq)).as("the same bad line, seen again, is not appended again").isEqualTo(size);
+
+        Run replay = run("dlq", "replay", "--data-dir", data.toString());
+        assertThat(replay.code()).isEqualTo(3);
+        assertThat(replay.out()).contains("replayed 0, 1 still failing");
+        assertThat(run("dlq", "show", "1", "--data-dir", data.toString()).out()).contains("w".repeat(1_000));
+        assertThat(Files.size(dlq)).isGreaterThan((long) huge.length());
+    }
+
     @Test
     void planWritesTemplatesAndTerraformVariables() throws Exception {
         Run plan = run("plan", "--posts", "100000000", "--languages", "en=0.5,ja=0.3,ko=0.2", "--peak-qps", "300",

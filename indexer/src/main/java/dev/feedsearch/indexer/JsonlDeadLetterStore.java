@@ -1,15 +1,24 @@
 package dev.feedsearch.indexer;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.feedsearch.core.model.PostJson;
 
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -24,23 +33,54 @@ import java.util.Set;
  * position, raw and mapped record to one already in the file is not written again: a stream replays everything after
  * its last checkpoint when it restarts, and a backfill that runs again scans the same bad items, which would
  * otherwise grow the file with copies at every restart.
+ *
+ * <p>An entry of any size reads back: the reader lifts Jackson's default 20M-character limit on a string (a dead
+ * letter holds a whole raw record, up to {@link JsonlIngester#MAX_LINE_BYTES} from a file). Entries are written by
+ * Jackson's UTF-8 generator, which escapes every surrogate as {@code \\uXXXX}, so a record holding a lone surrogate
+ * is still a valid UTF-8 line. A line that is not an entry (half a line from a crash, a bad manual edit) is skipped by
+ * {@link #list} and kept verbatim by {@link #rewrite}: nothing in the file is dropped unless a replay re-applied it.
  */
 public final class JsonlDeadLetterStore implements DeadLetterStore {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JsonlDeadLetterStore.class);
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).maxDocumentLength(-1).build())
+            .build());
+    private static final ObjectWriter WRITER = JSON.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    /** The longest line read back (Java's largest array); the writer never comes near it. */
+    private static final int MAX_LINE = Integer.MAX_VALUE - 16;
+
+    /**
+     * One line of the file: the entry it holds, or, when it holds none, why ({@code problem}); {@code bytes} are the
+     * line as stored, which a rewrite keeps verbatim.
+     */
+    public record StoredLine(long number, byte[] bytes, DeadLetterEntry entry, String problem) {
+        public boolean readable() {
+            return entry != null;
+        }
+    }
+
     private final Path file;
-    private BufferedWriter out;
+    private OutputStream out;
     private final Set<String> present = new HashSet<>(); // digests of (source, position, raw, record) in the file
+    private int unreadable;
 
     public JsonlDeadLetterStore(Path file) throws IOException {
         this.file = file;
         if (file.getParent() != null) Files.createDirectories(file.getParent());
         boolean torn = Files.exists(file) && Files.size(file) > 0 && !endsWithNewline(file);
-        this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        this.out = append(file);
         if (torn) { // a crash mid-append left half a line: the next entry starts on its own line
-            out.newLine();
+            out.write('\n');
             out.flush();
         }
-        for (DeadLetterEntry e : list()) present.add(identity(e));
+        scan(line -> {
+            if (line.readable()) present.add(identity(line.entry()));
+            else unreadable++;
+        });
+    }
+
+    private static OutputStream append(Path file) throws IOException {
+        return new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND), 1 << 16);
     }
 
     private static boolean endsWithNewline(Path file) throws IOException {
@@ -77,42 +117,116 @@ public final class JsonlDeadLetterStore implements DeadLetterStore {
     public synchronized void add(DeadLetterEntry e) throws IOException {
         String id = identity(e);
         if (present.contains(id)) return; // already recorded, with its reason
-        ObjectNode o = PostJson.MAPPER.createObjectNode();
+        WRITER.writeValue(out, json(e));
+        out.write('\n');
+        out.flush();
+        present.add(id); // only once written: a failed write is retried when the record comes again
+    }
+
+    private static ObjectNode json(DeadLetterEntry e) {
+        ObjectNode o = JSON.createObjectNode();
         o.put("at", e.at().toString());
         o.put("source", e.source());
         o.put("position", e.position());
         o.put("field", e.field());
         o.put("reason", e.reason());
         o.put("raw", e.raw());
-        o.put("record", e.record());
-        out.write(o.toString());
-        out.newLine();
-        out.flush();
-        present.add(id); // only once written: a failed write is retried when the record comes again
+        o.put("record", e.record()); // null when raw is the record itself: stored once
+        return o;
     }
 
+    /** The line a rewrite stores for {@code e} (a replayed entry with today's reason). */
+    public static StoredLine line(DeadLetterEntry e) throws IOException {
+        return new StoredLine(0, WRITER.writeValueAsBytes(json(e)), e, null);
+    }
+
+    /** The readable entries, in file order. */
     @Override
     public synchronized List<DeadLetterEntry> list() throws IOException {
-        out.flush();
         List<DeadLetterEntry> entries = new ArrayList<>();
-        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
-            int[] no = {0};
-            lines.forEach(line -> {
-                no[0]++;
-                if (line.isBlank()) return;
-                try {
-                    JsonNode n = PostJson.MAPPER.readTree(line);
-                    entries.add(new DeadLetterEntry(Instant.parse(n.get("at").asText()), n.get("source").asText(),
-                            n.get("position").asText(), n.path("field").isTextual() ? n.get("field").asText() : null,
-                            n.get("reason").asText(), n.get("raw").asText(),
-                            n.path("record").isTextual() ? n.get("record").asText() : null));
-                } catch (IOException | RuntimeException torn) {
-                    // half a line from a crash mid-append: nothing of it can be replayed; the rest of the file can
-                    log.warn("{} line {} is not a dead-letter entry (a torn write?), skipped: {}", file, no[0], torn.toString());
-                }
-            });
-        }
+        scan(line -> {
+            if (line.readable()) entries.add(line.entry());
+        });
         return entries;
+    }
+
+    /** Every non-blank line, readable or not, in file order. */
+    public synchronized List<StoredLine> lines() throws IOException {
+        return linesFrom(0);
+    }
+
+    /** The lines starting at or after byte {@code offset} (what was appended since {@link #size()} returned it). */
+    public synchronized List<StoredLine> linesFrom(long offset) throws IOException {
+        List<StoredLine> lines = new ArrayList<>();
+        scan(offset, lines::add);
+        return lines;
+    }
+
+    /** The file's length in bytes, everything added so far included. */
+    public synchronized long size() throws IOException {
+        out.flush();
+        return Files.size(file);
+    }
+
+    /** Lines that hold no entry, as counted when the store was opened. */
+    public synchronized int unreadableAtOpen() {
+        return unreadable;
+    }
+
+    @FunctionalInterface
+    public interface LineVisitor {
+        void visit(StoredLine line) throws IOException;
+    }
+
+    /** Visits every non-blank line in file order, one at a time (a file of many large entries is never held whole). */
+    public synchronized void scan(LineVisitor visitor) throws IOException {
+        scan(0, visitor);
+    }
+
+    private void scan(long offset, LineVisitor visitor) throws IOException {
+        out.flush();
+        read(file, offset, visitor);
+    }
+
+    /** Visits the lines of a dead-letter file without opening it for writing (for inspecting it: {@code dlq list}). */
+    public static void read(Path file, LineVisitor visitor) throws IOException {
+        read(file, 0, visitor);
+    }
+
+    private static void read(Path file, long offset, LineVisitor visitor) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); InputStream in = Channels.newInputStream(ch.position(offset))) {
+            JsonlLines lines = new JsonlLines(in, MAX_LINE, 0);
+            for (JsonlLines.Line l; (l = lines.next()) != null; ) {
+                byte[] b = l.bytes();
+                if (isBlank(b)) continue;
+                StoredLine line;
+                try {
+                    line = new StoredLine(l.number(), b, entry(JSON.readTree(b)), null);
+                } catch (IOException | RuntimeException notAnEntry) {
+                    String problem = notAnEntry.getMessage() == null ? notAnEntry.toString() : notAnEntry.getMessage().lines().findFirst().orElse("");
+                    log.warn("{} line {} is not a dead-letter entry (a torn write or an edit?), kept as it is: {}", file,
+                            offset == 0 ? Long.toString(l.number()) : "at byte " + (offset + l.offset()), problem);
+                    line = new StoredLine(l.number(), b, null, problem);
+                }
+                visitor.visit(line);
+            }
+        }
+    }
+
+    private static boolean isBlank(byte[] b) {
+        for (byte x : b) if (x != ' ' && x != '\t' && x != '\r') return false;
+        return true;
+    }
+
+    private static DeadLetterEntry entry(JsonNode n) {
+        if (!n.isObject()) throw new IllegalArgumentException("not a JSON object");
+        return new DeadLetterEntry(Instant.parse(n.get("at").asText()), text(n, "source"), text(n, "position"), text(n, "field"),
+                text(n, "reason"), text(n, "raw"), text(n, "record"));
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v != null && v.isTextual() ? v.textValue() : null;
     }
 
     /**
@@ -123,19 +237,47 @@ public final class JsonlDeadLetterStore implements DeadLetterStore {
         for (DeadLetterEntry e : entries) present.remove(identity(e));
     }
 
-    /** Replaces the file's entries with {@code keep} (after a replay), atomically. */
-    public synchronized void rewrite(List<DeadLetterEntry> keep) throws IOException {
+    /** Marks {@code entries} as in the file again (a replay that failed before rewriting it). */
+    public synchronized void remember(List<DeadLetterEntry> entries) {
+        for (DeadLetterEntry e : entries) present.add(identity(e));
+    }
+
+    /**
+     * Replaces the file with {@code keep} (after a replay), each line's bytes as they are, so a line that holds no
+     * entry survives verbatim. Crash-safe: written to a temporary file, forced to disk, then moved over the file
+     * atomically (and the directory forced), so the file is at every moment either the old one or the new one.
+     */
+    public synchronized void rewrite(List<StoredLine> keep) throws IOException {
         out.flush();
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp); // left by a rewrite that crashed: its lines must not join these
-        try (JsonlDeadLetterStore t = new JsonlDeadLetterStore(tmp)) {
-            for (DeadLetterEntry e : keep) t.add(e);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            OutputStream o = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+            for (StoredLine l : keep) {
+                o.write(l.bytes());
+                o.write('\n');
+            }
+            o.flush();
+            ch.force(true);
         }
         out.close();
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        forceDirectory(file.toAbsolutePath().getParent());
+        out = append(file);
         present.clear();
-        for (DeadLetterEntry e : keep) present.add(identity(e));
+        unreadable = 0;
+        for (StoredLine l : keep) {
+            if (l.readable()) present.add(identity(l.entry()));
+            else unreadable++;
+        }
+    }
+
+    /** Makes a rename in {@code dir} durable (Linux: fsync on the directory). */
+    private static void forceDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            log.debug("could not fsync directory {} (not supported here?): {}", dir, e.toString());
+        }
     }
 
     @Override

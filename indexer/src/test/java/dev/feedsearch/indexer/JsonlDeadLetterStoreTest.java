@@ -59,6 +59,72 @@ class JsonlDeadLetterStoreTest {
         }
     }
 
+    /**
+     * The issue's 50 MB line: stored twice (raw and record), unreadable past Jackson's 20M-character default, so
+     * list showed nothing and every run appended it again. 30 MB is past that limit and keeps the test's heap modest.
+     */
+    @Test
+    void anEntryPastJacksonsStringLimitIsStoredOnceReadBackAndNotAppendedAgain() throws Exception {
+        Path file = dir.resolve("dlq.jsonl");
+        String line = "{\"id\":\"p1\",\"text\":\"" + "x".repeat(30_000_000) + "\"}";
+        DeadLetterEntry big = new DeadLetterEntry(Instant.parse("2026-12-06T12:00:00Z"), "in.jsonl", "line 1", "text",
+                "text is longer than 10000 characters", line, line); // a JSONL line is its own record
+        try (JsonlDeadLetterStore store = new JsonlDeadLetterStore(file)) {
+            store.add(big);
+        }
+        long size = Files.size(file);
+        assertThat(size).as("the raw record once, plus a few hundred bytes").isBetween((long) line.length(), line.length() + 1_000L);
+        try (JsonlDeadLetterStore store = new JsonlDeadLetterStore(file)) { // the next run meets the same line again
+            store.add(big);
+            assertThat(store.list()).singleElement().satisfies(e -> {
+                assertThat(e.raw()).isEqualTo(line);
+                assertThat(e.replayable()).isEqualTo(line);
+                assertThat(e.reason()).contains("longer than");
+            });
+        }
+        assertThat(Files.size(file)).isEqualTo(size);
+    }
+
+    @Test
+    void aLoneSurrogateInARecordIsWrittenAsAnEscapeAndReadBackAsItWas() throws Exception {
+        Path file = dir.resolve("dlq.jsonl");
+        DeadLetterEntry e = entry("slot@0/1", "{\"text\":\"half \uD83D of an emoji, a whole \uD83D\uDE00\"}", "lone surrogate");
+        try (JsonlDeadLetterStore store = new JsonlDeadLetterStore(file)) {
+            store.add(e);
+            assertThat(store.list()).containsExactly(e);
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        assertThat(java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString())
+                .contains("\\uD83D of an emoji");
+    }
+
+    @Test
+    void aRewriteKeepsLinesThatHoldNoEntryByteForByte() throws Exception {
+        Path file = dir.resolve("dlq.jsonl");
+        byte[] notUtf8 = {'{', '"', 'a', '"', ':', (byte) 0xC3, (byte) 0x28, '}'};
+        try (JsonlDeadLetterStore store = new JsonlDeadLetterStore(file)) {
+            store.add(entry("slot@0/1", "{\"a\":1}", "bad a"));
+        }
+        try (var out = Files.newOutputStream(file, java.nio.file.StandardOpenOption.APPEND)) {
+            out.write("an operator's note\n".getBytes());
+            out.write(notUtf8);
+            out.write('\n');
+        }
+        try (JsonlDeadLetterStore store = new JsonlDeadLetterStore(file)) {
+            assertThat(store.unreadableAtOpen()).isEqualTo(2);
+            assertThat(store.list()).hasSize(1);
+            List<JsonlDeadLetterStore.StoredLine> lines = store.lines();
+            store.rewrite(lines.stream().filter(l -> !l.readable()).toList());
+        }
+        byte[] expected = new java.io.ByteArrayOutputStream() {{
+            writeBytes("an operator's note\n".getBytes());
+            writeBytes(notUtf8);
+            write('\n');
+        }}.toByteArray();
+        assertThat(Files.readAllBytes(file)).isEqualTo(expected);
+        assertThat(dir.resolve("dlq.jsonl.tmp")).doesNotExist();
+    }
+
     @Test
     void aRewriteKeepsWhatItKeepsAndForgetsWhatLeft() throws Exception {
         Path file = dir.resolve("dlq.jsonl");
@@ -67,7 +133,7 @@ class JsonlDeadLetterStoreTest {
             DeadLetterEntry a = entry("slot@0/1", "{\"a\":1}", "bad a"), b = entry("slot@0/2", "{\"b\":1}", "bad b");
             store.add(a);
             store.add(b);
-            store.rewrite(List.of(b)); // a was replayed successfully
+            store.rewrite(List.of(JsonlDeadLetterStore.line(b))); // a was replayed successfully
             assertThat(store.list()).containsExactly(b);
             store.add(a); // seen again later: recorded again, it had left the file
             store.add(b); // still there: not twice

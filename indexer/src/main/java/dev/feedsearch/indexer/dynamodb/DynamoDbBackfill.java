@@ -116,7 +116,7 @@ public final class DynamoDbBackfill {
         n.stale += index.apply(removals).stale();
         index.commit();
         source.backfillDone();
-        IngestReport r = new IngestReport(n.items, n.posts, n.follows, n.deletes, n.stale, n.dead);
+        IngestReport r = new IngestReport(n.items, n.posts, n.follows, n.deletes, n.stale, n.dead, 0);
         log.info("backfilled {} into the index: {}", table, r);
         return r;
     }

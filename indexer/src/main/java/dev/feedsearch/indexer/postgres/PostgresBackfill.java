@@ -109,7 +109,7 @@ public final class PostgresBackfill {
         List<IndexChange> removals = strays.removals();
         n.deletes += removals.size();
         n.stale += index.apply(removals).stale();
-        return new IngestReport(n.rows, n.posts, n.follows, n.deletes, n.stale, n.dead);
+        return new IngestReport(n.rows, n.posts, n.follows, n.deletes, n.stale, n.dead, 0);
     }
 
     private void scan(Connection c, String table, Table kind, Counts n, BackfillStrays strays) throws SQLException, IOException {

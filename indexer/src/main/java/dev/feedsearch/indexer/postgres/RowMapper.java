@@ -96,8 +96,8 @@ final class RowMapper {
     /** text[] ({@code {a,b}}) or json/jsonb ({@code ["a","b"]}). */
     private static JsonNode array(String text) {
         if (text.startsWith("[") && !text.contains("]={")) {
-            try {
-                JsonNode n = PostJson.MAPPER.readTree(text);
+            try { // strictly, as every record: trailing content or a duplicate key is no array of ours
+                JsonNode n = PostJson.readStrict(text);
                 if (n.isArray()) return n;
             } catch (JsonProcessingException e) {
                 // fall through: the raw string fails validation with the field's name
