@@ -69,7 +69,7 @@ public final class FeedsearchServer implements AutoCloseable {
     private FeedsearchServer(Builder b) {
         this.index = Objects.requireNonNull(b.index, "index");
         this.auth = b.auth;
-        this.cursors = new CursorCodec(b.cursorSigner != null ? b.cursorSigner : CursorSigner.random());
+        this.cursors = new CursorCodec(b.cursorSigner != null ? b.cursorSigner : CursorSigner.fromEnvironment());
         this.params = new SearchParams(b.languages, new QueryGroups(
                 b.detector != null ? b.detector : new dev.feedsearch.core.lang.ScriptFirstDetector(), index, dev.feedsearch.mappings.Mappings.load()),
                 cursors);
@@ -353,7 +353,7 @@ public final class FeedsearchServer implements AutoCloseable {
         public Builder ticker(java.util.function.LongSupplier v) { ticker = v; return this; }
         /** The change streams feeding the index, for /ready (lag, stopped streams). */
         public Builder ingest(IngestStatus v) { ingest = v; return this; }
-        /** Seals and verifies cursors (default: a random key of this process; replicas share configured keys). */
+        /** Seals and verifies cursors (default: keys from FEEDSEARCH_CURSOR_KEYS, else a random key of this process). */
         public Builder cursorSigner(CursorSigner v) { cursorSigner = v; return this; }
         /** Who may pass which {@code viewer} (default {@link ViewerAuth#NONE}: the parameter is believed). */
         public Builder auth(ViewerAuth v) { auth = Objects.requireNonNull(v, "auth"); return this; }
