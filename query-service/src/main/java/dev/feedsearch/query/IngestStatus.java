@@ -7,6 +7,9 @@ public interface IngestStatus {
     /** Null while every stream runs; otherwise what stopped one. */
     String problem();
 
-    /** Age of the newest applied event when it was applied; empty until one was. */
+    /**
+     * Seconds since the streams were last caught up (source drained, everything read applied): 0 while caught up,
+     * the largest over the streams; empty when none reports.
+     */
     OptionalDouble lagSeconds();
 }

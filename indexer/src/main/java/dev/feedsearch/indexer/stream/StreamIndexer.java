@@ -60,8 +60,11 @@ public final class StreamIndexer implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong applied = new AtomicLong();
-    private final AtomicLong newestEventMillis = new AtomicLong(-1);
-    private final AtomicLong lastApplyMillis = new AtomicLong(-1);
+    // lag: events polled and not yet applied, and when the stream last had none pending with the source drained
+    private final AtomicLong pending = new AtomicLong();
+    private volatile boolean caughtUp;
+    private volatile long caughtUpAtMillis = -1;
+    private final long createdMillis = System.currentTimeMillis();
     private volatile boolean readerDone, decoderDone;
     private final long commitIntervalNanos, applyIntervalNanos;
     private final int maxGroupEvents;
@@ -124,6 +127,7 @@ public final class StreamIndexer implements AutoCloseable {
         try {
             while (running.get()) {
                 List<SourceEvent> batch = source.poll(batchSize, maxWait);
+                polled(batch);
                 if (batch.isEmpty()) continue;
                 // blocks while the later stages are behind: backpressure reaches the source
                 while (running.get() && !polled.offer(batch, 100, TimeUnit.MILLISECONDS)) {
@@ -308,12 +312,7 @@ public final class StreamIndexer implements AutoCloseable {
         staleCount.increment(r.stale());
         eventsIn.increment(events);
         applied.addAndGet(events);
-        for (Decoded d : group) {
-            for (SourceEvent e : d.events()) {
-                if (e.eventTime() != null) newestEventMillis.accumulateAndGet(e.eventTime().toEpochMilli(), Math::max);
-            }
-        }
-        lastApplyMillis.set(System.currentTimeMillis());
+        pending.addAndGet(-events);
         batchTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
     }
 
@@ -344,6 +343,7 @@ public final class StreamIndexer implements AutoCloseable {
      */
     public int drainOnce() throws Exception {
         List<SourceEvent> batch = source.poll(batchSize, maxWait);
+        polled(batch);
         if (!batch.isEmpty()) applyBatch(batch);
         return batch.size();
     }
@@ -363,12 +363,29 @@ public final class StreamIndexer implements AutoCloseable {
         return applied.get();
     }
 
-    /** Age of the newest applied event when it was applied; empty until an event with a time was applied. */
+    /**
+     * How far behind the stream is: 0 while caught up (the last poll found the source drained and every event polled
+     * before it is applied), else the seconds since it last was (since creation if never). A bound on the age of
+     * the oldest change not yet applied, read from what the indexer knows: source record times are too coarse
+     * (DynamoDB Local rounds them to the minute) and a quiet stream has no newer record to lower them.
+     */
     public java.util.OptionalDouble lagSeconds() {
-        long newest = newestEventMillis.get();
-        long at = lastApplyMillis.get();
-        if (newest < 0 || at < 0) return java.util.OptionalDouble.empty();
-        return java.util.OptionalDouble.of(Math.max(0, at - newest) / 1000.0);
+        if (caughtUp) return java.util.OptionalDouble.of(0);
+        long since = caughtUpAtMillis >= 0 ? caughtUpAtMillis : createdMillis;
+        return java.util.OptionalDouble.of(Math.max(0, System.currentTimeMillis() - since) / 1000.0);
+    }
+
+    /** The reader saw a batch: an empty one with nothing in flight means the stream is caught up. */
+    private void polled(List<SourceEvent> batch) {
+        if (batch.isEmpty()) {
+            if (pending.get() == 0) {
+                caughtUpAtMillis = System.currentTimeMillis();
+                caughtUp = true;
+            }
+        } else {
+            caughtUp = false;
+            pending.addAndGet(batch.size());
+        }
     }
 
     private double lagSecondsOrNaN() {
