@@ -4,11 +4,15 @@ import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
 import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.model.PostJson;
+import dev.feedsearch.core.reindex.Rebuildable;
+import dev.feedsearch.indexer.dynamodb.DynamoDbSnapshot;
+import dev.feedsearch.indexer.reindex.ReindexJobs;
 import dev.feedsearch.indexer.dynamodb.ItemMapper;
 import dev.feedsearch.indexer.dynamodb.DynamoDbStreamConfig;
 import dev.feedsearch.indexer.dynamodb.DynamoDbTables;
 import dev.feedsearch.query.FeedsearchServer;
 import dev.feedsearch.query.IngestStatus;
+import dev.feedsearch.query.auth.SharedSecret;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import me.tongfei.progressbar.ProgressBar;
@@ -22,6 +26,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,7 +36,8 @@ import java.util.stream.Stream;
 /**
  * The whole product on one machine with nothing installed: DynamoDB Local in-process with the app's
  * tables and streams, the bundled sample written through the AWS SDK like an app would, the change-stream
- * indexer consuming it into the embedded index, and the HTTP API on 127.0.0.1.
+ * indexer consuming it into the embedded index, and the HTTP API on 127.0.0.1 (viewer believed: loopback only). With
+ * {@code FEEDSEARCH_ADMIN_TOKEN} set, the admin API runs reindex jobs on it as on {@code serve}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Embedded engine fed by a real DynamoDB Streams change stream (DynamoDB Local, in-process) with the bundled multilingual sample.")
@@ -47,6 +53,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        String adminToken = System.getenv("FEEDSEARCH_ADMIN_TOKEN");
+        SharedSecret.optional("FEEDSEARCH_ADMIN_TOKEN", adminToken); // a short one is refused before anything starts
         // the temp dir goes when everything in it is closed (finally below), not from a shutdown hook of its own:
         // hooks run concurrently, and one deleting the index while Ctrl-C closes it failed the close
         Path dir = Files.createTempDirectory("feedsearch-demo-");
@@ -58,15 +66,17 @@ final class DemoCommand implements Callable<Integer> {
             DynamoDbTables.createFollows(ddb, "follows");
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             try (EngineRuntime rt = EngineRuntime.open(dir.resolve("data"), null);
+                 ReindexJobs reindex = adminToken == null || adminToken.isBlank() ? null : ReindexJobs.open((Rebuildable) rt.index, rt.mappings,
+                         rt.changes, new DynamoDbSnapshot(ddb, "posts"), dir.resolve("reindex"), Clock.systemUTC());
                  ChangeStreams streams = ChangeStreams.dynamodb(rt, ddb, local.dynamoDbStreamsClient(), "posts", "follows",
                          DynamoDbStreamConfig.Start.TRIM_HORIZON, 4, metrics)) {
                 writeSample(ddb, sample);
                 awaitCaughtUp(streams, sample.size());
                 IngestStatus status = streams.status();
                 try (FeedsearchServer server = FeedsearchServer.builder().index(rt.index).languages(rt.filterLanguages())
-                        .metrics(metrics).ingest(status).port(port).build().start();
+                        .metrics(metrics).ingest(status).port(port).admin(reindex, adminToken).build().start();
                      LiveWriter writer = live ? LiveWriter.start(ddb, sample, rate) : null) {
-                    printWelcome(rt, server.port(), live);
+                    printWelcome(rt, server.port(), live, reindex != null);
                     ServeCommand.awaitShutdown();
                 }
             }
@@ -115,7 +125,7 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void printWelcome(EngineRuntime rt, int port, boolean live) throws Exception {
+    private static void printWelcome(EngineRuntime rt, int port, boolean live, boolean admin) throws Exception {
         String base = "http://127.0.0.1:" + port;
         var stats = rt.index.stats();
         System.out.printf("%nfeedsearch demo: %d posts and %d follow edges, written to DynamoDB Local and indexed from its stream%s%n",
@@ -128,6 +138,13 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("  curl -s '" + base + "/v1/feed?viewer=u3&limit=5&explain=true'");
         System.out.println("  curl -s '" + base + "/v1/posts/p1'");
         System.out.println("  curl -s '" + base + "/ready'");
+        if (admin) {
+            System.out.println("admin (FEEDSEARCH_ADMIN_TOKEN is set): rebuild the Japanese group while search keeps serving");
+            System.out.println("  curl -s -X POST -H \"Authorization: Bearer $FEEDSEARCH_ADMIN_TOKEN\" -d '{\"groups\":[\"ja\"]}' " + base + "/admin/reindex");
+            System.out.println("  curl -s -H \"Authorization: Bearer $FEEDSEARCH_ADMIN_TOKEN\" " + base + "/admin/reindex");
+        } else {
+            System.out.println("(set FEEDSEARCH_ADMIN_TOKEN, 16+ characters, to try the admin reindex API on the demo)");
+        }
         System.out.println("Ctrl-C stops the demo.");
     }
 

@@ -5,6 +5,9 @@ import dev.feedsearch.indexer.DeletionPurge;
 import dev.feedsearch.indexer.reindex.ReindexJobs;
 import dev.feedsearch.query.FeedsearchServer;
 import dev.feedsearch.query.ServiceConfig;
+import dev.feedsearch.query.auth.JwtAuth;
+import dev.feedsearch.query.auth.SharedSecret;
+import dev.feedsearch.query.auth.ViewerAuth;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
@@ -38,6 +41,9 @@ final class ServeCommand implements Callable<Integer> {
                     + "must outlast any redelivery of old changes by the sources (0: never; default: ${DEFAULT-VALUE})")
     int purgeAfterHours;
 
+    @picocli.CommandLine.Mixin
+    AuthOptions auth;
+
     @Option(names = "--config", description = "JSON config file: {\"ranking\": {...}, \"cache\": {...}} (see README)")
     Path config;
 
@@ -51,8 +57,13 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--role " + role + " is not available yet; use --role all");
         }
         ServiceConfig cfg = config == null ? ServiceConfig.DEFAULTS : ServiceConfig.load(config);
+        // refused here, before an engine or a stream is opened: a short admin token, or no auth on a public address
+        String adminToken = System.getenv("FEEDSEARCH_ADMIN_TOKEN");
+        SharedSecret.optional("FEEDSEARCH_ADMIN_TOKEN", adminToken);
+        ViewerAuth viewerAuth = auth.viewerAuth(host, System::getenv);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (EngineRuntime rt = EngineRuntime.open(engine, null);
+        try (JwtAuth jwks = viewerAuth instanceof JwtAuth j ? j : null; // its JWKS cache
+             EngineRuntime rt = EngineRuntime.open(engine, null);
              ReindexJobs reindex = rt.index instanceof Rebuildable r
                      ? ReindexJobs.open(r, rt.mappings, rt.changes, sources.snapshot(), engine.dataDir.resolve("reindex"), Clock.systemUTC()) : null;
              ChangeStreams streams = sources.open(rt, metrics);
@@ -60,9 +71,9 @@ final class ServeCommand implements Callable<Integer> {
                      ? DeletionPurge.start(rt.index, Duration.ofHours(purgeAfterHours), Duration.ofHours(1), Clock.systemUTC(), metrics) : null;
              FeedsearchServer server = FeedsearchServer.builder().index(rt.index).languages(rt.filterLanguages()).metrics(metrics)
                      .ingest(streams.active() ? streams.status() : null).config(cfg).host(host).port(port)
-                     .admin(reindex, System.getenv("FEEDSEARCH_ADMIN_TOKEN")).build().start()) {
-            System.out.printf("feedsearch serving %s (%d posts, source: %s) on http://%s:%d%n", engine.describe(), rt.index.stats().posts(),
-                    sources.source, host, server.port());
+                     .auth(viewerAuth).admin(reindex, adminToken).build().start()) {
+            System.out.printf("feedsearch serving %s (%d posts, source: %s, auth: %s) on http://%s:%d%n", engine.describe(),
+                    rt.index.stats().posts(), sources.source, auth.mode, host, server.port());
             awaitShutdown();
         }
         return 0;
