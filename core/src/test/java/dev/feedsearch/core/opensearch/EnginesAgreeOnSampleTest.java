@@ -94,6 +94,12 @@ class EnginesAgreeOnSampleTest {
         qs.add(SearchQuery.builder().text("自由").queryGroups(List.of("zh")).limit(9).build());
         qs.add(SearchQuery.builder().text("libertad").queryGroups(List.of("es", "pt", "it")).limit(9).build());
         qs.add(SearchQuery.builder().tag("rights").limit(9).build());
+        // past 32 words (QueryTextCap): both engines read the same first words, and match the same posts
+        String article1 = "All human beings are born free and equal in dignity and rights. They are endowed with reason and "
+                + "conscience and should act towards one another in a spirit of brotherhood. Everyone";
+        qs.add(SearchQuery.builder().text(article1 + " " + article1).queryGroups(List.of("en")).limit(9).build());
+        qs.add(SearchQuery.builder().text("すべての人間は、生まれながらにして自由であり、かつ、尊厳と権利とについて平等である。人間は、理性と良心とを授けられて")
+                .queryGroups(List.of("ja")).limit(9).build());
         qs.add(SearchQuery.builder().text("dignity").tag("#Equality").limit(9).build());
         qs.add(SearchQuery.builder().sort(SortOrder.RECENT).lang("ja").limit(9).build());
         qs.add(SearchQuery.builder().sort(SortOrder.RECENT).author("u3").viewer("u3").limit(9).build());
