@@ -108,13 +108,16 @@ class OpenSearchCliTest {
         assertThat(r.err()).contains("--opensearch-url");
     }
 
+    /** An admin token as serve requires it: 16 characters or more. */
+    static final String TOKEN = "cli-admin-token-0123";
+
     @Test
     void reindexCommandsDriveTheServingProcessesJobs() throws Exception {
         try (OpenSearchPostIndex index = OpenSearchPostIndex.open(OpenSearchConfig.builder(url).replicas(0).build(), Mappings.load(),
                 OpenSearchPostIndex.RejectedWrites.FAIL);
              var jobs = dev.feedsearch.indexer.reindex.ReindexJobs.open(index, Mappings.load(),
                      new dev.feedsearch.indexer.ChangeFactory(new dev.feedsearch.core.lang.ScriptFirstDetector(), Mappings.load())::fromPost, dir.resolve("jobs"), java.time.Clock.systemUTC());
-             FeedsearchServer server = FeedsearchServer.builder().index(index).languages(Set.of("en")).port(0).admin(jobs, "tok").build().start()) {
+             FeedsearchServer server = FeedsearchServer.builder().index(index).languages(Set.of("en")).port(0).admin(jobs, TOKEN).build().start()) {
             index.apply(List.of(dev.feedsearch.core.model.PostChange.upsert(new dev.feedsearch.core.model.Post("cli-1", "u1",
                     "reindexed from the command line", null, java.time.Instant.parse("2026-10-01T00:00:00Z"),
                     dev.feedsearch.core.model.Visibility.PUBLIC, List.of(), List.of(), null, 0, 0, 0, 1, false), "en", "en")));
@@ -123,19 +126,19 @@ class OpenSearchCliTest {
 
             CliTest.Run noToken = run("reindex", "start", "--server", srv, "--groups", "en");
             assertThat(noToken.code()).isNotZero();
-            CliTest.Run unknown = run("reindex", "start", "--server", srv, "--token", "tok", "--groups", "klingon");
+            CliTest.Run unknown = run("reindex", "start", "--server", srv, "--token", TOKEN, "--groups", "klingon");
             assertThat(unknown.code()).isNotZero();
             assertThat(unknown.err()).contains("400").contains("klingon").contains("(groups)");
 
-            CliTest.Run start = run("reindex", "start", "--server", srv, "--token", "tok", "--groups", "en", "--batch", "10");
+            CliTest.Run start = run("reindex", "start", "--server", srv, "--token", TOKEN, "--groups", "en", "--batch", "10");
             assertThat(start.code()).as(start.out() + start.err()).isZero();
             assertThat(start.out()).contains("SWAPPED");
             assertThat(index.servingVersion("en")).isEqualTo(before + 1);
             String job = start.out().lines().filter(l -> l.startsWith("started ")).findFirst().orElseThrow().substring("started ".length());
 
-            assertThat(run("reindex", "list", "--server", srv, "--token", "tok").out()).contains(job);
-            assertThat(run("reindex", "status", "--server", srv, "--token", "tok", job).out()).contains("\"state\" : \"SWAPPED\"");
-            CliTest.Run rollback = run("reindex", "rollback", "--server", srv, "--token", "tok", job);
+            assertThat(run("reindex", "list", "--server", srv, "--token", TOKEN).out()).contains(job);
+            assertThat(run("reindex", "status", "--server", srv, "--token", TOKEN, job).out()).contains("\"state\" : \"SWAPPED\"");
+            CliTest.Run rollback = run("reindex", "rollback", "--server", srv, "--token", TOKEN, job);
             assertThat(rollback.code()).as(rollback.err()).isZero();
             assertThat(rollback.out()).contains("ROLLED_BACK");
             assertThat(index.servingVersion("en")).isEqualTo(before);
