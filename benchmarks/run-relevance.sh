@@ -23,8 +23,19 @@ done
 [[ -f "$UDHR" ]] || { echo "UDHR corpus not found at $UDHR (pass --udhr PATH)" >&2; exit 1; }
 OUT="$ROOT/benchmarks/results"
 ./mvnw -q -B -DskipTests -pl benchmarks -am package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
-CP="$ROOT/benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
-eval_run() { "$JAVA" -Xmx2g --enable-native-access=ALL-UNNAMED -cp "$CP" dev.feedsearch.bench.RelevanceEval --udhr "$UDHR" "$@" 2>/dev/null; }
+# a snapshot of the classpath: a build installing a module while this runs must not swap a jar under a live JVM
+SNAP="$ROOT/benchmarks/target/relevance-classpath"
+rm -rf "$SNAP" && mkdir -p "$SNAP"
+cp -r "$ROOT/benchmarks/target/classes" "$SNAP/0-classes"
+CP="$SNAP/0-classes"
+i=1
+IFS=':' read -ra ENTRIES < benchmarks/target/classpath.txt || true # no newline at the end: read says EOF
+for e in "${ENTRIES[@]}"; do
+  cp -r "$e" "$SNAP/$i-$(basename "$e")"
+  CP="$CP:$SNAP/$i-$(basename "$e")"
+  i=$((i + 1))
+done
+eval_run() { "$JAVA" -Xmx2g --enable-native-access=ALL-UNNAMED -cp "$CP" dev.feedsearch.bench.RelevanceEval --udhr "$UDHR" "$@" 2>>"$ROOT/benchmarks/target/relevance-eval.log"; }
 echo "== embedded, seed 42" >&2
 eval_run --engine embedded --out "$OUT"
 echo "== embedded, seed 42, with the client's language" >&2
