@@ -54,7 +54,12 @@ public final class HttpLoadRun {
                      .cacheRefresh(Duration.ZERO).build().start();
              // the baseline of the relevance window's cost: the same uncached search re-ranked within each page
              FeedsearchServer pageLocal = FeedsearchServer.builder().index(index).languages(langs).port(0)
-                     .cacheRefresh(Duration.ZERO).ranking(withoutWindow()).build().start()) {
+                     .cacheRefresh(Duration.ZERO).ranking(withoutWindow()).build().start();
+             // the feed as served (default caches), its clock an hour after the corpus' newest post: the popular
+             // window (48 h) then holds posts, so the feed's most expensive path runs (with the wall clock it was empty)
+             FeedsearchServer feedServer = FeedsearchServer.builder().index(index).languages(langs).port(0)
+                     .clock(corpusClock(index)).build().start()) {
+            requirePopularWindow(index, feedServer);
             ExecutorService clientThreads = Executors.newFixedThreadPool(clients);
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientThreads).build();
             List<String> queries = new ArrayList<>();
@@ -77,7 +82,8 @@ public final class HttpLoadRun {
                 targets.put("/v1/search uncached", i -> uncachedBase + "/v1/search?" + queries.get(queryMix.next()));
                 String pageLocalBase = "http://127.0.0.1:" + pageLocal.port();
                 targets.put("/v1/search uncached, rescore_window 0", i -> pageLocalBase + "/v1/search?" + queries.get(queryMix.next()));
-                targets.put("/v1/feed (Zipf viewers)", i -> uncachedBase + "/v1/feed?limit=20&viewer=u" + (1 + viewerMix.next()));
+                String feedBase = "http://127.0.0.1:" + feedServer.port();
+                targets.put("/v1/feed (Zipf viewers, popular window open)", i -> feedBase + "/v1/feed?limit=20&viewer=u" + (1 + viewerMix.next()));
                 Map<String, Histogram> results = new LinkedHashMap<>();
                 Map<String, Double> rps = new LinkedHashMap<>();
                 for (Map.Entry<String, IntFunction<String>> t : targets.entrySet()) {
@@ -101,6 +107,9 @@ public final class HttpLoadRun {
                 md.append(String.format(Locale.ROOT, "uncached /v1/search with the relevance window (%d) ÷ without, p50 latency: %.2f×%n",
                         RankingConfig.DEFAULTS.rescoreWindow(),
                         results.get(keys.get(2)).getValueAtPercentile(50) / (double) results.get(keys.get(3)).getValueAtPercentile(50)));
+                md.append(String.format(Locale.ROOT, "feed caches: timelines hit rate %.1f%%, popular candidates hit rate %.1f%% (%d reads)%n",
+                        100 * hitRate(feedServer, "timelines"), 100 * hitRate(feedServer, "popular_candidates"),
+                        (long) gets(feedServer, "popular_candidates", "miss")));
                 Files.writeString(out.resolve("http.md"), md.toString());
                 LatencyPlot.write(results, "feedsearch HTTP latency by percentile (" + index.stats().posts() + " posts)", out.resolve("http-latency.png"));
                 for (Map.Entry<String, Histogram> e : results.entrySet()) {
@@ -115,6 +124,30 @@ public final class HttpLoadRun {
                 clientThreads.shutdownNow(); // its threads are not daemons: the JVM would not exit
             }
         }
+    }
+
+    /** A clock an hour past the newest post: the corpus' "now". */
+    static java.time.Clock corpusClock(EmbeddedPostIndex index) throws java.io.IOException {
+        var newest = index.search(dev.feedsearch.core.index.SearchQuery.builder().sort(dev.feedsearch.core.index.SortOrder.RECENT).limit(1).build())
+                .hits().getFirst().post().post().createdAt();
+        return java.time.Clock.fixed(newest.plusSeconds(3_600), java.time.ZoneOffset.UTC);
+    }
+
+    /** Fails unless the popular window the feed reads holds posts (a benchmark must reach the path it claims). */
+    static void requirePopularWindow(EmbeddedPostIndex index, FeedsearchServer feed) throws java.io.IOException {
+        var since = corpusClock(index).instant().minusMillis((long) (RankingConfig.DEFAULTS.popularWindowHours() * 3_600_000));
+        int n = index.popularPublic(Set.of("en", "de", "fr", "es", "ja", "zh", "ru", "ar"), since, 100).size();
+        if (n < 100) throw new IllegalStateException("the popular window holds " + n + " posts: the feed benchmark would not run it");
+    }
+
+    static double gets(FeedsearchServer s, String cache, String result) {
+        var c = s.metrics().find("cache.gets").tag("cache", cache).tag("result", result).functionCounter();
+        return c == null ? 0 : c.count();
+    }
+
+    static double hitRate(FeedsearchServer s, String cache) {
+        double hit = gets(s, cache, "hit"), miss = gets(s, cache, "miss");
+        return hit + miss == 0 ? 0 : hit / (hit + miss);
     }
 
     /** The default ranking with the relevance window off (hits re-ranked within each engine page). */

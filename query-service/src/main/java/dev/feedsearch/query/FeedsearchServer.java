@@ -85,7 +85,7 @@ public final class FeedsearchServer implements AutoCloseable {
         this.relevance = new RelevanceWindow(scorer);
         this.searchCache = new SearchResultCache(index, b.cacheRefresh, b.cacheBytes / 2, metrics);
         this.feed = new FeedService(index, new TimelineCache(index, b.ranking.candidatesPerAuthor(), b.cacheBytes / 2, metrics),
-                b.ranking, cursors, metrics, clock, b.ticker);
+                b.ranking, cursors, b.cacheRefresh, metrics, clock, b.ticker);
         this.admission = new Admission(b.limits, metrics);
         this.rateLimiter = new RateLimiter(b.rate, System::nanoTime);
         AdminRoutes admin = new AdminRoutes(b.reindex, b.adminToken);

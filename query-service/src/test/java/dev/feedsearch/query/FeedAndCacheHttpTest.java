@@ -160,6 +160,29 @@ class FeedAndCacheHttpTest {
     }
 
     @Test
+    void popularPostsAreReadOnceForEveryViewerAndOneMadePrivateReachesNoOne() throws Exception {
+        s.index.apply(List.of(post("pop-w-0", "pop-w", "My English tea diary", Visibility.PUBLIC, 1, 50, 0),
+                post("pop-x-0", "pop-x", "Another English tea diary", Visibility.PUBLIC, 1, 51, 0),
+                post("pop-d-0", "pop-d", "The most loved tea photo of the week", Visibility.PUBLIC, 1, 40, 5_000)));
+        double before = popularHits();
+        assertThat(walk("pop-w", 50, () -> { })).contains("pop-d-0");
+        assertThat(walk("pop-x", 50, () -> { })).contains("pop-d-0");
+        // the second viewer's popular posts came from the first's read (same languages, same window second or not:
+        // at least one of the two sessions after the first read is a hit)
+        assertThat(walk("pop-w", 50, () -> { })).contains("pop-d-0");
+        assertThat(popularHits()).isGreaterThan(before);
+        // made private while the shared list still holds it: the page is re-read for its viewer and drops it
+        s.index.apply(List.of(post("pop-d-0", "pop-d", "The most loved tea photo of the week", Visibility.PRIVATE, 2, 40, 5_000)));
+        assertThat(walk("pop-x", 50, () -> { })).doesNotContain("pop-d-0");
+        assertThat(walk("pop-w", 50, () -> { })).doesNotContain("pop-d-0");
+    }
+
+    static double popularHits() {
+        var c = s.server.metrics().find("cache.gets").tag("cache", "popular_candidates").tag("result", "hit").functionCounter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Test
     void mutedAndBlockingAuthorsLeaveTheFeed() throws Exception {
         assertThat(ids(feed("viewer=fd-m&limit=50"))).isEmpty();
         s.index.apply(List.of(follow("fd-m", "fd-b", 1, false), follow("fd-m", "fd-a", 1, false)));

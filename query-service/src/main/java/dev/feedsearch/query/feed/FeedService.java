@@ -51,11 +51,14 @@ public final class FeedService {
     private final Clock clock;
     private final LongSupplier ticker;
     private final CursorCodec cursors;
+    private final PopularCandidates popular;
 
     /** @param ticker nanosecond time source of the ranking budget ({@code System::nanoTime} outside tests) */
-    public FeedService(PostIndex index, TimelineCache timelines, RankingConfig config, CursorCodec cursors, MeterRegistry metrics,
-                       Clock clock, LongSupplier ticker) {
+    /** @param popularTtl how long one read of the popular posts is shared by every viewer */
+    public FeedService(PostIndex index, TimelineCache timelines, RankingConfig config, CursorCodec cursors, Duration popularTtl,
+                       MeterRegistry metrics, Clock clock, LongSupplier ticker) {
         this.cursors = cursors;
+        this.popular = new PopularCandidates(index, popularTtl, metrics);
         this.index = index;
         this.timelines = timelines;
         this.config = config;
@@ -163,12 +166,14 @@ public final class FeedService {
         }
         List<IndexedPost> out = new ArrayList<>(byId.values());
         out.sort(Comparator.comparing((IndexedPost p) -> p.post().createdAt()).reversed().thenComparing(p -> p.post().id()));
-        int followCap = (int) Math.round(config.maxCandidates() * (1 - config.popularShare()));
+        int popularCap = (int) Math.round(config.maxCandidates() * config.popularShare());
+        int followCap = config.maxCandidates() - popularCap;
         if (out.size() > followCap) out = new ArrayList<>(out.subList(0, followCap));
-        int popular = config.maxCandidates() - out.size();
-        if (popular > 0 && config.popularShare() > 0 && !ctx.languages().isEmpty()) {
+        // popular posts are a share of the candidates, not the rest of them: a viewer following few authors
+        // gets at most popular_share x max_candidates, not ~1,800 posts to read and score per session
+        if (popularCap > 0 && !ctx.languages().isEmpty()) {
             Instant since = now.minusMillis((long) (config.popularWindowHours() * 3_600_000));
-            for (IndexedPost p : index.popularPublic(ctx.languages(), since, popular)) {
+            for (IndexedPost p : popular.get(ctx.languages(), since, popularCap)) {
                 if (!byId.containsKey(p.post().id()) && admissible(p, ctx, hidden, now)) out.add(p);
             }
             out.sort(Comparator.comparing((IndexedPost p) -> p.post().createdAt()).reversed().thenComparing(p -> p.post().id()));
