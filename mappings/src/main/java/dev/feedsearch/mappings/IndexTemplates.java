@@ -23,8 +23,13 @@ public final class IndexTemplates {
         patterns.add("posts-" + g.name() + "-v*");
         ObjectNode template = root.putObject("template");
         ObjectNode settings = template.putObject("settings");
-        settings.putObject("index").put("number_of_shards", shards).put("number_of_replicas", replicas)
+        ObjectNode index = settings.putObject("index").put("number_of_shards", shards).put("number_of_replicas", replicas)
                 .put("refresh_interval", "1s");
+        // newest first, the sort=recent order (as the embedded index is sorted): a recent listing with no total
+        // count stops in each segment after its first page; set at index creation only, so a reindex brings it
+        ObjectNode sort = index.putObject("sort");
+        sort.putArray("field").add("created_at").add("id");
+        sort.putArray("order").add("desc").add("asc");
         settings.set("analysis", g.analysis());
         ObjectNode props = template.putObject("mappings").put("dynamic", "strict").putObject("properties");
         ObjectNode text = props.putObject("text").put("type", "text").put("analyzer", g.mainAnalyzer());
