@@ -4,17 +4,12 @@
 # by opening it. Writes benchmarks/results/index-sort-<posts>.md.
 # Usage: benchmarks/run-index-sort.sh [POSTS (default 100000)] [ROUNDS (default 10)]
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-source bin/lib/jdk.sh
-use_jdk
-JAVA="$JAVA_HOME/bin/java"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 POSTS="${1:-100000}"
 ROUNDS="${2:-10}"
 WORK="$ROOT/benchmarks/target/bench-data/sort-$POSTS"
 UDHR="$ROOT/../shared/corpora/udhr/udhr-paragraphs.jsonl"
-./mvnw -q -B -DskipTests -pl benchmarks -am package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
-CP="$ROOT/benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+bench_build
 JOPTS=(-Xmx2g --enable-native-access=ALL-UNNAMED -Dfeedsearch.root="$ROOT")
 mkdir -p "$WORK"
 CORPUS="$ROOT/benchmarks/target/bench-data/corpus-$POSTS.jsonl"

@@ -4,16 +4,11 @@
 # Writes benchmarks/results/overload.md. About a minute.
 # Usage: benchmarks/run-overload.sh [SECONDS_PER_PHASE] [FLOOD_CLIENTS]
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-source bin/lib/jdk.sh
-use_jdk
-JAVA="$JAVA_HOME/bin/java"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SECONDS_PER_PHASE="${1:-20}"
 FLOOD="${2:-32}"
 WORK="$ROOT/benchmarks/target/bench-data"
-./mvnw -q -B -DskipTests -pl benchmarks -am package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
-CP="$ROOT/benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+bench_build
 JOPTS=(-Xmx1g --enable-native-access=ALL-UNNAMED -Dfeedsearch.root="$ROOT")
 if [[ ! -d "$WORK/data/index" ]]; then
   UDHR="$ROOT/../shared/corpora/udhr/udhr-paragraphs.jsonl"

@@ -8,11 +8,7 @@
 # Writes benchmarks/results/relevance-*.md (+ .json) and benchmarks/results/relevance-seed-7/. A few minutes.
 # Usage: benchmarks/run-relevance.sh [--udhr PATH]
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-source bin/lib/jdk.sh
-use_jdk
-JAVA="$JAVA_HOME/bin/java"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 UDHR="$ROOT/../shared/corpora/udhr/udhr-paragraphs.jsonl"
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -22,7 +18,7 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -f "$UDHR" ]] || { echo "UDHR corpus not found at $UDHR (pass --udhr PATH)" >&2; exit 1; }
 OUT="$ROOT/benchmarks/results"
-./mvnw -q -B -DskipTests -pl benchmarks -am package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+bench_build
 # a snapshot of the classpath: a build installing a module while this runs must not swap a jar under a live JVM
 SNAP="$ROOT/benchmarks/target/relevance-classpath"
 rm -rf "$SNAP" && mkdir -p "$SNAP"
