@@ -3,6 +3,7 @@ package dev.feedsearch.query;
 import dev.feedsearch.core.index.MatchBoosts;
 import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortKey;
+import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.query.rank.RelevanceWindow;
 
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,7 @@ import java.util.regex.Pattern;
 public final class CursorCodec {
     private static final String RECENT = "c1", RELEVANCE = "r1", FEED = "f1";
     private static final String INVALID = "cursor is not a valid cursor (use next_cursor from a previous page as is)";
-    private static final int MAX_ID_CHARS = 256, MAX_GROUPS = 64;
+    private static final int MAX_GROUPS = 64;
     private static final Pattern GROUP = Pattern.compile("[a-z][a-z0-9_]{0,31}"), LANGUAGE = Pattern.compile("[a-z]{2,3}");
 
     private final CursorSigner signer;
@@ -146,11 +147,11 @@ public final class CursorCodec {
     }
 
     private static long millis(String s) {
-        return number(s, SearchParams.EARLIEST.toEpochMilli(), SearchParams.LATEST.toEpochMilli());
+        return number(s, PostJson.MIN_TIME.toEpochMilli(), PostJson.MAX_TIME_EXCLUSIVE.toEpochMilli() - 1);
     }
 
     private static String id(String s) {
-        if (s.isEmpty() || s.length() > MAX_ID_CHARS) throw invalid();
+        if (s.isEmpty() || s.length() > PostJson.MAX_ID_CHARS) throw invalid();
         return s;
     }
 

@@ -1,5 +1,7 @@
 package dev.feedsearch.query;
 
+import dev.feedsearch.query.auth.SharedSecret;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +21,8 @@ import java.util.Optional;
  * drawn per process: cursors then stop working across a restart (a new first page is one request away).
  */
 public final class CursorSigner {
-    /** Environment variable with comma-separated keys of at least {@value #MIN_KEY_CHARS} characters, signing key first. */
+    /** Environment variable with comma-separated keys of at least {@value SharedSecret#MIN_CHARS} characters, signing key first. */
     public static final String ENV = "FEEDSEARCH_CURSOR_KEYS";
-    public static final int MIN_KEY_CHARS = 16;
     /** Longer than any cursor this service writes (ids are at most 256 characters); refused before any decoding. */
     public static final int MAX_CURSOR_CHARS = 2_048;
     private static final int TAG_BYTES = 16;
@@ -41,8 +42,8 @@ public final class CursorSigner {
     public static CursorSigner of(List<String> secrets) {
         List<byte[]> keys = new ArrayList<>();
         for (String s : secrets) {
-            if (s == null || s.strip().length() < MIN_KEY_CHARS) {
-                throw new IllegalArgumentException("a cursor key must have at least " + MIN_KEY_CHARS + " characters");
+            if (s == null || s.strip().length() < SharedSecret.MIN_CHARS) {
+                throw new IllegalArgumentException("a cursor key must have at least " + SharedSecret.MIN_CHARS + " characters");
             }
             keys.add(s.strip().getBytes(StandardCharsets.UTF_8));
         }

@@ -3,7 +3,11 @@ package dev.feedsearch.query;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.function.LongSupplier;
 
 /**
@@ -44,9 +48,14 @@ public final class RateLimiter {
         this.nanos = nanos;
     }
 
-    /** @throws ApiException 429 with Retry-After when the client has no token left */
-    void check(String client) {
+    /**
+     * @param credential the request's {@code Authorization} value, or null
+     * @param address    the client's address
+     * @throws ApiException 429 with Retry-After when the client has no token left
+     */
+    void check(String credential, String address) {
         if (rate.perSecond() <= 0) return;
+        String client = credential == null ? "a" + address : "c" + digest(credential);
         long now = nanos.getAsLong();
         Bucket b = buckets.get(client, k -> new Bucket(rate.burst(), now));
         double wait;
@@ -61,5 +70,15 @@ public final class RateLimiter {
         }
         throw new ApiException(429, "rate_limited", null, "more than " + rate.perSecond() + " requests per second from this client")
                 .retryAfterSeconds((int) Math.max(1, Math.ceil(wait)));
+    }
+
+    /** A credential is a bucket's key hashed, so the cache never holds a secret. */
+    private static String digest(String credential) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(credential.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

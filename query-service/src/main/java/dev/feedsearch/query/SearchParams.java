@@ -3,6 +3,7 @@ package dev.feedsearch.query;
 import dev.feedsearch.core.index.Hashtags;
 import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortOrder;
+import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.query.rank.RelevanceWindow;
 import io.javalin.http.Context;
 
@@ -19,9 +20,6 @@ public final class SearchParams {
     public static final int MAX_Q_CHARS = 1_000;
     public static final int MAX_LIMIT = 100;
     public static final int DEFAULT_LIMIT = 20;
-    private static final int MAX_ID_CHARS = 256;
-    /** The times the engines hold (epoch millis in a long, and the range post times are validated to). */
-    public static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z"), LATEST = Instant.parse("2200-12-31T23:59:59.999Z");
 
     private final Set<String> languages;
     private final QueryGroups queryGroups;
@@ -118,8 +116,8 @@ public final class SearchParams {
     static String id(Context ctx, String field) {
         String v = ctx.queryParam(field);
         if (v == null) return null;
-        if (v.isEmpty() || v.length() > MAX_ID_CHARS) {
-            throw ApiException.badRequest(field, field + " must be 1 to " + MAX_ID_CHARS + " characters");
+        if (v.isEmpty() || v.length() > PostJson.MAX_ID_CHARS) {
+            throw ApiException.badRequest(field, field + " must be 1 to " + PostJson.MAX_ID_CHARS + " characters");
         }
         return v;
     }
@@ -160,7 +158,8 @@ public final class SearchParams {
                 throw ApiException.badRequest(field, field + " must be an ISO-8601 instant (2026-11-01T12:00:00Z) or date (2026-11-01), got '" + v + "'");
             }
         }
-        if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) throw outOfRange(field, v);
+        // the range post times are validated to: a filter outside it can match nothing and may not fit the engines
+        if (t.isBefore(PostJson.MIN_TIME) || !t.isBefore(PostJson.MAX_TIME_EXCLUSIVE)) throw outOfRange(field, v);
         return t;
     }
 

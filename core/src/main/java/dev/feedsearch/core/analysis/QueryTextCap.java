@@ -23,10 +23,17 @@ public final class QueryTextCap {
 
     private QueryTextCap() {}
 
+    /**
+     * Whether {@code text} is short enough that no analysis can pass the bound: none makes more positions than the
+     * text has code points (a bigram starts at each). Such a text needs no analyzers to be cut.
+     */
+    public static boolean fits(String text) {
+        return text.codePointCount(0, text.length()) <= MAX_POSITIONS;
+    }
+
     /** The prefix of {@code text} that every field analyses into at most {@link #MAX_POSITIONS} positions. */
     public static String cap(String text, List<GroupAnalyzers.TextField> fields) {
-        // no analysis makes more positions than the text has code points (a bigram starts at each): short texts pass
-        if (text.codePointCount(0, text.length()) <= MAX_POSITIONS) return text;
+        if (fits(text)) return text;
         int cut = text.length();
         for (GroupAnalyzers.TextField f : fields) cut = Math.min(cut, cutOf(f, text, cut));
         if (cut == text.length()) return text;

@@ -412,7 +412,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
 
     /** The part of a query's text matching reads ({@link QueryTextCap}), cut where the embedded engine cuts it. */
     private String matchedText(String text) {
-        if (text.codePointCount(0, text.length()) <= QueryTextCap.MAX_POSITIONS) return text;
+        if (QueryTextCap.fits(text)) return text;
         GroupAnalyzers a = capAnalyzers;
         if (a == null) {
             synchronized (this) {

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The feed's popular public posts, per language set and window, shared by every viewer for {@code ttl}: they
@@ -36,7 +35,7 @@ final class PopularCandidates {
 
     /** Public posts in {@code languages} created since {@code since} (to the second), most engaging first. */
     List<IndexedPost> get(Set<String> languages, Instant since, int limit) throws IOException {
-        Key key = new Key(Set.copyOf(new TreeSet<>(languages)), since.getEpochSecond(), limit);
+        Key key = new Key(Set.copyOf(languages), since.getEpochSecond(), limit);
         try {
             return cache.get(key, k -> {
                 try {
