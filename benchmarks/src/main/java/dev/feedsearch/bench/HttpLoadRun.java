@@ -127,25 +127,25 @@ public final class HttpLoadRun {
     }
 
     /** A clock an hour past the newest post: the corpus' "now". */
-    static java.time.Clock corpusClock(EmbeddedPostIndex index) throws java.io.IOException {
+    public static java.time.Clock corpusClock(EmbeddedPostIndex index) throws java.io.IOException {
         var newest = index.search(dev.feedsearch.core.index.SearchQuery.builder().sort(dev.feedsearch.core.index.SortOrder.RECENT).limit(1).build())
                 .hits().getFirst().post().post().createdAt();
         return java.time.Clock.fixed(newest.plusSeconds(3_600), java.time.ZoneOffset.UTC);
     }
 
     /** Fails unless the popular window the feed reads holds posts (a benchmark must reach the path it claims). */
-    static void requirePopularWindow(EmbeddedPostIndex index, FeedsearchServer feed) throws java.io.IOException {
+    public static void requirePopularWindow(EmbeddedPostIndex index, FeedsearchServer feed) throws java.io.IOException {
         var since = corpusClock(index).instant().minusMillis((long) (RankingConfig.DEFAULTS.popularWindowHours() * 3_600_000));
         int n = index.popularPublic(Set.of("en", "de", "fr", "es", "ja", "zh", "ru", "ar"), since, 100).size();
         if (n < 100) throw new IllegalStateException("the popular window holds " + n + " posts: the feed benchmark would not run it");
     }
 
-    static double gets(FeedsearchServer s, String cache, String result) {
+    public static double gets(FeedsearchServer s, String cache, String result) {
         var c = s.metrics().find("cache.gets").tag("cache", cache).tag("result", result).functionCounter();
         return c == null ? 0 : c.count();
     }
 
-    static double hitRate(FeedsearchServer s, String cache) {
+    public static double hitRate(FeedsearchServer s, String cache) {
         double hit = gets(s, cache, "hit"), miss = gets(s, cache, "miss");
         return hit + miss == 0 ? 0 : hit / (hit + miss);
     }
@@ -158,7 +158,7 @@ public final class HttpLoadRun {
     }
 
     /** {@code n} requests from {@code clients} threads, each sending its next request when the last answered. */
-    private static Histogram run(HttpClient client, IntFunction<String> urls, int n, int clients) throws Exception {
+    public static Histogram run(HttpClient client, IntFunction<String> urls, int n, int clients) throws Exception {
         Histogram total = new Histogram(60_000_000_000L, 3);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {

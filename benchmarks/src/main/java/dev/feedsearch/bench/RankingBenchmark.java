@@ -46,6 +46,8 @@ public class RankingBenchmark {
     SortKey key;
     String cursor;
     CursorCodec cursors;
+    long[] createdMillis;
+    double[] rawEngagement;
 
     @Setup
     public void setUp() {
@@ -64,6 +66,8 @@ public class RankingBenchmark {
                     i % 5 == 0 ? "p" + r.nextInt(1_000) : null, r.nextInt(500), r.nextInt(50), r.nextInt(80), 1, false);
             candidates.add(new IndexedPost(p, langs[i % langs.length], langs[i % langs.length]));
         }
+        createdMillis = candidates.stream().mapToLong(p -> p.post().createdAt().toEpochMilli()).toArray();
+        rawEngagement = candidates.stream().mapToDouble(p -> p.post().likes() + 2.0 * p.post().reposts() + 3.0 * p.post().replies()).toArray();
         scorer = new FeatureScorer(RankingConfig.DEFAULTS);
         query = SearchQuery.builder().text("human rights").viewer("u1").limit(20).build();
         key = new SortKey(1_793_000_000_000L, "p12345");
@@ -75,6 +79,21 @@ public class RankingBenchmark {
     public double score1000() {
         double sum = 0;
         for (IndexedPost p : candidates) sum += scorer.features(p, Float.NaN, viewer, now).score(RankingConfig.DEFAULTS);
+        return sum;
+    }
+
+    /**
+     * The arithmetic floor of scoring the same 1,000 candidates: recency and engagement from primitive arrays, with
+     * no records, no viewer sets and no feature object. The performance gate's same-run baseline for {@link #score1000}.
+     */
+    @Benchmark
+    public double floor1000() {
+        double halfLife = RankingConfig.DEFAULTS.halfLife().toMillis(), norm = Math.log1p(RankingConfig.DEFAULTS.engagementSaturation());
+        long nowMillis = now.toEpochMilli();
+        double sum = 0;
+        for (int i = 0; i < createdMillis.length; i++) {
+            sum += Math.pow(2, -Math.max(0, nowMillis - createdMillis[i]) / halfLife) + Math.min(1, Math.log1p(rawEngagement[i]) / norm);
+        }
         return sum;
     }
 

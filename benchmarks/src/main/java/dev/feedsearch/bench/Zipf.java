@@ -4,11 +4,11 @@ import java.util.Arrays;
 import java.util.Random;
 
 /** Zipf-distributed ranks 0..n-1 (rank 0 most frequent), by inverse CDF: a few hot keys, a long tail. */
-final class Zipf {
+public final class Zipf {
     private final double[] cdf;
     private final Random random;
 
-    Zipf(int n, double exponent, long seed) {
+    public Zipf(int n, double exponent, long seed) {
         cdf = new double[n];
         double sum = 0;
         for (int i = 0; i < n; i++) {
@@ -19,7 +19,7 @@ final class Zipf {
         random = new Random(seed);
     }
 
-    int next() {
+    public int next() {
         int i = Arrays.binarySearch(cdf, random.nextDouble());
         return i >= 0 ? i : Math.min(-i - 1, cdf.length - 1);
     }
