@@ -111,7 +111,7 @@ public final class OpenSearchRun {
     }
 
     /** The ceiling: pre-detected documents into per-group indices with the engine's settings, by a plain client. */
-    static double rawBulk(String url, Mappings m, List<PostChange> changes) throws Exception {
+    public static double rawBulk(String url, Mappings m, List<PostChange> changes) throws Exception {
         wipe(url);
         for (LanguageGroup g : m.groups()) {
             JsonNode template = IndexTemplates.forGroup(g, 1, 0).get("template");
@@ -133,7 +133,7 @@ public final class OpenSearchRun {
     }
 
     /** The document the engine indexes, built the same way, so both runs send the same bytes. */
-    static String document(PostChange pc) {
+    public static String document(PostChange pc) {
         ObjectNode d = PostJson.encode(pc.post());
         d.remove("deleted");
         d.put("lang_hint", pc.post().lang());
@@ -145,7 +145,7 @@ public final class OpenSearchRun {
         return d.toString();
     }
 
-    static double engineBulk(String url, Mappings m, List<PostChange> changes, OpenSearchConfig.Refresh refresh) throws Exception {
+    public static double engineBulk(String url, Mappings m, List<PostChange> changes, OpenSearchConfig.Refresh refresh) throws Exception {
         wipe(url);
         OpenSearchConfig cfg = OpenSearchConfig.builder(url).replicas(0).refresh(refresh).bulkBatch(BATCH * 2).build();
         try (OpenSearchPostIndex index = OpenSearchPostIndex.open(cfg, m, OpenSearchPostIndex.RejectedWrites.FAIL)) {
@@ -232,7 +232,7 @@ public final class OpenSearchRun {
     }
 
     /** The node may still be starting (bin/lib/opensearch.sh names its URL first). */
-    static void awaitNode(String url) throws Exception {
+    public static void awaitNode(String url) throws Exception {
         for (int i = 0; i < 180; i++) {
             try {
                 send(url, "GET", "/_cluster/health?wait_for_status=yellow&timeout=1s", null);
@@ -294,12 +294,12 @@ public final class OpenSearchRun {
         if (h != null) h.recordValue((System.nanoTime() - t0) / 1000);
     }
 
-    static void wipe(String url) throws Exception {
+    public static void wipe(String url) throws Exception {
         send(url, "DELETE", "/posts-*,feedsearch-*,rawbench-*?expand_wildcards=all", null);
         send(url, "DELETE", "/_index_template/posts-*", null);
     }
 
-    static String send(String url, String method, String path, String body) throws Exception {
+    public static String send(String url, String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) b.header("Content-Type", path.endsWith("_bulk") ? "application/x-ndjson" : "application/json");

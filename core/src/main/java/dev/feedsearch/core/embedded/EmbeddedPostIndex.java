@@ -428,6 +428,19 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
         }
     }
 
+    /**
+     * The document {@link #apply} writes for a post not yet in the index: for benchmarks that compare the engine
+     * with bare Lucene on the same documents.
+     */
+    public Document documentOf(PostChange c) {
+        return toDocument("p:" + c.id(), c, c.deleted() ? null : c.post().authorId());
+    }
+
+    /** The per-field analyzer the writer indexes documents with (for the same benchmarks as {@link #documentOf}). */
+    public org.apache.lucene.analysis.Analyzer indexAnalyzer() {
+        return versions.indexAnalyzer();
+    }
+
     private Document toDocument(String key, IndexChange c, String author) {
         Document d = new Document();
         d.add(new StringField(KEY, key, Field.Store.NO));
