@@ -44,10 +44,17 @@ public final class Gate {
         return out;
     }
 
-    /** The accepted levels after {@code --update-baseline}: every measured metric at this run's median and spread. */
+    /**
+     * The accepted levels after {@code --update-baseline}: this run joins each measured metric's last accepted runs,
+     * so that the spread the gate allows is measured from run to run, not only within one run.
+     */
     public static Map<String, Accepted> accept(Map<String, Accepted> old, Map<String, Measured> measured) {
         Map<String, Accepted> next = new java.util.TreeMap<>(old);
-        measured.forEach((k, m) -> next.put(k, new Accepted(round(m.median()), round(m.spread()))));
+        measured.forEach((k, m) -> {
+            List<Accepted.Run> runs = new ArrayList<>(old.containsKey(k) ? old.get(k).runs() : List.of());
+            runs.add(new Accepted.Run(round(m.median()), round(m.spread())));
+            next.put(k, Accepted.of(runs));
+        });
         return next;
     }
 

@@ -47,8 +47,13 @@ public final class GateFiles {
     public static Map<String, Accepted> readBaseline(Path file, String mode) throws IOException {
         Map<String, Accepted> out = new TreeMap<>();
         if (!Files.exists(file)) return out;
-        JSON.readTree(file.toFile()).path(mode).fields().forEachRemaining(e ->
-                out.put(e.getKey(), new Accepted(e.getValue().path("value").asDouble(), e.getValue().path("spread").asDouble())));
+        JSON.readTree(file.toFile()).path(mode).fields().forEachRemaining(e -> {
+            JsonNode n = e.getValue();
+            java.util.List<Accepted.Run> runs = new java.util.ArrayList<>();
+            n.path("runs").forEach(r -> runs.add(new Accepted.Run(r.path("median").asDouble(), r.path("spread").asDouble())));
+            double value = n.path("value").asDouble(), spread = n.path("spread").asDouble();
+            out.put(e.getKey(), runs.isEmpty() ? new Accepted(value, spread) : new Accepted(value, spread, runs));
+        });
         return out;
     }
 
@@ -56,7 +61,11 @@ public final class GateFiles {
     public static void writeBaseline(Path file, String mode, Map<String, Accepted> accepted) throws IOException {
         ObjectNode root = Files.exists(file) ? (ObjectNode) JSON.readTree(file.toFile()) : JSON.createObjectNode();
         ObjectNode section = JSON.createObjectNode();
-        accepted.forEach((k, a) -> section.putObject(k).put("value", a.value()).put("spread", a.spread()));
+        accepted.forEach((k, a) -> {
+            ObjectNode n = section.putObject(k).put("value", a.value()).put("spread", a.spread());
+            var runs = n.putArray("runs");
+            a.runs().forEach(r -> runs.addObject().put("median", r.median()).put("spread", r.spread()));
+        });
         root.set(mode, section);
         Files.writeString(file, JSON.writeValueAsString(root) + "\n");
     }

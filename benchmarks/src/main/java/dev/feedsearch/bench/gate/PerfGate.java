@@ -26,7 +26,8 @@ import java.util.function.Supplier;
 public final class PerfGate implements Callable<Integer> {
 
     /** Every probe, in the order their rounds run. */
-    static final List<Supplier<Probe>> PROBES = List.of(SearchProbe::new, HttpProbe::new, RankingProbe::new);
+    static final List<Supplier<Probe>> PROBES = List.of(SearchProbe::new, HttpProbe::new, RankingProbe::new,
+            DetectionProbe::new, IngestProbe::new, OpenSearchProbe::new);
 
     @Option(names = "--quick", description = "CI mode: smaller data, 3 short rounds (at most 8 minutes on 2 cores)")
     boolean quick;

@@ -92,9 +92,23 @@ class GateTest {
         GateFiles.writeBaseline(file, "quick", Gate.accept(GateFiles.readBaseline(file, "quick"), slower));
 
         Map<String, Accepted> after = GateFiles.readBaseline(file, "quick");
-        assertThat(after.get("search.mean")).isEqualTo(new Accepted(1.62, 0.03));
+        // two accepted runs now: medians 1.2 and 1.62, so the run-to-run spread (0.42) is what the gate allows
+        assertThat(after.get("search.mean").runs()).extracting(Accepted.Run::median).containsExactly(1.2, 1.62);
+        assertThat(after.get("search.mean").value()).isEqualTo(1.41);
+        assertThat(after.get("search.mean").spread()).isEqualTo(0.42);
         assertThat(of(Gate.judge(Map.of("search.mean", LATENCY), slower, after), "search.mean").status()).isEqualTo(Verdict.Status.PASS);
         assertThat(GateFiles.readBaseline(file, "full").get("search.mean")).isEqualTo(new Accepted(1.1, 0.05));
+    }
+
+    @Test
+    void theAcceptedLevelKeepsTheLastFiveRunsAndTheirWidestSpread() {
+        Map<String, Accepted> a = Map.of();
+        double[] medians = {1.0, 1.5, 1.1, 1.2, 1.3, 1.25};
+        for (double m : medians) a = Gate.accept(a, Map.of("x", new Measured("x", List.of(m - 0.01, m, m + 0.01))));
+        Accepted x = a.get("x");
+        assertThat(x.runs()).extracting(Accepted.Run::median).containsExactly(1.5, 1.1, 1.2, 1.3, 1.25); // 1.0 dropped
+        assertThat(x.value()).isEqualTo(1.25);
+        assertThat(x.spread()).isEqualTo(0.4); // 1.5 − 1.1, wider than any run's rounds (0.02)
     }
 
     @Test
