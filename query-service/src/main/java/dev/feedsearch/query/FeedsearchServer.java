@@ -83,8 +83,12 @@ public final class FeedsearchServer implements AutoCloseable {
         this.ingest = b.ingest;
         this.scorer = new FeatureScorer(b.ranking);
         this.relevance = new RelevanceWindow(scorer);
-        this.searchCache = new SearchResultCache(index, b.cacheRefresh, b.cacheBytes / 2, metrics);
-        this.feed = new FeedService(index, new TimelineCache(index, b.ranking.candidatesPerAuthor(), b.cacheBytes / 2, metrics),
+        long timelineBytes = b.timelineBytes == ServiceConfig.HALF ? b.cacheBytes / 2 : b.timelineBytes;
+        if (timelineBytes <= 0 || timelineBytes >= b.cacheBytes) {
+            throw new IllegalArgumentException("the timelines' cache share must be within the cache's bytes: " + timelineBytes + " of " + b.cacheBytes);
+        }
+        this.searchCache = new SearchResultCache(index, b.cacheRefresh, b.cacheBytes - timelineBytes, metrics);
+        this.feed = new FeedService(index, new TimelineCache(index, b.ranking.candidatesPerAuthor(), timelineBytes, metrics),
                 b.ranking, cursors, b.cacheRefresh, metrics, clock, b.ticker);
         this.admission = new Admission(b.limits, metrics);
         this.rateLimiter = new RateLimiter(b.rate, System::nanoTime);
@@ -304,6 +308,7 @@ public final class FeedsearchServer implements AutoCloseable {
         private dev.feedsearch.core.lang.LanguageDetector detector;
         private Duration cacheRefresh = Duration.ofSeconds(1);
         private long cacheBytes = 64L << 20;
+        private long timelineBytes = ServiceConfig.HALF;
         private dev.feedsearch.core.reindex.ReindexControl reindex;
         private String adminToken;
         private Clock clock = Clock.systemUTC();
@@ -323,6 +328,7 @@ public final class FeedsearchServer implements AutoCloseable {
             ranking = v.ranking();
             cacheRefresh = v.cacheRefresh();
             cacheBytes = v.cacheBytes();
+            timelineBytes = v.timelineBytes();
             limits = v.limits();
             rate = v.rate();
             return this;
@@ -335,6 +341,8 @@ public final class FeedsearchServer implements AutoCloseable {
         public Builder cacheRefresh(Duration v) { cacheRefresh = v; return this; }
         /** Memory for the hot caches (default 64 MiB), split between search pages and author timelines. */
         public Builder cacheBytes(long v) { cacheBytes = v; return this; }
+        /** The author timelines' share of {@link #cacheBytes} (default half); the rest holds search pages. */
+        public Builder timelineBytes(long v) { timelineBytes = v; return this; }
         /** The clock feeds rank recency against (tests pin it). */
         public Builder clock(Clock v) { clock = v; return this; }
         /** Nanosecond source for the ranking time budget (tests stand in a slow machine with a fake one). */

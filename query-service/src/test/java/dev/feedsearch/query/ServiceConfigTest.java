@@ -32,4 +32,19 @@ class ServiceConfigTest {
         Path bad = Files.writeString(dir.resolve("b.json"), "{\"ranking\": {\"popular_share\": 2}}");
         assertThatThrownBy(() -> ServiceConfig.load(bad)).hasMessageContaining("popular_share");
     }
+
+    @Test
+    void theTimelinesShareIsHalfUnlessGivenAndMustLeaveRoomForSearchPages() throws Exception {
+        assertThat(ServiceConfig.DEFAULTS.timelineBytes()).isEqualTo(ServiceConfig.HALF);
+        Path given = Files.writeString(dir.resolve("g.json"), "{\"cache\": {\"max_mb\": 256, \"timelines_mb\": 192}}");
+        ServiceConfig c = ServiceConfig.load(given);
+        assertThat(c.cacheBytes()).isEqualTo(256L << 20);
+        assertThat(c.timelineBytes()).isEqualTo(192L << 20);
+        Path all = Files.writeString(dir.resolve("a.json"), "{\"cache\": {\"max_mb\": 64, \"timelines_mb\": 64}}");
+        assertThatThrownBy(() -> ServiceConfig.load(all)).hasMessageContaining("cache.timelines_mb").hasMessageContaining("cache.max_mb");
+        Path negative = Files.writeString(dir.resolve("n.json"), "{\"cache\": {\"timelines_mb\": -5}}");
+        assertThatThrownBy(() -> ServiceConfig.load(negative)).hasMessageContaining("cache.timelines_mb");
+        Path typo = Files.writeString(dir.resolve("t.json"), "{\"cache\": {\"timeline_mb\": 5}}");
+        assertThatThrownBy(() -> ServiceConfig.load(typo)).hasMessageContaining("timeline_mb").hasMessageContaining("timelines_mb");
+    }
 }
