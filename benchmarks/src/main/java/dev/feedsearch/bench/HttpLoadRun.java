@@ -158,16 +158,23 @@ public final class HttpLoadRun {
     }
 
     /** {@code n} requests from {@code clients} threads, each sending its next request when the last answered. */
-    public static Histogram run(HttpClient client, IntFunction<String> urls, int n, int clients) throws Exception {
+    private static Histogram run(HttpClient client, IntFunction<String> urls, int n, int clients) throws Exception {
+        return run(client, urls, clients, n / clients, Long.MAX_VALUE);
+    }
+
+    /**
+     * A closed loop: {@code clients} threads, each sending its next request when the last answered, until it has sent
+     * {@code perClient} or {@link System#nanoTime()} reaches {@code deadlineNanos}. Fails on any status but 200.
+     */
+    public static Histogram run(HttpClient client, IntFunction<String> urls, int clients, int perClient, long deadlineNanos) throws Exception {
         Histogram total = new Histogram(60_000_000_000L, 3);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             List<Future<Histogram>> parts = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
-                int share = n / clients;
                 parts.add(pool.submit(() -> {
                     Histogram h = new Histogram(60_000_000_000L, 3);
-                    for (int i = 0; i < share; i++) {
+                    for (int i = 0; i < perClient && System.nanoTime() < deadlineNanos; i++) {
                         String url;
                         synchronized (urls) { url = urls.apply(i); } // the Zipf samplers are not thread-safe
                         long t0 = System.nanoTime();

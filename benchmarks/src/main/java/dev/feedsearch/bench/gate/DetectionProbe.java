@@ -1,6 +1,7 @@
 package dev.feedsearch.bench.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.feedsearch.bench.PipelineThroughput;
 import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.lang.ScriptFirstDetector;
 import dev.feedsearch.core.model.Post;
@@ -8,13 +9,7 @@ import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.indexer.ChangeFactory;
 import dev.feedsearch.mappings.Mappings;
-import org.apache.lucene.analysis.TokenStream;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +48,7 @@ public final class DetectionProbe implements Probe {
     @Override
     public void open(GateContext ctx) throws Exception {
         posts = new ArrayList<>();
-        for (JsonNode n : postRecords(ctx.corpus(), ctx.quick() ? 3_000 : 10_000)) posts.add(PostJson.decodePost(n));
+        for (JsonNode n : ctx.postRecords(ctx.quick() ? 3_000 : 10_000)) posts.add(PostJson.decodePost(n));
         Mappings m = Mappings.load();
         factory = new ChangeFactory(new ScriptFirstDetector(), m);
         analyzers = GroupAnalyzers.build(m);
@@ -85,7 +80,7 @@ public final class DetectionProbe implements Probe {
         while (timed[0] < nanos || timed[1] < nanos) {
             long t0 = System.nanoTime();
             if (next == 0) for (Post p : posts) tokens += detectAndAnalyze(p);
-            else for (PostChange c : routed) tokens += analyze(c);
+            else for (PostChange c : routed) tokens += PipelineThroughput.analyze(analyzers, c);
             timed[next] += System.nanoTime() - t0;
             done[next] += posts.size();
             next = timed[0] == timed[1] ? 1 - next : timed[0] < timed[1] ? 0 : 1;
@@ -95,40 +90,11 @@ public final class DetectionProbe implements Probe {
     }
 
     private long detectAndAnalyze(Post p) {
-        return analyze(factory.fromPost(p));
-    }
-
-    /** Tokens of the post's text in every text field of its group (counted so the work cannot be optimised away). */
-    private long analyze(PostChange c) {
-        long n = 0;
-        for (GroupAnalyzers.TextField f : analyzers.fieldsOf(c.group())) {
-            try (TokenStream ts = f.analyzer().tokenStream(f.luceneField(), c.post().text())) {
-                ts.reset();
-                while (ts.incrementToken()) n++;
-                ts.end();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return n;
+        return PipelineThroughput.analyze(analyzers, factory.fromPost(p));
     }
 
     @Override
     public void close() {
         if (analyzers != null) analyzers.close();
-    }
-
-    /** The first {@code max} live posts of a corpus as JSON trees, the form a source hands records over in. */
-    static List<JsonNode> postRecords(Path corpus, int max) throws IOException {
-        List<JsonNode> out = new ArrayList<>(max);
-        try (BufferedReader in = Files.newBufferedReader(corpus)) {
-            for (String line; out.size() < max && (line = in.readLine()) != null; ) {
-                if (line.isBlank()) continue;
-                JsonNode n = PostJson.MAPPER.readTree(line);
-                if (PostJson.kindOf(n) == PostJson.Kind.POST && !n.path("deleted").asBoolean(false)) out.add(n);
-            }
-        }
-        if (out.isEmpty()) throw new IllegalStateException("no posts in " + corpus);
-        return out;
     }
 }

@@ -1,7 +1,15 @@
 package dev.feedsearch.bench.gate;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.feedsearch.core.model.PostJson;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -23,5 +31,19 @@ public record GateContext(Path root, Path work, boolean quick, Path corpus, int 
     public String requireOpenSearch() {
         return openSearchUrl.orElseThrow(() -> new IllegalStateException(
                 "no OpenSearch node: set FEEDSEARCH_OPENSEARCH_URL, or run bin/perf, which starts one"));
+    }
+
+    /** The first {@code max} live posts of the corpus as JSON trees, the form a change source hands records over in. */
+    public List<JsonNode> postRecords(int max) throws IOException {
+        List<JsonNode> out = new ArrayList<>(max);
+        try (BufferedReader in = Files.newBufferedReader(corpus)) {
+            for (String line; out.size() < max && (line = in.readLine()) != null; ) {
+                if (line.isBlank()) continue;
+                JsonNode n = PostJson.MAPPER.readTree(line);
+                if (PostJson.kindOf(n) == PostJson.Kind.POST && !n.path("deleted").asBoolean(false)) out.add(n);
+            }
+        }
+        if (out.isEmpty()) throw new IllegalStateException("no posts in " + corpus);
+        return out;
     }
 }

@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 
 /**
@@ -109,32 +108,11 @@ public final class HttpProbe implements Probe {
         }
     }
 
-    /** {@link #CLIENTS} closed-loop clients for {@code time}: each sends its next request when the last answered. */
+    /** {@link #CLIENTS} closed-loop clients for {@code time} (HttpLoadRun's loop, bounded by time instead of count). */
     private Load load(IntFunction<String> urls, Duration time) throws Exception {
-        long t0 = System.nanoTime(), end = t0 + time.toNanos();
-        List<Future<Histogram>> parts = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
-        try {
-            for (int c = 0; c < CLIENTS; c++) {
-                parts.add(pool.submit(() -> {
-                    Histogram h = new Histogram(60_000_000_000L, 3);
-                    for (int i = 0; System.nanoTime() < end; i++) {
-                        String url;
-                        synchronized (urls) { url = urls.apply(i); } // the Zipf samplers are not thread-safe
-                        long s = System.nanoTime();
-                        HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
-                        h.recordValue(System.nanoTime() - s);
-                        if (r.statusCode() != 200) throw new IllegalStateException(url + " -> " + r.statusCode() + " " + new String(r.body()));
-                    }
-                    return h;
-                }));
-            }
-            Histogram total = new Histogram(60_000_000_000L, 3);
-            for (Future<Histogram> f : parts) total.add(f.get());
-            return new Load(total, System.nanoTime() - t0);
-        } finally {
-            pool.shutdown();
-        }
+        long t0 = System.nanoTime();
+        Histogram h = HttpLoadRun.run(client, urls, CLIENTS, Integer.MAX_VALUE, t0 + time.toNanos());
+        return new Load(h, System.nanoTime() - t0);
     }
 
     /**

@@ -68,7 +68,7 @@ public final class IngestProbe implements Probe {
 
     @Override
     public void open(GateContext ctx) throws Exception {
-        records = DetectionProbe.postRecords(ctx.corpus(), ctx.quick() ? 5_000 : 20_000);
+        records = ctx.postRecords(ctx.quick() ? 5_000 : 20_000);
         Mappings m = Mappings.load();
         factory = new ChangeFactory(new ScriptFirstDetector(), m);
         analyzers = GroupAnalyzers.build(m);

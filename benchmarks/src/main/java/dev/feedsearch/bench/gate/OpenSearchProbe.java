@@ -7,7 +7,6 @@ import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortOrder;
 import dev.feedsearch.core.lang.ScriptFirstDetector;
 import dev.feedsearch.core.model.PostChange;
-import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.core.opensearch.OpenSearchConfig;
 import dev.feedsearch.core.opensearch.OpenSearchPostIndex;
 import dev.feedsearch.indexer.ChangeFactory;
@@ -16,11 +15,9 @@ import jakarta.json.stream.JsonGenerator;
 import org.HdrHistogram.Histogram;
 import org.opensearch.client.opensearch.core.SearchRequest;
 
-import java.io.BufferedReader;
 import java.io.StringWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -71,14 +68,7 @@ public final class OpenSearchProbe implements Probe {
         // detected once, here: only indexing is timed, and both sides get the very same changes
         ChangeFactory factory = new ChangeFactory(new ScriptFirstDetector(), mappings);
         changes = new ArrayList<>(wanted);
-        try (BufferedReader in = Files.newBufferedReader(ctx.corpus())) {
-            for (String line; changes.size() < wanted && (line = in.readLine()) != null; ) {
-                JsonNode n = PostJson.MAPPER.readTree(line);
-                if (PostJson.kindOf(n) != PostJson.Kind.POST || n.path("deleted").asBoolean(false)) continue;
-                if (factory.fromJson(n) instanceof PostChange pc) changes.add(pc);
-            }
-        }
-        if (changes.isEmpty()) throw new IllegalStateException("no posts in " + ctx.corpus());
+        for (JsonNode n : ctx.postRecords(wanted)) if (factory.fromJson(n) instanceof PostChange pc) changes.add(pc);
         // warm-up. The raw side's own code is building the _bulk documents (its HTTP client is the one the raw
         // searches use): built here without a load, which would cost ~3 s of index creation for nothing; the
         // lengths are summed and checked so that the JIT cannot drop the work
