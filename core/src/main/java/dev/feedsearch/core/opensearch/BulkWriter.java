@@ -13,6 +13,10 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -49,12 +53,43 @@ final class BulkWriter {
         this.sleeper = sleeper;
     }
 
-    /** Results in the order of {@code ops}. */
+    /**
+     * Results in the order of {@code ops}. With {@code wait_for}, the chunks go out together: each waits for the
+     * next scheduled refresh of the shards it wrote, so one after the other would wait one refresh interval per
+     * chunk, while together they share one. That is safe because an apply sends each (index, id) once, so no two
+     * chunks order the same document (and external versions would order them if they did).
+     */
     List<Result> write(List<BulkOperation> ops, Refresh refresh) throws IOException {
         Result[] results = new Result[ops.size()];
-        for (int from = 0; from < ops.size(); from += cfg.bulkBatch()) {
-            int to = Math.min(ops.size(), from + cfg.bulkBatch());
-            writeChunk(ops, from, to, results, refresh);
+        int chunks = (ops.size() + cfg.bulkBatch() - 1) / cfg.bulkBatch();
+        if (refresh != Refresh.WaitFor || chunks < 2) {
+            for (int from = 0; from < ops.size(); from += cfg.bulkBatch()) {
+                writeChunk(ops, from, Math.min(ops.size(), from + cfg.bulkBatch()), results, refresh);
+            }
+            return List.of(results);
+        }
+        try (ExecutorService together = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> sent = new ArrayList<>(chunks);
+            for (int from = 0; from < ops.size(); from += cfg.bulkBatch()) {
+                int f = from, to = Math.min(ops.size(), from + cfg.bulkBatch());
+                sent.add(together.submit(() -> {
+                    writeChunk(ops, f, to, results, refresh);
+                    return null;
+                }));
+            }
+            IOException failed = null;
+            for (Future<?> chunk : sent) { // every chunk settles before the apply answers, failed or not
+                try {
+                    chunk.get();
+                } catch (ExecutionException e) {
+                    IOException why = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                    if (failed == null) failed = why; else failed.addSuppressed(why);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while bulk chunks were in flight");
+                }
+            }
+            if (failed != null) throw failed;
         }
         return List.of(results);
     }
