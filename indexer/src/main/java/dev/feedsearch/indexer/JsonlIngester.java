@@ -14,8 +14,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
@@ -28,7 +30,8 @@ import java.util.stream.IntStream;
  * Bulk-loads a JSONL file of posts and follow edges: each line is decoded and validated by the same
  * {@link ChangeFactory} as the stream path; bad lines go to the dead-letter store with their line number;
  * good ones are applied in batches ({@link IsolatingApplier}: a change the engine throws on is dead-lettered, the
- * rest land) and committed at the end. Nothing in the file aborts the load.
+ * rest land), on a thread of their own while the next lines are decoded, and committed at the end. Nothing in the
+ * file aborts the load.
  *
  * <p>Strict, line by line: lines are numbered as {@code wc -l} counts them (only {@code \n} ends one); each must be
  * UTF-8 and hold exactly one JSON object with no duplicate key (see {@link PostJson#readStrict}); a UTF-8 byte order
@@ -68,62 +71,202 @@ public final class JsonlIngester {
     public IngestReport ingest(String sourceName, InputStream in, LongConsumer progress) throws IOException {
         Counter c = new Counter();
         JsonlLines lines = new JsonlLines(in, MAX_LINE_BYTES, KEPT_PREFIX_BYTES);
-        List<JsonlLines.Line> batch = new ArrayList<>();
-        long batchBytes = 0;
-        for (JsonlLines.Line line; (line = lines.next()) != null; ) {
-            batch.add(line);
-            batchBytes += line.bytes().length;
-            if (batch.size() >= batchSize || batchBytes >= BATCH_BYTES) {
-                flush(sourceName, batch, c);
-                batch.clear();
-                batchBytes = 0;
-                progress.accept(lines.bytesRead());
+        try (Applier applier = new Applier(sourceName, c)) {
+            List<JsonlLines.Line> batch = new ArrayList<>();
+            long batchBytes = 0;
+            for (JsonlLines.Line line; (line = lines.next()) != null; ) {
+                batch.add(line);
+                batchBytes += line.bytes().length;
+                if (batch.size() >= batchSize || batchBytes >= BATCH_BYTES) {
+                    applier.submit(decode(batch, batchBytes, c));
+                    batch = new ArrayList<>();
+                    batchBytes = 0;
+                    progress.accept(lines.bytesRead());
+                }
             }
+            if (!batch.isEmpty()) applier.submit(decode(batch, batchBytes, c));
+            applier.finish();
         }
-        flush(sourceName, batch, c);
         progress.accept(lines.bytesRead());
         index.commit();
-        return new IngestReport(c.lines, c.posts, c.follows, c.deletes, c.stale, c.dead, c.blank);
+        synchronized (c) {
+            return new IngestReport(c.lines, c.posts, c.follows, c.deletes, c.stale, c.dead, c.blank);
+        }
     }
 
     /** A line with the change it became. */
     private record Good(JsonlLines.Line line, IndexChange change) {}
 
-    private void flush(String source, List<JsonlLines.Line> lines, Counter c) throws IOException {
-        if (lines.isEmpty()) return;
+    /** A line that became no change, and why. */
+    private record Bad(JsonlLines.Line line, String field, String reason) {}
+
+    /** One batch of lines, decoded: what to apply, what to dead-letter, and the bytes it keeps alive. */
+    private record Decoded(List<Good> good, List<Bad> bad, long bytes) {}
+
+    private Decoded decode(List<JsonlLines.Line> lines, long bytes, Counter c) {
         // decoding and language detection dominate: spread them over the cores, keep line order
         Object[] decoded = new Object[lines.size()];
         IntStream.range(0, lines.size()).parallel().forEach(i -> decoded[i] = decode(lines.get(i)));
-        List<Good> changes = new ArrayList<>(lines.size());
+        List<Good> good = new ArrayList<>(lines.size());
+        List<Bad> bad = new ArrayList<>();
+        int blank = 0;
         for (int i = 0; i < decoded.length; i++) {
-            c.lines++;
             JsonlLines.Line line = lines.get(i);
-            if (decoded[i] == null) {
-                c.blank++;
-            } else if (decoded[i] instanceof InvalidRecordException e) {
-                deadLetter(source, line, e.field(), e.getMessage(), c);
-            } else {
-                changes.add(new Good(line, (IndexChange) decoded[i]));
+            if (decoded[i] == null) blank++;
+            else if (decoded[i] instanceof InvalidRecordException e) bad.add(new Bad(line, e.field(), e.getMessage()));
+            else good.add(new Good(line, (IndexChange) decoded[i]));
+        }
+        synchronized (c) {
+            c.lines += lines.size();
+            c.blank += blank;
+        }
+        return new Decoded(good, bad, bytes);
+    }
+
+    /**
+     * Applies decoded batches on its own thread while the caller decodes the next ones, and takes every batch
+     * waiting for it in one apply. An engine that waits for searchability per apply (OpenSearch's {@code wait_for}:
+     * up to one refresh interval) so waits once per apply, not once per batch, and decoding overlaps the wait.
+     * Dead letters are written here, a batch at a time in line order, so the file stays in line order.
+     */
+    private final class Applier implements AutoCloseable {
+        /** How many decoded batches may wait, and how many bytes of lines they may keep alive. */
+        private static final int MAX_WAITING_BATCHES = 8;
+        private static final long MAX_WAITING_BYTES = BATCH_BYTES;
+
+        private final String source;
+        private final Counter c;
+        private final ArrayDeque<Decoded> waiting = new ArrayDeque<>();
+        private final Thread thread;
+        private long waitingBytes;
+        private boolean finished;
+        private Throwable failure;
+
+        Applier(String source, Counter c) {
+            this.source = source;
+            this.c = c;
+            this.thread = Thread.ofPlatform().name("jsonl-apply").daemon().start(this::run);
+        }
+
+        /** Queues a batch; blocks while too much waits; throws what the applier failed with. */
+        synchronized void submit(Decoded batch) throws IOException {
+            // one batch over the byte bound still goes when nothing waits, else a long line could never pass
+            while (failure == null && !waiting.isEmpty()
+                    && (waiting.size() >= MAX_WAITING_BATCHES || waitingBytes + batch.bytes() > MAX_WAITING_BYTES)) {
+                await();
+            }
+            rethrow();
+            waiting.add(batch);
+            waitingBytes += batch.bytes();
+            notifyAll();
+        }
+
+        /** Waits until every batch is applied; throws what the applier failed with. */
+        void finish() throws IOException {
+            synchronized (this) {
+                finished = true;
+                notifyAll();
+            }
+            join();
+            synchronized (this) {
+                rethrow();
             }
         }
-        Set<Good> poisoned = Collections.newSetFromMap(new IdentityHashMap<>());
-        IsolatingApplier.Outcome r = IsolatingApplier.apply(index, changes, Good::change, (g, why) -> {
-            poisoned.add(g);
-            deadLetter(source, g.line(), null, IsolatingApplier.reason(why), c);
-        });
-        c.stale += r.stale();
-        for (Good g : changes) {
-            if (poisoned.contains(g)) continue;
-            switch (g.change()) {
-                case PostChange p when p.deleted() -> c.deletes++;
-                case PostChange p -> c.posts++;
-                case FollowChange f -> c.follows++;
+
+        private void run() {
+            try {
+                while (true) {
+                    List<Decoded> taken;
+                    synchronized (this) {
+                        while (waiting.isEmpty() && !finished) await();
+                        if (waiting.isEmpty()) return;
+                        taken = new ArrayList<>(waiting);
+                        waiting.clear();
+                        waitingBytes = 0;
+                        notifyAll();
+                    }
+                    apply(taken);
+                }
+            } catch (Throwable t) { // the caller rethrows it: a load never ends as if it had succeeded
+                synchronized (this) {
+                    failure = t;
+                    waiting.clear();
+                    notifyAll();
+                }
             }
+        }
+
+        private void apply(List<Decoded> batches) throws IOException {
+            List<Good> changes = new ArrayList<>();
+            List<Bad> dead = new ArrayList<>();
+            for (Decoded d : batches) {
+                changes.addAll(d.good());
+                dead.addAll(d.bad());
+            }
+            Set<Good> poisoned = Collections.newSetFromMap(new IdentityHashMap<>());
+            IsolatingApplier.Outcome r = IsolatingApplier.apply(index, changes, Good::change, (g, why) -> {
+                poisoned.add(g);
+                dead.add(new Bad(g.line(), null, IsolatingApplier.reason(why)));
+            });
+            dead.sort(Comparator.comparingLong(b -> b.line().number()));
+            for (Bad b : dead) deadLetter(source, b.line(), b.field(), b.reason());
+            long posts = 0, follows = 0, deletes = 0;
+            for (Good g : changes) {
+                if (poisoned.contains(g)) continue;
+                switch (g.change()) {
+                    case PostChange p when p.deleted() -> deletes++;
+                    case PostChange p -> posts++;
+                    case FollowChange f -> follows++;
+                }
+            }
+            synchronized (c) {
+                c.stale += r.stale();
+                c.dead += dead.size();
+                c.posts += posts;
+                c.follows += follows;
+                c.deletes += deletes;
+            }
+        }
+
+        private void await() {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while ingesting", e);
+            }
+        }
+
+        private void join() throws IOException {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while the last batches were applied");
+            }
+        }
+
+        private void rethrow() throws IOException {
+            if (failure == null) return;
+            if (failure instanceof IOException io) throw new IOException("applying a batch failed: " + io.getMessage(), io);
+            if (failure instanceof RuntimeException re) throw re;
+            if (failure instanceof Error err) throw err;
+            throw new IOException(failure);
+        }
+
+        /** On an early exit (the caller threw): stop taking batches, let the one in flight end. */
+        @Override
+        public void close() throws IOException {
+            synchronized (this) {
+                finished = true;
+                waiting.clear();
+                notifyAll();
+            }
+            join();
         }
     }
 
-    private void deadLetter(String source, JsonlLines.Line line, String field, String reason, Counter c) throws IOException {
-        c.dead++;
+    private void deadLetter(String source, JsonlLines.Line line, String field, String reason) throws IOException {
         deadLetters.add(new DeadLetterEntry(Instant.now(), source, "line " + line.number(), field, reason,
                 JsonlLines.decodeLenient(line.bytes()), null));
     }

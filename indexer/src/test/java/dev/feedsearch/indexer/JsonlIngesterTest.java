@@ -170,4 +170,36 @@ class JsonlIngesterTest {
             assertThat(index.get("g1", null)).isPresent();
         }
     }
+
+    /**
+     * Batches are applied on their own thread and coalesced while the reader decodes ahead; the dead-letter file still
+     * lists decode failures and engine failures of every batch in line order, and every good line lands.
+     */
+    @Test
+    void manySmallBatchesKeepDeadLettersInLineOrder() throws Exception {
+        List<String> lines = new java.util.ArrayList<>();
+        List<String> expectedDead = new java.util.ArrayList<>();
+        Set<String> poison = new java.util.HashSet<>();
+        for (int i = 1; i <= 60; i++) {
+            switch (i % 5) {
+                case 2 -> { lines.add("{broken " + i); expectedDead.add("line " + i); }
+                case 4 -> { lines.add(post("f" + i, "")); poison.add("f" + i); expectedDead.add("line " + i); }
+                default -> lines.add(post("g" + i, ""));
+            }
+        }
+        Path file = dir.resolve("in.jsonl");
+        Files.write(file, lines);
+        Mappings m = Mappings.load();
+        try (EmbeddedPostIndex index = EmbeddedPostIndex.open(dir.resolve("idx"), GroupAnalyzers.build(m));
+             JsonlDeadLetterStore dlq = new JsonlDeadLetterStore(dir.resolve("dlq.jsonl"))) {
+            IngestReport r = new JsonlIngester(new ChangeFactory(new ScriptFirstDetector(), m), FaultInjectingIndex.wrap(index, poison),
+                    dlq, 2).ingest(file, b -> { });
+            assertThat(r.lines()).isEqualTo(60);
+            assertThat(r.posts()).isEqualTo(36);
+            assertThat(r.deadLettered()).isEqualTo(24);
+            assertThat(dlq.list()).extracting(DeadLetterEntry::position).containsExactlyElementsOf(expectedDead);
+            assertThat(index.search(SearchQuery.builder().text("harbour").sort(SortOrder.RECENT).limit(100).build()).hits())
+                    .hasSize(36).allSatisfy(h -> assertThat(h.post().post().id()).startsWith("g"));
+        }
+    }
 }
