@@ -432,12 +432,28 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
         Query query = queries.search(q, visibilityOf(q.viewer()));
         List<SortOptions> sort = Queries.sort(q.sort());
         return SearchRequest.of(s -> {
-            s.index(IndexNames.READ_ALIAS).query(query).sort(sort).size(q.limit() + 1).trackTotalHits(t -> t.enabled(false))
+            s.index(q.lang() == null ? List.of(IndexNames.READ_ALIAS) : indicesOf(List.of(q.lang())))
+                    .query(query).sort(sort).size(q.limit() + 1).trackTotalHits(t -> t.enabled(false))
                     // the same copies for every page of one query: replicas score with their own statistics
                     .preference(Integer.toHexString(java.util.Objects.hash(q.text(), q.viewer(), q.tags())));
             if (q.after() != null) s.searchAfter(Queries.searchAfter(q.sort(), q.after()));
             return s;
         });
+    }
+
+    /**
+     * The serving indices of the languages' groups: a language filter can only match there (a post's group is its
+     * language's group), so the search goes to those shards instead of every group's. The read alias when a group
+     * has no serving index yet.
+     */
+    private List<String> indicesOf(Collection<String> langs) {
+        Set<String> out = new java.util.TreeSet<>();
+        for (String lang : langs) {
+            String index = serving.get(mappings.groupForLanguage(lang).name());
+            if (index == null) return List.of(IndexNames.READ_ALIAS);
+            out.add(index);
+        }
+        return List.copyOf(out);
     }
 
     private Query visibilityOf(String viewer) throws IOException {
@@ -533,7 +549,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
         List<SortOptions> byEngagement = List.of(
                 SortOptions.of(so -> so.field(f -> f.field(Queries.ENGAGEMENT).order(org.opensearch.client.opensearch._types.SortOrder.Desc))),
                 SortOptions.of(so -> so.field(f -> f.field(Queries.ID).order(org.opensearch.client.opensearch._types.SortOrder.Asc))));
-        return posts(client.search(s -> s.index(IndexNames.READ_ALIAS).query(q).size(limit).sort(byEngagement)
+        return posts(client.search(s -> s.index(indicesOf(langs)).query(q).size(limit).sort(byEngagement)
                 .trackTotalHits(t -> t.enabled(false)), ObjectNode.class));
     }
 
