@@ -95,6 +95,52 @@ class OpenSearchReindexTest extends ReindexContract {
         assertMatchesSource();
     }
 
+    /**
+     * The index sort (newest first) is set at index creation only. A group index created before its template
+     * carried it is migrated by the reindex job: the next version is created from today's template, sorted, and
+     * the recent listing is the same before and after the swap.
+     */
+    @Test
+    void anUnsortedGroupIndexIsSortedByTheReindexJob() throws Exception {
+        Mappings m = Mappings.load();
+        engine = openEmpty(m);
+        engine.close();
+        // the layout as an older release created it: English v1 from a template without index.sort
+        send("DELETE", "/posts-en-v1", null);
+        com.fasterxml.jackson.databind.node.ObjectNode legacy = dev.feedsearch.mappings.IndexTemplates.forGroup(m.group("en"), 1, 0);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) legacy.path("template").path("settings").path("index")).remove("sort");
+        legacy.put("priority", 1000);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) legacy.putArray("index_patterns")).add("posts-en-v1");
+        send("PUT", "/_index_template/legacy-posts-en-v1", legacy.toString());
+        try {
+            engine = new OsEngine(open(m)); // creates posts-en-v1 again, from the legacy template
+        } finally {
+            send("DELETE", "/_index_template/legacy-posts-en-v1", null);
+        }
+        assertThat(send("GET", "/posts-en-v1/_settings", null)).doesNotContain("\"sort\"");
+        seed(120);
+        List<String> before = ids(SearchQuery.builder().sort(dev.feedsearch.core.index.SortOrder.RECENT));
+
+        jobs = openJobs(m, "jobs");
+        await(jobs.start(request(50, 0, "en")).job(), ReindexStatus.State.SWAPPED);
+        String serving = send("GET", "/_alias/" + dev.feedsearch.mappings.IndexNames.writeAlias("en"), null);
+        assertThat(serving).contains("posts-en-v2");
+        com.fasterxml.jackson.databind.JsonNode sorted = dev.feedsearch.core.model.PostJson.MAPPER
+                .readTree(send("GET", "/posts-en-v2/_settings", null)).path("posts-en-v2").path("settings").path("index").path("sort");
+        assertThat(sorted.path("field").toString()).isEqualTo("[\"created_at\",\"id\"]");
+        assertThat(sorted.path("order").toString()).isEqualTo("[\"desc\",\"asc\"]");
+        assertThat(ids(SearchQuery.builder().sort(dev.feedsearch.core.index.SortOrder.RECENT))).isEqualTo(before);
+        assertMatchesSource();
+    }
+
+    private static String send(String method, String path, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(OpenSearchTestNode.url() + path)).header("Content-Type", "application/json");
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (!method.equals("DELETE")) assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isEqualTo(200);
+        return r.body();
+    }
+
     private static void settings(String json) throws IOException, InterruptedException {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(OpenSearchTestNode.url() + "/" + dev.feedsearch.mappings.IndexNames.KEYS + "/_settings"))
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
