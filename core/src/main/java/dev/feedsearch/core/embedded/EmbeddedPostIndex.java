@@ -600,15 +600,9 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
     private Query buildQuery(IndexSearcher s, SearchQuery q) throws IOException {
         BooleanQuery.Builder b = new BooleanQuery.Builder();
         // no kind=post filter: every branch of the visibility rule needs a field only posts carry (vis, author),
-        // and a dense filter is a large share of a relevance search's cost on a big index
-        if (q.viewer() == null && q.text() != null) {
-            // the text match already keeps to posts (only posts have text and tag fields), so what anonymous
-            // readers may not see is excluded instead: the few non-public posts, not the many public ones
-            b.add(new TermInSetQuery(VIS, List.of(new BytesRef(Visibility.PRIVATE.wire()), new BytesRef(Visibility.FOLLOWERS.wire()))),
-                    Occur.MUST_NOT);
-        } else {
-            b.add(visibilityFilter(s, q.viewer()), Occur.FILTER);
-        }
+        // and each dense filter is a measurable share of a relevance search on a big index. (Excluding the few
+        // non-public posts with MUST_NOT, instead of requiring public ones, measured about 5x slower at 1M.)
+        b.add(visibilityFilter(s, q.viewer()), Occur.FILTER);
         if (q.lang() != null) b.add(new TermQuery(new Term(LANG, q.lang())), Occur.FILTER);
         if (q.author() != null) b.add(new TermQuery(new Term(AUTHOR, q.author())), Occur.FILTER);
         for (String tag : q.tags()) b.add(new TermQuery(new Term(TAG, tag)), Occur.FILTER);
