@@ -76,6 +76,8 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
     private final RejectedWrites rejected;
     private final Refresh refresh;
     private final ChangeLog changeLog = new ChangeLog();
+    private final com.github.benmanes.caffeine.cache.Cache<String, ViewerEdges> viewerEdgeCache =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(100_000).build();
     private final Object writeLock = new Object();
     private final ClusterSetup setup;
     private final Mappings mappings;
@@ -483,7 +485,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
 
     @Override
     public Set<String> followees(String viewer) throws IOException {
-        return edges(Queries.term("follower", viewer), FollowEdge.Relation.FOLLOW, "followee");
+        return viewerEdges(viewer).followees();
     }
 
     @Override
@@ -493,10 +495,65 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
 
     @Override
     public Set<String> hiddenAuthors(String viewer) throws IOException {
-        Set<String> hidden = new HashSet<>(edges(Queries.term("follower", viewer), FollowEdge.Relation.MUTE, "followee"));
-        hidden.addAll(edges(Queries.term("follower", viewer), FollowEdge.Relation.BLOCK, "followee"));
-        hidden.addAll(edges(Queries.term("followee", viewer), FollowEdge.Relation.BLOCK, "follower"));
-        return hidden;
+        return viewerEdges(viewer).hidden();
+    }
+
+    /** A viewer's own edges: whom it follows, and whose posts it may not see (muted, blocked, blocking it). */
+    private record ViewerEdges(long generation, Set<String> followees, Set<String> hidden) {}
+
+    /**
+     * Every search with a viewer needs its followees and hidden authors: read in one request (not four), and kept
+     * while {@link ChangeLog#viewerGeneration} says none of the viewer's edges changed. The generation is read
+     * before the edges, so a change landing during the read is seen by the next call. Writes that return before
+     * they are searchable ({@code --refresh false}) record the change too early for that rule, so nothing is kept
+     * then.
+     */
+    private ViewerEdges viewerEdges(String viewer) throws IOException {
+        long generation = changeLog.viewerGeneration(viewer);
+        ViewerEdges known = viewerEdgeCache.getIfPresent(viewer);
+        if (known != null && known.generation() == generation) return known;
+        Query own = Query.of(b -> b.bool(f -> f.filter(Queries.term("follower", viewer), Queries.term("active", true))));
+        Query blockers = Query.of(b -> b.bool(f -> f.filter(Queries.term("followee", viewer),
+                Queries.term("relation", FollowEdge.Relation.BLOCK.wire()), Queries.term("active", true))));
+        Query either = Query.of(b -> b.bool(o -> o.should(own, blockers).minimumShouldMatch("1")));
+        Set<String> followees = new HashSet<>(), hidden = new HashSet<>();
+        scanEdges(either, edge -> {
+            String follower = edge.path("follower").asText(), followee = edge.path("followee").asText();
+            String relation = edge.path("relation").asText();
+            if (!follower.equals(viewer)) hidden.add(follower); // blocks the viewer
+            else if (relation.equals(FollowEdge.Relation.FOLLOW.wire())) followees.add(followee);
+            else hidden.add(followee); // muted or blocked by the viewer
+        });
+        ViewerEdges fresh = new ViewerEdges(generation, Set.copyOf(followees), Set.copyOf(hidden));
+        if (cfg.refresh() != OpenSearchConfig.Refresh.FALSE) viewerEdgeCache.put(viewer, fresh);
+        return fresh;
+    }
+
+    private static final List<SortOptions> EDGE_ORDER = java.util.stream.Stream.of("follower", "followee", "relation")
+            .map(f -> SortOptions.of(so -> so.field(x -> x.field(f)))).toList();
+
+    /** Every edge document {@code q} matches (follower, followee, relation), paged by the edge key. */
+    private void scanEdges(Query q, java.util.function.Consumer<ObjectNode> each) throws IOException {
+        String after = null;
+        while (true) {
+            String from = after;
+            SearchResponse<ObjectNode> resp = client.search(s -> {
+                s.index(IndexNames.FOLLOWS).query(q).size(PAGE)
+                        .source(src -> src.filter(f -> f.includes("follower", "followee", "relation")))
+                        .sort(EDGE_ORDER)
+                        .trackTotalHits(t -> t.enabled(false));
+                if (from != null) {
+                    String[] k = from.split("\u001f", -1);
+                    s.searchAfter(FieldValue.of(k[0]), FieldValue.of(k[1]), FieldValue.of(k[2]));
+                }
+                return s;
+            }, ObjectNode.class);
+            List<Hit<ObjectNode>> hits = resp.hits().hits();
+            for (Hit<ObjectNode> h : hits) each.accept(h.source());
+            if (hits.size() < PAGE) return;
+            ObjectNode last = hits.getLast().source();
+            after = last.path("follower").asText() + "\u001f" + last.path("followee").asText() + "\u001f" + last.path("relation").asText();
+        }
     }
 
     /** The {@code other} side of every active edge of {@code relation} matching {@code side}, paged by that field. */
