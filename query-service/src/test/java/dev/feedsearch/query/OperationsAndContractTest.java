@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -86,6 +89,16 @@ class OperationsAndContractTest {
         assertThat(fieldNames(err.get("error"))).containsAll(required(doc, "Error/properties/error"));
     }
 
+    /** bin/lib/openapi-lint.sh lints the resource file: what the server answers must be that file, byte for byte. */
+    @Test
+    void servedOpenApiIsTheLintedResourceFile() throws Exception {
+        byte[] file = Files.readAllBytes(Path.of("src/main/resources/openapi.json")); // surefire runs in the module's directory
+        SampleServer.Response served = s.get("/openapi.json");
+        assertThat(served.status()).isEqualTo(200);
+        assertThat(served.json()).as("served as JSON").isNotNull();
+        assertThat(served.body()).isEqualTo(new String(file, StandardCharsets.UTF_8));
+    }
+
     /** The url with parameter {@code name} set to {@code value} (replacing it if present). */
     static String with(String url, String name, String value) {
         String[] parts = url.split("\\?", 2);
@@ -102,6 +115,7 @@ class OperationsAndContractTest {
     static List<String> invalidValues(JsonNode schema) {
         List<String> bad = new ArrayList<>();
         if (schema.has("enum")) bad.add("not-an-allowed-value");
+        if (schema.path("type").asText().equals("boolean")) bad.add("yes"); // only the literals true and false
         if (schema.has("minLength") && schema.get("minLength").asInt() > 0) bad.add("");
         if (schema.has("maximum")) bad.add(String.valueOf(schema.get("maximum").asLong() + 1));
         if (schema.has("minimum")) bad.add(String.valueOf(schema.get("minimum").asLong() - 1));
