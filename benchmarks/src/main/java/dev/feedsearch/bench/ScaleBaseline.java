@@ -2,31 +2,20 @@ package dev.feedsearch.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.embedded.EmbeddedPostIndex;
-import dev.feedsearch.core.index.MatchBoosts;
 import dev.feedsearch.core.index.SearchPage;
 import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortOrder;
 import dev.feedsearch.core.model.PostJson;
-import dev.feedsearch.core.model.Visibility;
 import dev.feedsearch.core.opensearch.OpenSearchPostIndex;
 import jakarta.json.stream.JsonGenerator;
-import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.StoredFields;
-import org.apache.lucene.index.Term;
-import org.apache.lucene.search.BooleanClause.Occur;
-import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.BoostQuery;
-import org.apache.lucene.search.ConstantScoreQuery;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
-import org.apache.lucene.search.TermInSetQuery;
-import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopFieldCollectorManager;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.BytesRef;
@@ -59,10 +48,9 @@ sealed interface ScaleBaseline extends AutoCloseable {
     }
 
     /**
-     * A bare Lucene {@link IndexSearcher} on its own reader of the same directory, given the Lucene query the engine
-     * builds, prebuilt: field names and clauses mirror {@code EmbeddedPostIndex.buildQuery} (private there; the text
-     * part is the engine's own {@link EmbeddedPostIndex#textQuery}), the viewer's followees and hidden authors looked
-     * up before the clock starts. It then does what a bare Lucene application would: top {@code limit} by score, or
+     * A bare Lucene {@link IndexSearcher} on its own reader of the same directory, given the very Lucene query the
+     * engine builds ({@link EmbeddedPostIndex#luceneQuery}), prebuilt before the clock starts (so the viewer's
+     * followees and hidden authors are looked up outside it). It then does what a bare Lucene application would: top {@code limit} by score, or
      * by (created desc, id) collecting only a page (as the engine does, so the index sort ends each segment early),
      * and loads each hit's stored source without decoding it.
      */
@@ -77,8 +65,7 @@ sealed interface ScaleBaseline extends AutoCloseable {
 
         @Override
         public Prepared prepare(SearchQuery q) throws IOException {
-            if (!q.queryGroups().isEmpty()) throw new IllegalArgumentException("query groups are not mirrored");
-            Query query = query(q);
+            Query query = engine.luceneQuery(q);
             int limit = q.limit();
             if (q.sort() == SortOrder.RELEVANCE) {
                 if (q.after() != null) throw new IllegalArgumentException("relevance cursors are not mirrored");
@@ -106,48 +93,6 @@ sealed interface ScaleBaseline extends AutoCloseable {
                 }
                 return keys;
             };
-        }
-
-        private Query query(SearchQuery q) throws IOException {
-            BooleanQuery.Builder b = new BooleanQuery.Builder();
-            b.add(new TermQuery(new Term("kind", "post")), Occur.FILTER);
-            b.add(visibility(q.viewer()), Occur.FILTER);
-            if (q.lang() != null) b.add(new TermQuery(new Term("lang", q.lang())), Occur.FILTER);
-            if (q.author() != null) b.add(new TermQuery(new Term("author", q.author())), Occur.FILTER);
-            for (String tag : q.tags()) b.add(new TermQuery(new Term("tag", tag)), Occur.FILTER);
-            if (q.since() != null || q.until() != null) {
-                long lo = q.since() == null ? Long.MIN_VALUE : q.since().toEpochMilli();
-                long hi = q.until() == null ? Long.MAX_VALUE : q.until().toEpochMilli();
-                b.add(LongPoint.newRangeQuery("created", lo, hi), Occur.FILTER);
-            }
-            if (q.text() != null) {
-                BooleanQuery.Builder any = new BooleanQuery.Builder();
-                Query prose = engine.textQuery(q.text());
-                if (prose != null) any.add(prose, Occur.SHOULD);
-                String tag = MatchBoosts.tagAlternative(q.text());
-                if (tag != null) any.add(new BoostQuery(new ConstantScoreQuery(new TermQuery(new Term("tag", tag))), MatchBoosts.TAG_ONLY), Occur.SHOULD);
-                BooleanQuery text = any.build();
-                if (text.clauses().isEmpty()) return new MatchNoDocsQuery();
-                b.add(text, Occur.MUST);
-            }
-            return b.build();
-        }
-
-        private Query visibility(String viewer) throws IOException {
-            Query pub = new TermQuery(new Term("vis", Visibility.PUBLIC.wire()));
-            if (viewer == null) return pub;
-            BooleanQuery.Builder b = new BooleanQuery.Builder().add(pub, Occur.SHOULD)
-                    .add(new TermQuery(new Term("author", viewer)), Occur.SHOULD);
-            Set<String> followees = engine.followees(viewer);
-            if (!followees.isEmpty()) {
-                b.add(new BooleanQuery.Builder()
-                        .add(new TermQuery(new Term("vis", Visibility.FOLLOWERS.wire())), Occur.FILTER)
-                        .add(new TermInSetQuery("author", followees.stream().map(BytesRef::new).toList()), Occur.FILTER).build(), Occur.SHOULD);
-            }
-            Set<String> hidden = engine.hiddenAuthors(viewer);
-            if (hidden.isEmpty()) return b.build();
-            return new BooleanQuery.Builder().add(b.build(), Occur.FILTER)
-                    .add(new TermInSetQuery("author", hidden.stream().map(BytesRef::new).toList()), Occur.MUST_NOT).build();
         }
 
         @Override

@@ -597,6 +597,19 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
                 new Object[] {primary, new BytesRef(k.id())});
     }
 
+    /**
+     * The Lucene query {@link #search} runs for {@code q}, the viewer's followees and hidden authors looked up:
+     * public so a benchmark can run the very same query on a bare {@code IndexSearcher}.
+     */
+    public Query luceneQuery(SearchQuery q) throws IOException {
+        IndexSearcher s = searchers.acquire();
+        try {
+            return buildQuery(s, q);
+        } finally {
+            searchers.release(s);
+        }
+    }
+
     private Query buildQuery(IndexSearcher s, SearchQuery q) throws IOException {
         BooleanQuery.Builder b = new BooleanQuery.Builder();
         // no kind=post filter: every branch of the visibility rule needs a field only posts carry (vis, author),
