@@ -517,7 +517,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
                 Queries.term("relation", FollowEdge.Relation.BLOCK.wire()), Queries.term("active", true))));
         Query either = Query.of(b -> b.bool(o -> o.should(own, blockers).minimumShouldMatch("1")));
         Set<String> followees = new HashSet<>(), hidden = new HashSet<>();
-        scanEdges(either, edge -> {
+        scan(IndexNames.FOLLOWS, either, List.of("follower", "followee", "relation"), edge -> {
             String follower = edge.path("follower").asText(), followee = edge.path("followee").asText();
             String relation = edge.path("relation").asText();
             if (!follower.equals(viewer)) hidden.add(follower); // blocks the viewer
@@ -527,33 +527,6 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
         ViewerEdges fresh = new ViewerEdges(generation, Set.copyOf(followees), Set.copyOf(hidden));
         if (cfg.refresh() != OpenSearchConfig.Refresh.FALSE) viewerEdgeCache.put(viewer, fresh);
         return fresh;
-    }
-
-    private static final List<SortOptions> EDGE_ORDER = java.util.stream.Stream.of("follower", "followee", "relation")
-            .map(f -> SortOptions.of(so -> so.field(x -> x.field(f)))).toList();
-
-    /** Every edge document {@code q} matches (follower, followee, relation), paged by the edge key. */
-    private void scanEdges(Query q, java.util.function.Consumer<ObjectNode> each) throws IOException {
-        String after = null;
-        while (true) {
-            String from = after;
-            SearchResponse<ObjectNode> resp = client.search(s -> {
-                s.index(IndexNames.FOLLOWS).query(q).size(PAGE)
-                        .source(src -> src.filter(f -> f.includes("follower", "followee", "relation")))
-                        .sort(EDGE_ORDER)
-                        .trackTotalHits(t -> t.enabled(false));
-                if (from != null) {
-                    String[] k = from.split("\u001f", -1);
-                    s.searchAfter(FieldValue.of(k[0]), FieldValue.of(k[1]), FieldValue.of(k[2]));
-                }
-                return s;
-            }, ObjectNode.class);
-            List<Hit<ObjectNode>> hits = resp.hits().hits();
-            for (Hit<ObjectNode> h : hits) each.accept(h.source());
-            if (hits.size() < PAGE) return;
-            ObjectNode last = hits.getLast().source();
-            after = last.path("follower").asText() + "\u001f" + last.path("followee").asText() + "\u001f" + last.path("relation").asText();
-        }
     }
 
     /** The {@code other} side of every active edge of {@code relation} matching {@code side}, paged by that field. */
@@ -929,7 +902,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
         String index = IndexNames.index(group, version);
         client.indices().refresh(r -> r.index(index));
         Digest.Builder d = new Digest.Builder();
-        scan(index, null, "id", h -> d.add(h.path("id").asText(), h.path("version").asLong()));
+        scan(index, null, List.of("id"), h -> d.add(h.path("id").asText(), h.path("version").asLong()));
         return d.build();
     }
 
@@ -938,25 +911,27 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
         client.indices().refresh(r -> r.index(IndexNames.KEYS));
         Query q = Query.of(b -> b.bool(f -> f.filter(Queries.term("group", group), Queries.term("deleted", false))));
         Digest.Builder d = new Digest.Builder();
-        scan(IndexNames.KEYS, q, "id", h -> d.add(h.path("id").asText(), h.path("order").asLong() >>> 1));
+        scan(IndexNames.KEYS, q, List.of("id"), h -> d.add(h.path("id").asText(), h.path("order").asLong() >>> 1));
         return d.build();
     }
 
-    /** Every hit of {@code q} in {@code index}, in {@code sortField} order, paged with search_after. */
-    private void scan(String index, Query q, String sortField, java.util.function.Consumer<ObjectNode> each) throws IOException {
-        String after = null;
+    /** Every hit of {@code q} in {@code index}, in the order of {@code sortFields} (together unique), paged with search_after. */
+    private void scan(String index, Query q, List<String> sortFields, java.util.function.Consumer<ObjectNode> each) throws IOException {
+        List<SortOptions> order = sortFields.stream().map(f -> SortOptions.of(so -> so.field(x -> x.field(f)))).toList();
+        List<FieldValue> after = null;
         while (true) {
-            String from = after;
+            List<FieldValue> from = after;
             SearchResponse<ObjectNode> resp = client.search(s -> {
-                s.index(index).size(PAGE).sort(so -> so.field(f -> f.field(sortField))).trackTotalHits(t -> t.enabled(false));
+                s.index(index).size(PAGE).sort(order).trackTotalHits(t -> t.enabled(false));
                 if (q != null) s.query(q);
-                if (from != null) s.searchAfter(FieldValue.of(from));
+                if (from != null) s.searchAfter(from);
                 return s;
             }, ObjectNode.class);
             List<Hit<ObjectNode>> hits = resp.hits().hits();
             for (Hit<ObjectNode> h : hits) each.accept(h.source());
             if (hits.size() < PAGE) return;
-            after = hits.getLast().source().path(sortField).asText();
+            ObjectNode last = hits.getLast().source();
+            after = sortFields.stream().map(f -> FieldValue.of(last.path(f).asText())).toList();
         }
     }
 
