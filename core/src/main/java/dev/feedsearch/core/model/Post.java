@@ -29,4 +29,12 @@ public record Post(
         tags = tags == null ? List.of() : List.copyOf(tags);
         mentions = mentions == null ? List.of() : List.copyOf(mentions);
     }
+
+    /**
+     * The one engagement figure both engines index and the feed ranks by: a reply costs more than a repost, a repost
+     * more than a like. PostJson bounds each count, so the sum stays far inside a long.
+     */
+    public long engagement() {
+        return likes + 2 * reposts + 3 * replies;
+    }
 }

@@ -341,7 +341,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
         d.put("group", pc.group());
         ArrayNode keys = d.putArray("tag_keys");
         for (String t : Hashtags.keys(p.tags(), p.text())) keys.add(t);
-        d.put("engagement", p.likes() + 2 * p.reposts() + 3 * p.replies());
+        d.put("engagement", p.engagement());
         return d;
     }
 

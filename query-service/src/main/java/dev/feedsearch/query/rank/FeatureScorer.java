@@ -43,7 +43,7 @@ public final class FeatureScorer {
         Post p = ip.post();
         double ageMillis = Math.max(0, now.toEpochMilli() - p.createdAt().toEpochMilli());
         double recency = Math.pow(2, -ageMillis / halfLifeMillis);
-        double raw = p.likes() + 2.0 * p.reposts() + 3.0 * p.replies();
+        double raw = (double) p.engagement();
         double engagement = Math.min(1, Math.log1p(raw) / engagementNorm);
         boolean own = p.authorId().equals(viewer.viewer());
         double affinity = own || viewer.followees().contains(p.authorId()) ? 1 : 0;
