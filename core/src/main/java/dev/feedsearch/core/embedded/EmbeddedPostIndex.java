@@ -65,9 +65,6 @@ import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.QueryBuilder;
 import org.apache.lucene.util.StringHelper;
-import org.apache.lucene.search.grouping.GroupDocs;
-import org.apache.lucene.search.grouping.GroupingSearch;
-import org.apache.lucene.search.grouping.TopGroups;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,6 +75,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -484,7 +482,7 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
         d.add(new SortedDocValuesField(ID, new BytesRef(p.id())));
         d.add(new StringField(AUTHOR, p.authorId(), Field.Store.YES));
         d.add(new SortedDocValuesField(AUTHOR, new BytesRef(p.authorId())));
-        d.add(new NumericDocValuesField(ENGAGEMENT, p.likes() + 2 * p.reposts() + 3 * p.replies()));
+        d.add(new NumericDocValuesField(ENGAGEMENT, p.engagement()));
         d.add(new StringField(LANG, pc.lang(), Field.Store.NO));
         d.add(new StringField(GROUP, pc.group(), Field.Store.NO));
         d.add(new StringField(VIS, p.visibility().wire(), Field.Store.NO));
@@ -835,22 +833,20 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
         if (authors.isEmpty()) return Map.of();
         IndexSearcher s = searchers.acquire();
         try {
-            Query q = new BooleanQuery.Builder()
-                    .add(new TermQuery(new Term(KIND, POST)), Occur.FILTER)
-                    .add(new TermInSetQuery(AUTHOR, authors.stream().map(BytesRef::new).toList()), Occur.FILTER).build();
-            // Lucene's grouping: the top perAuthor posts of every author in one pass over their posts
-            GroupingSearch grouping = new GroupingSearch(AUTHOR);
-            grouping.setGroupSort(RECENT);
-            grouping.setSortWithinGroup(RECENT);
-            grouping.setGroupDocsLimit(perAuthor);
-            TopGroups<BytesRef> groups = grouping.search(s, q, 0, authors.size());
+            // one newest-first search per author: the index is sorted newest first, so each segment stops at the
+            // author's perAuthor-th post. Lucene's grouping over all the authors at once visited every post of
+            // every author, and prolific authors have thousands (half of a feed's timeline loads at 1M posts).
             Map<String, List<IndexedPost>> out = new HashMap<>();
-            if (groups == null) return out;
             StoredFields stored = s.storedFields();
-            for (GroupDocs<BytesRef> g : groups.groups) {
-                List<IndexedPost> posts = new ArrayList<>(g.scoreDocs().length);
-                for (ScoreDoc sd : g.scoreDocs()) posts.add(readPost(stored, sd.doc));
-                if (g.groupValue() != null) out.put(g.groupValue().utf8ToString(), posts);
+            for (String author : new LinkedHashSet<>(authors)) {
+                Query q = new BooleanQuery.Builder()
+                        .add(new TermQuery(new Term(AUTHOR, author)), Occur.FILTER)
+                        .add(new TermQuery(new Term(KIND, POST)), Occur.FILTER).build();
+                ScoreDoc[] docs = s.search(q, perAuthor, RECENT, false).scoreDocs;
+                if (docs.length == 0) continue;
+                List<IndexedPost> posts = new ArrayList<>(docs.length);
+                for (ScoreDoc sd : docs) posts.add(readPost(stored, sd.doc));
+                out.put(author, posts);
             }
             return out;
         } finally {
