@@ -89,7 +89,7 @@ public final class FeedsearchServer implements AutoCloseable {
         }
         this.searchCache = new SearchResultCache(index, b.cacheRefresh, b.cacheBytes - timelineBytes, metrics);
         this.feed = new FeedService(index, new TimelineCache(index, b.ranking.candidatesPerAuthor(), timelineBytes, metrics),
-                b.ranking, cursors, b.cacheRefresh, metrics, clock, b.ticker);
+                b.ranking, cursors, b.popularRefresh, metrics, clock, b.ticker);
         this.admission = new Admission(b.limits, metrics);
         this.rateLimiter = new RateLimiter(b.rate, System::nanoTime);
         AdminRoutes admin = new AdminRoutes(b.reindex, b.adminToken);
@@ -307,6 +307,7 @@ public final class FeedsearchServer implements AutoCloseable {
         private RankingConfig ranking = RankingConfig.DEFAULTS;
         private dev.feedsearch.core.lang.LanguageDetector detector;
         private Duration cacheRefresh = Duration.ofSeconds(1);
+        private Duration popularRefresh = ServiceConfig.POPULAR_REFRESH;
         private long cacheBytes = 64L << 20;
         private long timelineBytes = ServiceConfig.HALF;
         private dev.feedsearch.core.reindex.ReindexControl reindex;
@@ -327,6 +328,7 @@ public final class FeedsearchServer implements AutoCloseable {
         public Builder config(ServiceConfig v) {
             ranking = v.ranking();
             cacheRefresh = v.cacheRefresh();
+            popularRefresh = v.popularRefresh();
             cacheBytes = v.cacheBytes();
             timelineBytes = v.timelineBytes();
             limits = v.limits();
@@ -339,6 +341,8 @@ public final class FeedsearchServer implements AutoCloseable {
         public Builder rate(RateLimiter.Rate v) { rate = Objects.requireNonNull(v, "rate"); return this; }
         /** Longest a cached search page may lag behind a new matching post (default 1 s). */
         public Builder cacheRefresh(Duration v) { cacheRefresh = v; return this; }
+        /** How long one read of a language's popular posts serves every feed (default {@link ServiceConfig#POPULAR_REFRESH}). */
+        public Builder popularRefresh(Duration v) { popularRefresh = Objects.requireNonNull(v, "popularRefresh"); return this; }
         /** Memory for the hot caches (default 64 MiB), split between search pages and author timelines. */
         public Builder cacheBytes(long v) { cacheBytes = v; return this; }
         /** The author timelines' share of {@link #cacheBytes} (default half); the rest holds search pages. */

@@ -13,11 +13,11 @@ import java.util.Map;
 
 /**
  * The service's tunables, from a JSON file given to {@code serve --config}:
- * {@code {"ranking": {...RankingConfig fields...}, "cache": {"refresh_ms": 1000, "max_mb": 64, "timelines_mb": 32}, "limits": {"max_concurrent_searches": 4,
+ * {@code {"ranking": {...RankingConfig fields...}, "cache": {"refresh_ms": 1000, "popular_ms": 30000, "max_mb": 64, "timelines_mb": 32}, "limits": {"max_concurrent_searches": 4,
  * "queue_wait_ms": 200, "search_budget_ms": 5000, "rate_per_second": 0, "rate_burst": 0}}}. Anything
  * left out keeps its default; an unknown key is an error that names it (a typo must not silently do nothing).
  */
-public record ServiceConfig(RankingConfig ranking, Duration cacheRefresh, long cacheBytes, long timelineBytes,
+public record ServiceConfig(RankingConfig ranking, Duration cacheRefresh, Duration popularRefresh, long cacheBytes, long timelineBytes,
                             Admission.Limits limits, RateLimiter.Rate rate) {
     /**
      * {@code timelineBytes} when the file names none: half of {@code cacheBytes}. The feed's shared author timelines
@@ -25,7 +25,14 @@ public record ServiceConfig(RankingConfig ranking, Duration cacheRefresh, long c
      * authors in 32 MiB), so a deployment with many authors gives them more with {@code cache.timelines_mb}.
      */
     public static final long HALF = -1;
-    public static final ServiceConfig DEFAULTS = new ServiceConfig(RankingConfig.DEFAULTS, Duration.ofSeconds(1), 64L << 20, HALF,
+    /**
+     * How long one read of a language's popular posts serves every viewer's feed. Reading them is a sorted scan of the
+     * popular window and a decode of each hit, per language: redone every second it was a third of the feed's CPU at
+     * 1M posts. A stranger's post reaching others' feeds up to this late costs nothing in privacy (each page is
+     * re-read for its viewer) and little in freshness: an author's followers see their post at once, from timelines.
+     */
+    public static final Duration POPULAR_REFRESH = Duration.ofSeconds(30);
+    public static final ServiceConfig DEFAULTS = new ServiceConfig(RankingConfig.DEFAULTS, Duration.ofSeconds(1), POPULAR_REFRESH, 64L << 20, HALF,
             Admission.Limits.defaults(), RateLimiter.Rate.OFF);
 
     public static ServiceConfig load(Path file) throws IOException {
@@ -44,17 +51,18 @@ public record ServiceConfig(RankingConfig ranking, Duration cacheRefresh, long c
                 ranking.set(e.getKey(), e.getValue());
             }
         }
-        Duration refresh = DEFAULTS.cacheRefresh();
+        Duration refresh = DEFAULTS.cacheRefresh(), popular = DEFAULTS.popularRefresh();
         long bytes = DEFAULTS.cacheBytes(), timelines = HALF;
         if (root.has("cache")) {
             for (Iterator<Map.Entry<String, JsonNode>> it = root.get("cache").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 switch (e.getKey()) {
                     case "refresh_ms" -> refresh = Duration.ofMillis(within(file, "cache.refresh_ms", e.getValue(), 0, 3_600_000));
+                    case "popular_ms" -> popular = Duration.ofMillis(within(file, "cache.popular_ms", e.getValue(), 0, 3_600_000));
                     case "max_mb" -> bytes = within(file, "cache.max_mb", e.getValue(), 1, 1 << 20) << 20;
                     case "timelines_mb" -> timelines = within(file, "cache.timelines_mb", e.getValue(), 1, 1 << 20) << 20;
                     default -> throw new IllegalArgumentException(file + ": unknown cache key '" + e.getKey()
-                            + "' (expected refresh_ms, max_mb, timelines_mb)");
+                            + "' (expected refresh_ms, popular_ms, max_mb, timelines_mb)");
                 }
             }
             if (timelines != HALF && timelines >= bytes) {
@@ -84,7 +92,7 @@ public record ServiceConfig(RankingConfig ranking, Duration cacheRefresh, long c
         try {
             Admission.Limits limits = new Admission.Limits((int) Math.clamp(concurrent, -1, 1_025), Duration.ofMillis(wait), Duration.ofMillis(budget));
             RateLimiter.Rate rate = new RateLimiter.Rate(perSecond, (int) Math.clamp(burst, -1, 1_000_001));
-            return new ServiceConfig(PostJson.MAPPER.treeToValue(ranking, RankingConfig.class), refresh, bytes, timelines, limits, rate);
+            return new ServiceConfig(PostJson.MAPPER.treeToValue(ranking, RankingConfig.class), refresh, popular, bytes, timelines, limits, rate);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         } catch (com.fasterxml.jackson.databind.JsonMappingException e) {

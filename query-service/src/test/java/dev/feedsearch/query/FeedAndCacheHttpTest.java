@@ -63,7 +63,11 @@ class FeedAndCacheHttpTest {
     }
 
     static JsonNode feed(String query) throws Exception {
-        SampleServer.Response r = s.get("/v1/feed?" + query);
+        return feed(s.server, query);
+    }
+
+    static JsonNode feed(FeedsearchServer on, String query) throws Exception {
+        SampleServer.Response r = s.get(on, "/v1/feed?" + query);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return r.json();
     }
@@ -76,12 +80,16 @@ class FeedAndCacheHttpTest {
 
     /** Walks every page of one session. */
     static List<String> walk(String viewer, int limit, Runnable afterFirstPage) throws Exception {
+        return walk(s.server, viewer, limit, afterFirstPage);
+    }
+
+    static List<String> walk(FeedsearchServer on, String viewer, int limit, Runnable afterFirstPage) throws Exception {
         List<String> all = new ArrayList<>();
-        JsonNode page = feed("viewer=" + viewer + "&limit=" + limit);
+        JsonNode page = feed(on, "viewer=" + viewer + "&limit=" + limit);
         all.addAll(ids(page));
         afterFirstPage.run();
         while (!page.get("next_cursor").isNull()) {
-            page = feed("viewer=" + viewer + "&limit=" + limit + "&cursor=" + enc(page.get("next_cursor").asText()));
+            page = feed(on, "viewer=" + viewer + "&limit=" + limit + "&cursor=" + enc(page.get("next_cursor").asText()));
             all.addAll(ids(page));
         }
         return all;
@@ -164,21 +172,39 @@ class FeedAndCacheHttpTest {
         s.index.apply(List.of(post("pop-w-0", "pop-w", "My English tea diary", Visibility.PUBLIC, 1, 50, 0),
                 post("pop-x-0", "pop-x", "Another English tea diary", Visibility.PUBLIC, 1, 51, 0),
                 post("pop-d-0", "pop-d", "The most loved tea photo of the week", Visibility.PUBLIC, 1, 40, 5_000)));
-        double before = popularHits();
-        assertThat(walk("pop-w", 50, () -> { })).contains("pop-d-0");
-        assertThat(walk("pop-x", 50, () -> { })).contains("pop-d-0");
-        // the second viewer's popular posts came from the first's read (same languages, same window second or not:
-        // at least one of the two sessions after the first read is a hit)
-        assertThat(walk("pop-w", 50, () -> { })).contains("pop-d-0");
-        assertThat(popularHits()).isGreaterThan(before);
-        // made private while the shared list still holds it: the page is re-read for its viewer and drops it
-        s.index.apply(List.of(post("pop-d-0", "pop-d", "The most loved tea photo of the week", Visibility.PRIVATE, 2, 40, 5_000)));
-        assertThat(walk("pop-x", 50, () -> { })).doesNotContain("pop-d-0");
-        assertThat(walk("pop-w", 50, () -> { })).doesNotContain("pop-d-0");
+        try (FeedsearchServer fresh = s.freshServer()) {
+            double before = popularHits(fresh);
+            assertThat(walk(fresh, "pop-w", 50, () -> { })).contains("pop-d-0");
+            assertThat(walk(fresh, "pop-x", 50, () -> { })).contains("pop-d-0");
+            // the second viewer's popular posts came from the first's read: the English list is shared
+            assertThat(popularHits(fresh)).isGreaterThan(before);
+            // made private while the shared list still holds it: the page is re-read for its viewer and drops it
+            s.index.apply(List.of(post("pop-d-0", "pop-d", "The most loved tea photo of the week", Visibility.PRIVATE, 2, 40, 5_000)));
+            assertThat(walk(fresh, "pop-x", 50, () -> { })).doesNotContain("pop-d-0");
+            assertThat(walk(fresh, "pop-w", 50, () -> { })).doesNotContain("pop-d-0");
+        }
     }
 
-    static double popularHits() {
-        var c = s.server.metrics().find("cache.gets").tag("cache", "popular_candidates").tag("result", "hit").functionCounter();
+    @Test
+    void popularPostsAreKeptPerLanguageAndMergedForAViewerWritingInSeveral() throws Exception {
+        s.index.apply(List.of(
+                post("pl-en-0", "pl-en", "My English notes about gardening in the rain", Visibility.PUBLIC, 1, 50, 0),
+                post("pl-2-0", "pl-2", "My English notes about gardening in the sun", Visibility.PUBLIC, 1, 50, 0),
+                post("pl-2-1", "pl-2", "Heute schreibe ich über meinen Garten und die Blumen, die im Regen wachsen", Visibility.PUBLIC, 1, 49, 0),
+                post("pl-pop-en", "pl-s", "The gardening photo everyone loved this week", Visibility.PUBLIC, 1, 40, 7_000),
+                post("pl-pop-de", "pl-t", "Das Gartenfoto, das in dieser Woche allen gefallen hat, mit vielen Blumen", Visibility.PUBLIC, 1, 41, 7_000)));
+        try (FeedsearchServer fresh = s.freshServer()) {
+            // each viewer's candidates come from the lists of the languages they write in, merged
+            assertThat(walk(fresh, "pl-2", 100, () -> { })).contains("pl-pop-en", "pl-pop-de");
+            double before = popularHits(fresh);
+            assertThat(walk(fresh, "pl-en", 100, () -> { })).contains("pl-pop-en").doesNotContain("pl-pop-de");
+            // a viewer with another set of languages still shares the English list read for the first
+            assertThat(popularHits(fresh)).isGreaterThan(before);
+        }
+    }
+
+    static double popularHits(FeedsearchServer on) {
+        var c = on.metrics().find("cache.gets").tag("cache", "popular_candidates").tag("result", "hit").functionCounter();
         return c == null ? 0 : c.count();
     }
 

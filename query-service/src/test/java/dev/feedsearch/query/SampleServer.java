@@ -37,6 +37,7 @@ final class SampleServer {
     final FeedsearchServer server;
     final IngestReport report;
     final ChangeFactory changes;
+    private final Set<String> languages;
     private final HttpClient http = HttpClient.newHttpClient();
 
     private SampleServer() throws IOException {
@@ -52,6 +53,7 @@ final class SampleServer {
         }
         Set<String> langs = new HashSet<>(mappings.supportedLanguages());
         langs.add("und");
+        languages = Set.copyOf(langs);
         // a long refresh interval: every invalidation the tests check must come from the change tracking,
         // never from an entry merely timing out (and a slow CI machine cannot expire one mid-test)
         server = FeedsearchServer.builder().index(index).languages(langs).port(0).cacheRefresh(java.time.Duration.ofSeconds(30))
@@ -63,10 +65,23 @@ final class SampleServer {
         return instance;
     }
 
+    /**
+     * A second server over the same index with caches of its own, empty: for a test whose first request must not
+     * meet an entry another test left in the shared server's caches (shared for their refresh interval by design).
+     */
+    FeedsearchServer freshServer() {
+        return FeedsearchServer.builder().index(index).languages(languages).port(0).cacheRefresh(java.time.Duration.ofSeconds(30))
+                .build().start();
+    }
+
     record Response(int status, String body, JsonNode json) {}
 
     Response get(String pathAndQuery) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + pathAndQuery)).GET().build(),
+        return get(server, pathAndQuery);
+    }
+
+    Response get(FeedsearchServer on, String pathAndQuery) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + on.port() + pathAndQuery)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonNode json = null;
         String type = r.headers().firstValue("content-type").orElse("");

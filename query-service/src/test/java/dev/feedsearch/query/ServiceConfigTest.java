@@ -16,12 +16,13 @@ class ServiceConfigTest {
     @Test
     void givenKeysOverrideDefaultsTheRestStay() throws Exception {
         Path f = Files.writeString(dir.resolve("c.json"),
-                "{\"ranking\": {\"half_life_hours\": 6, \"max_per_author_per_page\": 1}, \"cache\": {\"refresh_ms\": 250}}");
+                "{\"ranking\": {\"half_life_hours\": 6, \"max_per_author_per_page\": 1}, \"cache\": {\"refresh_ms\": 250, \"popular_ms\": 5000}}");
         ServiceConfig c = ServiceConfig.load(f);
         assertThat(c.ranking().halfLifeHours()).isEqualTo(6);
         assertThat(c.ranking().maxPerAuthorPerPage()).isEqualTo(1);
         assertThat(c.ranking().wRecency()).isEqualTo(ServiceConfig.DEFAULTS.ranking().wRecency());
         assertThat(c.cacheRefresh()).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.popularRefresh()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.cacheBytes()).isEqualTo(ServiceConfig.DEFAULTS.cacheBytes());
     }
 
@@ -31,6 +32,8 @@ class ServiceConfigTest {
         assertThatThrownBy(() -> ServiceConfig.load(typo)).hasMessageContaining("half_life_hour");
         Path bad = Files.writeString(dir.resolve("b.json"), "{\"ranking\": {\"popular_share\": 2}}");
         assertThatThrownBy(() -> ServiceConfig.load(bad)).hasMessageContaining("popular_share");
+        Path slow = Files.writeString(dir.resolve("p.json"), "{\"cache\": {\"popular_ms\": -1}}");
+        assertThatThrownBy(() -> ServiceConfig.load(slow)).hasMessageContaining("cache.popular_ms");
     }
 
     @Test

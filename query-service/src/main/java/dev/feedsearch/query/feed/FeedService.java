@@ -54,11 +54,11 @@ public final class FeedService {
     private final PopularCandidates popular;
 
     /** @param ticker nanosecond time source of the ranking budget ({@code System::nanoTime} outside tests) */
-    /** @param popularTtl how long one read of the popular posts is shared by every viewer */
+    /** @param popularTtl how long one read of a language's popular posts is shared by every viewer */
     public FeedService(PostIndex index, TimelineCache timelines, RankingConfig config, CursorCodec cursors, Duration popularTtl,
                        MeterRegistry metrics, Clock clock, LongSupplier ticker) {
         this.cursors = cursors;
-        this.popular = new PopularCandidates(index, popularTtl, metrics);
+        this.popular = new PopularCandidates(index, Duration.ofMillis((long) (config.popularWindowHours() * 3_600_000)), popularTtl, metrics);
         this.index = index;
         this.timelines = timelines;
         this.config = config;
@@ -172,8 +172,7 @@ public final class FeedService {
         // popular posts are a share of the candidates, not the rest of them: a viewer following few authors
         // gets at most popular_share x max_candidates, not ~1,800 posts to read and score per session
         if (popularCap > 0 && !ctx.languages().isEmpty()) {
-            Instant since = now.minusMillis((long) (config.popularWindowHours() * 3_600_000));
-            for (IndexedPost p : popular.get(ctx.languages(), since, popularCap)) {
+            for (IndexedPost p : popular.get(ctx.languages(), now, popularCap)) {
                 if (!byId.containsKey(p.post().id()) && admissible(p, ctx, hidden, now)) out.add(p);
             }
             out.sort(Comparator.comparing((IndexedPost p) -> p.post().createdAt()).reversed().thenComparing(p -> p.post().id()));
