@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.feedsearch.core.index.IndexedPost;
 import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.model.Post;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
@@ -25,6 +26,10 @@ import java.util.concurrent.CompletionException;
  * soon as the index reports a newer write to that author, so an author's new post, edit or delete shows
  * on the next request. Entries hold private posts too: {@code FeedService} filters every post with the
  * visibility rule per viewer before anything leaves. Concurrent misses for one author share one load.
+ *
+ * <p>Entries keep what ranking reads, not the text: the feed re-reads each page's posts from the index before it
+ * returns them, so a timeline's text was never shown, and it was most of an entry's weight. Without it the same bytes
+ * hold several times as many authors (issue 15: 100k authors churned a text-holding 32 MiB at 1M posts).
  */
 public final class TimelineCache {
     /** An author's recent posts as of {@code generation}. */
@@ -82,12 +87,22 @@ public final class TimelineCache {
         }
     }
 
+    private static List<IndexedPost> withoutText(List<IndexedPost> posts) {
+        List<IndexedPost> out = new ArrayList<>(posts.size());
+        for (IndexedPost ip : posts) {
+            Post p = ip.post();
+            out.add(new IndexedPost(new Post(p.id(), p.authorId(), "", p.lang(), p.createdAt(), p.visibility(), p.tags(), p.mentions(),
+                    p.replyTo(), p.likes(), p.reposts(), p.replies(), p.version(), p.deleted()), ip.lang(), ip.group()));
+        }
+        return List.copyOf(out);
+    }
+
     private Map<String, Timeline> load(java.util.Set<? extends String> authors) {
         long generation = index.generation(); // taken before reading: a write racing the load makes it look stale, never fresh
         try {
             Map<String, List<IndexedPost>> posts = index.recentPostsUnfiltered(List.copyOf(authors), perAuthor);
             Map<String, Timeline> out = new HashMap<>(authors.size() * 2);
-            for (String a : authors) out.put(a, new Timeline(generation, posts.getOrDefault(a, List.of())));
+            for (String a : authors) out.put(a, new Timeline(generation, withoutText(posts.getOrDefault(a, List.of()))));
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
