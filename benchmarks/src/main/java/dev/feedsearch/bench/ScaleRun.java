@@ -93,6 +93,7 @@ public final class ScaleRun {
         }
         switch (args[0]) {
             case "measure" -> measure(opts);
+            case "feed" -> feedOnly(opts);
             case "report" -> ScaleReport.write(Path.of(opts.get("out")), opts.get("command"), opts.get("note"), rest.stream().map(Path::of).toList());
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
@@ -162,6 +163,20 @@ public final class ScaleRun {
                     loadBefore + " → " + loadAverage(), ScaleReport.sourceRevision());
             JSON.writeValue(dir.resolve("result.json").toFile(), part);
             log("done: search %.0f s, feed %.0f s", searchSeconds, feedSeconds);
+        }
+    }
+
+    /**
+     * Only the feed part, over an embedded index a measure run left in --dir (to profile the feed, e.g. with JFR,
+     * without re-ingesting); prints the result and writes nothing.
+     */
+    static void feedOnly(Map<String, String> o) throws Exception {
+        Mappings m = Mappings.load();
+        Set<String> langs = new HashSet<>(m.supportedLanguages());
+        langs.add("und");
+        try (EmbeddedPostIndex index = EmbeddedPostIndex.open(Path.of(o.get("dir")).resolve("data/index"), GroupAnalyzers.build(m))) {
+            Feed feed = feed(index, langs, (int) (index.stats().posts() / 10));
+            System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(feed));
         }
     }
 
