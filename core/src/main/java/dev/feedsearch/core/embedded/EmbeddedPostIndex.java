@@ -1,6 +1,5 @@
 package dev.feedsearch.core.embedded;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.analysis.QueryTextCap;
 import dev.feedsearch.core.index.ApplyResult;
@@ -18,7 +17,6 @@ import dev.feedsearch.core.index.SortOrder;
 import dev.feedsearch.core.model.FollowChange;
 import dev.feedsearch.core.model.FollowEdge;
 import dev.feedsearch.core.model.IndexChange;
-import dev.feedsearch.core.model.InvalidRecordException;
 import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.PostJson;
@@ -774,13 +772,7 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
     private static final Set<String> SOURCE_ONLY = Set.of(SOURCE);
 
     static IndexedPost readPost(StoredFields stored, int doc) throws IOException {
-        BytesRef src = stored.document(doc, SOURCE_ONLY).getBinaryValue(SOURCE);
-        try {
-            JsonNode n = PostJson.MAPPER.readTree(src.bytes, src.offset, src.length);
-            return new IndexedPost(PostJson.decodePost(n), n.get("_lang").asText(), n.get("_group").asText());
-        } catch (InvalidRecordException e) {
-            throw new IllegalStateException("stored post no longer passes validation: " + e.getMessage(), e);
-        }
+        return StoredPosts.read(stored.document(doc, SOURCE_ONLY).getBinaryValue(SOURCE));
     }
 
     @Override
