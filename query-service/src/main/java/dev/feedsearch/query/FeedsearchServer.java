@@ -7,6 +7,7 @@ import dev.feedsearch.core.index.SearchQuery;
 import io.javalin.Javalin;
 import dev.feedsearch.query.admin.AdminRoutes;
 import dev.feedsearch.query.auth.ViewerAuth;
+import dev.feedsearch.query.console.ConsoleAssets;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
@@ -93,6 +94,7 @@ public final class FeedsearchServer implements AutoCloseable {
         this.admission = new Admission(b.limits, metrics);
         this.rateLimiter = new RateLimiter(b.rate, System::nanoTime);
         AdminRoutes admin = new AdminRoutes(b.reindex, b.adminToken);
+        ConsoleAssets console = new ConsoleAssets();
         List<Route> routes = List.of(
                 new Route(HandlerType.GET, "/v1/search", SEARCH_PARAMS, true, this::search),
                 new Route(HandlerType.GET, "/v1/feed", Set.of("viewer", "limit", "cursor", "explain"), true, this::feed),
@@ -105,7 +107,11 @@ public final class FeedsearchServer implements AutoCloseable {
                 new Route(HandlerType.POST, "/admin/reindex", Set.of(), false, admin::start),
                 new Route(HandlerType.GET, "/admin/reindex", Set.of(), false, admin::list),
                 new Route(HandlerType.GET, "/admin/reindex/{job}", Set.of(), false, admin::status),
-                new Route(HandlerType.POST, "/admin/reindex/{job}/{action}", Set.of(), false, admin::action));
+                new Route(HandlerType.POST, "/admin/reindex/{job}/{action}", Set.of(), false, admin::action),
+                // the browser console: static pages over the same API (page state lives in the URL's fragment)
+                new Route(HandlerType.GET, "/", Set.of(), false, console::playground),
+                new Route(HandlerType.GET, "/ops", Set.of(), false, console::ops),
+                new Route(HandlerType.GET, "/console/{file}", Set.of(), false, console::asset));
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.host = b.host;
