@@ -74,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
                 awaitCaughtUp(streams, sample.size());
                 IngestStatus status = streams.status();
                 try (FeedsearchServer server = FeedsearchServer.builder().index(rt.index).languages(rt.filterLanguages())
-                        .metrics(metrics).ingest(status).port(port).admin(reindex, adminToken).build().start();
+                        .metrics(metrics).ingest(status).indexer(new IndexerViews(rt, streams)).port(port).admin(reindex, adminToken).build().start();
                      LiveWriter writer = live ? LiveWriter.start(ddb, sample, rate) : null) {
                     printWelcome(rt, server.port(), live, reindex != null);
                     ServeCommand.awaitShutdown();

@@ -110,7 +110,7 @@ final class ServeCommand implements Callable<Integer> {
                 opened.add(DeletionPurge.start(rt.index, Duration.ofHours(purgeAfterHours), Duration.ofHours(1), Clock.systemUTC(), metrics));
             }
             FeedsearchServer server = FeedsearchServer.builder().index(rt.index).languages(rt.filterLanguages()).metrics(metrics)
-                    .ingest(streams.active() ? streams.status() : null).config(cfg).host(host).port(port)
+                    .ingest(streams.active() ? streams.status() : null).indexer(new IndexerViews(rt, streams)).config(cfg).host(host).port(port)
                     .auth(viewerAuth).admin(reindex, adminToken).build().start();
             opened.add(server);
             return new Serving(rt, server, opened);

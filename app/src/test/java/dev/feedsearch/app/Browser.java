@@ -33,6 +33,18 @@ final class Browser implements AutoCloseable {
         this.driver = driver;
     }
 
+    private static Browser shared;
+
+    /** One Chromium for every browser test class of this JVM; quit at exit so no browser outlives the tests. */
+    static synchronized Browser shared() {
+        if (shared == null) {
+            shared = start(1200, 900);
+            Browser b = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(b::close));
+        }
+        return shared;
+    }
+
     static Browser start(int width, int height) {
         for (Path p : new Path[] {CHROMIUM, CHROMEDRIVER}) {
             if (!Files.isExecutable(p)) {
@@ -62,6 +74,13 @@ final class Browser implements AutoCloseable {
         Files.createDirectories(SHOTS);
         File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Whether the page fits the window's width (nothing to scroll sideways). */
+    boolean fitsWidth() {
+        Object fits = ((org.openqa.selenium.JavascriptExecutor) driver)
+                .executeScript("return document.documentElement.scrollWidth <= window.innerWidth");
+        return Boolean.TRUE.equals(fits);
     }
 
     @Override

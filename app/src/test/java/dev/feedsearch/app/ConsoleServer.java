@@ -49,6 +49,24 @@ final class ConsoleServer implements AutoCloseable {
         this.posts = posts;
     }
 
+    private static ConsoleServer shared;
+
+    /** One server for every browser test class of this JVM (building it is most of their time); stopped at exit. */
+    static synchronized ConsoleServer shared() throws Exception {
+        if (shared == null) {
+            shared = start(Files.createTempDirectory("feedsearch-console-"));
+            ConsoleServer s = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    s.close();
+                } catch (Exception ignored) {
+                    // the JVM is going away
+                }
+            }));
+        }
+        return shared;
+    }
+
     static ConsoleServer start(Path dir) throws Exception {
         int port = freePort();
         DynamoDBProxyServer dynamo = ServerRunner.createServerFromCommandLineArgs(

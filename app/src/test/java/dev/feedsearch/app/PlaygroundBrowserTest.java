@@ -2,11 +2,12 @@ package dev.feedsearch.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.model.PostJson;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -18,10 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,14 +36,13 @@ class PlaygroundBrowserTest {
 
     @BeforeAll
     void start() throws Exception {
-        server = ConsoleServer.start(Files.createTempDirectory("feedsearch-console-"));
-        browser = Browser.start(1200, 900);
+        server = ConsoleServer.shared();
+        browser = Browser.shared();
     }
 
-    @AfterAll
-    void stop() throws Exception {
-        if (browser != null) browser.close();
-        if (server != null) server.close();
+    @AfterEach
+    void wideAgain() {
+        browser.driver.manage().window().setSize(new Dimension(1200, 900));
     }
 
     @Test
@@ -130,6 +127,20 @@ class PlaygroundBrowserTest {
         assertThat(first.findElements(By.cssSelector(".explain dd[data-feature]"))).extracting(e -> e.getAttribute("data-feature"))
                 .contains("affinity", "recency");
         browser.screenshot("playground-feed");
+    }
+
+    @Test
+    void readableAt360PixelsWide() throws Exception {
+        browser.driver.manage().window().setSize(new Dimension(360, 800));
+        open("/#q=" + enc("人権"));
+        browser.waitFor().until(d -> !hits().isEmpty());
+        assertThat(browser.fitsWidth()).as("nothing scrolls sideways at 360 px").isTrue();
+        // every input has a label a screen reader announces
+        for (WebElement input : browser.driver.findElements(By.cssSelector("input, select"))) {
+            String id = input.getAttribute("id");
+            assertThat(browser.driver.findElements(By.cssSelector("label[for='" + id + "']"))).as("label for #%s", id).hasSize(1);
+        }
+        browser.screenshot("playground-360px");
     }
 
     // ------------------------------------------------------------------ helpers
