@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -58,7 +59,8 @@ final class DemoCommand implements Callable<Integer> {
         // the temp dir goes when everything in it is closed (finally below), not from a shutdown hook of its own:
         // hooks run concurrently, and one deleting the index while Ctrl-C closes it failed the close
         Path dir = Files.createTempDirectory("feedsearch-demo-");
-        List<JsonNode> sample = readSample();
+        // dated relative to now, so recency and the feed's popular window show what they do on a live network
+        List<JsonNode> sample = DemoClock.relativeTo(readSample(), Instant.now());
         AmazonDynamoDBLocal local = DynamoDBEmbedded.create(true); // true: telemetry off
         try {
             DynamoDbClient ddb = local.dynamoDbClient();
