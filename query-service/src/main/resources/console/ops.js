@@ -84,7 +84,7 @@ function buildDashboard() {
       el('p', {id: 'reindex-status', class: 'status', role: 'status'}),
       table('jobs-table', [['job'], ['groups'], ['state'], ['progress'], ['copied', 'num'], ['posts/s', 'num'], ['ETA', 'num'], ['actions']])),
     panel('dead-letters', 'Dead letters',
-      el('p', {}, el('strong', {id: 'dlq-count'}, '…'), ' records refused. ',
+      el('p', {}, 'Records refused: ', el('strong', {id: 'dlq-count'}, '…'), ' ',
         el('button', {type: 'button', id: 'dlq-replay', onclick: replay}, 'Replay all')),
       el('p', {id: 'dlq-status', class: 'status', role: 'status'}),
       table('dlq-table', [['line', 'num'], ['when'], ['source'], ['position'], ['field'], ['reason'], ['record']])),
