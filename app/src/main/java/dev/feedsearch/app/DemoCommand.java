@@ -132,7 +132,8 @@ final class DemoCommand implements Callable<Integer> {
         var stats = rt.index.stats();
         System.out.printf("%nfeedsearch demo: %d posts and %d follow edges, written to DynamoDB Local and indexed from its stream%s%n",
                 stats.posts(), stats.follows(), live ? " (live: new posts, edits, likes and deletes keep coming)" : "");
-        System.out.println("try:");
+        System.out.println("open " + base + "/ in a browser: the search and feed playground" + (admin ? " (operations: " + base + "/ops)" : ""));
+        System.out.println("or try:");
         System.out.println("  curl -s '" + base + "/v1/search?q=%E4%BA%BA%E6%A8%A9'                    # 人権 (Japanese: human rights)");
         System.out.println("  curl -s '" + base + "/v1/search?q=%E0%B8%AA%E0%B8%B4%E0%B8%97%E0%B8%98%E0%B8%B4'  # สิทธิ (Thai: rights)");
         System.out.println("  curl -s '" + base + "/v1/search?q=Menschenrechte&lang=de'          # German, stemmed");

@@ -6,7 +6,9 @@ import dev.feedsearch.indexer.JsonlDeadLetterStore;
 import dev.feedsearch.query.admin.IndexerView;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /** The operations endpoints' view of this process's change streams and dead-letter file. */
@@ -29,15 +31,22 @@ final class IndexerViews implements IndexerView {
 
     @Override
     public long deadLetterCount() throws IOException {
-        return rt.deadLetters.lines().size();
+        long[] n = {0};
+        rt.deadLetters.scan(line -> n[0]++);
+        return n[0];
     }
 
     @Override
     public List<DeadLetter> deadLetters(int limit) throws IOException {
-        List<JsonlDeadLetterStore.StoredLine> lines = rt.deadLetters.lines();
+        // one pass keeping only the last lines: a large file is never held whole
+        ArrayDeque<JsonlDeadLetterStore.StoredLine> last = new ArrayDeque<>(limit + 1);
+        rt.deadLetters.scan(line -> {
+            last.addLast(line);
+            if (last.size() > limit) last.removeFirst();
+        });
         List<DeadLetter> out = new ArrayList<>();
-        for (int i = lines.size() - 1; i >= 0 && out.size() < limit; i--) {
-            JsonlDeadLetterStore.StoredLine l = lines.get(i);
+        for (Iterator<JsonlDeadLetterStore.StoredLine> it = last.descendingIterator(); it.hasNext(); ) {
+            JsonlDeadLetterStore.StoredLine l = it.next();
             DeadLetterEntry e = l.entry();
             if (e == null) {
                 out.add(new DeadLetter(l.number(), null, null, null, null, "unreadable line: " + l.problem(), null));

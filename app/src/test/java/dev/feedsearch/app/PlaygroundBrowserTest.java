@@ -130,6 +130,19 @@ class PlaygroundBrowserTest {
     }
 
     @Test
+    void theHitsOwnHighlightsWinOverTheQueryWords() {
+        open("/");
+        // markRanges is the page's own function: an API that sends highlights ([start, end) in UTF-16) decides
+        Object fromApi = ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript(
+                "return markRanges({text: 'Würde und Rechte', highlights: [[10, 16]]}, 'Würde')");
+        assertThat(fromApi).isEqualTo(List.of(List.of(10L, 16L)));
+        // without them the query's words are found, case aside, at their UTF-16 offsets (𝒳 is two code units)
+        Object fromQuery = ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript(
+                "return markRanges({text: '𝒳 Würde und würde'}, 'WÜRDE #tag')");
+        assertThat(fromQuery).isEqualTo(List.of(List.of(3L, 8L), List.of(13L, 18L)));
+    }
+
+    @Test
     void readableAt360PixelsWide() throws Exception {
         browser.driver.manage().window().setSize(new Dimension(360, 800));
         open("/#q=" + enc("人権"));
