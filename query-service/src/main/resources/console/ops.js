@@ -130,7 +130,8 @@ function showOverview(o) {
       el('td', {}, checkpointList(s.checkpoints)),
       el('td', {class: s.problem ? 'alert' : 'ok'}, s.problem ? 'down: ' + s.problem : 'running' + (s.restarts ? ' (' + s.restarts + ' restarts)' : '')));
   });
-  $('streams-empty').textContent = o.streams.length ? '' : 'No change streams: this server was started without --source.';
+  $('streams-empty').textContent = 'No change streams: this server was started without --source.';
+  $('streams-empty').hidden = o.streams.length > 0;
   rows('caches-table', o.caches, (c) => el('tr', {'data-cache': c.name},
     el('th', {scope: 'row'}, c.name),
     el('td', {class: 'num'}, c.hit_rate === null ? '–' : (100 * c.hit_rate).toFixed(1) + ' %'),
