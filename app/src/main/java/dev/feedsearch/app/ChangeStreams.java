@@ -16,6 +16,9 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
+import dev.feedsearch.query.admin.IndexerView;
+
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -28,13 +31,15 @@ import java.util.OptionalDouble;
 final class ChangeStreams implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChangeStreams.class);
     private final List<SupervisedStream> indexers;
+    private final CheckpointStore checkpoints; // null without streams
 
-    private ChangeStreams(List<SupervisedStream> indexers) {
+    private ChangeStreams(List<SupervisedStream> indexers, CheckpointStore checkpoints) {
         this.indexers = indexers;
+        this.checkpoints = checkpoints;
     }
 
     static ChangeStreams none() {
-        return new ChangeStreams(List.of());
+        return new ChangeStreams(List.of(), null);
     }
 
     /** One stream per table (posts, follows), each backfilled the first time by a Scan in {@code backfillSegments} parallel segments. */
@@ -43,7 +48,7 @@ final class ChangeStreams implements AutoCloseable {
                                   MeterRegistry metrics) throws Exception {
         CheckpointStore checkpoints = new FileCheckpointStore(rt.dataDir.resolve("checkpoints"));
         List<SupervisedStream> list = new ArrayList<>();
-        ChangeStreams opened = new ChangeStreams(list);
+        ChangeStreams opened = new ChangeStreams(list, checkpoints);
         try {
             for (String table : List.of(postsTable, followsTable)) {
                 list.add(SupervisedStream.builder().name("dynamodb:" + table).metrics(metrics).opener(() -> {
@@ -74,7 +79,7 @@ final class ChangeStreams implements AutoCloseable {
             PostgresLogicalSource source = PostgresLogicalSource.open(cfg);
             return StreamIndexer.builder().source(source).changes(rt.changes).index(rt.index)
                     .deadLetters(rt.deadLetters).metrics(metrics).build().start();
-        }).start()));
+        }).start()), checkpoints);
     }
 
     /** Events applied by all streams since start. */
@@ -107,6 +112,18 @@ final class ChangeStreams implements AutoCloseable {
                 return ChangeStreams.this.lagSeconds();
             }
         };
+    }
+
+    /** Each stream as the operations page shows it, with the positions last checkpointed. */
+    List<IndexerView.Stream> views() throws IOException {
+        List<IndexerView.Stream> views = new ArrayList<>();
+        for (SupervisedStream s : indexers) {
+            OptionalDouble lag = s.lagSeconds();
+            Throwable problem = s.problem();
+            views.add(new IndexerView.Stream(s.name(), s.applied(), lag.isPresent() ? lag.getAsDouble() : null,
+                    problem == null ? null : problem.toString(), s.restarts(), checkpoints.load(s.name())));
+        }
+        return views;
     }
 
     boolean active() {

@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -58,7 +59,8 @@ final class DemoCommand implements Callable<Integer> {
         // the temp dir goes when everything in it is closed (finally below), not from a shutdown hook of its own:
         // hooks run concurrently, and one deleting the index while Ctrl-C closes it failed the close
         Path dir = Files.createTempDirectory("feedsearch-demo-");
-        List<JsonNode> sample = readSample();
+        // dated relative to now, so recency and the feed's popular window show what they do on a live network
+        List<JsonNode> sample = DemoClock.relativeTo(readSample(), Instant.now());
         AmazonDynamoDBLocal local = DynamoDBEmbedded.create(true); // true: telemetry off
         try {
             DynamoDbClient ddb = local.dynamoDbClient();
@@ -74,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
                 awaitCaughtUp(streams, sample.size());
                 IngestStatus status = streams.status();
                 try (FeedsearchServer server = FeedsearchServer.builder().index(rt.index).languages(rt.filterLanguages())
-                        .metrics(metrics).ingest(status).port(port).admin(reindex, adminToken).build().start();
+                        .metrics(metrics).ingest(status).indexer(new IndexerViews(rt, streams)).port(port).admin(reindex, adminToken).build().start();
                      LiveWriter writer = live ? LiveWriter.start(ddb, sample, rate) : null) {
                     printWelcome(rt, server.port(), live, reindex != null);
                     ServeCommand.awaitShutdown();
@@ -130,7 +132,8 @@ final class DemoCommand implements Callable<Integer> {
         var stats = rt.index.stats();
         System.out.printf("%nfeedsearch demo: %d posts and %d follow edges, written to DynamoDB Local and indexed from its stream%s%n",
                 stats.posts(), stats.follows(), live ? " (live: new posts, edits, likes and deletes keep coming)" : "");
-        System.out.println("try:");
+        System.out.println("open " + base + "/ in a browser: the search and feed playground" + (admin ? " (operations: " + base + "/ops)" : ""));
+        System.out.println("or try:");
         System.out.println("  curl -s '" + base + "/v1/search?q=%E4%BA%BA%E6%A8%A9'                    # 人権 (Japanese: human rights)");
         System.out.println("  curl -s '" + base + "/v1/search?q=%E0%B8%AA%E0%B8%B4%E0%B8%97%E0%B8%98%E0%B8%B4'  # สิทธิ (Thai: rights)");
         System.out.println("  curl -s '" + base + "/v1/search?q=Menschenrechte&lang=de'          # German, stemmed");

@@ -16,7 +16,10 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.CountDownLatch;
 
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve the HTTP API over an index.")
@@ -49,6 +52,37 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try (Serving running = open(System::getenv)) {
+            System.out.printf("feedsearch serving %s (%d posts, source: %s, auth: %s) on http://%s:%d%n", engine.describe(),
+                    running.runtime.index.stats().posts(), sources.source, auth.mode, host, running.server.port());
+            awaitShutdown();
+        }
+        return 0;
+    }
+
+    /** What {@code serve} runs, in the order opened; closing stops it in reverse (server first, index last). */
+    static final class Serving implements AutoCloseable {
+        final EngineRuntime runtime;
+        final FeedsearchServer server;
+        private final List<AutoCloseable> opened;
+
+        private Serving(EngineRuntime runtime, FeedsearchServer server, List<AutoCloseable> opened) {
+            this.runtime = runtime;
+            this.server = server;
+            this.opened = opened;
+        }
+
+        @Override
+        public void close() throws Exception {
+            closeAll(opened);
+        }
+    }
+
+    /**
+     * Opens the engine, reindex jobs, change streams, deletion purge and the HTTP server as the options say, reading
+     * secrets from {@code env}. Tests start the real thing through this; {@link #call()} adds only the wait for a signal.
+     */
+    Serving open(UnaryOperator<String> env) throws Exception {
         if (purgeAfterHours < 0) throw new IllegalArgumentException("--purge-deletions-after-hours must be >= 0");
         if (!role.equals("all")) {
             // the roles split one process into a query tier and an indexer; the change tracking that keeps the
@@ -58,25 +92,50 @@ final class ServeCommand implements Callable<Integer> {
         }
         ServiceConfig cfg = config == null ? ServiceConfig.DEFAULTS : ServiceConfig.load(config);
         // refused here, before an engine or a stream is opened: a short admin token, or no auth on a public address
-        String adminToken = System.getenv("FEEDSEARCH_ADMIN_TOKEN");
+        String adminToken = env.apply("FEEDSEARCH_ADMIN_TOKEN");
         SharedSecret.optional("FEEDSEARCH_ADMIN_TOKEN", adminToken);
-        ViewerAuth viewerAuth = auth.viewerAuth(host, System::getenv);
+        ViewerAuth viewerAuth = auth.viewerAuth(host, env);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (JwtAuth jwks = viewerAuth instanceof JwtAuth j ? j : null; // its JWKS cache
-             EngineRuntime rt = EngineRuntime.open(engine, null);
-             ReindexJobs reindex = rt.index instanceof Rebuildable r
-                     ? ReindexJobs.open(r, rt.mappings, rt.changes, sources.snapshot(), engine.dataDir.resolve("reindex"), Clock.systemUTC()) : null;
-             ChangeStreams streams = sources.open(rt, metrics);
-             DeletionPurge purge = purgeAfterHours > 0
-                     ? DeletionPurge.start(rt.index, Duration.ofHours(purgeAfterHours), Duration.ofHours(1), Clock.systemUTC(), metrics) : null;
-             FeedsearchServer server = FeedsearchServer.builder().index(rt.index).languages(rt.filterLanguages()).metrics(metrics)
-                     .ingest(streams.active() ? streams.status() : null).config(cfg).host(host).port(port)
-                     .auth(viewerAuth).admin(reindex, adminToken).build().start()) {
-            System.out.printf("feedsearch serving %s (%d posts, source: %s, auth: %s) on http://%s:%d%n", engine.describe(),
-                    rt.index.stats().posts(), sources.source, auth.mode, host, server.port());
-            awaitShutdown();
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            if (viewerAuth instanceof JwtAuth j) opened.add(j); // its JWKS cache
+            EngineRuntime rt = EngineRuntime.open(engine, null);
+            opened.add(rt);
+            ReindexJobs reindex = rt.index instanceof Rebuildable r
+                    ? ReindexJobs.open(r, rt.mappings, rt.changes, sources.snapshot(), engine.dataDir.resolve("reindex"), Clock.systemUTC()) : null;
+            if (reindex != null) opened.add(reindex);
+            ChangeStreams streams = sources.open(rt, metrics);
+            opened.add(streams);
+            if (purgeAfterHours > 0) {
+                opened.add(DeletionPurge.start(rt.index, Duration.ofHours(purgeAfterHours), Duration.ofHours(1), Clock.systemUTC(), metrics));
+            }
+            FeedsearchServer server = FeedsearchServer.builder().index(rt.index).languages(rt.filterLanguages()).metrics(metrics)
+                    .ingest(streams.active() ? streams.status() : null).indexer(new IndexerViews(rt, streams)).config(cfg).host(host).port(port)
+                    .auth(viewerAuth).admin(reindex, adminToken).build().start();
+            opened.add(server);
+            return new Serving(rt, server, opened);
+        } catch (Exception | Error e) {
+            try {
+                closeAll(opened);
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
         }
-        return 0;
+    }
+
+    /** Closes in reverse order of opening, every one even when one fails; the first failure is thrown. */
+    private static void closeAll(List<AutoCloseable> opened) throws Exception {
+        Exception first = null;
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            try {
+                opened.get(i).close();
+            } catch (Exception e) {
+                if (first == null) first = e; else first.addSuppressed(e);
+            }
+        }
+        opened.clear();
+        if (first != null) throw first;
     }
 
     /** Blocks until SIGINT/SIGTERM; the try-with-resources above then closes server and index cleanly. */

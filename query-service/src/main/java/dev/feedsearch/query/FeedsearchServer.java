@@ -6,7 +6,10 @@ import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.index.SearchQuery;
 import io.javalin.Javalin;
 import dev.feedsearch.query.admin.AdminRoutes;
+import dev.feedsearch.query.admin.IndexerView;
+import dev.feedsearch.query.admin.OpsRoutes;
 import dev.feedsearch.query.auth.ViewerAuth;
+import dev.feedsearch.query.console.ConsoleAssets;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
@@ -93,6 +96,8 @@ public final class FeedsearchServer implements AutoCloseable {
         this.admission = new Admission(b.limits, metrics);
         this.rateLimiter = new RateLimiter(b.rate, System::nanoTime);
         AdminRoutes admin = new AdminRoutes(b.reindex, b.adminToken);
+        ConsoleAssets console = new ConsoleAssets();
+        OpsRoutes ops = new OpsRoutes(b.adminToken, index, dev.feedsearch.mappings.Mappings.load(), metrics, b.indexerView);
         List<Route> routes = List.of(
                 new Route(HandlerType.GET, "/v1/search", SEARCH_PARAMS, true, this::search),
                 new Route(HandlerType.GET, "/v1/feed", Set.of("viewer", "limit", "cursor", "explain"), true, this::feed),
@@ -105,7 +110,14 @@ public final class FeedsearchServer implements AutoCloseable {
                 new Route(HandlerType.POST, "/admin/reindex", Set.of(), false, admin::start),
                 new Route(HandlerType.GET, "/admin/reindex", Set.of(), false, admin::list),
                 new Route(HandlerType.GET, "/admin/reindex/{job}", Set.of(), false, admin::status),
-                new Route(HandlerType.POST, "/admin/reindex/{job}/{action}", Set.of(), false, admin::action));
+                new Route(HandlerType.POST, "/admin/reindex/{job}/{action}", Set.of(), false, admin::action),
+                new Route(HandlerType.GET, "/admin/overview", Set.of(), false, ops::overview),
+                new Route(HandlerType.GET, "/admin/dead-letters", Set.of("limit"), false, ops::deadLetters),
+                new Route(HandlerType.POST, "/admin/dead-letters/replay", Set.of(), false, ops::replay),
+                // the browser console: static pages over the same API (page state lives in the URL's fragment)
+                new Route(HandlerType.GET, "/", Set.of(), false, console::playground),
+                new Route(HandlerType.GET, "/ops", Set.of(), false, console::ops),
+                new Route(HandlerType.GET, "/console/{file}", Set.of(), false, console::asset));
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.host = b.host;
@@ -315,6 +327,7 @@ public final class FeedsearchServer implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private java.util.function.LongSupplier ticker = System::nanoTime;
         private IngestStatus ingest;
+        private IndexerView indexerView;
         private CursorSigner cursorSigner;
         private ViewerAuth auth = ViewerAuth.NONE;
         private Admission.Limits limits = Admission.Limits.defaults();
@@ -353,6 +366,8 @@ public final class FeedsearchServer implements AutoCloseable {
         public Builder ticker(java.util.function.LongSupplier v) { ticker = v; return this; }
         /** The change streams feeding the index, for /ready (lag, stopped streams). */
         public Builder ingest(IngestStatus v) { ingest = v; return this; }
+        /** The change streams and dead letters behind /admin/overview and /admin/dead-letters (default: none). */
+        public Builder indexer(IndexerView v) { indexerView = v; return this; }
         /** Seals and verifies cursors (default: keys from FEEDSEARCH_CURSOR_KEYS, else a random key of this process). */
         public Builder cursorSigner(CursorSigner v) { cursorSigner = v; return this; }
         /** Who may pass which {@code viewer} (default {@link ViewerAuth#NONE}: the parameter is believed). */

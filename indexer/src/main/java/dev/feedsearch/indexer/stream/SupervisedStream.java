@@ -134,6 +134,11 @@ public final class SupervisedStream implements AutoCloseable {
         }
     }
 
+    /** The source's name, which is also the key of its checkpoints. */
+    public String name() {
+        return name;
+    }
+
     /** Why the stream is down (it is being opened again), or null while it runs. */
     public Throwable problem() {
         StreamIndexer s = current;

@@ -14,7 +14,6 @@ import dev.feedsearch.core.reindex.ReindexStatus;
 import dev.feedsearch.mappings.LanguageGroup;
 import dev.feedsearch.mappings.Mappings;
 import dev.feedsearch.query.ApiException;
-import dev.feedsearch.query.auth.Bearer;
 import dev.feedsearch.query.auth.SharedSecret;
 import io.javalin.http.Context;
 
@@ -22,7 +21,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -38,7 +36,7 @@ public final class AdminRoutes {
             .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final ReindexControl jobs;
-    private final SharedSecret token;
+    private final AdminToken token;
 
     /**
      * @param token the bearer token; null or blank turns the admin API off (every call answers 403)
@@ -47,17 +45,15 @@ public final class AdminRoutes {
      */
     public AdminRoutes(ReindexControl jobs, String token) {
         this.jobs = jobs;
-        this.token = SharedSecret.optional("FEEDSEARCH_ADMIN_TOKEN", token);
+        this.token = new AdminToken(token);
     }
 
     /** Checked first by every handler here. */
     private void authorize(Context ctx) {
-        if (token == null || jobs == null) {
+        if (jobs == null) {
             throw new ApiException(403, "admin_disabled", null, "the admin API is off: start serve with FEEDSEARCH_ADMIN_TOKEN set");
         }
-        Optional<String> given = Bearer.token(ctx);
-        if (given.isEmpty()) throw Bearer.missing(ctx, "send Authorization: Bearer <admin token>");
-        if (!token.matches(given.get())) throw new ApiException(403, "forbidden", "Authorization", "wrong admin token");
+        token.check(ctx);
     }
 
     public void start(Context ctx) throws IOException {
