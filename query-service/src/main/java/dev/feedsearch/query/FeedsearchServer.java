@@ -147,7 +147,7 @@ public final class FeedsearchServer implements AutoCloseable {
 
     /** Parameter names /v1/search takes. */
     static final Set<String> SEARCH_PARAMS = Set.of("q", "lang", "author", "tag", "viewer", "since", "until", "limit", "sort",
-            "cursor", "explain");
+            "cursor", "explain", "count");
     static final int MAX_REQUEST_HEADER_BYTES = 32 * 1024;
 
     /** One route: its method, path, the query parameters it takes, whether it is rate limited, and its handler. */
@@ -210,15 +210,25 @@ public final class FeedsearchServer implements AutoCloseable {
     private void search(Context ctx) throws Exception {
         // parameters are read here, on the request's thread; the engine work runs within the admission bound
         SearchParams.Parsed asked = params.parse(ctx, auth.viewer(ctx, SearchParams.id(ctx, "viewer")));
-        boolean explain = SearchParams.flag(ctx, "explain");
-        ctx.result(admission.run(() -> searchJson(params.resolve(asked), explain)));
+        boolean explain = SearchParams.flag(ctx, "explain"), count = SearchParams.flag(ctx, "count");
+        ctx.result(admission.run(() -> {
+            SearchParams.Parsed parsed = params.resolve(asked);
+            var body = searchJson(parsed, explain);
+            if (count) {
+                // the engine's own count under the same visibility rule as the hits: nothing the viewer may not see
+                var total = index.count(parsed.query());
+                body.put("total", total.value());
+                body.put("total_relation", total.relation());
+            }
+            return body.toString();
+        }));
     }
 
-    private String searchJson(SearchParams.Parsed parsed, boolean explain) throws IOException {
+    private com.fasterxml.jackson.databind.node.ObjectNode searchJson(SearchParams.Parsed parsed, boolean explain) throws IOException {
         SearchQuery q = parsed.query();
         if (q.sort() == SortOrder.RECENT) {
             var page = searchCache.search(q);
-            return HitJson.page(page, page.next().map(k -> cursors.encode(k, q)).orElse(null), explain).toString();
+            return HitJson.page(page, page.next().map(k -> cursors.encode(k, q)).orElse(null), explain);
         }
         // relevance: the engine's best hits scored together, one order over the whole window (RelevanceWindow); the
         // language feature is the client's own language, which tells apart neighbours sharing a group and its words
@@ -228,7 +238,7 @@ public final class FeedsearchServer implements AutoCloseable {
                 : new ViewerContext(q.viewer(), index.followees(q.viewer()), index.followers(q.viewer()), languages);
         RelevanceWindow.Page page = relevance.page(q, viewer, parsed.relevanceAfter(), clock.instant(), searchCache::search);
         String next = page.next() == null ? null : cursors.encode(new CursorCodec.Relevance(q.queryGroups(), client, page.next()), q);
-        return HitJson.ranked(page.hits(), q.text() != null, next, scorer.config(), explain).toString();
+        return HitJson.ranked(page.hits(), q.text() != null, next, scorer.config(), explain);
     }
 
     private void feed(Context ctx) throws Exception {

@@ -60,6 +60,8 @@ class SearchOperatorsHttpTest {
         posts.add(changes.fromPost(post("de", "dave", "Die Würde des Menschen ist unantastbar und zu schützen", 6, List.of(), null)));
         posts.add(changes.fromPost(post("union", "erin", "労働組合が賃上げを求めて交渉を続けた", 7, List.of(), null)));
         posts.add(changes.fromPost(post("apart", "erin", "組合の会議で労働時間の短縮が話し合われた", 8, List.of(), null)));
+        posts.add(changes.fromPost(new Post("private", "alice", "Human rights private note", null, T0, Visibility.PRIVATE,
+                List.of(), List.of(), null, 0, 0, 0, 1, false)));
         posts.add(changes.fromPost(post("later", "alice", "Human rights day is celebrated in December", 60 * 24 * 3, List.of(), "scattered")));
 
         Set<String> langs = new HashSet<>(mappings.supportedLanguages());
@@ -150,6 +152,28 @@ class SearchOperatorsHttpTest {
         assertThat(ids("from:alice rights", "&author=alice")).containsExactly("abuse", "later", "phrase");
         assertThat(ids("is:reply rights", "&author=alice&since=2026-10-02")).containsExactly("later");
         assertThat(ids("#pets", "&tag=pets")).containsExactly("dogs");
+    }
+
+    @Test
+    void countIsTheSameOnBothEnginesAndCountsOnlyWhatTheViewerMaySee() throws Exception {
+        for (String query : List.of("q=rights", "q=rights&sort=recent", "q=%22human%20rights%22%20-abuse", "q=from:alice")) {
+            for (String viewer : List.of("", "&viewer=alice")) {
+                List<Long> totals = new ArrayList<>();
+                for (FeedsearchServer s : servers) {
+                    Resp all = get(s, query + viewer + "&limit=100");
+                    Resp r = get(s, query + viewer + "&count=true&limit=1"); // the total is the query's, not the page's
+                    assertThat(r.status()).as(r.json().toString()).isEqualTo(200);
+                    assertThat(r.json().get("total_relation").asText()).isEqualTo("eq");
+                    assertThat(r.json().get("total").asLong()).as(query + viewer).isEqualTo(all.json().get("hits").size());
+                    totals.add(r.json().get("total").asLong());
+                }
+                assertThat(totals.get(1)).isEqualTo(totals.get(0));
+            }
+        }
+        assertThat(get(servers.get(0), "q=rights&count=true").json().get("total").asLong()).isEqualTo(4);
+        assertThat(get(servers.get(0), "q=rights&count=true&viewer=alice").json().get("total").asLong()).isEqualTo(5);
+        assertThat(get(servers.get(0), "q=rights").json().has("total")).isFalse();
+        assertThat(get(servers.get(0), "q=rights&count=yes").status()).isEqualTo(400);
     }
 
     @ParameterizedTest(name = "{0} -> 400 {1}")

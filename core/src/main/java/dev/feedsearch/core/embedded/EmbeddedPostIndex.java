@@ -7,6 +7,7 @@ import dev.feedsearch.core.analysis.QueryTextCap;
 import dev.feedsearch.core.index.ApplyResult;
 import dev.feedsearch.core.index.ChangeLog;
 import dev.feedsearch.core.index.Hashtags;
+import dev.feedsearch.core.index.HitTotal;
 import dev.feedsearch.core.index.IndexStats;
 import dev.feedsearch.core.index.MatchBoosts;
 import dev.feedsearch.core.index.IndexedPost;
@@ -52,6 +53,8 @@ import org.apache.lucene.search.ConstantScoreQuery;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.TopFieldCollectorManager;
+import org.apache.lucene.search.TopScoreDocCollectorManager;
+import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.ScoreDoc;
@@ -541,6 +544,20 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
             Optional<SortKey> next = docs.length > q.limit() && !hits.isEmpty()
                     ? Optional.of(hits.getLast().key()) : Optional.empty();
             return new SearchPage(hits, next);
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    @Override
+    public HitTotal count(SearchQuery q) throws IOException {
+        IndexSearcher s = searchers.acquire();
+        try {
+            // no scores needed; Lucene counts exactly up to the threshold (one past the limit, as on OpenSearch), then
+            // only says "at least"
+            Query query = new ConstantScoreQuery(buildQuery(s, q.toBuilder().after(null).build()));
+            TopDocs top = s.search(query, new TopScoreDocCollectorManager(1, HitTotal.LIMIT + 1));
+            return HitTotal.of(top.totalHits.value(), top.totalHits.relation() != TotalHits.Relation.EQUAL_TO);
         } finally {
             searchers.release(s);
         }

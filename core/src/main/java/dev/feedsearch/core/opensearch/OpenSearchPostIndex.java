@@ -28,6 +28,7 @@ import dev.feedsearch.mappings.LanguageGroup;
 import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.analysis.ParsedQueryCap;
 import dev.feedsearch.core.analysis.QueryTextCap;
+import dev.feedsearch.core.index.HitTotal;
 import dev.feedsearch.core.index.ParsedQuery;
 import dev.feedsearch.mappings.Mappings;
 import org.opensearch.client.json.JsonData;
@@ -452,6 +453,18 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
             if (q.after() != null) s.searchAfter(Queries.searchAfter(q.sort(), q.after()));
             return s;
         });
+    }
+
+    @Override
+    public HitTotal count(SearchQuery asked) throws IOException {
+        SearchQuery q = asked.text() == null || asked.syntax() != null ? asked : asked.toBuilder().text(matchedText(asked.text())).build();
+        Query query = queries.search(q, q.syntax() == null ? null : matchedSyntax(q.syntax()), visibilityOf(q.viewer()));
+        SearchResponse<ObjectNode> resp = client.search(s -> s
+                .index(q.lang() == null ? List.of(IndexNames.READ_ALIAS) : indicesOf(List.of(q.lang())))
+                .query(query).size(0).trackTotalHits(t -> t.count(HitTotal.LIMIT + 1)), ObjectNode.class);
+        // one past the limit: OpenSearch says "gte" once it stops counting at the threshold, even at exactly the threshold
+        var total = resp.hits().total();
+        return HitTotal.of(total.value(), total.relation() != org.opensearch.client.opensearch.core.search.TotalHitsRelation.Eq);
     }
 
     /**

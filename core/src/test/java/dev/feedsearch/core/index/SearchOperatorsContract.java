@@ -137,4 +137,32 @@ public abstract class SearchOperatorsContract {
         ParsedQuery huge = new ParsedQuery(clauses, List.of(new Phrase(longPhrase + " never")));
         assertThat(ids(q(huge))).containsExactly("a");
     }
+
+    @Test
+    void countsWhatTheViewerMaySeeExactlyUpToTenThousand() throws IOException {
+        List<PostChange> batch = new ArrayList<>();
+        for (int i = 0; i < HitTotal.LIMIT; i++) {
+            batch.add(PostChange.upsert(post("p" + i, "many posts alike", i % 500, List.of(), null), "en", "en"));
+            if (batch.size() == 2_000) {
+                index.apply(batch);
+                batch.clear();
+            }
+        }
+        Post secret = new Post("secret", "u2", "many secrets", null, T0, Visibility.PRIVATE, List.of(), List.of(), null,
+                0, 0, 0, 1, false);
+        index.apply(List.of(PostChange.upsert(secret, "en", "en")));
+        SearchQuery many = SearchQuery.builder().text("many").limit(5).build();
+        assertThat(index.count(many)).isEqualTo(new HitTotal(HitTotal.LIMIT, false));
+        assertThat(index.count(many.toBuilder().viewer("u2").build())).isEqualTo(new HitTotal(HitTotal.LIMIT, true));
+        assertThat(index.count(many.toBuilder().viewer("u2").build()).relation()).isEqualTo("gte");
+        assertThat(index.count(SearchQuery.builder().text("secrets").build())).isEqualTo(new HitTotal(0, false));
+        assertThat(index.count(SearchQuery.builder().text("secrets").viewer("u2").build())).isEqualTo(new HitTotal(1, false));
+        // filters and exclusions count as they match; a cursor does not change the total
+        ParsedQuery notAlike = new ParsedQuery(List.of(Clause.of(new Words("many"))), List.of(new Words("alike")));
+        assertThat(index.count(q(notAlike).viewer("u2").build())).isEqualTo(new HitTotal(1, false));
+        SearchQuery firstMinutes = SearchQuery.builder().sort(SortOrder.RECENT).until(T0.plusSeconds(60L * 9)).limit(3).build();
+        SearchPage page = index.search(firstMinutes);
+        assertThat(index.count(firstMinutes)).isEqualTo(new HitTotal(200, false)); // minutes 0..9, 20 posts each
+        assertThat(index.count(firstMinutes.toBuilder().after(page.next().orElseThrow()).build())).isEqualTo(new HitTotal(200, false));
+    }
 }
