@@ -176,6 +176,40 @@ class SearchOperatorsHttpTest {
         assertThat(get(servers.get(0), "q=rights&count=yes").status()).isEqualTo(400);
     }
 
+    /** Each hit's highlights cut from its text, as String.substring cuts them, per hit id; the same on both engines. */
+    private static java.util.Map<String, List<String>> highlighted(String query) throws Exception {
+        List<java.util.Map<String, List<String>>> answers = new ArrayList<>();
+        for (FeedsearchServer s : servers) {
+            Resp r = get(s, query);
+            assertThat(r.status()).as(r.json().toString()).isEqualTo(200);
+            java.util.Map<String, List<String>> byId = new java.util.TreeMap<>();
+            for (JsonNode h : r.json().get("hits")) {
+                String text = h.get("text").asText();
+                List<String> cut = new ArrayList<>();
+                h.get("highlights").forEach(span -> cut.add(text.substring(span.get(0).asInt(), span.get(1).asInt())));
+                byId.put(h.get("id").asText(), cut);
+            }
+            answers.add(byId);
+        }
+        assertThat(answers.get(1)).as("opensearch vs embedded for %s", query).isEqualTo(answers.get(0));
+        return answers.get(0);
+    }
+
+    @Test
+    void hitsCarryHighlightsOfWhatMatchedUnlessTurnedOff() throws Exception {
+        assertThat(highlighted("q=%22human%20rights%22%20-abuse")).isEqualTo(java.util.Map.of(
+                "phrase", List.of("Human rights"), "later", List.of("Human rights")));
+        assertThat(highlighted("q=" + URLEncoder.encode("「労働組合」", StandardCharsets.UTF_8)))
+                .isEqualTo(java.util.Map.of("union", List.of("労働組合")));
+        assertThat(highlighted("q=walks&sort=recent")).isEqualTo(java.util.Map.of("dogs", List.of("walks")));
+        assertThat(highlighted("q=from:carol&sort=recent").values()).allSatisfy(spans -> assertThat(spans).isEmpty());
+        for (FeedsearchServer s : servers) {
+            Resp off = get(s, "q=rights&highlight=false");
+            assertThat(off.json().get("hits")).allSatisfy(h -> assertThat(h.get("highlights").isNull()).isTrue());
+            assertThat(get(s, "q=rights&highlight=maybe").json().at("/error/field").asText()).isEqualTo("highlight");
+        }
+    }
+
     @ParameterizedTest(name = "{0} -> 400 {1}")
     @CsvSource(delimiter = '→', value = {
             "q=-rights                                   → q",
