@@ -1,7 +1,10 @@
 package dev.feedsearch.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.feedsearch.core.analysis.GroupAnalyzers;
+import dev.feedsearch.core.analysis.Highlighter;
 import dev.feedsearch.core.index.IndexStats;
+import dev.feedsearch.core.index.IndexedPost;
 import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.index.SearchQuery;
 import io.javalin.Javalin;
@@ -40,6 +43,7 @@ import java.time.Duration;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -55,6 +59,7 @@ public final class FeedsearchServer implements AutoCloseable {
     private final Javalin app;
     private final PostIndex index;
     private final SearchParams params;
+    private volatile GroupAnalyzers highlightAnalyzers;
     private final PrometheusMeterRegistry metrics;
     private final byte[] openApi;
     private final SearchResultCache searchCache;
@@ -159,7 +164,7 @@ public final class FeedsearchServer implements AutoCloseable {
 
     /** Parameter names /v1/search takes. */
     static final Set<String> SEARCH_PARAMS = Set.of("q", "lang", "author", "tag", "viewer", "since", "until", "limit", "sort",
-            "cursor", "explain");
+            "cursor", "explain", "count", "highlight");
     static final int MAX_REQUEST_HEADER_BYTES = 32 * 1024;
 
     /** One route: its method, path, the query parameters it takes, whether it is rate limited, and its handler. */
@@ -222,15 +227,32 @@ public final class FeedsearchServer implements AutoCloseable {
     private void search(Context ctx) throws Exception {
         // parameters are read here, on the request's thread; the engine work runs within the admission bound
         SearchParams.Parsed asked = params.parse(ctx, auth.viewer(ctx, SearchParams.id(ctx, "viewer")));
-        boolean explain = SearchParams.flag(ctx, "explain");
-        ctx.result(admission.run(() -> searchJson(params.resolve(asked), explain)));
+        boolean explain = SearchParams.flag(ctx, "explain"), count = SearchParams.flag(ctx, "count");
+        boolean highlight = ctx.queryParam("highlight") == null || SearchParams.flag(ctx, "highlight"); // on unless false
+        ctx.result(admission.run(() -> {
+            SearchParams.Parsed parsed = params.resolve(asked);
+            var body = searchJson(parsed, explain, highlight);
+            if (count) {
+                // the engine's own count under the same visibility rule as the hits: nothing the viewer may not see
+                var total = index.count(parsed.query());
+                body.put("total", total.value());
+                body.put("total_relation", total.relation());
+            }
+            return body.toString();
+        }));
     }
 
-    private String searchJson(SearchParams.Parsed parsed, boolean explain) throws IOException {
+    private com.fasterxml.jackson.databind.node.ObjectNode searchJson(SearchParams.Parsed parsed, boolean explain, boolean highlight)
+            throws IOException {
         SearchQuery q = parsed.query();
+        Function<IndexedPost, List<Highlighter.Span>> highlights = null;
+        if (highlight) {
+            Highlighter h = new Highlighter(highlightAnalyzers(), q); // one per search: it keeps the query's analysis
+            highlights = p -> h.spans(p.group(), p.post().text());
+        }
         if (q.sort() == SortOrder.RECENT) {
             var page = searchCache.search(q);
-            return HitJson.page(page, page.next().map(k -> cursors.encode(k, q)).orElse(null), explain).toString();
+            return HitJson.page(page, page.next().map(k -> cursors.encode(k, q)).orElse(null), explain, highlights);
         }
         // relevance: the engine's best hits scored together, one order over the whole window (RelevanceWindow); the
         // language feature is the client's own language, which tells apart neighbours sharing a group and its words
@@ -240,7 +262,22 @@ public final class FeedsearchServer implements AutoCloseable {
                 : new ViewerContext(q.viewer(), index.followees(q.viewer()), index.followers(q.viewer()), languages);
         RelevanceWindow.Page page = relevance.page(q, viewer, parsed.relevanceAfter(), clock.instant(), searchCache::search);
         String next = page.next() == null ? null : cursors.encode(new CursorCodec.Relevance(q.queryGroups(), client, page.next()), q);
-        return HitJson.ranked(page.hits(), q.text() != null, next, scorer.config(), explain).toString();
+        return HitJson.ranked(page.hits(), q.text() != null, next, scorer.config(), explain, highlights);
+    }
+
+    /**
+     * The analyzers highlights re-analyse hits with: built from the same mapping definitions the engines index
+     * with, on the first search that needs them (dictionaries load then, not at startup).
+     */
+    private GroupAnalyzers highlightAnalyzers() {
+        GroupAnalyzers a = highlightAnalyzers;
+        if (a == null) {
+            synchronized (this) {
+                if (highlightAnalyzers == null) highlightAnalyzers = GroupAnalyzers.build(dev.feedsearch.mappings.Mappings.load());
+                a = highlightAnalyzers;
+            }
+        }
+        return a;
     }
 
     private void feed(Context ctx) throws Exception {

@@ -2,6 +2,7 @@ package dev.feedsearch.query;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.feedsearch.core.analysis.Highlighter;
 import dev.feedsearch.core.index.IndexedPost;
 import dev.feedsearch.core.index.SearchHit;
 import dev.feedsearch.core.index.SearchPage;
@@ -14,19 +15,24 @@ import dev.feedsearch.query.rank.RankingConfig;
 import dev.feedsearch.query.rank.RelevanceWindow;
 
 import java.util.List;
+import java.util.function.Function;
 import java.util.Map;
 
 /** The response shapes of ARCHITECTURE.md, written field by field so the contract is visible here. */
 final class HitJson {
     private HitJson() {}
 
-    /** A {@code sort=recent} page: the engine's order; {@code score} is null. */
-    static ObjectNode page(SearchPage page, String nextCursor, boolean explain) {
+    /**
+     * A {@code sort=recent} page: the engine's order; {@code score} is null. {@code highlights} gives each hit's
+     * matched spans, or is null when the client turned them off (each hit's {@code highlights} is then null).
+     */
+    static ObjectNode page(SearchPage page, String nextCursor, boolean explain, Function<IndexedPost, List<Highlighter.Span>> highlights) {
         ObjectNode root = PostJson.MAPPER.createObjectNode();
         ArrayNode hits = root.putArray("hits");
         for (SearchHit h : page.hits()) {
             ObjectNode o = hit(hits, h.post());
             o.putNull("score");
+            highlights(o, h.post(), highlights);
             if (explain) explain(o, null, null, Float.NaN);
         }
         root.put("next_cursor", nextCursor);
@@ -34,12 +40,14 @@ final class HitJson {
     }
 
     /** A {@code sort=relevance} page in its combined order; {@code score} is the combined score. */
-    static ObjectNode ranked(List<RelevanceWindow.Ranked> ranked, boolean textQuery, String nextCursor, RankingConfig w, boolean explain) {
+    static ObjectNode ranked(List<RelevanceWindow.Ranked> ranked, boolean textQuery, String nextCursor, RankingConfig w, boolean explain,
+                             Function<IndexedPost, List<Highlighter.Span>> highlights) {
         ObjectNode root = PostJson.MAPPER.createObjectNode();
         ArrayNode hits = root.putArray("hits");
         for (RelevanceWindow.Ranked r : ranked) {
             ObjectNode o = hit(hits, r.hit().post());
             o.put("score", r.score());
+            highlights(o, r.hit().post(), highlights);
             if (explain) {
                 explain(o, r.features(), w, r.hit().score());
                 if (textQuery) ((ObjectNode) o.get("explain")).put("tier", TIERS[r.tier()]);
@@ -75,6 +83,16 @@ final class HitJson {
         o.put("text", p.text());
         o.put("created_at", p.createdAt().toString());
         return o;
+    }
+
+    /** {@code [[start, end], …]}: UTF-16 offsets into the hit's text, so String.slice/substring cut the words. */
+    private static void highlights(ObjectNode o, IndexedPost post, Function<IndexedPost, List<Highlighter.Span>> highlights) {
+        if (highlights == null) {
+            o.putNull("highlights");
+            return;
+        }
+        ArrayNode spans = o.putArray("highlights");
+        for (Highlighter.Span s : highlights.apply(post)) spans.addArray().add(s.start()).add(s.end());
     }
 
     private static void explain(ObjectNode o, Features f, RankingConfig w, float engineScore) {

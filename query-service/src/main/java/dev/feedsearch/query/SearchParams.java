@@ -63,18 +63,27 @@ public final class SearchParams {
         } else if (sort == SortOrder.RELEVANCE) {
             throw ApiException.badRequest("q", "q is required (it may be omitted only with sort=recent)");
         }
-        // #tags written in q are tag filters (what a hashtag query asks for); the rest of q is the text
-        String text = q;
-        SearchQuery.Builder b = SearchQuery.builder().sort(sort);
+        SearchQuery.Builder b = SearchQuery.builder().sort(sort).viewer(viewer).limit(limit(ctx.queryParam("limit")))
+                .tag(id(ctx, "tag"));
+        String author = id(ctx, "author"), lang = lang(ctx.queryParam("lang"), "lang");
+        Instant since = time(ctx.queryParam("since"), "since", false), until = time(ctx.queryParam("until"), "until", true);
         if (q != null) {
-            b.tags(Hashtags.in(q));
-            text = Hashtags.strip(q);
-            if (text.isEmpty()) text = null;
+            QuerySyntax.Parsed p = QuerySyntax.parse(q);
+            if (p.plain()) {
+                // no operators: read exactly as before they existed, #tags written in q being tag filters
+                String text = Hashtags.strip(q);
+                b.tags(Hashtags.in(q)).text(text.isEmpty() ? null : text);
+            } else {
+                b.tags(p.tags()).mentions(p.mentions()).reply(p.reply()).syntax(p.query())
+                        .text(p.query() == null ? null : p.query().positiveText());
+            }
+            // filters written in q and given as parameters must agree; either alone applies
+            author = agree("author", author, p.from() == null ? null : idInQ(p.from(), "from:"));
+            lang = agree("lang", lang, p.lang() == null ? null : lang(p.lang(), "q"));
+            since = agree("since", since, p.since() == null ? null : time(p.since(), "q", false));
+            until = agree("until", until, p.until() == null ? null : time(p.until(), "q", true));
         }
-        b.text(text).lang(lang(ctx.queryParam("lang")))
-                .author(id(ctx, "author")).tag(id(ctx, "tag")).viewer(viewer)
-                .since(time(ctx, "since", false)).until(time(ctx, "until", true))
-                .limit(limit(ctx.queryParam("limit")));
+        b.author(author).lang(lang).since(since).until(until);
         SearchQuery query = b.build();
         if (query.since() != null && query.until() != null && query.since().isAfter(query.until())) {
             throw ApiException.badRequest("since", "since must not be after until");
@@ -102,11 +111,26 @@ public final class SearchParams {
         return new Parsed(q, null, p.clientLanguage(), p.acceptLanguage(), false);
     }
 
-    private String lang(String v) {
+    /** The value a filter has when given in q, as a parameter, or both with the same value; a 400 naming it if they differ. */
+    private static <T> T agree(String field, T param, T inQ) {
+        if (param != null && inQ != null && !param.equals(inQ)) {
+            throw ApiException.badRequest(field, field + " is '" + param + "' but q asks for '" + inQ + "'");
+        }
+        return param != null ? param : inQ;
+    }
+
+    private static String idInQ(String v, String operator) {
+        if (v.isEmpty() || v.length() > PostJson.MAX_ID_CHARS) {
+            throw ApiException.badRequest("q", operator + " takes 1 to " + PostJson.MAX_ID_CHARS + " characters");
+        }
+        return v;
+    }
+
+    private String lang(String v, String field) {
         if (v == null) return null;
         String primary = v.toLowerCase(Locale.ROOT).split("[-_]", 2)[0];
         if (!languages.contains(primary)) {
-            throw ApiException.badRequest("lang", "lang '" + v + "' is not a supported language; use one of "
+            throw ApiException.badRequest(field, "lang '" + v + "' is not a supported language; use one of "
                     + languages.stream().sorted().toList());
         }
         return primary;
@@ -142,8 +166,7 @@ public final class SearchParams {
     }
 
     /** ISO-8601 instant, or a date (whole day: since = its start, until = its end), within the years 1970 to 2200. */
-    private static Instant time(Context ctx, String field, boolean endOfDay) {
-        String v = ctx.queryParam(field);
+    private static Instant time(String v, String field, boolean endOfDay) {
         if (v == null) return null;
         Instant t;
         try {

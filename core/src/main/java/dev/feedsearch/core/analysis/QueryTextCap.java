@@ -28,14 +28,27 @@ public final class QueryTextCap {
      * text has code points (a bigram starts at each). Such a text needs no analyzers to be cut.
      */
     public static boolean fits(String text) {
-        return text.codePointCount(0, text.length()) <= MAX_POSITIONS;
+        return fits(text, MAX_POSITIONS);
+    }
+
+    static boolean fits(String text, int maxPositions) {
+        return text.codePointCount(0, text.length()) <= maxPositions;
     }
 
     /** The prefix of {@code text} that every field analyses into at most {@link #MAX_POSITIONS} positions. */
     public static String cap(String text, List<GroupAnalyzers.TextField> fields) {
-        if (fits(text)) return text;
+        return cap(text, fields, MAX_POSITIONS);
+    }
+
+    /**
+     * The prefix of {@code text} that every field analyses into at most {@code maxPositions} positions (empty when
+     * not even the first word fits).
+     */
+    public static String cap(String text, List<GroupAnalyzers.TextField> fields, int maxPositions) {
+        if (fits(text, maxPositions)) return text;
+        if (maxPositions <= 0) return "";
         int cut = text.length();
-        for (GroupAnalyzers.TextField f : fields) cut = Math.min(cut, cutOf(f, text, cut));
+        for (GroupAnalyzers.TextField f : fields) cut = Math.min(cut, cutOf(f, text, cut, maxPositions));
         if (cut == text.length()) return text;
         // back to the last space or punctuation before the cut, so that no group's word is cut in two (the cut is at
         // a word's start in the finest field, but may fall inside a longer word of Japanese or Korean); a run without
@@ -50,6 +63,24 @@ public final class QueryTextCap {
         return text.substring(0, cut).strip();
     }
 
+    /** The most positions any of the fields analyses {@code text} into. */
+    public static int positions(String text, List<GroupAnalyzers.TextField> fields) {
+        int most = 0;
+        for (GroupAnalyzers.TextField f : fields) {
+            try (TokenStream ts = f.analyzer().tokenStream(f.luceneField(), text)) {
+                PositionIncrementAttribute increment = ts.addAttribute(PositionIncrementAttribute.class);
+                ts.reset();
+                int n = 0;
+                while (ts.incrementToken()) if (increment.getPositionIncrement() > 0) n++;
+                ts.end();
+                most = Math.max(most, n);
+            } catch (IOException e) {
+                throw new UncheckedIOException("analyzing the query with " + f.luceneField() + " failed", e);
+            }
+        }
+        return most;
+    }
+
     private static boolean separator(int codePoint) {
         if (Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint)) return true;
         return switch (Character.getType(codePoint)) {
@@ -60,7 +91,7 @@ public final class QueryTextCap {
     }
 
     /** Where the field's first position past the bound starts (or {@code limit} when it has none before it). */
-    private static int cutOf(GroupAnalyzers.TextField f, String text, int limit) {
+    private static int cutOf(GroupAnalyzers.TextField f, String text, int limit, int maxPositions) {
         try (TokenStream ts = f.analyzer().tokenStream(f.luceneField(), text)) {
             OffsetAttribute offset = ts.addAttribute(OffsetAttribute.class);
             PositionIncrementAttribute increment = ts.addAttribute(PositionIncrementAttribute.class);
@@ -68,7 +99,7 @@ public final class QueryTextCap {
             int positions = 0, cut = limit;
             while (ts.incrementToken()) {
                 if (offset.startOffset() >= limit) break; // cut already earlier by another field
-                if (increment.getPositionIncrement() > 0 && ++positions > MAX_POSITIONS) {
+                if (increment.getPositionIncrement() > 0 && ++positions > maxPositions) {
                     cut = offset.startOffset();
                     break;
                 }

@@ -1,13 +1,16 @@
 package dev.feedsearch.core.embedded;
 
 import dev.feedsearch.core.analysis.GroupAnalyzers;
+import dev.feedsearch.core.analysis.ParsedQueryCap;
 import dev.feedsearch.core.analysis.QueryTextCap;
 import dev.feedsearch.core.index.ApplyResult;
 import dev.feedsearch.core.index.ChangeLog;
 import dev.feedsearch.core.index.Hashtags;
+import dev.feedsearch.core.index.HitTotal;
 import dev.feedsearch.core.index.IndexStats;
 import dev.feedsearch.core.index.MatchBoosts;
 import dev.feedsearch.core.index.IndexedPost;
+import dev.feedsearch.core.index.ParsedQuery;
 import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.index.SearchHit;
 import dev.feedsearch.core.index.SearchPage;
@@ -48,6 +51,8 @@ import org.apache.lucene.search.ConstantScoreQuery;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.TopFieldCollectorManager;
+import org.apache.lucene.search.TopScoreDocCollectorManager;
+import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.ScoreDoc;
@@ -101,7 +106,8 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
             GROUP = "group", VIS = "vis", TAG = "tag", CREATED = "created", SOURCE = "src",
             ACTIVE_FOLLOW = "follows", ACTIVE_MUTE = "mutes", ACTIVE_BLOCK = "blocks", BLOCKED_BY = "blocked_by",
             FOLLOWED_BY = "followed_by",
-            TOMB_AUTHOR = "tomb_author", ENGAGEMENT = "eng", DELETED_AT = "deleted_at";
+            TOMB_AUTHOR = "tomb_author", ENGAGEMENT = "eng", DELETED_AT = "deleted_at", MENTION = "mention",
+            REPLY = "reply";
     static final String POST = "post", TOMBSTONE = "tomb", FOLLOW = "follow", UNFOLLOW = "unfollow";
 
     static {
@@ -485,6 +491,8 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
         d.add(new StringField(GROUP, pc.group(), Field.Store.NO));
         d.add(new StringField(VIS, p.visibility().wire(), Field.Store.NO));
         for (String t : Hashtags.keys(p.tags(), p.text())) d.add(new StringField(TAG, t, Field.Store.NO));
+        for (String m : new HashSet<>(p.mentions())) d.add(new StringField(MENTION, m, Field.Store.NO));
+        if (p.replyTo() != null) d.add(new StringField(REPLY, "1", Field.Store.NO)); // is:reply
         long created = p.createdAt().toEpochMilli();
         d.add(new LongPoint(CREATED, created));
         d.add(new NumericDocValuesField(CREATED, created));
@@ -532,6 +540,20 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
             Optional<SortKey> next = docs.length > q.limit() && !hits.isEmpty()
                     ? Optional.of(hits.getLast().key()) : Optional.empty();
             return new SearchPage(hits, next);
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    @Override
+    public HitTotal count(SearchQuery q) throws IOException {
+        IndexSearcher s = searchers.acquire();
+        try {
+            // no scores needed; Lucene counts exactly up to the threshold (one past the limit, as on OpenSearch), then
+            // only says "at least"
+            Query query = new ConstantScoreQuery(buildQuery(s, q.toBuilder().after(null).build()));
+            TopDocs top = s.search(query, new TopScoreDocCollectorManager(1, HitTotal.LIMIT + 1));
+            return HitTotal.of(top.totalHits.value(), top.totalHits.relation() != TotalHits.Relation.EQUAL_TO);
         } finally {
             searchers.release(s);
         }
@@ -615,13 +637,20 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
         if (q.lang() != null) b.add(new TermQuery(new Term(LANG, q.lang())), Occur.FILTER);
         if (q.author() != null) b.add(new TermQuery(new Term(AUTHOR, q.author())), Occur.FILTER);
         for (String tag : q.tags()) b.add(new TermQuery(new Term(TAG, tag)), Occur.FILTER);
+        for (String m : q.mentions()) b.add(new TermQuery(new Term(MENTION, m)), Occur.FILTER);
+        if (q.reply() != null) b.add(new TermQuery(new Term(REPLY, "1")), q.reply() ? Occur.FILTER : Occur.MUST_NOT);
         if (q.since() != null || q.until() != null) {
             long lo = q.since() == null ? Long.MIN_VALUE : q.since().toEpochMilli();
             long hi = q.until() == null ? Long.MAX_VALUE : q.until().toEpochMilli();
             b.add(LongPoint.newRangeQuery(CREATED, lo, hi), Occur.FILTER);
         }
-        if (q.text() != null) {
-            Query text = matchQuery(q);
+        ParsedQuery syntax = q.syntax() == null ? null : ParsedQueryCap.cap(q.syntax(), versions.servingFields());
+        if (syntax != null) {
+            Query excluded = SyntaxQueries.excluded(syntax, versions.servingFields());
+            if (excluded != null) b.add(excluded, Occur.MUST_NOT);
+        }
+        if (syntax != null ? !syntax.required().isEmpty() : q.text() != null) {
+            Query text = matchQuery(q, syntax);
             if (text == null) return new BooleanQuery.Builder().build(); // only stop words: nothing matches
             b.add(text, Occur.MUST);
         }
@@ -632,16 +661,17 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
      * The text match with {@link MatchBoosts}: a prose match (plus the query-language bonus) or, for a one-word
      * query, a tag-only match. Null when neither can match anything.
      */
-    private Query matchQuery(SearchQuery q) {
+    private Query matchQuery(SearchQuery q, ParsedQuery syntax) {
         BooleanQuery.Builder any = new BooleanQuery.Builder();
-        Query prose = textQuery(q.text());
+        Query prose = syntax == null ? textQuery(q.text()) : SyntaxQueries.required(syntax, versions.servingFields());
         if (prose != null && !q.queryGroups().isEmpty()) {
             Query inLanguage = new ConstantScoreQuery(new TermInSetQuery(GROUP, q.queryGroups().stream().map(BytesRef::new).toList()));
             prose = new BooleanQuery.Builder().add(prose, Occur.MUST)
                     .add(new BoostQuery(inLanguage, MatchBoosts.QUERY_LANGUAGE), Occur.SHOULD).build();
         }
         if (prose != null) any.add(prose, Occur.SHOULD);
-        String tag = MatchBoosts.tagAlternative(q.text());
+        String tag = MatchBoosts.tagAlternative(syntax == null ? q.text()
+                : syntax.structuredClauses().isEmpty() ? syntax.requiredWords() : null);
         if (tag != null) any.add(new BoostQuery(new ConstantScoreQuery(new TermQuery(new Term(TAG, tag))), MatchBoosts.TAG_ONLY), Occur.SHOULD);
         BooleanQuery built = any.build();
         return built.clauses().isEmpty() ? null : built;

@@ -30,6 +30,12 @@ public interface PostIndex extends AutoCloseable {
     SearchPage search(SearchQuery query) throws IOException;
 
     /**
+     * How many posts {@code query} matches that its viewer may see (its cursor and limit aside), exact up to
+     * {@link HitTotal#LIMIT}.
+     */
+    HitTotal count(SearchQuery query) throws IOException;
+
+    /**
      * Per language group, about how many posts could match {@code text} in their prose: the smallest document
      * frequency over the query's positions in the group's main text field (at one position, the largest over the
      * tokens stacked there; sub-fields such as a folded one are not counted), including deleted posts not yet

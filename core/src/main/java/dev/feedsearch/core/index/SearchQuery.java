@@ -15,15 +15,22 @@ import java.util.TreeSet;
  * @param tags       hashtags every hit must carry (normalised by {@link Hashtags#normalize}), sorted
  * @param queryGroups the language groups of the query's language (see {@link MatchBoosts}): prose matches in one
  *                    of them rank above prose matches in any other; empty when no language is clear
+ * @param mentions    users every hit must mention, sorted
+ * @param reply       true: only replies; false: no replies; null: either
+ * @param syntax      the phrases, OR groups and exclusions {@code q} was written with, or null for a plain query
+ *                    ({@code text} alone); when set, {@code text} is its positive text, for ranking only
  */
 public record SearchQuery(String text, String lang, String author, Set<String> tags, Instant since, Instant until,
-                          SortOrder sort, int limit, SortKey after, String viewer, Set<String> queryGroups) {
+                          SortOrder sort, int limit, SortKey after, String viewer, Set<String> queryGroups,
+                          Set<String> mentions, Boolean reply, ParsedQuery syntax) {
 
     public SearchQuery {
         Objects.requireNonNull(sort, "sort");
         if (limit < 1) throw new IllegalArgumentException("limit must be >= 1");
         tags = tags == null ? Set.of() : Collections.unmodifiableSortedSet(new TreeSet<>(tags));
         queryGroups = queryGroups == null ? Set.of() : Collections.unmodifiableSortedSet(new TreeSet<>(queryGroups));
+        mentions = mentions == null ? Set.of() : Collections.unmodifiableSortedSet(new TreeSet<>(mentions));
+        if (syntax != null && syntax.isPlain()) syntax = null; // its words are the text: one form per query (cache keys)
     }
 
     public static Builder builder() {
@@ -32,13 +39,17 @@ public record SearchQuery(String text, String lang, String author, Set<String> t
 
     public Builder toBuilder() {
         return new Builder().text(text).lang(lang).author(author).tags(tags).since(since).until(until)
-                .sort(sort).limit(limit).after(after).viewer(viewer).queryGroups(queryGroups);
+                .sort(sort).limit(limit).after(after).viewer(viewer).queryGroups(queryGroups)
+                .mentions(mentions).reply(reply).syntax(syntax);
     }
 
     public static final class Builder {
         private String text, lang, author, viewer;
         private final Set<String> tags = new TreeSet<>();
         private final Set<String> queryGroups = new TreeSet<>();
+        private final Set<String> mentions = new TreeSet<>();
+        private Boolean reply;
+        private ParsedQuery syntax;
         private Instant since, until;
         private SortOrder sort = SortOrder.RELEVANCE;
         private int limit = 20;
@@ -58,8 +69,13 @@ public record SearchQuery(String text, String lang, String author, Set<String> t
         public Builder viewer(String v) { viewer = v; return this; }
         public Builder queryGroups(Collection<String> v) { queryGroups.clear(); queryGroups.addAll(v); return this; }
 
+        public Builder mentions(Collection<String> v) { mentions.clear(); mentions.addAll(v); return this; }
+        public Builder reply(Boolean v) { reply = v; return this; }
+        public Builder syntax(ParsedQuery v) { syntax = v; return this; }
+
         public SearchQuery build() {
-            return new SearchQuery(text, lang, author, tags, since, until, sort, limit, after, viewer, queryGroups);
+            return new SearchQuery(text, lang, author, tags, since, until, sort, limit, after, viewer, queryGroups,
+                    mentions, reply, syntax);
         }
     }
 }

@@ -26,7 +26,10 @@ import dev.feedsearch.core.reindex.Rebuildable;
 import dev.feedsearch.mappings.IndexNames;
 import dev.feedsearch.mappings.LanguageGroup;
 import dev.feedsearch.core.analysis.GroupAnalyzers;
+import dev.feedsearch.core.analysis.ParsedQueryCap;
 import dev.feedsearch.core.analysis.QueryTextCap;
+import dev.feedsearch.core.index.HitTotal;
+import dev.feedsearch.core.index.ParsedQuery;
 import dev.feedsearch.mappings.Mappings;
 import org.opensearch.client.json.JsonData;
 import org.opensearch.client.opensearch.OpenSearchClient;
@@ -415,6 +418,15 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
     /** The part of a query's text matching reads ({@link QueryTextCap}), cut where the embedded engine cuts it. */
     private String matchedText(String text) {
         if (QueryTextCap.fits(text)) return text;
+        return QueryTextCap.cap(text, capAnalyzers().textFields());
+    }
+
+    /** The same for a query written with operators ({@link ParsedQueryCap}). */
+    private ParsedQuery matchedSyntax(ParsedQuery syntax) {
+        return ParsedQueryCap.fits(syntax) ? syntax : ParsedQueryCap.cap(syntax, capAnalyzers().textFields());
+    }
+
+    private GroupAnalyzers capAnalyzers() {
         GroupAnalyzers a = capAnalyzers;
         if (a == null) {
             synchronized (this) {
@@ -422,7 +434,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
                 a = capAnalyzers;
             }
         }
-        return QueryTextCap.cap(text, a.textFields());
+        return a;
     }
 
     /**
@@ -430,8 +442,8 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
      * public so a benchmark can send the very same body to {@code _search} directly.
      */
     public SearchRequest searchRequest(SearchQuery asked) throws IOException {
-        SearchQuery q = asked.text() == null ? asked : asked.toBuilder().text(matchedText(asked.text())).build();
-        Query query = queries.search(q, visibilityOf(q.viewer()));
+        SearchQuery q = asked.text() == null || asked.syntax() != null ? asked : asked.toBuilder().text(matchedText(asked.text())).build();
+        Query query = queries.search(q, q.syntax() == null ? null : matchedSyntax(q.syntax()), visibilityOf(q.viewer()));
         List<SortOptions> sort = Queries.sort(q.sort());
         return SearchRequest.of(s -> {
             s.index(q.lang() == null ? List.of(IndexNames.READ_ALIAS) : indicesOf(List.of(q.lang())))
@@ -441,6 +453,18 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
             if (q.after() != null) s.searchAfter(Queries.searchAfter(q.sort(), q.after()));
             return s;
         });
+    }
+
+    @Override
+    public HitTotal count(SearchQuery asked) throws IOException {
+        SearchQuery q = asked.text() == null || asked.syntax() != null ? asked : asked.toBuilder().text(matchedText(asked.text())).build();
+        Query query = queries.search(q, q.syntax() == null ? null : matchedSyntax(q.syntax()), visibilityOf(q.viewer()));
+        SearchResponse<ObjectNode> resp = client.search(s -> s
+                .index(q.lang() == null ? List.of(IndexNames.READ_ALIAS) : indicesOf(List.of(q.lang())))
+                .query(query).size(0).trackTotalHits(t -> t.count(HitTotal.LIMIT + 1)), ObjectNode.class);
+        // one past the limit: OpenSearch says "gte" once it stops counting at the threshold, even at exactly the threshold
+        var total = resp.hits().total();
+        return HitTotal.of(total.value(), total.relation() != org.opensearch.client.opensearch.core.search.TotalHitsRelation.Eq);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.feedsearch.core.opensearch;
 
 import dev.feedsearch.core.index.MatchBoosts;
+import dev.feedsearch.core.index.ParsedQuery;
 import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortKey;
 import dev.feedsearch.core.index.SortOrder;
@@ -24,7 +25,7 @@ import java.util.Set;
  */
 final class Queries {
     static final String ID = "id", AUTHOR = "author_id", LANG = "lang", VIS = "visibility", TAG = "tag_keys",
-            CREATED = "created_at", ENGAGEMENT = "engagement", GROUP = "group";
+            CREATED = "created_at", ENGAGEMENT = "engagement", GROUP = "group", MENTIONS = "mentions", REPLY_TO = "reply_to";
 
     private final List<String> textFields; // "text" and every sub-field some group defines
 
@@ -72,23 +73,40 @@ final class Queries {
         return Query.of(q -> q.bool(b.build()));
     }
 
-    /** Every filter of the query plus its text, with the visibility clause given. */
-    Query search(SearchQuery sq, Query visibility) {
+    /**
+     * Every filter of the query plus its text, with the visibility clause given; {@code syntax} is the query's
+     * {@link SearchQuery#syntax} already capped (null for a plain query).
+     */
+    Query search(SearchQuery sq, ParsedQuery syntax, Query visibility) {
         BoolQuery.Builder b = new BoolQuery.Builder().filter(visibility);
         if (sq.lang() != null) b.filter(term(LANG, sq.lang()));
         if (sq.author() != null) b.filter(term(AUTHOR, sq.author()));
         for (String tag : sq.tags()) b.filter(term(TAG, tag));
+        for (String m : sq.mentions()) b.filter(term(MENTIONS, m));
+        if (sq.reply() != null) {
+            Query isReply = Query.of(q -> q.exists(e -> e.field(REPLY_TO)));
+            if (sq.reply()) b.filter(isReply); else b.mustNot(isReply);
+        }
         if (sq.since() != null || sq.until() != null) {
             b.filter(since(sq.since() == null ? Long.MIN_VALUE : sq.since().toEpochMilli(),
                     sq.until() == null ? Long.MAX_VALUE : sq.until().toEpochMilli()));
         }
-        if (sq.text() != null) b.must(match(sq));
+        if (syntax != null) {
+            if (!syntax.excluded().isEmpty()) {
+                List<Query> any = new ArrayList<>();
+                for (ParsedQuery.Unit u : syntax.excluded()) for (String f : textFields) any.add(unit(u, f));
+                b.mustNot(any);
+            }
+            if (!syntax.required().isEmpty()) b.must(match(sq, syntax));
+        } else if (sq.text() != null) {
+            b.must(match(sq, null));
+        }
         return Query.of(q -> q.bool(b.build()));
     }
 
     /** The embedded engine's match with {@link MatchBoosts}: a prose match (plus the query-language bonus) or a tag-only match. */
-    Query match(SearchQuery sq) {
-        Query prose = text(sq.text());
+    Query match(SearchQuery sq, ParsedQuery syntax) {
+        Query prose = syntax == null ? text(sq.text()) : required(syntax);
         if (!sq.queryGroups().isEmpty()) {
             Query inLanguage = Query.of(q -> q.constantScore(c -> c.filter(terms(GROUP, sq.queryGroups())).boost(MatchBoosts.QUERY_LANGUAGE)));
             Query plain = prose;
@@ -96,7 +114,8 @@ final class Queries {
         }
         List<Query> any = new ArrayList<>(2);
         any.add(prose);
-        String tag = MatchBoosts.tagAlternative(sq.text());
+        String tag = MatchBoosts.tagAlternative(syntax == null ? sq.text()
+                : syntax.structuredClauses().isEmpty() ? syntax.requiredWords() : null);
         if (tag != null) any.add(Query.of(q -> q.constantScore(c -> c.filter(term(TAG, tag)).boost(MatchBoosts.TAG_ONLY))));
         return Query.of(q -> q.bool(b -> b.should(any).minimumShouldMatch("1")));
     }
@@ -109,6 +128,30 @@ final class Queries {
         List<Query> any = new ArrayList<>(textFields.size());
         for (String f : textFields) any.add(Query.of(q -> q.match(m -> m.field(f).query(FieldValue.of(text)).operator(Operator.And))));
         return Query.of(q -> q.bool(b -> b.should(any).minimumShouldMatch("1")));
+    }
+
+    /** Every required clause of {@code syntax} within one field, any field (the embedded engine's {@code SyntaxQueries}). */
+    Query required(ParsedQuery syntax) {
+        List<Query> anyField = new ArrayList<>(textFields.size());
+        String words = syntax.requiredWords();
+        for (String f : textFields) {
+            List<Query> all = new ArrayList<>();
+            if (words != null) all.add(unit(new ParsedQuery.Words(words), f));
+            for (ParsedQuery.Clause c : syntax.structuredClauses()) {
+                List<Query> any = c.anyOf().stream().map(u -> unit(u, f)).toList();
+                all.add(any.size() == 1 ? any.getFirst() : Query.of(q -> q.bool(b -> b.should(any).minimumShouldMatch("1"))));
+            }
+            anyField.add(Query.of(q -> q.bool(b -> b.must(all))));
+        }
+        return Query.of(q -> q.bool(b -> b.should(anyField).minimumShouldMatch("1")));
+    }
+
+    /** One unit in one field, analysed by that field's analyzer: all words, or the words in order. */
+    private static Query unit(ParsedQuery.Unit u, String field) {
+        return switch (u) {
+            case ParsedQuery.Words w -> Query.of(q -> q.match(m -> m.field(field).query(FieldValue.of(w.text())).operator(Operator.And)));
+            case ParsedQuery.Phrase p -> Query.of(q -> q.matchPhrase(m -> m.field(field).query(p.text())));
+        };
     }
 
     static List<SortOptions> sort(SortOrder order) {

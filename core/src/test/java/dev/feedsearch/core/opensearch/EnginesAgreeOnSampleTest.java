@@ -6,6 +6,8 @@ import dev.feedsearch.core.embedded.EmbeddedPostIndex;
 import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.index.SearchHit;
 import dev.feedsearch.core.index.SearchPage;
+import dev.feedsearch.core.index.ParsedQuery;
+import dev.feedsearch.core.index.ParsedQuery.Clause;
 import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortKey;
 import dev.feedsearch.core.index.SortOrder;
@@ -101,11 +103,25 @@ class EnginesAgreeOnSampleTest {
         qs.add(SearchQuery.builder().text("すべての人間は、生まれながらにして自由であり、かつ、尊厳と権利とについて平等である。人間は、理性と良心とを授けられて")
                 .queryGroups(List.of("ja")).limit(9).build());
         qs.add(SearchQuery.builder().text("dignity").tag("#Equality").limit(9).build());
+        // operators of q (ParsedQuery as the HTTP parser builds it), mentions and replies
+        qs.add(operators(new ParsedQuery(List.of(Clause.of(new ParsedQuery.Phrase("human rights"))), List.of())).build());
+        qs.add(operators(new ParsedQuery(List.of(Clause.of(new ParsedQuery.Words("rights"))), List.of(new ParsedQuery.Words("human")))).build());
+        qs.add(operators(new ParsedQuery(List.of(new Clause(List.of(new ParsedQuery.Words("freedom"), new ParsedQuery.Phrase("人権")))),
+                List.of(new ParsedQuery.Phrase("everyone has")))).viewer("u7").build());
+        qs.add(SearchQuery.builder().text("freedom").reply(true).limit(9).build());
+        qs.add(SearchQuery.builder().text("rights").reply(false).mentions(List.of("u84")).limit(9).build());
+        qs.add(SearchQuery.builder().sort(SortOrder.RECENT).mentions(List.of("u90")).limit(9).build());
+        qs.add(operators(new ParsedQuery(List.of(), List.of(new ParsedQuery.Words("rights")))).text(null)
+                .sort(SortOrder.RECENT).lang("en").build());
         qs.add(SearchQuery.builder().sort(SortOrder.RECENT).lang("ja").limit(9).build());
         qs.add(SearchQuery.builder().sort(SortOrder.RECENT).author("u3").viewer("u3").limit(9).build());
         qs.add(SearchQuery.builder().sort(SortOrder.RECENT).since(Instant.parse("2026-09-10T00:00:00Z"))
                 .until(Instant.parse("2026-09-20T00:00:00Z")).viewer("u12").limit(25).build());
         return qs.stream();
+    }
+
+    private static SearchQuery.Builder operators(ParsedQuery p) {
+        return SearchQuery.builder().text(p.positiveText()).syntax(p).limit(9);
     }
 
     @ParameterizedTest
