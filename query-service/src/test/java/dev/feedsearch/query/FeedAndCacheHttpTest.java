@@ -97,7 +97,12 @@ class FeedAndCacheHttpTest {
 
     @Test
     void feedHasFolloweesAndOwnPostsWithVisibilityAndDiversity() throws Exception {
-        List<String> all = walk("fd-v", 5, () -> { });
+        List<String> all;
+        // a server whose popular lists start empty: the shared server's English list may have been read by another
+        // test class before these posts were written, and it is kept for cache.popular_ms by design
+        try (FeedsearchServer fresh = s.freshServer()) {
+            all = walk(fresh, "fd-v", 5, () -> { });
+        }
         assertThat(all).doesNotHaveDuplicates()
                 .contains("fd-a-fol", "fd-v-0", "fd-b-0", "fd-a-0")
                 .contains("fd-c-1") // popular, public, in the viewer's language
