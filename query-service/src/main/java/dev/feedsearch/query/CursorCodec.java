@@ -164,8 +164,8 @@ public final class CursorCodec {
         String canonical = String.join("\u001f", String.valueOf(q.text()), String.valueOf(q.lang()),
                 String.valueOf(q.author()), String.valueOf(q.tags()), String.valueOf(q.since()),
                 String.valueOf(q.until()), q.sort().name(), String.valueOf(q.viewer()));
-        if (q.syntax() != null || !q.mentions().isEmpty() || q.reply() != null) { // (cursors of plain queries unchanged)
-            canonical += "\u001f" + q.syntax() + "\u001f" + q.mentions() + "\u001f" + q.reply();
+        if (q.syntax() != null || !q.mentions().isEmpty() || q.reply() != null || q.replyTo() != null) { // (cursors of plain queries unchanged)
+            canonical += "\u001f" + q.syntax() + "\u001f" + q.mentions() + "\u001f" + q.reply() + "\u001f" + q.replyTo();
         }
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));

@@ -15,7 +15,7 @@ import java.util.Set;
 /**
  * Reads the operators of {@code q}: {@code "phrases"} (straight, curly and national quotes), {@code -word} and
  * {@code -"phrase"} exclusions, {@code OR} between words or phrases (all else is AND), and the filters
- * {@code from:}, {@code @user}, {@code #tag}, {@code lang:}, {@code since:}, {@code until:}, {@code is:reply} and
+ * {@code from:}, {@code to:}, {@code @user}, {@code #tag}, {@code lang:}, {@code since:}, {@code until:}, {@code is:reply} and
  * {@code -is:reply}. A backslash makes the next character plain text; an unknown {@code word:word} is plain text.
  * Filter values are returned as written: {@link SearchParams} validates them as it does the URL parameters.
  * Refusals are 400s naming {@code q}.
@@ -41,7 +41,7 @@ public final class QuerySyntax {
      *                 operators existed (the hashtags taken out of q as written)
      * @param reply    {@code is:reply} true, {@code -is:reply} false, else null
      */
-    public record Parsed(ParsedQuery query, boolean plain, String from, String lang, String since, String until,
+    public record Parsed(ParsedQuery query, boolean plain, String from, String to, String lang, String since, String until,
                          Set<String> mentions, Set<String> tags, Boolean reply) {
         public Parsed {
             mentions = Set.copyOf(mentions);
@@ -49,7 +49,7 @@ public final class QuerySyntax {
         }
 
         boolean hasFilter() {
-            return from != null || lang != null || since != null || until != null || reply != null
+            return from != null || to != null || lang != null || since != null || until != null || reply != null
                     || !mentions.isEmpty() || !tags.isEmpty();
         }
     }
@@ -67,7 +67,7 @@ public final class QuerySyntax {
         List<List<Unit>> required = new ArrayList<>();
         List<Unit> excluded = new ArrayList<>();
         Set<String> mentions = new LinkedHashSet<>(), tags = new LinkedHashSet<>();
-        String[] filters = new String[4]; // from, lang, since, until
+        String[] filters = new String[5]; // from, lang, since, until, to
         Boolean reply = null;
         boolean plain = true;
         for (int i = 0; i < tokens.size(); i++) {
@@ -94,7 +94,7 @@ public final class QuerySyntax {
                     }
                     if (t.negated()) throw bad("only is:reply can be negated, got '-" + w + "'");
                     switch (name) {
-                        case "to" -> throw bad("to: is not supported yet: posts record the post they reply to, not its author");
+                        case "to" -> filters[4] = once(filters[4], value.startsWith("@") ? value.substring(1) : value, "to:");
                         case "from" -> filters[0] = once(filters[0], value.startsWith("@") ? value.substring(1) : value, "from:");
                         case "lang" -> filters[1] = once(filters[1], value, "lang:");
                         case "since" -> filters[2] = once(filters[2], value, "since:");
@@ -125,7 +125,7 @@ public final class QuerySyntax {
                 .mapToLong(c -> c.anyOf().size()).sum();
         if (units > MAX_UNITS) throw bad("q holds more than " + MAX_UNITS + " phrases, OR alternatives and exclusions (" + units + ")");
         ParsedQuery query = clauses.isEmpty() && excluded.isEmpty() ? null : new ParsedQuery(clauses, excluded);
-        Parsed p = new Parsed(query, plain, filters[0], filters[1], filters[2], filters[3], mentions, tags, reply);
+        Parsed p = new Parsed(query, plain, filters[0], filters[4], filters[1], filters[2], filters[3], mentions, tags, reply);
         if (clauses.isEmpty() && !p.hasFilter()) {
             throw bad(excluded.isEmpty() ? "q has nothing to search for (no words, phrases or filters)"
                     : "q holds only exclusions: add a word, a phrase or a filter to exclude from");

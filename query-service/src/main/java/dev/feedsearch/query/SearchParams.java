@@ -75,6 +75,7 @@ public final class SearchParams {
                 b.tags(Hashtags.in(q)).text(text.isEmpty() ? null : text);
             } else {
                 b.tags(p.tags()).mentions(p.mentions()).reply(p.reply()).syntax(p.query())
+                        .replyTo(p.to() == null ? null : idInQ(p.to(), "to:"))
                         .text(p.query() == null ? null : p.query().positiveText());
             }
             // filters written in q and given as parameters must agree; either alone applies

@@ -67,6 +67,8 @@ class QuerySyntaxTest {
             "is:reply rights                   → w(rights) reply=true",
             "-is:reply rights                  → w(rights) reply=false",
             "from:alice from:alice x           → w(x) from=alice",
+            "to:alice thanks                   → w(thanks) to=alice",
+            "to:@alice                         → to=alice",
             "from:                             → w(from:) plain",
             "-rights from:alice                → - w(rights) from=alice",
             "-rights #tag                      → - w(rights) tags=[tag]",
@@ -90,7 +92,6 @@ class QuerySyntaxTest {
             "`\"\"`                  → nothing to search",
             "“ ”                     → nothing to search",
             "`\"`                    → nothing to search",
-            "to:alice                → to: is not supported",
             "is:quote                → is: takes only reply",
             "is:reply -is:reply      → at once",
             "-from:alice x           → only is:reply can be negated",
@@ -98,6 +99,7 @@ class QuerySyntaxTest {
             "-#tag x                 → only is:reply can be negated",
             "from:a from:b x         → twice",
             "lang:de lang:fr         → twice",
+            "to:a to:b x             → twice",
     })
     void refusals(String q, String message) {
         assertThatThrownBy(() -> QuerySyntax.parse(q.strip()))
@@ -147,6 +149,7 @@ class QuerySyntaxTest {
             if (!q.excluded().isEmpty()) out.add("- " + String.join(" ", q.excluded().stream().map(QuerySyntaxTest::unit).toList()));
         }
         if (p.from() != null) out.add("from=" + p.from());
+        if (p.to() != null) out.add("to=" + p.to());
         if (!p.mentions().isEmpty()) out.add("mentions=" + new TreeSet<>(p.mentions()));
         if (!p.tags().isEmpty()) out.add("tags=" + new TreeSet<>(p.tags()));
         if (p.lang() != null) out.add("lang=" + p.lang());

@@ -107,7 +107,7 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
             ACTIVE_FOLLOW = "follows", ACTIVE_MUTE = "mutes", ACTIVE_BLOCK = "blocks", BLOCKED_BY = "blocked_by",
             FOLLOWED_BY = "followed_by",
             TOMB_AUTHOR = "tomb_author", ENGAGEMENT = "eng", DELETED_AT = "deleted_at", MENTION = "mention",
-            REPLY = "reply";
+            REPLY = "reply", REPLY_TO = "reply_to";
     static final String POST = "post", TOMBSTONE = "tomb", FOLLOW = "follow", UNFOLLOW = "unfollow";
 
     static {
@@ -492,7 +492,10 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
         d.add(new StringField(VIS, p.visibility().wire(), Field.Store.NO));
         for (String t : Hashtags.keys(p.tags(), p.text())) d.add(new StringField(TAG, t, Field.Store.NO));
         for (String m : new HashSet<>(p.mentions())) d.add(new StringField(MENTION, m, Field.Store.NO));
-        if (p.replyTo() != null) d.add(new StringField(REPLY, "1", Field.Store.NO)); // is:reply
+        if (p.replyTo() != null) {
+            d.add(new StringField(REPLY, "1", Field.Store.NO)); // is:reply
+            d.add(new StringField(REPLY_TO, p.replyTo(), Field.Store.NO)); // to:user
+        }
         long created = p.createdAt().toEpochMilli();
         d.add(new LongPoint(CREATED, created));
         d.add(new NumericDocValuesField(CREATED, created));
@@ -557,6 +560,24 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
         } finally {
             searchers.release(s);
         }
+    }
+
+    /**
+     * Replies to any of {@code author}'s newest {@link SearchQuery#MAX_REPLY_PARENTS} posts that the viewer may see
+     * ({@code visible}): a reply does not record whom it answers, only which post, so the posts are looked up first.
+     * A parent the viewer may not see is not looked under, so its replies never tell that it exists.
+     */
+    private static Query repliesTo(IndexSearcher s, String author, Query visible) throws IOException {
+        Query parents = new BooleanQuery.Builder().add(visible, Occur.FILTER)
+                .add(new TermQuery(new Term(AUTHOR, author)), Occur.FILTER).build();
+        List<BytesRef> ids = new ArrayList<>();
+        List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+        for (ScoreDoc sd : s.search(parents, SearchQuery.MAX_REPLY_PARENTS, RECENT, false).scoreDocs) {
+            LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
+            SortedDocValues docIds = leaf.reader().getSortedDocValues(ID);
+            if (docIds != null && docIds.advanceExact(sd.doc - leaf.docBase)) ids.add(BytesRef.deepCopyOf(docIds.lookupOrd(docIds.ordValue())));
+        }
+        return new TermInSetQuery(REPLY_TO, ids); // none: matches nothing
     }
 
     /**
@@ -633,7 +654,9 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
         // no kind=post filter: every branch of the visibility rule needs a field only posts carry (vis, author),
         // and each dense filter is a measurable share of a relevance search on a big index. (Excluding the few
         // non-public posts with MUST_NOT, instead of requiring public ones, measured about 5x slower at 1M.)
-        b.add(visibilityFilter(s, q.viewer()), Occur.FILTER);
+        Query visible = visibilityFilter(s, q.viewer());
+        b.add(visible, Occur.FILTER);
+        if (q.replyTo() != null) b.add(repliesTo(s, q.replyTo(), visible), Occur.FILTER);
         if (q.lang() != null) b.add(new TermQuery(new Term(LANG, q.lang())), Occur.FILTER);
         if (q.author() != null) b.add(new TermQuery(new Term(AUTHOR, q.author())), Occur.FILTER);
         for (String tag : q.tags()) b.add(new TermQuery(new Term(TAG, tag)), Occur.FILTER);

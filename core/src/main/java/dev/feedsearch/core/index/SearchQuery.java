@@ -17,12 +17,19 @@ import java.util.TreeSet;
  *                    of them rank above prose matches in any other; empty when no language is clear
  * @param mentions    users every hit must mention, sorted
  * @param reply       true: only replies; false: no replies; null: either
+ * @param replyTo     every hit replies to a post of this user that the viewer may see (one of the user's newest
+ *                    {@link #MAX_REPLY_PARENTS}), or null
  * @param syntax      the phrases, OR groups and exclusions {@code q} was written with, or null for a plain query
  *                    ({@code text} alone); when set, {@code text} is its positive text, for ranking only
  */
 public record SearchQuery(String text, String lang, String author, Set<String> tags, Instant since, Instant until,
                           SortOrder sort, int limit, SortKey after, String viewer, Set<String> queryGroups,
-                          Set<String> mentions, Boolean reply, ParsedQuery syntax) {
+                          Set<String> mentions, Boolean reply, String replyTo, ParsedQuery syntax) {
+    /**
+     * How many of a {@code to:} user's newest posts its replies are looked for under: each engine reads their ids
+     * and filters on them, so this bounds that read and the filter (newest first: the replies people look for).
+     */
+    public static final int MAX_REPLY_PARENTS = 1_000;
 
     public SearchQuery {
         Objects.requireNonNull(sort, "sort");
@@ -40,7 +47,7 @@ public record SearchQuery(String text, String lang, String author, Set<String> t
     public Builder toBuilder() {
         return new Builder().text(text).lang(lang).author(author).tags(tags).since(since).until(until)
                 .sort(sort).limit(limit).after(after).viewer(viewer).queryGroups(queryGroups)
-                .mentions(mentions).reply(reply).syntax(syntax);
+                .mentions(mentions).reply(reply).replyTo(replyTo).syntax(syntax);
     }
 
     public static final class Builder {
@@ -49,6 +56,7 @@ public record SearchQuery(String text, String lang, String author, Set<String> t
         private final Set<String> queryGroups = new TreeSet<>();
         private final Set<String> mentions = new TreeSet<>();
         private Boolean reply;
+        private String replyTo;
         private ParsedQuery syntax;
         private Instant since, until;
         private SortOrder sort = SortOrder.RELEVANCE;
@@ -71,11 +79,12 @@ public record SearchQuery(String text, String lang, String author, Set<String> t
 
         public Builder mentions(Collection<String> v) { mentions.clear(); mentions.addAll(v); return this; }
         public Builder reply(Boolean v) { reply = v; return this; }
+        public Builder replyTo(String v) { replyTo = v; return this; }
         public Builder syntax(ParsedQuery v) { syntax = v; return this; }
 
         public SearchQuery build() {
             return new SearchQuery(text, lang, author, tags, since, until, sort, limit, after, viewer, queryGroups,
-                    mentions, reply, syntax);
+                    mentions, reply, replyTo, syntax);
         }
     }
 }

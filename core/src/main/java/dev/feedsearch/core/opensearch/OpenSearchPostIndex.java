@@ -443,7 +443,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
      */
     public SearchRequest searchRequest(SearchQuery asked) throws IOException {
         SearchQuery q = asked.text() == null || asked.syntax() != null ? asked : asked.toBuilder().text(matchedText(asked.text())).build();
-        Query query = queries.search(q, q.syntax() == null ? null : matchedSyntax(q.syntax()), visibilityOf(q.viewer()));
+        Query query = engineQuery(q);
         List<SortOptions> sort = Queries.sort(q.sort());
         return SearchRequest.of(s -> {
             s.index(q.lang() == null ? List.of(IndexNames.READ_ALIAS) : indicesOf(List.of(q.lang())))
@@ -458,13 +458,38 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
     @Override
     public HitTotal count(SearchQuery asked) throws IOException {
         SearchQuery q = asked.text() == null || asked.syntax() != null ? asked : asked.toBuilder().text(matchedText(asked.text())).build();
-        Query query = queries.search(q, q.syntax() == null ? null : matchedSyntax(q.syntax()), visibilityOf(q.viewer()));
+        Query query = engineQuery(q);
         SearchResponse<ObjectNode> resp = client.search(s -> s
                 .index(q.lang() == null ? List.of(IndexNames.READ_ALIAS) : indicesOf(List.of(q.lang())))
                 .query(query).size(0).trackTotalHits(t -> t.count(HitTotal.LIMIT + 1)), ObjectNode.class);
         // one past the limit: OpenSearch says "gte" once it stops counting at the threshold, even at exactly the threshold
         var total = resp.hits().total();
         return HitTotal.of(total.value(), total.relation() != org.opensearch.client.opensearch.core.search.TotalHitsRelation.Eq);
+    }
+
+    /** Every filter and the text of {@code q} (its text already capped), as one query for a page or a count. */
+    private Query engineQuery(SearchQuery q) throws IOException {
+        Query visible = visibilityOf(q.viewer());
+        Query query = queries.search(q, q.syntax() == null ? null : matchedSyntax(q.syntax()), visible);
+        if (q.replyTo() == null) return query;
+        Query replies = repliesTo(q.replyTo(), visible);
+        return Query.of(x -> x.bool(b -> b.must(query).filter(replies)));
+    }
+
+    /**
+     * Replies to any of {@code author}'s newest {@link SearchQuery#MAX_REPLY_PARENTS} posts that the viewer may see
+     * ({@code visible}): a reply records which post it answers, not whom, so those posts' ids are read first. A
+     * parent the viewer may not see is not looked under, so its replies never tell that it exists.
+     */
+    private Query repliesTo(String author, Query visible) throws IOException {
+        SearchResponse<ObjectNode> parents = client.search(s -> s.index(IndexNames.READ_ALIAS)
+                .query(Query.of(x -> x.bool(b -> b.filter(visible, Queries.term(Queries.AUTHOR, author)))))
+                .size(SearchQuery.MAX_REPLY_PARENTS).sort(Queries.sort(SortOrder.RECENT))
+                .source(src -> src.filter(f -> f.includes(Queries.ID))).trackTotalHits(t -> t.enabled(false)), ObjectNode.class);
+        List<String> ids = new ArrayList<>();
+        for (Hit<ObjectNode> h : parents.hits().hits()) ids.add(h.source().get(Queries.ID).asText());
+        // terms with no values matches nothing, as it should: no parent the viewer may see, no replies
+        return Queries.terms(Queries.REPLY_TO, ids);
     }
 
     /**

@@ -64,6 +64,32 @@ public abstract class SearchOperatorsContract {
         return new ParsedQuery(cs, List.of());
     }
 
+    private void write(String id, String author, Visibility vis, int minute, String replyTo) throws IOException {
+        index.apply(List.of(PostChange.upsert(new Post(id, author, "a note on rights number " + id, null, T0.plusSeconds(60L * minute), vis,
+                List.of(), List.of(), replyTo, 0, 0, 0, 1, false), "en", "en")));
+    }
+
+    @Test
+    void toFindsRepliesToTheUsersPostsThatTheViewerMaySee() throws IOException {
+        write("alice-1", "alice", Visibility.PUBLIC, 0, null);
+        write("alice-2", "alice", Visibility.PRIVATE, 1, null);
+        write("bob-1", "bob", Visibility.PUBLIC, 2, null);
+        write("r-pub", "carol", Visibility.PUBLIC, 3, "alice-1");   // to alice's public post
+        write("r-pri", "carol", Visibility.PUBLIC, 4, "alice-2");   // to alice's private post
+        write("r-bob", "carol", Visibility.PUBLIC, 5, "bob-1");     // to bob
+        write("plain", "carol", Visibility.PUBLIC, 6, null);
+        // anyone: replies under alice's posts they may see; the reply under her private post would say it exists
+        assertThat(ids(SearchQuery.builder().replyTo("alice").sort(SortOrder.RECENT))).containsExactly("r-pub");
+        assertThat(ids(SearchQuery.builder().replyTo("alice").viewer("dave").text("rights"))).containsExactly("r-pub");
+        // alice sees replies to all her posts; combined with other filters by AND
+        assertThat(ids(SearchQuery.builder().replyTo("alice").viewer("alice").sort(SortOrder.RECENT))).containsExactly("r-pri", "r-pub");
+        assertThat(ids(SearchQuery.builder().replyTo("alice").viewer("alice").author("bob").sort(SortOrder.RECENT))).isEmpty();
+        assertThat(ids(SearchQuery.builder().replyTo("bob").sort(SortOrder.RECENT))).containsExactly("r-bob");
+        // a user with no posts has no replies (an empty parent set matches nothing, not everything)
+        assertThat(ids(SearchQuery.builder().replyTo("nobody").sort(SortOrder.RECENT))).isEmpty();
+        assertThat(index.count(SearchQuery.builder().replyTo("alice").viewer("alice").sort(SortOrder.RECENT).build()).value()).isEqualTo(2);
+    }
+
     @Test
     void aPhraseMatchesItsWordsInOrderOnly() throws IOException {
         en("a", "human rights matter to everyone");
