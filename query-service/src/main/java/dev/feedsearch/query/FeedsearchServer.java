@@ -28,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.feedsearch.core.index.SortOrder;
+import dev.feedsearch.query.cache.HighlightCache;
 import dev.feedsearch.query.cache.SearchResultCache;
 import dev.feedsearch.query.cache.TimelineCache;
 import dev.feedsearch.query.feed.FeedPage;
@@ -63,6 +64,7 @@ public final class FeedsearchServer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics;
     private final byte[] openApi;
     private final SearchResultCache searchCache;
+    private final HighlightCache highlightCache;
     private final FeedService feed;
     private final FeatureScorer scorer;
     private final RelevanceWindow relevance;
@@ -96,6 +98,7 @@ public final class FeedsearchServer implements AutoCloseable {
             throw new IllegalArgumentException("the timelines' cache share must be within the cache's bytes: " + timelineBytes + " of " + b.cacheBytes);
         }
         this.searchCache = new SearchResultCache(index, b.cacheRefresh, b.cacheBytes - timelineBytes, metrics);
+        this.highlightCache = new HighlightCache(100_000, metrics);
         this.feed = new FeedService(index, new TimelineCache(index, b.ranking.candidatesPerAuthor(), timelineBytes, metrics),
                 b.ranking, cursors, b.popularRefresh, metrics, clock, b.ticker);
         this.admission = new Admission(b.limits, metrics);
@@ -247,8 +250,8 @@ public final class FeedsearchServer implements AutoCloseable {
         SearchQuery q = parsed.query();
         Function<IndexedPost, List<Highlighter.Span>> highlights = null;
         if (highlight) {
-            Highlighter h = new Highlighter(highlightAnalyzers(), q); // one per search: it keeps the query's analysis
-            highlights = p -> h.spans(p.group(), p.post().text());
+            // one per search: it analyses the query lazily, only for hits not highlighted before
+            highlights = highlightCache.forQuery(q, new Highlighter(highlightAnalyzers(), q));
         }
         if (q.sort() == SortOrder.RECENT) {
             var page = searchCache.search(q);

@@ -237,6 +237,22 @@ class FeedAndCacheHttpTest {
     }
 
     @Test
+    void highlightsAreKeptPerPostVersionSoAnEditMovesThem() throws Exception {
+        String before = "Gardening under the quiet moonlight tonight", after = "Moonlight gardening is quiet";
+        s.index.apply(List.of(post("hl-1", "hl-a", before, Visibility.PUBLIC, 1, 30, 0)));
+        for (int round = 0; round < 2; round++) { // the second answer comes from the caches
+            JsonNode hit = s.get("/v1/search?q=moonlight&author=hl-a").json().get("hits").get(0);
+            assertThat(hit.get("text").asText()).isEqualTo(before);
+            assertThat(hit.get("highlights").toString()).isEqualTo("[[" + before.indexOf("moonlight") + "," + (before.indexOf("moonlight") + 9) + "]]");
+        }
+        s.index.apply(List.of(post("hl-1", "hl-a", after, Visibility.PUBLIC, 2, 30, 0)));
+        JsonNode hit = s.get("/v1/search?q=moonlight&author=hl-a").json().get("hits").get(0);
+        assertThat(hit.get("text").asText()).isEqualTo(after);
+        assertThat(hit.get("highlights").toString()).isEqualTo("[[0,9]]");
+        assertThat(s.server.metrics().find("cache.gets").tag("cache", "highlights").tag("result", "hit").functionCounter().count()).isPositive();
+    }
+
+    @Test
     void anAuthorsOwnNewPostShowsInTheirCachedSearchAtOnce() throws Exception {
         String q = "/v1/search?q=paella&tag=fdtest&viewer=sc-b";
         assertThat(ids(s.get(q).json())).isEmpty();
