@@ -4,7 +4,6 @@ import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
 import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.model.PostJson;
-import dev.feedsearch.core.reindex.Rebuildable;
 import dev.feedsearch.indexer.dynamodb.DynamoDbSnapshot;
 import dev.feedsearch.indexer.reindex.ReindexJobs;
 import dev.feedsearch.indexer.dynamodb.ItemMapper;
@@ -68,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
             DynamoDbTables.createFollows(ddb, "follows");
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             try (EngineRuntime rt = EngineRuntime.open(dir.resolve("data"), null);
-                 ReindexJobs reindex = adminToken == null || adminToken.isBlank() ? null : ReindexJobs.open((Rebuildable) rt.index, rt.mappings,
+                 ReindexJobs reindex = adminToken == null || adminToken.isBlank() ? null : ReindexJobs.open(rt.index.rebuilds().orElseThrow(), rt.mappings,
                          rt.changes, new DynamoDbSnapshot(ddb, "posts"), dir.resolve("reindex"), Clock.systemUTC());
                  ChangeStreams streams = ChangeStreams.dynamodb(rt, ddb, local.dynamoDbStreamsClient(), "posts", "follows",
                          DynamoDbStreamConfig.Start.TRIM_HORIZON, 4, metrics)) {

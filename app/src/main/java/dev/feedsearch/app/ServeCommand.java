@@ -101,8 +101,9 @@ final class ServeCommand implements Callable<Integer> {
             if (viewerAuth instanceof JwtAuth j) opened.add(j); // its JWKS cache
             EngineRuntime rt = EngineRuntime.open(engine, null);
             opened.add(rt);
-            ReindexJobs reindex = rt.index instanceof Rebuildable r
-                    ? ReindexJobs.open(r, rt.mappings, rt.changes, sources.snapshot(), engine.dataDir.resolve("reindex"), Clock.systemUTC()) : null;
+            Rebuildable rebuilds = rt.index.rebuilds().orElse(null);
+            ReindexJobs reindex = rebuilds == null ? null
+                    : ReindexJobs.open(rebuilds, rt.mappings, rt.changes, sources.snapshot(), engine.dataDir.resolve("reindex"), Clock.systemUTC());
             if (reindex != null) opened.add(reindex);
             ChangeStreams streams = sources.open(rt, metrics);
             opened.add(streams);

@@ -46,7 +46,7 @@ public final class EmbeddedReindexRun {
         GroupAnalyzers analyzers = GroupAnalyzers.build(m);
         analyzers.warmUp();
         try (EmbeddedPostIndex index = EmbeddedPostIndex.open(dir.resolve("index"), analyzers);
-             ReindexJobs jobs = ReindexJobs.open(index, m, factory::fromPost, dir.resolve("jobs"), Clock.systemUTC())) {
+             ReindexJobs jobs = ReindexJobs.open(index.rebuilds().orElseThrow(), m, factory::fromPost, dir.resolve("jobs"), Clock.systemUTC())) {
             long t0 = System.nanoTime();
             for (int i = 0; i < changes.size(); i += 1000) index.apply(changes.subList(i, Math.min(changes.size(), i + 1000)));
             index.commit();

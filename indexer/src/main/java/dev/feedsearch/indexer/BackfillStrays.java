@@ -1,6 +1,6 @@
 package dev.feedsearch.indexer;
 
-import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.index.PostWriter;
 import dev.feedsearch.core.model.FollowChange;
 import dev.feedsearch.core.model.FollowEdge;
 import dev.feedsearch.core.model.IndexChange;
@@ -26,7 +26,7 @@ public final class BackfillStrays {
     private BackfillStrays() {}
 
     /** The live posts (when {@code posts}) and active edges (when {@code follows}) of {@code index}. */
-    public static BackfillStrays of(PostIndex index, boolean posts, boolean follows) throws IOException {
+    public static BackfillStrays of(PostWriter index, boolean posts, boolean follows) throws IOException {
         BackfillStrays s = new BackfillStrays();
         if (posts) {
             index.forEachPostVersion((id, version, deleted) -> {

@@ -1,7 +1,7 @@
 package dev.feedsearch.indexer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.index.PostWriter;
 import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.model.InvalidRecordException;
 import dev.feedsearch.core.model.PostJson;
@@ -31,7 +31,7 @@ public final class DeadLetterReplayer {
     /** An entry that passes validation now, the change it became, and its place in the file. */
     private record Resubmitted(DeadLetterEntry entry, IndexChange change, int slot) {}
 
-    public static Report replay(JsonlDeadLetterStore store, ChangeFactory changes, PostIndex index) throws IOException {
+    public static Report replay(JsonlDeadLetterStore store, ChangeFactory changes, PostWriter index) throws IOException {
         long end = store.size();
         List<StoredLine> lines = store.lines();
         // what stays, in file order: a slot is emptied once its entry is re-applied

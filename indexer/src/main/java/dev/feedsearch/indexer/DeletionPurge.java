@@ -1,6 +1,6 @@
 package dev.feedsearch.indexer;
 
-import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.index.PostWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -16,19 +16,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Purges, on a schedule, the tombstones and undone follow edges older than a retention
- * ({@link PostIndex#purgeDeletions}): without it they pile up for ever, one per delete. The retention must
+ * ({@link PostWriter#purgeDeletions}): without it they pile up for ever, one per delete. The retention must
  * outlast any source's redelivery of old changes (see there).
  */
 public final class DeletionPurge implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeletionPurge.class);
 
-    private final PostIndex index;
+    private final PostWriter index;
     private final Duration retention;
     private final Clock clock;
     private final Counter purged;
     private final ScheduledExecutorService timer;
 
-    private DeletionPurge(PostIndex index, Duration retention, Duration every, Clock clock, MeterRegistry metrics) {
+    private DeletionPurge(PostWriter index, Duration retention, Duration every, Clock clock, MeterRegistry metrics) {
         if (retention.isNegative() || retention.isZero()) throw new IllegalArgumentException("retention must be positive");
         if (every.isNegative() || every.isZero()) throw new IllegalArgumentException("every must be positive");
         this.index = Objects.requireNonNull(index, "index");
@@ -41,7 +41,7 @@ public final class DeletionPurge implements AutoCloseable {
     }
 
     /** Purges every {@code every}, the first time after one {@code every}. */
-    public static DeletionPurge start(PostIndex index, Duration retention, Duration every, Clock clock, MeterRegistry metrics) {
+    public static DeletionPurge start(PostWriter index, Duration retention, Duration every, Clock clock, MeterRegistry metrics) {
         return new DeletionPurge(index, retention, every, clock, metrics != null ? metrics : new SimpleMeterRegistry());
     }
 

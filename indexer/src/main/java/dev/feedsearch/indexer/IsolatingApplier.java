@@ -1,7 +1,7 @@
 package dev.feedsearch.indexer;
 
 import dev.feedsearch.core.index.ApplyResult;
-import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.index.PostWriter;
 import dev.feedsearch.core.model.IndexChange;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.slf4j.Logger;
@@ -14,7 +14,7 @@ import java.util.function.Function;
 
 /**
  * Applies a batch so that one change the engine cannot apply does not hold back the others: when
- * {@link PostIndex#apply} throws, the batch is split in halves, and those again, until the change that throws is
+ * {@link PostWriter#apply} throws, the batch is split in halves, and those again, until the change that throws is
  * alone; it goes to {@code poisoned} (the dead-letter store) and everything else is applied. Validation keeps the
  * known poisons out (times, counters); this is the net for the ones nobody foresaw. Re-applying a half that was
  * partly written before the failure is harmless: versions make the repeated changes no-ops.
@@ -43,14 +43,14 @@ public final class IsolatingApplier {
      *
      * @throws IOException (or an unchecked I/O error) when the failure is the engine's, not a record's
      */
-    public static <T> Outcome apply(PostIndex index, List<T> items, Function<T, ? extends IndexChange> change, Poisoned<T> poisoned)
+    public static <T> Outcome apply(PostWriter index, List<T> items, Function<T, ? extends IndexChange> change, Poisoned<T> poisoned)
             throws IOException {
         long[] counts = new long[2]; // stale, poisoned
         apply(index, items, change, poisoned, counts);
         return new Outcome(counts[0], (int) counts[1]);
     }
 
-    private static <T> void apply(PostIndex index, List<T> items, Function<T, ? extends IndexChange> change, Poisoned<T> poisoned,
+    private static <T> void apply(PostWriter index, List<T> items, Function<T, ? extends IndexChange> change, Poisoned<T> poisoned,
                                   long[] counts) throws IOException {
         if (items.isEmpty()) return;
         try {

@@ -2,7 +2,7 @@ package dev.feedsearch.indexer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
-import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.index.PostWriter;
 import dev.feedsearch.core.model.FollowChange;
 import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.model.InvalidRecordException;
@@ -50,11 +50,11 @@ public final class JsonlIngester {
     private static final Pattern DUPLICATE = Pattern.compile("Duplicate (?:field|Object property) '(.*)'", Pattern.DOTALL);
 
     private final ChangeFactory factory;
-    private final PostIndex index;
+    private final PostWriter index;
     private final DeadLetterStore deadLetters;
     private final int batchSize;
 
-    public JsonlIngester(ChangeFactory factory, PostIndex index, DeadLetterStore deadLetters, int batchSize) {
+    public JsonlIngester(ChangeFactory factory, PostWriter index, DeadLetterStore deadLetters, int batchSize) {
         this.factory = factory;
         this.index = index;
         this.deadLetters = deadLetters;

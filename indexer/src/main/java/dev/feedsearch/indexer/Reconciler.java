@@ -1,6 +1,6 @@
 package dev.feedsearch.indexer;
 
-import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.index.PostWriter;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -34,7 +34,7 @@ public final class Reconciler {
 
     private Reconciler() {}
 
-    public static Report compare(Iterable<SourceRow> source, PostIndex index) throws IOException {
+    public static Report compare(Iterable<SourceRow> source, PostWriter index) throws IOException {
         Map<String, SourceRow> rows = new HashMap<>();
         for (SourceRow r : source) rows.merge(r.id(), r, (a, b) -> b.version() >= a.version() ? b : a);
         long[] live = {0}, missing = {0}, stale = {0}, resurrected = {0};

@@ -5,6 +5,7 @@ import dev.feedsearch.core.analysis.ParsedQueryCap;
 import dev.feedsearch.core.analysis.QueryTextCap;
 import dev.feedsearch.core.index.ApplyResult;
 import dev.feedsearch.core.index.ChangeLog;
+import dev.feedsearch.core.index.ChangeTracker;
 import dev.feedsearch.core.index.Hashtags;
 import dev.feedsearch.core.index.HitTotal;
 import dev.feedsearch.core.index.IndexStats;
@@ -99,7 +100,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * distinct, so per-key order holds), then refreshes the near-real-time reader searches run on, and only then
  * publishes its generation to the change log.
  */
-public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
+public final class EmbeddedPostIndex implements PostIndex {
 
     // field names: one place, so the query side cannot drift from the index side
     static final String KEY = "key", KIND = "kind", VERSION = "ver", ID = "id", AUTHOR = "author", LANG = "lang",
@@ -920,23 +921,8 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
     }
 
     @Override
-    public long generation() {
-        return changeLog.generation();
-    }
-
-    @Override
-    public long authorGeneration(String author) {
-        return changeLog.authorGeneration(author);
-    }
-
-    @Override
-    public long viewerGeneration(String viewer) {
-        return changeLog.viewerGeneration(viewer);
-    }
-
-    @Override
-    public boolean changedSince(long generation, Collection<String> postIds) {
-        return changeLog.changedSince(generation, postIds);
+    public ChangeTracker changes() {
+        return changeLog;
     }
 
     @Override
@@ -1041,56 +1027,9 @@ public final class EmbeddedPostIndex implements PostIndex, Rebuildable {
         }
     }
 
-    // ---------------------------------------------------------------- blue/green rebuilds (EmbeddedRebuilds)
-
     @Override
-    public int servingVersion(String group) {
-        return rebuilds.servingVersion(group);
-    }
-
-    @Override
-    public void beginBuild(String group, int version) throws IOException {
-        rebuilds.beginBuild(group, version);
-    }
-
-    @Override
-    public Copied copyBatch(String group, int version, String afterId, int max, Redetect redetect) throws IOException {
-        return rebuilds.copyBatch(group, version, afterId, max, redetect);
-    }
-
-    @Override
-    public Copied place(Set<String> groups, List<PostChange> posts) throws IOException {
-        return rebuilds.place(groups, posts);
-    }
-
-    @Override
-    public long count(String group, int version) throws IOException {
-        return rebuilds.count(group, version);
-    }
-
-    @Override
-    public Digest digest(String group, int version) throws IOException {
-        return rebuilds.digest(group, version);
-    }
-
-    @Override
-    public Digest registryDigest(String group) throws IOException {
-        return rebuilds.registryDigest(group);
-    }
-
-    @Override
-    public <T> T whileWritesPaused(IoSupplier<T> action) throws IOException {
-        return rebuilds.whileWritesPaused(action);
-    }
-
-    @Override
-    public void swap(String group, int version) throws IOException {
-        rebuilds.swap(group, version);
-    }
-
-    @Override
-    public void drop(String group, int version) throws IOException {
-        rebuilds.drop(group, version);
+    public Optional<Rebuildable> rebuilds() {
+        return Optional.of(rebuilds);
     }
 
     @Override

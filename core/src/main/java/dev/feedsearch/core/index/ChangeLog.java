@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * since. Post entries are pruned beyond {@code maxPosts}; a question about a generation older than what
  * was pruned answers "changed", so pruning can only cost a cache miss, never a wrong answer.
  */
-public final class ChangeLog {
+public final class ChangeLog implements ChangeTracker {
     private final int maxPosts;
     private final Map<String, Long> posts = new ConcurrentHashMap<>();
     private final Map<String, Long> authors = new ConcurrentHashMap<>();
@@ -55,18 +55,22 @@ public final class ChangeLog {
         forgottenBefore = cut;
     }
 
+    @Override
     public long generation() {
         return generation;
     }
 
+    @Override
     public long authorGeneration(String author) {
         return Math.max(everythingAt, authors.getOrDefault(author, 0L));
     }
 
+    @Override
     public long viewerGeneration(String viewer) {
         return Math.max(everythingAt, viewers.getOrDefault(viewer, 0L));
     }
 
+    @Override
     public boolean changedSince(long since, Collection<String> postIds) {
         if (since < forgottenBefore || since < everythingAt) return true;
         for (String id : postIds) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.feedsearch.core.index.ApplyResult;
 import dev.feedsearch.core.index.ChangeLog;
+import dev.feedsearch.core.index.ChangeTracker;
 import dev.feedsearch.core.index.Hashtags;
 import dev.feedsearch.core.index.IndexStats;
 import dev.feedsearch.core.index.IndexedPost;
@@ -633,23 +634,13 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
     }
 
     @Override
-    public long generation() {
-        return changeLog.generation();
+    public ChangeTracker changes() {
+        return changeLog;
     }
 
     @Override
-    public long authorGeneration(String author) {
-        return changeLog.authorGeneration(author);
-    }
-
-    @Override
-    public long viewerGeneration(String viewer) {
-        return changeLog.viewerGeneration(viewer);
-    }
-
-    @Override
-    public boolean changedSince(long generation, Collection<String> postIds) {
-        return changeLog.changedSince(generation, postIds);
+    public Optional<Rebuildable> rebuilds() {
+        return Optional.of(this); // TODO(this commit series): its own class
     }
 
     @Override

@@ -63,12 +63,12 @@ class EmbeddedParallelApplyTest {
             }
             one = versions(serial);
             four = versions(parallel);
-            assertThat(parallel.generation()).isEqualTo(serial.generation()).isEqualTo(applies.size());
+            assertThat(parallel.changes().generation()).isEqualTo(serial.changes().generation()).isEqualTo(applies.size());
             for (String[] t : TEXTS) {
                 String word = t[2].split(" ")[0];
                 assertThat(ids(parallel, word)).isEqualTo(ids(serial, word));
             }
-            assertThat(parallel.changedSince(applies.size() - 1, List.of("p3"))).isEqualTo(serial.changedSince(applies.size() - 1, List.of("p3")));
+            assertThat(parallel.changes().changedSince(applies.size() - 1, List.of("p3"))).isEqualTo(serial.changes().changedSince(applies.size() - 1, List.of("p3")));
         }
         assertThat(r4).isEqualTo(r1);
         assertThat(four).isEqualTo(one).hasSize(1_500);
@@ -85,10 +85,10 @@ class EmbeddedParallelApplyTest {
             for (int i = 0; i < 400; i++) batch.add(post("p" + i, "u1", TEXTS[i % TEXTS.length], 1));
             // an author id over Lucene's 32,766-byte term limit cannot be indexed
             batch.add(200, post("huge", "u".repeat(40_000), TEXTS[0], 1));
-            long before = index.generation();
+            long before = index.changes().generation();
             assertThatThrownBy(() -> index.apply(batch)).isInstanceOf(IllegalArgumentException.class);
             // what was written before the failure is searchable and published, so no cache can keep a stale copy
-            assertThat(index.generation()).isEqualTo(before + 1);
+            assertThat(index.changes().generation()).isEqualTo(before + 1);
             assertThat(index.versionOf("huge")).isEqualTo(-1);
             // the index keeps working, and a replay of the batch without the bad document completes it
             batch.remove(200);

@@ -1,7 +1,7 @@
 package dev.feedsearch.indexer.dynamodb;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.index.PostWriter;
 import dev.feedsearch.core.model.FollowChange;
 import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.model.InvalidRecordException;
@@ -38,7 +38,7 @@ import java.util.stream.IntStream;
 /**
  * Backfill then stream, with no gap: (1) the stream position is pinned first (every shard without a
  * checkpoint to TRIM_HORIZON, durably, backfill marked pending); (2) the table is scanned page by page and
- * every item goes through the same {@link ItemMapper} → {@link ChangeFactory} → {@link PostIndex#apply}
+ * every item goes through the same {@link ItemMapper} → {@link ChangeFactory} → {@link PostWriter#apply}
  * path as the stream, then committed; (3) the backfill is marked done. Streaming then starts from the
  * pinned position, so a write made during the scan is both scanned (maybe) and streamed (surely); versions
  * make the second copy a no-op. A Scan is not a snapshot, which is why the stream must cover its whole
@@ -55,7 +55,7 @@ public final class DynamoDbBackfill {
 
     private final DynamoDbClient ddb;
     private final ChangeFactory factory;
-    private final PostIndex index;
+    private final PostWriter index;
     private final DeadLetterStore deadLetters;
     /** Each segment is a thread holding up to a page: a bound on memory and threads. */
     public static final int MAX_SEGMENTS = 64;
@@ -64,7 +64,7 @@ public final class DynamoDbBackfill {
     private final int segments;
 
     /** @param pageSize items per Scan page, which is also the index batch */
-    public DynamoDbBackfill(DynamoDbClient ddb, ChangeFactory factory, PostIndex index, DeadLetterStore deadLetters, int pageSize) {
+    public DynamoDbBackfill(DynamoDbClient ddb, ChangeFactory factory, PostWriter index, DeadLetterStore deadLetters, int pageSize) {
         this(ddb, factory, index, deadLetters, pageSize, 1);
     }
 
@@ -74,7 +74,7 @@ public final class DynamoDbBackfill {
      *                 applies, so a large table's read latency overlaps the indexing (1..{@value #MAX_SEGMENTS};
      *                 at most 16 pages queue, plus one per blocked reader)
      */
-    public DynamoDbBackfill(DynamoDbClient ddb, ChangeFactory factory, PostIndex index, DeadLetterStore deadLetters, int pageSize,
+    public DynamoDbBackfill(DynamoDbClient ddb, ChangeFactory factory, PostWriter index, DeadLetterStore deadLetters, int pageSize,
                             int segments) {
         if (pageSize < 1) throw new IllegalArgumentException("pageSize must be >= 1");
         if (segments < 1 || segments > MAX_SEGMENTS) throw new IllegalArgumentException("segments must be 1.." + MAX_SEGMENTS);

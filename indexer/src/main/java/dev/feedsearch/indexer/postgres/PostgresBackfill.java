@@ -1,7 +1,7 @@
 package dev.feedsearch.indexer.postgres;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.index.PostWriter;
 import dev.feedsearch.core.model.FollowChange;
 import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.model.InvalidRecordException;
@@ -48,11 +48,11 @@ public final class PostgresBackfill {
 
     private final PostgresConfig cfg;
     private final ChangeFactory factory;
-    private final PostIndex index;
+    private final PostWriter index;
     private final DeadLetterStore deadLetters;
     private final int batchSize;
 
-    public PostgresBackfill(PostgresConfig cfg, ChangeFactory factory, PostIndex index, DeadLetterStore deadLetters, int batchSize) {
+    public PostgresBackfill(PostgresConfig cfg, ChangeFactory factory, PostWriter index, DeadLetterStore deadLetters, int batchSize) {
         this.cfg = cfg;
         this.factory = factory;
         this.index = index;

@@ -1,6 +1,6 @@
 package dev.feedsearch.indexer.stream;
 
-import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.index.PostWriter;
 import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.model.InvalidRecordException;
 import dev.feedsearch.indexer.ChangeFactory;
@@ -29,8 +29,8 @@ import java.util.stream.IntStream;
 
 /**
  * The change-stream pipeline for one source, four threads joined by bounded queues:
- * poll (reader) → validate + detect language, in parallel (decoder) → {@link PostIndex#apply} (applier) →
- * {@link PostIndex#commit} → {@link ChangeSource#checkpoint} (committer).
+ * poll (reader) → validate + detect language, in parallel (decoder) → {@link PostWriter#apply} (applier) →
+ * {@link PostWriter#commit} → {@link ChangeSource#checkpoint} (committer).
  *
  * <p>Applied changes are searchable when {@code apply} returns, which costs the engine a reader refresh per
  * call; so the applier calls it at most once per {@link Builder#applyInterval} and whatever arrives meanwhile
@@ -51,7 +51,7 @@ public final class StreamIndexer implements AutoCloseable {
 
     private final ChangeSource source;
     private final ChangeFactory changes;
-    private final PostIndex index;
+    private final PostWriter index;
     private final DeadLetterStore deadLetters;
     private final int batchSize;
     private final Duration maxWait;
@@ -410,7 +410,7 @@ public final class StreamIndexer implements AutoCloseable {
     public static final class Builder {
         private ChangeSource source;
         private ChangeFactory changes;
-        private PostIndex index;
+        private PostWriter index;
         private DeadLetterStore deadLetters;
         private MeterRegistry metrics;
         private int batchSize = 1_000;
@@ -421,7 +421,7 @@ public final class StreamIndexer implements AutoCloseable {
 
         public Builder source(ChangeSource v) { source = v; return this; }
         public Builder changes(ChangeFactory v) { changes = v; return this; }
-        public Builder index(PostIndex v) { index = v; return this; }
+        public Builder index(PostWriter v) { index = v; return this; }
         public Builder deadLetters(DeadLetterStore v) { deadLetters = v; return this; }
         public Builder metrics(MeterRegistry v) { metrics = v; return this; }
         /** Most events per poll and per index batch (default 1000). */

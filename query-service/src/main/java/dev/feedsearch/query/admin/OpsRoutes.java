@@ -46,7 +46,8 @@ public final class OpsRoutes {
         IndexStats s = index.stats();
         ObjectNode ix = root.putObject("index").put("posts", s.posts()).put("tombstones", s.tombstones()).put("follows", s.follows());
         ObjectNode groups = ix.putObject("groups");
-        if (index instanceof Rebuildable r) {
+        Rebuildable r = index.rebuilds().orElse(null);
+        if (r != null) {
             // the serving version's live posts: what a reindex of that group would copy
             for (LanguageGroup g : mappings.groups()) {
                 int v = r.servingVersion(g.name());

@@ -77,14 +77,14 @@ public final class SearchResultCache {
     private boolean valid(SearchQuery q, Entry e) {
         if (System.nanoTime() - e.builtNanos() > refreshNanos) return false;
         List<String> ids = e.page().hits().stream().map(h -> h.post().post().id()).toList();
-        if (index.changedSince(e.generation(), ids)) return false;
-        if (q.viewer() != null && (index.viewerGeneration(q.viewer()) > e.generation()
-                || index.authorGeneration(q.viewer()) > e.generation())) return false;
+        if (index.changes().changedSince(e.generation(), ids)) return false;
+        if (q.viewer() != null && (index.changes().viewerGeneration(q.viewer()) > e.generation()
+                || index.changes().authorGeneration(q.viewer()) > e.generation())) return false;
         return true;
     }
 
     private Entry load(SearchQuery q) {
-        long generation = index.generation(); // before the read: a racing write makes the entry look stale, never fresh
+        long generation = index.changes().generation(); // before the read: a racing write makes the entry look stale, never fresh
         long built = System.nanoTime();
         try {
             return new Entry(generation, built, index.search(q));

@@ -57,7 +57,7 @@ public final class TimelineCache {
     public Map<String, List<IndexedPost>> get(Collection<String> authors) {
         for (String a : authors) {
             CompletableFuture<Timeline> f = cache.asMap().get(a); // a peek: getIfPresent would count a miss
-            if (f != null && f.isDone() && !f.isCompletedExceptionally() && index.authorGeneration(a) > f.join().generation()) {
+            if (f != null && f.isDone() && !f.isCompletedExceptionally() && index.changes().authorGeneration(a) > f.join().generation()) {
                 cache.asMap().remove(a, f); // stale: the author wrote since this was loaded
             }
         }
@@ -98,7 +98,7 @@ public final class TimelineCache {
     }
 
     private Map<String, Timeline> load(java.util.Set<? extends String> authors) {
-        long generation = index.generation(); // taken before reading: a write racing the load makes it look stale, never fresh
+        long generation = index.changes().generation(); // taken before reading: a write racing the load makes it look stale, never fresh
         try {
             Map<String, List<IndexedPost>> posts = index.recentPostsUnfiltered(List.copyOf(authors), perAuthor);
             Map<String, Timeline> out = new HashMap<>(authors.size() * 2);

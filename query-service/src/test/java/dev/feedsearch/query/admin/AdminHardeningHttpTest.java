@@ -38,7 +38,7 @@ class AdminHardeningHttpTest {
         Path dir = Files.createTempDirectory("feedsearch-admin-");
         Mappings mappings = Mappings.load();
         index = EmbeddedPostIndex.open(dir.resolve("index"), GroupAnalyzers.build(mappings));
-        jobs = ReindexJobs.open(index, mappings, new ChangeFactory(new ScriptFirstDetector(), mappings)::fromPost, dir.resolve("jobs"), Clock.systemUTC());
+        jobs = ReindexJobs.open(index.rebuilds().orElseThrow(), mappings, new ChangeFactory(new ScriptFirstDetector(), mappings)::fromPost, dir.resolve("jobs"), Clock.systemUTC());
         server = FeedsearchServer.builder().index(index).languages(Set.of("en")).port(0).admin(jobs, TOKEN).build().start();
     }
 
