@@ -1,18 +1,11 @@
 package dev.feedsearch.core.lang;
 
 import com.github.pemistahl.lingua.api.Language;
-import com.github.pemistahl.lingua.api.LanguageDetectorBuilder;
+import dev.feedsearch.core.lang.ScriptCensus.Group;
 
 import java.text.Normalizer;
-import java.util.EnumMap;
-import java.util.LinkedHashSet;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Script-first language detection: decide what the Unicode script decides on its own, and ask lingua
@@ -21,8 +14,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <h2>Script rules</h2>
  * URLs, {@code @mentions} and {@code #hashtags} are set aside first (unless nothing else is left). Letters
  * are then counted per {@link Character.UnicodeScript} (Common, Inherited and Unknown are ignored). Han,
- * kana and Hangul count {@value #CJK_WEIGHT}× because one such character carries about as much as a few
- * alphabetic letters; the script group with the largest weighted count is the dominant one.
+ * kana and Hangul count {@value ScriptCensus#CJK_WEIGHT}× because one such character carries about as much
+ * as a few alphabetic letters; the script group with the largest weighted count is the dominant one.
  * <ul>
  *   <li>CJK dominant: any Hiragana/Katakana → {@code ja} (unless Hangul outnumbers the kana → {@code ko});
  *       Hangul → {@code ko}; Han only → {@code zh}, or {@code ja} when the hint is Japanese and the text is
@@ -79,22 +72,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link Settings#DEFAULTS} documents the measured trade-off.
  *
  * <h2>Cost</h2>
- * lingua is built lazily, once per script family, in low accuracy mode (trigram models only) with its
- * models preloaded; lingua keeps its models in static maps, so instances share them (about 35 MB of heap
- * for the 23 languages, measured after GC). lingua's cost grows with the text and with every candidate,
- * so texts are cut to a prefix of {@link Settings#maxChars()} characters (at a word boundary), and for
- * Latin text the frequent words shortlist the {@link Settings#shortlist()} most likely languages before
- * lingua compares them (a detector per distinct shortlist is cached; all share the models), or decide
- * alone (above). Scripts that decide alone (CJK, Thai, Greek, Hebrew, Bengali, Devanagari) and the
- * function-word rule cost a few microseconds; a lingua call about 50–80 µs on the calling thread's clock,
- * and ~130 µs of the process's CPU (its model lookups run as common-pool tasks, and it allocates).
- *
- * <p>lingua runs each detection through {@code ForkJoinPool.commonPool()}, whose default parallelism is
- * cores − 1 (1 on a 2-core machine), which serialises concurrent callers. This class sets nothing global;
- * the launcher ({@code bin/feedsearch}) runs the JVM with
- * {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism} set to the number of cores (at least 2),
- * and the test JVMs with 2. Model loading also goes through that pool, which is why first use never
- * blocks pool threads on a lock (see {@code Family#detector()}).
+ * Scripts that decide alone and the function-word rule cost a few microseconds, a lingua call about
+ * 50–80 µs; the details (lazy, shared models; prefix and shortlist; the common pool) are in
+ * {@link LinguaPool}. The parts:
+ * {@link PostText} prepares the text, {@link ScriptCensus} counts its letters per script, {@link LinguaPool}
+ * holds lingua, and this class decides.
  *
  * <p>Instances are thread-safe.
  */
@@ -202,9 +184,6 @@ public final class ScriptFirstDetector implements LanguageDetector {
         }
     }
 
-    /** Han, kana and Hangul letters count this many times when choosing the dominant script. */
-    static final int CJK_WEIGHT = 3;
-
     /** A Han-only text with at most this many Han characters may be Japanese when the hint says so. */
     static final int SHORT_HAN_FOR_JA_HINT = 20;
 
@@ -219,9 +198,6 @@ public final class ScriptFirstDetector implements LanguageDetector {
 
     /** Minimum number of words for the function-word rule. */
     private static final int WEAK_RULE_MIN_WORDS = 5;
-
-    /** How many code points are inspected for the script census. */
-    private static final int MAX_SCAN_CODE_POINTS = 1024;
 
     /** What decided a {@link Detection}. */
     public enum Source {
@@ -264,13 +240,13 @@ public final class ScriptFirstDetector implements LanguageDetector {
 
     private final Settings settings;
 
-    private final Family latin = new Family(Group.LATIN, new Language[] {
+    private final LinguaPool latin = new LinguaPool(Group.LATIN, new Language[] {
             Language.ENGLISH, Language.GERMAN, Language.FRENCH, Language.SPANISH, Language.PORTUGUESE,
             Language.ITALIAN, Language.DUTCH, Language.SWEDISH, Language.DANISH, Language.BOKMAL,
             Language.NYNORSK, Language.POLISH, Language.CZECH, Language.HUNGARIAN, Language.FINNISH,
             Language.ROMANIAN, Language.TURKISH, Language.VIETNAMESE, Language.INDONESIAN});
-    private final Family cyrillic = new Family(Group.CYRILLIC, new Language[] {Language.RUSSIAN, Language.UKRAINIAN});
-    private final Family arabic = new Family(Group.ARABIC, new Language[] {Language.ARABIC, Language.PERSIAN});
+    private final LinguaPool cyrillic = new LinguaPool(Group.CYRILLIC, new Language[] {Language.RUSSIAN, Language.UKRAINIAN});
+    private final LinguaPool arabic = new LinguaPool(Group.ARABIC, new Language[] {Language.ARABIC, Language.PERSIAN});
 
     /** A detector with {@link Settings#DEFAULTS}. */
     public ScriptFirstDetector() {
@@ -305,10 +281,10 @@ public final class ScriptFirstDetector implements LanguageDetector {
     public Detection analyze(String text, String hint) {
         if (text == null || text.isEmpty()) return none();
         String hintLang = normalizeHint(hint);
-        if (hasCombiningMark(text)) text = Normalizer.normalize(text, Normalizer.Form.NFC);
-        String clean = stripNoise(text);
+        if (PostText.hasCombiningMark(text)) text = Normalizer.normalize(text, Normalizer.Form.NFC);
+        String clean = PostText.stripNoise(text);
 
-        Census census = Census.of(clean);
+        ScriptCensus census = ScriptCensus.of(clean);
         if (census.total() == 0) return none();
 
         Group g = census.dominant();
@@ -334,20 +310,20 @@ public final class ScriptFirstDetector implements LanguageDetector {
         return new Detection(lang, g.name(), Source.SCRIPT, null, null, Double.NaN);
     }
 
-    private static Detection cjk(Census c, String hintLang) {
-        if (c.kana > 0 && c.kana >= c.hangul) return script(Group.CJK, "ja");
-        if (c.hangul > 0) return script(Group.CJK, "ko");
-        if ("ja".equals(hintLang) && c.han <= SHORT_HAN_FOR_JA_HINT) {
+    private static Detection cjk(ScriptCensus c, String hintLang) {
+        if (c.kana() > 0 && c.kana() >= c.hangul()) return script(Group.CJK, "ja");
+        if (c.hangul() > 0) return script(Group.CJK, "ko");
+        if ("ja".equals(hintLang) && c.han() <= SHORT_HAN_FOR_JA_HINT) {
             return new Detection("ja", Group.CJK.name(), Source.SCRIPT_AND_HINT, null, null, Double.NaN);
         }
         return script(Group.CJK, "zh");
     }
 
-    private Detection statistics(Family family, Census census, String text, String hintLang) {
+    private Detection statistics(LinguaPool family, ScriptCensus census, String text, String hintLang) {
         String script = family.group.name();
         int letters = census.count(family.group);
         if (census.foreignTo(family.group)
-                || family.group == Group.CYRILLIC && census.ruOnly == 0 && bulgarianWords(text) >= 2) {
+                || family.group == Group.CYRILLIC && census.ruOnly() == 0 && ScriptCensus.bulgarianWords(text) >= 2) {
             return new Detection(UNDETERMINED, script, Source.FOREIGN_MARKERS, null, null, Double.NaN);
         }
         boolean hintIsCandidate = hintLang != null && family.codes.contains(hintLang);
@@ -363,7 +339,7 @@ public final class ScriptFirstDetector implements LanguageDetector {
                 return new Detection(byLetters, script, Source.LETTERS, null, null, Double.NaN);
             }
         }
-        String input = prefix(text);
+        String input = PostText.prefix(text, settings.maxChars());
         com.github.pemistahl.lingua.api.LanguageDetector lingua = family.detector();
         FunctionWords.Scores fw = null;
         if (family.group == Group.LATIN) {
@@ -386,28 +362,12 @@ public final class ScriptFirstDetector implements LanguageDetector {
             return new Detection(UNDETERMINED, script, Source.AMBIGUOUS, null, null, Double.NaN);
         }
 
-        // lingua sorts by descending confidence. The distance is measured to the best rival that is not a
-        // sibling of the winner (da/nb/sv, es/pt are too close for the distance to mean "unsupported").
-        String best = null, rival = null;
-        double bestValue = 0, rivalValue = 0, hintValue = -1;
-        for (Map.Entry<Language, Double> e : conf.entrySet()) {
-            String code = family.code(e.getKey());
-            double v = e.getValue();
-            if (hintValue < 0 && code.equals(hintLang)) hintValue = v;
-            if (best == null) {
-                best = code;
-                bestValue = v;
-            } else if (rival == null && !code.equals(best) && !siblings(best, code)) {
-                rival = code;
-                rivalValue = v;
-            }
-            if (rival != null && (hintValue >= 0 || !hintIsCandidate)) break;
-        }
-        double distance = rival == null ? 1.0 : (bestValue - rivalValue) / bestValue;
-        String second = rival;
+        LinguaRanking ranking = LinguaRanking.of(conf, family, hintLang, hintIsCandidate);
+        String best = ranking.best(), second = ranking.rival();
+        double distance = ranking.distance();
 
         if (best.equals(hintLang)) return new Detection(best, script, Source.STATISTICS, best, second, distance);
-        double hintGap = hintValue < 0 ? 1.0 : (bestValue - hintValue) / bestValue;
+        double hintGap = ranking.hintGap();
         if (hintIsCandidate && hintGap <= (siblings(best, hintLang) ? SIBLING_HINT_MARGIN : settings.hintMargin())) {
             return new Detection(hintLang, script, Source.HINT, best, second, distance);
         }
@@ -429,29 +389,6 @@ public final class ScriptFirstDetector implements LanguageDetector {
         return new Detection(UNDETERMINED, script, Source.AMBIGUOUS, best, second, distance);
     }
 
-    /**
-     * Frequent Bulgarian (and Macedonian) words that Russian and Ukrainian do not write as words: the verb
-     * forms е, са, има, няма, the reflexive се, the future particle ще, and pronouns and prepositions.
-     */
-    private static final Set<String> BULGARIAN_WORDS = Set.of(
-            "е", "са", "се", "има", "няма", "ще", "това", "тези", "този", "който", "която", "което", "които",
-            "към", "със", "във", "всеки", "всяка", "всички", "човек", "трябва", "нейния", "неговата", "аз", "ние", "вие");
-
-    /** How many of the first 64 words are {@link #BULGARIAN_WORDS} (counting stops at 2). */
-    static int bulgarianWords(String text) {
-        int found = 0, words = 0, n = text.length(), i = 0;
-        while (i < n && words < 64 && found < 2) {
-            while (i < n && !Character.isLetter(text.charAt(i))) i++;
-            int start = i;
-            while (i < n && Character.isLetter(text.charAt(i))) i++;
-            if (i > start) {
-                words++;
-                if (i - start <= 8 && BULGARIAN_WORDS.contains(text.substring(start, i).toLowerCase(Locale.ROOT))) found++;
-            }
-        }
-        return found;
-    }
-
     /** Languages so close that lingua's margin between them says nothing about the text being unsupported. */
     static boolean siblings(String a, String b) {
         return sibling(a) != 0 && sibling(a) == sibling(b);
@@ -465,365 +402,12 @@ public final class ScriptFirstDetector implements LanguageDetector {
         };
     }
 
-    /** True when the text holds combining diacritics (decomposed text, e.g. from macOS), which lingua reads badly. */
-    private static boolean hasCombiningMark(String s) {
-        int n = Math.min(s.length(), MAX_SCAN_CODE_POINTS * 2);
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x0300 && c <= 0x036F) return true;
-        }
-        return false;
-    }
-
-    /** The first {@code maxChars} characters, cut back to a word boundary when one is near. */
-    private String prefix(String s) {
-        int max = settings.maxChars();
-        if (s.length() <= max) return s;
-        int end = max;
-        if (Character.isHighSurrogate(s.charAt(end - 1))) end--;
-        int space = s.lastIndexOf(' ', end);
-        if (space > max * 3 / 4) end = space;
-        return s.substring(0, end);
-    }
-
-    /**
-     * Removes URLs, {@code @mentions} and {@code #hashtags} (they say little about the post's language),
-     * unless nothing with a letter would be left.
-     */
-    static String stripNoise(String text) {
-        StringBuilder sb = null;
-        int n = text.length();
-        int i = 0;
-        while (i < n) {
-            int start = i;
-            boolean noise = isNoiseStart(text, i);
-            while (i < n && !Character.isWhitespace(text.charAt(i))) i++;
-            if (noise) {
-                if (sb == null) sb = new StringBuilder(n).append(text, 0, start);
-            } else if (sb != null) {
-                sb.append(text, start, i);
-            }
-            int ws = i;
-            while (i < n && Character.isWhitespace(text.charAt(i))) i++;
-            if (sb != null) sb.append(text, ws, i);
-        }
-        if (sb == null) return text;
-        for (int j = 0; j < sb.length(); j++) {
-            if (Character.isLetter(sb.charAt(j))) return sb.toString();
-        }
-        return text;
-    }
-
-    private static boolean isNoiseStart(String s, int i) {
-        char c = s.charAt(i);
-        if (c == '@' || c == '#' || c == '＃') return true;
-        return s.startsWith("http://", i) || s.startsWith("https://", i) || s.startsWith("www.", i);
-    }
-
     /**
      * Maps a BCP-47 tag to the code this detector would return for that language ({@code pt-BR} → pt,
      * {@code zh-Hant} → zh, {@code no}/{@code nn} → nb, {@code ms} → id, {@code iw} → he), or null when the
      * tag is absent or names nothing supported.
      */
     public static String normalizeHint(String hint) {
-        if (hint == null) return null;
-        String h = hint.strip();
-        int dash = indexOfSeparator(h);
-        String primary = (dash < 0 ? h : h.substring(0, dash)).toLowerCase(Locale.ROOT);
-        String code = switch (primary) {
-            case "no", "nn", "nob", "nno" -> "nb";
-            case "iw" -> "he";
-            case "in" -> "id";
-            case "ms", "zsm", "zlm", "msa" -> "id"; // Malay shares the Indonesian analysis group
-            case "cmn", "yue", "wuu", "zho" -> "zh";
-            case "jpn" -> "ja";
-            case "kor" -> "ko";
-            default -> primary;
-        };
-        return SUPPORTED.contains(code) ? code : null;
-    }
-
-    private static int indexOfSeparator(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '-' || c == '_') return i;
-        }
-        return -1;
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // script census
-
-    enum Group { LATIN, CYRILLIC, ARABIC, CJK, THAI, GREEK, HEBREW, BENGALI, DEVANAGARI, OTHER }
-
-    /** Letter counts per script group over the first {@value #MAX_SCAN_CODE_POINTS} code points. */
-    static final class Census {
-        final int[] counts = new int[Group.values().length];
-        int han, kana, hangul;
-        /** Letters of an alphabetic script that no supported language of that script writes. */
-        int latinForeign, cyrillicForeign, arabicForeign;
-        /** Cyrillic markers: ы/э/ё (Russian, Belarusian), і (Ukrainian, Belarusian), ъ before a consonant (Bulgarian). */
-        int ruOnly, cyrI, hardSignBeforeConsonant;
-        /** Cyrillic і ї є ґ (Ukrainian, not Russian). */
-        int ukOnly;
-        /** Arabic-script letters of Persian, not Arabic (پ چ ژ گ ک ی), and of Arabic, not Persian (ة ك ي ى). */
-        int faOnly, arOnly;
-        private int previous;
-
-        int count(Group g) {
-            return counts[g.ordinal()];
-        }
-
-        int total() {
-            int t = 0;
-            for (int c : counts) t += c;
-            return t;
-        }
-
-        Group dominant() {
-            Group best = Group.OTHER;
-            int bestCount = 0;
-            for (Group g : Group.values()) {
-                int weighted = g == Group.CJK ? counts[g.ordinal()] * CJK_WEIGHT : counts[g.ordinal()];
-                if (weighted > bestCount) {
-                    best = g;
-                    bestCount = weighted;
-                }
-            }
-            return best;
-        }
-
-        /** True when the text shows letters or letter patterns that no candidate language of the script has. */
-        boolean foreignTo(Group g) {
-            int letters = count(g);
-            int foreign = switch (g) {
-                case LATIN -> latinForeign;
-                case CYRILLIC -> cyrillicForeign;
-                case ARABIC -> arabicForeign;
-                default -> 0;
-            };
-            // at least 2% of the letters, and for Latin at least 3 (a "Tōkyō" or "Māori" in an English post is
-            // not enough; Latvian, Lithuanian or Icelandic text has them everywhere)
-            if (foreign >= (g == Group.LATIN ? 3 : 1) && foreign * 50 >= letters) return true;
-            if (g == Group.CYRILLIC) {
-                if (hardSignBeforeConsonant > 0 && ruOnly == 0) return true; // Bulgarian
-                if (cyrI > 0 && ruOnly > 0 && Math.min(cyrI, ruOnly) * 100 >= letters) return true; // Belarusian
-            }
-            return false;
-        }
-
-        /**
-         * For the two-candidate families: the candidate whose own letters appear (at least twice) while the
-         * other's do not, or null.
-         */
-        String lettersPointTo(Group g) {
-            int a, b;
-            String first, second;
-            if (g == Group.CYRILLIC) {
-                a = ukOnly; b = ruOnly; first = "uk"; second = "ru";
-            } else if (g == Group.ARABIC) {
-                a = faOnly; b = arOnly; first = "fa"; second = "ar";
-            } else {
-                return null;
-            }
-            if (a >= 2 && b == 0) return first;
-            if (b >= 2 && a == 0) return second;
-            return null;
-        }
-
-        static Census of(String text) {
-            Census c = new Census();
-            int n = text.length();
-            int seen = 0;
-            for (int i = 0; i < n && seen < MAX_SCAN_CODE_POINTS; seen++) {
-                int cp = text.codePointAt(i);
-                i += Character.charCount(cp);
-                c.add(cp);
-            }
-            return c;
-        }
-
-        void add(int cp) {
-            int prev = previous;
-            previous = cp;
-            if (cp < 0x80) {
-                if ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') counts[Group.LATIN.ordinal()]++;
-                return;
-            }
-            if (!Character.isLetter(cp)) return;
-            switch (Character.UnicodeScript.of(cp)) {
-                case LATIN -> {
-                    counts[Group.LATIN.ordinal()]++;
-                    if (isForeignLatin(cp)) latinForeign++;
-                }
-                case CYRILLIC -> {
-                    counts[Group.CYRILLIC.ordinal()]++;
-                    cyrillic(prev, cp);
-                }
-                case ARABIC -> {
-                    counts[Group.ARABIC.ordinal()]++;
-                    if (isForeignArabic(cp)) arabicForeign++;
-                    switch (cp) {
-                        case 0x067E, 0x0686, 0x0698, 0x06AF, 0x06A9, 0x06CC -> faOnly++;
-                        case 0x0629, 0x0643, 0x064A, 0x0649 -> arOnly++;
-                        default -> { }
-                    }
-                }
-                case HAN -> {
-                    counts[Group.CJK.ordinal()]++;
-                    han++;
-                }
-                case HIRAGANA, KATAKANA -> {
-                    counts[Group.CJK.ordinal()]++;
-                    kana++;
-                }
-                case HANGUL -> {
-                    counts[Group.CJK.ordinal()]++;
-                    hangul++;
-                }
-                case THAI -> counts[Group.THAI.ordinal()]++;
-                case GREEK -> counts[Group.GREEK.ordinal()]++;
-                case HEBREW -> counts[Group.HEBREW.ordinal()]++;
-                case BENGALI -> counts[Group.BENGALI.ordinal()]++;
-                case DEVANAGARI -> counts[Group.DEVANAGARI.ordinal()]++;
-                case COMMON, INHERITED, UNKNOWN -> { }
-                default -> counts[Group.OTHER.ordinal()]++;
-            }
-        }
-
-        private void cyrillic(int prev, int cp) {
-            int lower = Character.toLowerCase(cp);
-            if (isForeignCyrillic(lower)) cyrillicForeign++;
-            switch (lower) {
-                case 'ы', 'э', 'ё' -> ruOnly++;
-                case 'і' -> {
-                    cyrI++;
-                    ukOnly++;
-                }
-                case 'ї', 'є', 'ґ' -> ukOnly++;
-                default -> {
-                    // Russian writes ъ only before е ё ю я; Bulgarian uses it as a vowel, before consonants
-                    if (Character.toLowerCase(prev) == 'ъ' && "аеёиоуыэюяъь".indexOf(lower) < 0) hardSignBeforeConsonant++;
-                }
-            }
-        }
-    }
-
-    /**
-     * Latin letters that none of the supported Latin-script languages writes (Icelandic ð þ, Esperanto
-     * circumflexes, Latvian/Lithuanian/Maori macrons and cedillas, Welsh ŵ ŷ, pinyin carons ...).
-     */
-    private static final String FOREIGN_LATIN = "ðþĉĝĥĵŝŭāēīūōķļņģėįųŵŷǎǐǒǔǹẅẁẃ";
-
-    static boolean isForeignLatin(int cp) {
-        int lower = Character.toLowerCase(cp);
-        if (lower >= 0x250 && lower <= 0x2AF) return true; // IPA extensions (ɛ ɔ ŋ-like ɲ ə ...), used by African orthographies
-        return FOREIGN_LATIN.indexOf(lower) >= 0;
-    }
-
-    /** Cyrillic letters outside the Russian and Ukrainian alphabets (Serbian ј љ њ ћ ђ џ, Belarusian ў, Kazakh қ ғ ...). */
-    static boolean isForeignCyrillic(int lower) {
-        if (lower >= 0x430 && lower <= 0x44F) return false; // а..я
-        return switch (lower) {
-            case 'ё', 'є', 'і', 'ї', 'ґ' -> false;
-            default -> true;
-        };
-    }
-
-    /** Arabic-script letters used by neither Arabic nor Persian (Urdu ٹ ڈ ڑ ں ے ھ, Pashto, Kurdish, Uyghur ...). */
-    static boolean isForeignArabic(int cp) {
-        if (cp >= 0x0621 && cp <= 0x064A) return false; // the Arabic alphabet (with hamza forms and ى)
-        return switch (cp) {
-            case 0x067E, 0x0686, 0x0698, 0x06AF, // Persian پ چ ژ گ
-                 0x06A9, 0x06CC, 0x0671, 0x0640, // ک ی ٱ and the tatweel
-                 0x06C0 -> false; // ۀ
-            default -> cp >= 0x0600 && cp <= 0x06FF || cp >= 0x0750 && cp <= 0x077F || cp >= 0x08A0 && cp <= 0x08FF;
-        };
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // lingua: one detector per script family, built once on first use, plus cached shortlist detectors
-
-    private static final class Family {
-        final Group group;
-        final Language[] languages;
-        final Set<String> codes;
-        final EnumMap<Language, String> codeOf = new EnumMap<>(Language.class);
-        /**
-         * The full detector, built once. Not a lock: lingua loads its models through
-         * {@code ForkJoinPool.commonPool()}, and common-pool workers blocked on a monitor would starve that
-         * load (a real deadlock when the first detections come from a parallel stream). Waiters join the
-         * future instead, which lets the pool add compensating workers.
-         */
-        private final AtomicReference<CompletableFuture<com.github.pemistahl.lingua.api.LanguageDetector>> full = new AtomicReference<>();
-        /** Detectors over subsets of {@link #languages}, keyed by a bit set of indexes into it. */
-        private final ConcurrentHashMap<Integer, com.github.pemistahl.lingua.api.LanguageDetector> subsets = new ConcurrentHashMap<>();
-
-        Family(Group group, Language[] languages) {
-            if (languages.length > 31) throw new IllegalArgumentException("too many languages for a subset key");
-            this.group = group;
-            this.languages = languages;
-            Set<String> cs = new LinkedHashSet<>();
-            for (Language l : languages) {
-                String code = switch (l) {
-                    case BOKMAL, NYNORSK -> "nb";
-                    default -> l.getIsoCode639_1().toString().toLowerCase(Locale.ROOT);
-                };
-                codeOf.put(l, code);
-                cs.add(code);
-            }
-            this.codes = Set.copyOf(cs);
-        }
-
-        String code(Language l) {
-            return codeOf.get(l);
-        }
-
-        /** The detector over every language of the family; the first caller builds it and loads the models. */
-        com.github.pemistahl.lingua.api.LanguageDetector detector() {
-            while (true) {
-                CompletableFuture<com.github.pemistahl.lingua.api.LanguageDetector> f = full.get();
-                if (f != null) return f.join();
-                var mine = new CompletableFuture<com.github.pemistahl.lingua.api.LanguageDetector>();
-                if (!full.compareAndSet(null, mine)) continue;
-                try {
-                    mine.complete(LanguageDetectorBuilder.fromLanguages(languages)
-                            .withLowAccuracyMode()
-                            .withPreloadedLanguageModels()
-                            .build());
-                } catch (RuntimeException | Error e) {
-                    mine.completeExceptionally(e); // current waiters see the failure
-                    full.set(null); // a later call retries
-                    throw e;
-                }
-            }
-        }
-
-        /**
-         * A detector over the languages with the given codes (plus {@code extra} when not null). lingua
-         * keeps models in static maps, so once the full detector has loaded them a subset detector costs a
-         * few small objects and no loading; one is cached per distinct subset (at most a few thousand).
-         */
-        com.github.pemistahl.lingua.api.LanguageDetector detectorFor(String[] wanted, String extra) {
-            var all = detector(); // loads the models once
-            int key = 0;
-            for (int i = 0; i < languages.length; i++) {
-                String c = codeOf.get(languages[i]);
-                if (c.equals(extra)) key |= 1 << i;
-                for (String w : wanted) if (c.equals(w)) key |= 1 << i;
-            }
-            if (Integer.bitCount(key) < 2) return all;
-            var d = subsets.get(key);
-            if (d == null) {
-                // built outside any lock (a race only builds a spare); no preloading: the models are loaded
-                Language[] subset = new Language[Integer.bitCount(key)];
-                int j = 0;
-                for (int i = 0; i < languages.length; i++) if ((key & (1 << i)) != 0) subset[j++] = languages[i];
-                d = LanguageDetectorBuilder.fromLanguages(subset).withLowAccuracyMode().build();
-                var previous = subsets.putIfAbsent(key, d);
-                if (previous != null) d = previous;
-            }
-            return d;
-        }
+        return HintTags.normalize(hint);
     }
 }
