@@ -2,7 +2,7 @@ package dev.feedsearch.query;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.feedsearch.core.index.Hashtags;
+import dev.feedsearch.core.model.Hashtags;
 import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.lang.LanguageDetector;
 import dev.feedsearch.mappings.Mappings;

@@ -1,6 +1,6 @@
 package dev.feedsearch.query;
 
-import dev.feedsearch.core.index.Hashtags;
+import dev.feedsearch.core.model.Hashtags;
 import dev.feedsearch.core.index.ParsedQuery;
 import dev.feedsearch.core.index.ParsedQuery.Clause;
 import dev.feedsearch.core.index.ParsedQuery.Unit;

@@ -1,6 +1,6 @@
 package dev.feedsearch.query;
 
-import dev.feedsearch.core.index.Hashtags;
+import dev.feedsearch.core.model.Hashtags;
 import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortOrder;
 import dev.feedsearch.core.model.PostJson;

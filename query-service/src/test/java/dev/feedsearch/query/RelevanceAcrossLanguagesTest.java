@@ -1,7 +1,7 @@
 package dev.feedsearch.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.feedsearch.core.index.Hashtags;
+import dev.feedsearch.core.model.Hashtags;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -6,9 +6,10 @@ import dev.feedsearch.core.analysis.QueryTextCap;
 import dev.feedsearch.core.index.ApplyResult;
 import dev.feedsearch.core.index.ChangeLog;
 import dev.feedsearch.core.index.ChangeTracker;
-import dev.feedsearch.core.index.Hashtags;
+import dev.feedsearch.core.model.Hashtags;
 import dev.feedsearch.core.index.HitTotal;
 import dev.feedsearch.core.index.IndexStats;
+import dev.feedsearch.core.index.NewestPerKey;
 import dev.feedsearch.core.index.MatchBoosts;
 import dev.feedsearch.core.index.IndexedPost;
 import dev.feedsearch.core.index.ParsedQuery;
@@ -151,7 +152,7 @@ public final class EmbeddedPostIndex implements PostIndex {
                 r -> Thread.ofPlatform().daemon().name("embedded-index-writer-" + n.incrementAndGet()).unstarted(r));
         this.searchers = writer != null ? new SearcherManager(writer, null)
                 : new SearcherManager(org.apache.lucene.index.DirectoryReader.open(dir), null);
-        this.rebuilds = new EmbeddedRebuilds(writer, searchers, writeLock, versions, c -> toDocument("p:" + c.id(), c, c.post().authorId()),
+        this.rebuilds = new EmbeddedRebuilds(writer, searchers, writeLock, versions, c -> toDocument(c.scopedKey(), c, c.post().authorId()),
                 changeLog, this::apply);
     }
 
@@ -218,31 +219,20 @@ public final class EmbeddedPostIndex implements PostIndex {
     public ApplyResult apply(List<? extends IndexChange> changes) throws IOException {
         requireWritable();
         if (changes.isEmpty()) return ApplyResult.EMPTY;
-        // within a batch only the newest version of each key matters; ties keep the first seen
-        Map<String, IndexChange> newest = new LinkedHashMap<>();
-        int stale = 0;
-        for (IndexChange c : changes) {
-            String key = keyOf(c);
-            IndexChange prev = newest.get(key);
-            if (prev == null || order(c) > order(prev)) {
-                if (prev != null) stale++;
-                newest.put(key, c);
-            } else {
-                stale++;
-            }
-        }
+        NewestPerKey newest = NewestPerKey.of(changes);
+        int stale = newest.stale();
         int upserted = 0, deleted = 0;
         List<String> posts = new ArrayList<>(), authors = new ArrayList<>(), viewers = new ArrayList<>();
         synchronized (writeLock) {
             // 1. versions, serially, from the reader the previous apply refreshed: it holds every earlier write
-            List<Write> writes = new ArrayList<>(newest.size());
+            List<Write> writes = new ArrayList<>(newest.byKey().size());
             IndexSearcher s = searchers.acquire();
             try {
                 VersionLookup versions = new VersionLookup(s);
-                for (Map.Entry<String, IndexChange> e : newest.entrySet()) {
+                for (Map.Entry<String, IndexChange> e : newest.byKey().entrySet()) {
                     long stored = versions.get(e.getKey());
                     IndexChange c = e.getValue();
-                    if (order(c) <= stored) {
+                    if (c.order() <= stored) {
                         stale++;
                         continue;
                     }
@@ -252,7 +242,7 @@ public final class EmbeddedPostIndex implements PostIndex {
                         case FollowChange fc -> null;
                     };
                     writes.add(new Write(e.getKey(), c, author, stored >= 0));
-                    if (isRemoval(c)) deleted++; else upserted++;
+                    if (c.removal()) deleted++; else upserted++;
                     switch (c) {
                         case PostChange pc -> {
                             posts.add(pc.id());
@@ -351,28 +341,8 @@ public final class EmbeddedPostIndex implements PostIndex {
         writer.commit();
     }
 
-    private static String keyOf(IndexChange c) {
-        return switch (c) {
-            case PostChange p -> "p:" + p.id();
-            case FollowChange f -> "f:" + f.key();
-        };
-    }
 
-    /**
-     * What versions are compared by: the version, and at equal versions a removal beats an upsert. A
-     * source that reports a delete with the version of the row it removed (a DynamoDB REMOVE's old image,
-     * a PostgreSQL DELETE's old row) thus wins over that row, and a replayed upsert of it cannot revive it.
-     */
-    static long order(IndexChange c) {
-        return (c.version() << 1) | (isRemoval(c) ? 1 : 0);
-    }
 
-    private static boolean isRemoval(IndexChange c) {
-        return switch (c) {
-            case PostChange p -> p.deleted();
-            case FollowChange f -> f.edge().deleted();
-        };
-    }
 
     /**
      * Reads stored versions from one point-in-time reader; the per-segment term dictionaries are opened
@@ -436,7 +406,7 @@ public final class EmbeddedPostIndex implements PostIndex {
      * with bare Lucene on the same documents.
      */
     public Document documentOf(PostChange c) {
-        return toDocument("p:" + c.id(), c, c.deleted() ? null : c.post().authorId());
+        return toDocument(IndexChange.postKey(c.id()), c, c.deleted() ? null : c.post().authorId());
     }
 
     /** The per-field analyzer the writer indexes documents with (for the same benchmarks as {@link #documentOf}). */
@@ -447,7 +417,7 @@ public final class EmbeddedPostIndex implements PostIndex {
     private Document toDocument(String key, IndexChange c, String author) {
         Document d = new Document();
         d.add(new StringField(KEY, key, Field.Store.NO));
-        d.add(new NumericDocValuesField(VERSION, order(c)));
+        d.add(new NumericDocValuesField(VERSION, c.order()));
         switch (c) {
             case PostChange pc when pc.deleted() -> {
                 // the key alone marks it; no id/author fields, whose schema (indexed + doc values) is the posts'
@@ -521,14 +491,13 @@ public final class EmbeddedPostIndex implements PostIndex {
             Sort sort = q.sort() == SortOrder.RECENT ? RECENT : RELEVANCE;
             int maxDoc = s.getIndexReader().maxDoc();
             if (maxDoc == 0) return new SearchPage(List.of(), Optional.empty());
-            // one extra hit tells whether a next page exists without a count
             ScoreDoc[] docs = q.sort() == SortOrder.RELEVANCE ? topByScore(s, query, q) : null;
             if (docs == null) {
                 FieldDoc after = q.after() == null ? null : fieldDocOf(q.sort(), q.after(), maxDoc);
                 // newest first is the index's own order and no count is returned: each segment stops at its first page
                 docs = q.sort() == SortOrder.RECENT
-                        ? s.search(query, new TopFieldCollectorManager(sort, q.limit() + 1, after, q.limit() + 1)).scoreDocs
-                        : s.searchAfter(after, query, q.limit() + 1, sort, true).scoreDocs;
+                        ? s.search(query, new TopFieldCollectorManager(sort, q.fetchSize(), after, q.fetchSize())).scoreDocs
+                        : s.searchAfter(after, query, q.fetchSize(), sort, true).scoreDocs;
             }
             StoredFields stored = s.storedFields();
             List<SearchHit> hits = new ArrayList<>(Math.min(q.limit(), docs.length));
@@ -541,9 +510,7 @@ public final class EmbeddedPostIndex implements PostIndex {
                         : SortKey.ofScore(sd.score, post.post().id());
                 hits.add(new SearchHit(post, score, key));
             }
-            Optional<SortKey> next = docs.length > q.limit() && !hits.isEmpty()
-                    ? Optional.of(hits.getLast().key()) : Optional.empty();
-            return new SearchPage(hits, next);
+            return SearchPage.overfetched(hits, docs.length, q.limit());
         } finally {
             searchers.release(s);
         }
@@ -592,7 +559,7 @@ public final class EmbeddedPostIndex implements PostIndex {
     private static final int MAX_TIED = 5_000;
 
     private static ScoreDoc[] topByScore(IndexSearcher s, Query query, SearchQuery q) throws IOException {
-        int want = q.limit() + 1, fetch = want + 8;
+        int want = q.fetchSize(), fetch = want + 8;
         ScoreDoc after = q.after() == null ? null : new ScoreDoc(-1, q.after().score()); // doc -1: keep the tie
         ScoreDoc[] top = s.searchAfter(after, query, fetch).scoreDocs;
         List<IdHit> hits = byScoreThenId(s, List.of(top), q);
@@ -773,7 +740,7 @@ public final class EmbeddedPostIndex implements PostIndex {
         IndexSearcher s = searchers.acquire();
         try {
             Query q = new BooleanQuery.Builder()
-                    .add(new TermQuery(new Term(KEY, "p:" + id)), Occur.FILTER)
+                    .add(new TermQuery(new Term(KEY, IndexChange.postKey(id))), Occur.FILTER)
                     .add(new TermQuery(new Term(KIND, POST)), Occur.FILTER)
                     .add(visibilityFilter(s, viewer), Occur.FILTER).build();
             TopDocs top = s.search(q, 1);
@@ -862,7 +829,7 @@ public final class EmbeddedPostIndex implements PostIndex {
         IndexSearcher s = searchers.acquire();
         try {
             Query q = new BooleanQuery.Builder()
-                    .add(new TermInSetQuery(KEY, ids.stream().map(id -> new BytesRef("p:" + id)).toList()), Occur.FILTER)
+                    .add(new TermInSetQuery(KEY, ids.stream().map(id -> new BytesRef(IndexChange.postKey(id))).toList()), Occur.FILTER)
                     .add(new TermQuery(new Term(KIND, POST)), Occur.FILTER)
                     .add(visibilityFilter(s, viewer), Occur.FILTER).build();
             StoredFields stored = s.storedFields();
@@ -1020,7 +987,7 @@ public final class EmbeddedPostIndex implements PostIndex {
     public long versionOf(String postId) throws IOException {
         IndexSearcher s = searchers.acquire();
         try {
-            long order = new VersionLookup(s).get("p:" + postId);
+            long order = new VersionLookup(s).get(IndexChange.postKey(postId));
             return order < 0 ? -1 : order >>> 1;
         } finally {
             searchers.release(s);

@@ -1,6 +1,7 @@
 package dev.feedsearch.core.embedded;
 
 import dev.feedsearch.core.index.IndexedPost;
+import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.reindex.Rebuildable;
 import org.apache.lucene.document.Document;
@@ -182,10 +183,10 @@ final class EmbeddedRebuilds implements Rebuildable {
                 EmbeddedPostIndex.VersionLookup registry = new EmbeddedPostIndex.VersionLookup(current);
                 for (int i = 0; i < now.length; i++) {
                     PostChange c = now[i];
-                    if (registry.get("p:" + c.id()) != EmbeddedPostIndex.order(c)) continue; // edited or deleted meanwhile
+                    if (registry.get(c.scopedKey()) != c.order()) continue; // edited or deleted meanwhile
                     // one document per post: re-writing it with another group moves it between groups atomically,
                     // and the document is also this engine's version registry
-                    writer.updateDocument(new Term(KEY, "p:" + c.id()), postDocument.apply(c));
+                    writer.updateDocument(new Term(KEY, IndexChange.postKey(c.id())), postDocument.apply(c));
                     if (!c.group().equals(group)) regrouped++;
                     if (!c.group().equals(group) || !java.util.Objects.equals(c.lang(), read.get(i).lang())) { // what caches hold of it changed
                         changed.add(c.id());
@@ -221,15 +222,15 @@ final class EmbeddedRebuilds implements Rebuildable {
             try {
                 EmbeddedPostIndex.VersionLookup registry = new EmbeddedPostIndex.VersionLookup(s);
                 for (PostChange p : posts) {
-                    long stored = registry.get("p:" + p.id());
+                    long stored = registry.get(IndexChange.postKey(p.id()));
                     String current = stored >= 0 ? registry.groupOfLastHit() : null;
                     if (!(p.group() != null && groups.contains(p.group())) && !(current != null && groups.contains(current))) continue;
                     placed++;
-                    long order = EmbeddedPostIndex.order(p);
+                    long order = p.order();
                     if (stored < order) behind.add(p); // the index has not seen this change yet
                     else if (stored == order && current != null) {
                         // re-written: the building versions' fields, and the group its detection names now
-                        writer.updateDocument(new Term(KEY, "p:" + p.id()), postDocument.apply(p));
+                        writer.updateDocument(new Term(KEY, IndexChange.postKey(p.id())), postDocument.apply(p));
                         if (!current.equals(p.group())) {
                             moved.add(p.id());
                             authors.add(p.post().authorId());

@@ -1,5 +1,6 @@
 package dev.feedsearch.core.index;
 
+import dev.feedsearch.core.model.Hashtags;
 import java.util.Locale;
 
 /**

@@ -1,5 +1,6 @@
 package dev.feedsearch.core.index;
 
+import dev.feedsearch.core.model.Hashtags;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
@@ -42,6 +43,11 @@ public record SearchQuery(String text, String lang, String author, Set<String> t
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** How many hits an engine reads for one page: one past {@link #limit}, see {@link SearchPage#overfetched}. */
+    public int fetchSize() {
+        return limit + 1;
     }
 
     public Builder toBuilder() {

@@ -28,6 +28,11 @@ public record PostChange(String id, long version, Post post, String lang, String
     }
 
     @Override
+    public boolean removal() {
+        return deleted();
+    }
+
+    @Override
     public String key() {
         return id;
     }

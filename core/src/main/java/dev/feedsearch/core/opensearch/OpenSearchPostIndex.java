@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.feedsearch.core.index.ApplyResult;
 import dev.feedsearch.core.index.ChangeLog;
 import dev.feedsearch.core.index.ChangeTracker;
-import dev.feedsearch.core.index.Hashtags;
+import dev.feedsearch.core.model.Hashtags;
 import dev.feedsearch.core.index.IndexStats;
+import dev.feedsearch.core.index.NewestPerKey;
 import dev.feedsearch.core.index.IndexedPost;
 import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.index.SearchHit;
@@ -164,25 +165,15 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
     @Override
     public ApplyResult apply(List<? extends IndexChange> changes) throws IOException {
         if (changes.isEmpty()) return ApplyResult.EMPTY;
-        Map<String, IndexChange> newest = new LinkedHashMap<>();
-        int stale = 0;
-        for (IndexChange c : changes) {
-            String key = keyOf(c);
-            IndexChange prev = newest.get(key);
-            if (prev == null || order(c) > order(prev)) {
-                if (prev != null) stale++;
-                newest.put(key, c);
-            } else {
-                stale++;
-            }
-        }
+        NewestPerKey newest = NewestPerKey.of(changes);
+        int stale = newest.stale();
         synchronized (writeLock) {
-            List<String> postIds = newest.values().stream().filter(c -> c instanceof PostChange).map(IndexChange::key).toList();
+            List<String> postIds = newest.changes().stream().filter(c -> c instanceof PostChange).map(IndexChange::key).toList();
             Map<String, KeyState> stored = keyStates(postIds);
             List<Pending> pending = new ArrayList<>();
             List<BulkOperation> ops = new ArrayList<>();
-            for (IndexChange c : newest.values()) {
-                long order = order(c);
+            for (IndexChange c : newest.changes()) {
+                long order = c.order();
                 switch (c) {
                     case PostChange pc -> {
                         KeyState st = stored.get(pc.id());
@@ -256,7 +247,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
                 // a conflict means the group index already holds this version or newer (a replay after a crash
                 // between the two bulks): the keys entry is still brought forward, since its version check guards it
                 PostChange pc = (PostChange) p.change();
-                keyOps.add(index(IndexNames.KEYS, pc.id(), order(pc), p.keysDoc()));
+                keyOps.add(index(IndexNames.KEYS, pc.id(), pc.order(), p.keysDoc()));
                 if (r.outcome() == BulkWriter.Outcome.CONFLICT) {
                     stale++;
                     continue;
@@ -320,21 +311,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
         bulk.retrying("flush of the keys index", () -> client.indices().flush(f -> f.index(IndexNames.KEYS)));
     }
 
-    static String keyOf(IndexChange c) {
-        return switch (c) {
-            case PostChange p -> "p:" + p.id();
-            case FollowChange f -> "f:" + f.key();
-        };
-    }
 
-    /** The same order as the embedded engine: version, and at equal versions a removal beats an upsert. */
-    static long order(IndexChange c) {
-        boolean removal = switch (c) {
-            case PostChange p -> p.deleted();
-            case FollowChange f -> f.edge().deleted();
-        };
-        return (c.version() << 1) | (removal ? 1 : 0);
-    }
 
     static ObjectNode toDocument(PostChange pc) {
         Post p = pc.post();
@@ -378,8 +355,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
                 hits.add(new SearchHit(post, score, SortKey.ofScore(score, post.post().id())));
             }
         }
-        Optional<SortKey> next = raw.size() > q.limit() && !hits.isEmpty() ? Optional.of(hits.getLast().key()) : Optional.empty();
-        return new SearchPage(hits, next);
+        return SearchPage.overfetched(hits, raw.size(), q.limit());
     }
 
     @Override
@@ -448,7 +424,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
         List<SortOptions> sort = Queries.sort(q.sort());
         return SearchRequest.of(s -> {
             s.index(q.lang() == null ? List.of(IndexNames.READ_ALIAS) : indicesOf(List.of(q.lang())))
-                    .query(query).sort(sort).size(q.limit() + 1).trackTotalHits(t -> t.enabled(false))
+                    .query(query).sort(sort).size(q.fetchSize()).trackTotalHits(t -> t.enabled(false))
                     // the same copies for every page of one query: replicas score with their own statistics
                     .preference(Integer.toHexString(java.util.Objects.hash(q.text(), q.viewer(), q.tags())));
             if (q.after() != null) s.searchAfter(Queries.searchAfter(q.sort(), q.after()));
@@ -781,10 +757,10 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
             List<PostChange> moves = new ArrayList<>();
             for (PostChange c : now) {
                 KeyState st = registry.get(c.id());
-                if (st == null || st.deleted() || st.order() != order(c)) continue; // edited or deleted meanwhile
+                if (st == null || st.deleted() || st.order() != c.order()) continue; // edited or deleted meanwhile
                 // the registry names this group, or the group the post is moving to (a move cut short, finished here)
                 if (!group.equals(st.group()) && !c.group().equals(st.group())) continue;
-                if (c.group().equals(group)) ops.add(index(target, c.id(), order(c), toDocument(c)));
+                if (c.group().equals(group)) ops.add(index(target, c.id(), c.order(), toDocument(c)));
                 else moves.add(c);
             }
             requireWritten(ops, bulk.write(ops, Refresh.False));
@@ -806,7 +782,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
                 String current = st == null || st.deleted() ? null : st.group();
                 if (!(p.group() != null && groups.contains(p.group())) && !(current != null && groups.contains(current))) continue;
                 placed++;
-                long order = order(p);
+                long order = p.order();
                 if (st == null || st.order() < order) behind.add(p); // the index has not seen this change yet
                 else if (st.order() == order && current != null) {
                     if (!current.equals(p.group())) moves.add(new Move(current, p));
@@ -848,7 +824,7 @@ public final class OpenSearchPostIndex implements PostIndex, Rebuildable {
         for (Move m : moves) {
             PostChange c = m.post();
             KeyState st = registry.get(c.id());
-            long order = order(c);
+            long order = c.order();
             if (st == null || st.deleted() || st.order() != order) continue;
             boolean started = c.group().equals(st.group()); // steps (1) and (2) done before a crash
             if (!started && !m.from().equals(st.group())) continue;

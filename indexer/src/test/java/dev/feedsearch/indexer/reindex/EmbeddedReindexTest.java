@@ -20,7 +20,7 @@ class EmbeddedReindexTest extends ReindexContract {
 
     record LuceneEngine(EmbeddedPostIndex lucene, GroupAnalyzers analyzers) implements Engine {
         public PostIndex index() { return lucene; }
-        public Rebuildable rebuild() { return lucene; }
+        public Rebuildable rebuild() { return lucene.rebuilds().orElseThrow(); }
         public void close() throws IOException {
             try {
                 lucene.close();

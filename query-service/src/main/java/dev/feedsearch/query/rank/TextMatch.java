@@ -1,6 +1,6 @@
 package dev.feedsearch.query.rank;
 
-import dev.feedsearch.core.index.Hashtags;
+import dev.feedsearch.core.model.Hashtags;
 
 import java.text.Normalizer;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.feedsearch.core.index;
+package dev.feedsearch.core.model;
 
 import java.util.Collection;
 import java.util.LinkedHashSet;
