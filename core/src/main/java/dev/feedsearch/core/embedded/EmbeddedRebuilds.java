@@ -40,12 +40,12 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import static dev.feedsearch.core.embedded.EmbeddedPostIndex.GROUP;
-import static dev.feedsearch.core.embedded.EmbeddedPostIndex.ID;
-import static dev.feedsearch.core.embedded.EmbeddedPostIndex.KEY;
-import static dev.feedsearch.core.embedded.EmbeddedPostIndex.KIND;
-import static dev.feedsearch.core.embedded.EmbeddedPostIndex.POST;
-import static dev.feedsearch.core.embedded.EmbeddedPostIndex.VERSION;
+import static dev.feedsearch.core.embedded.EmbeddedDocuments.GROUP;
+import static dev.feedsearch.core.embedded.EmbeddedDocuments.ID;
+import static dev.feedsearch.core.embedded.EmbeddedDocuments.KEY;
+import static dev.feedsearch.core.embedded.EmbeddedDocuments.KIND;
+import static dev.feedsearch.core.embedded.EmbeddedDocuments.POST;
+import static dev.feedsearch.core.embedded.EmbeddedDocuments.VERSION;
 
 /**
  * Blue/green rebuilds on the embedded engine. The index keeps one document per post; a group's new version is a
@@ -163,7 +163,7 @@ final class EmbeddedRebuilds implements Rebuildable {
                     .add(TermRangeQuery.newStringRange(ID, afterId, null, false, true), Occur.FILTER).build();
             ScoreDoc[] docs = s.search(q, max, BY_ID).scoreDocs;
             StoredFields stored = s.storedFields();
-            for (ScoreDoc sd : docs) read.add(EmbeddedPostIndex.readPost(stored, sd.doc));
+            for (ScoreDoc sd : docs) read.add(EmbeddedDocuments.readPost(stored, sd.doc));
         } finally {
             searchers.release(s);
         }
@@ -180,7 +180,7 @@ final class EmbeddedRebuilds implements Rebuildable {
             int regrouped = 0;
             List<String> changed = new ArrayList<>(), authors = new ArrayList<>();
             try {
-                EmbeddedPostIndex.VersionLookup registry = new EmbeddedPostIndex.VersionLookup(current);
+                VersionLookup registry = new VersionLookup(current);
                 for (int i = 0; i < now.length; i++) {
                     PostChange c = now[i];
                     if (registry.get(c.scopedKey()) != c.order()) continue; // edited or deleted meanwhile
@@ -220,7 +220,7 @@ final class EmbeddedRebuilds implements Rebuildable {
             int placed = 0;
             IndexSearcher s = searchers.acquire();
             try {
-                EmbeddedPostIndex.VersionLookup registry = new EmbeddedPostIndex.VersionLookup(s);
+                VersionLookup registry = new VersionLookup(s);
                 for (PostChange p : posts) {
                     long stored = registry.get(IndexChange.postKey(p.id()));
                     String current = stored >= 0 ? registry.groupOfLastHit() : null;
