@@ -15,7 +15,7 @@ import java.time.Duration;
 /**
  * The indexer as its own process (backfill if needed, then stream), for the crash test to kill with
  * SIGKILL: no close(), no drain, no acknowledgement, the index writer dies mid-flight, exactly like a
- * crashed or OOM-killed process. Prints BACKFILLED, STREAMING and then the applied count.
+ * crashed or OOM-killed process. Prints BACKFILLING, BACKFILLED, STREAMING and then the applied count.
  * Args: jdbcUrl slot indexDir deadLetterFile checkpointDir.
  */
 public final class PostgresIndexerProcess {
@@ -25,6 +25,7 @@ public final class PostgresIndexerProcess {
         ChangeFactory factory = new ChangeFactory(new ScriptFirstDetector(), m);
         try (EmbeddedPostIndex index = EmbeddedPostIndex.open(Path.of(args[2]), GroupAnalyzers.build(m));
              JsonlDeadLetterStore dlq = new JsonlDeadLetterStore(Path.of(args[3]))) {
+            System.out.println("BACKFILLING");
             new PostgresBackfill(cfg, factory, index, dlq, 500).runIfNeeded(new FileCheckpointStore(Path.of(args[4])));
             System.out.println("BACKFILLED");
             StreamIndexer si = StreamIndexer.builder().source(PostgresLogicalSource.open(cfg)).changes(factory).index(index)
