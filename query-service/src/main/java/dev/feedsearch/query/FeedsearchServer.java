@@ -97,9 +97,9 @@ public final class FeedsearchServer implements AutoCloseable {
         if (timelineBytes <= 0 || timelineBytes >= b.cacheBytes) {
             throw new IllegalArgumentException("the timelines' cache share must be within the cache's bytes: " + timelineBytes + " of " + b.cacheBytes);
         }
-        this.searchCache = new SearchResultCache(index, b.cacheRefresh, b.cacheBytes - timelineBytes, metrics);
+        this.searchCache = new SearchResultCache(index, index.changes(), b.cacheRefresh, b.cacheBytes - timelineBytes, metrics);
         this.highlightCache = new HighlightCache(100_000, metrics);
-        this.feed = new FeedService(index, new TimelineCache(index, b.ranking.candidatesPerAuthor(), timelineBytes, metrics),
+        this.feed = new FeedService(index, new TimelineCache(index, index.changes(), b.ranking.candidatesPerAuthor(), timelineBytes, metrics),
                 b.ranking, cursors, b.popularRefresh, metrics, clock, b.ticker);
         this.admission = new Admission(b.limits, metrics);
         this.rateLimiter = new RateLimiter(b.rate, System::nanoTime);

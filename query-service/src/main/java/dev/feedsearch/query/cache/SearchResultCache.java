@@ -2,7 +2,8 @@ package dev.feedsearch.query.cache;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.index.ChangeTracker;
+import dev.feedsearch.core.index.PostReader;
 import dev.feedsearch.core.index.SearchHit;
 import dev.feedsearch.core.index.SearchPage;
 import dev.feedsearch.core.index.SearchQuery;
@@ -33,13 +34,15 @@ import java.util.concurrent.CompletionException;
 public final class SearchResultCache {
     record Entry(long generation, long builtNanos, SearchPage page) {}
 
-    private final PostIndex index;
+    private final PostReader index;
+    private final ChangeTracker changes;
     private final long refreshNanos;
     private final AsyncCache<SearchQuery, Entry> cache;
     private final Timer loads;
 
-    public SearchResultCache(PostIndex index, Duration refresh, long maxBytes, MeterRegistry metrics) {
+    public SearchResultCache(PostReader index, ChangeTracker changes, Duration refresh, long maxBytes, MeterRegistry metrics) {
         this.index = index;
+        this.changes = changes;
         this.refreshNanos = refresh.toNanos();
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
@@ -77,14 +80,14 @@ public final class SearchResultCache {
     private boolean valid(SearchQuery q, Entry e) {
         if (System.nanoTime() - e.builtNanos() > refreshNanos) return false;
         List<String> ids = e.page().hits().stream().map(h -> h.post().post().id()).toList();
-        if (index.changes().changedSince(e.generation(), ids)) return false;
-        if (q.viewer() != null && (index.changes().viewerGeneration(q.viewer()) > e.generation()
-                || index.changes().authorGeneration(q.viewer()) > e.generation())) return false;
+        if (changes.changedSince(e.generation(), ids)) return false;
+        if (q.viewer() != null && (changes.viewerGeneration(q.viewer()) > e.generation()
+                || changes.authorGeneration(q.viewer()) > e.generation())) return false;
         return true;
     }
 
     private Entry load(SearchQuery q) {
-        long generation = index.changes().generation(); // before the read: a racing write makes the entry look stale, never fresh
+        long generation = changes.generation(); // before the read: a racing write makes the entry look stale, never fresh
         long built = System.nanoTime();
         try {
             return new Entry(generation, built, index.search(q));

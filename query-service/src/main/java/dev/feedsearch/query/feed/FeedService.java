@@ -3,7 +3,7 @@ package dev.feedsearch.query.feed;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.feedsearch.core.index.IndexedPost;
-import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.index.PostReader;
 import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.Visibility;
 import dev.feedsearch.query.CursorCodec;
@@ -43,7 +43,7 @@ public final class FeedService {
     /** A viewer's ranked feed as of {@code now}, arranged for pages of {@code pageSize}. */
     record Session(String viewer, Instant now, int pageSize, List<RankedItem> items, String ranking, String fallbackReason) {}
 
-    private final PostIndex index;
+    private final PostReader index;
     private final TimelineCache timelines;
     private final FeatureScorer scorer;
     private final RankingConfig config;
@@ -55,7 +55,7 @@ public final class FeedService {
 
     /** @param ticker nanosecond time source of the ranking budget ({@code System::nanoTime} outside tests) */
     /** @param popularTtl how long one read of a language's popular posts is shared by every viewer */
-    public FeedService(PostIndex index, TimelineCache timelines, RankingConfig config, CursorCodec cursors, Duration popularTtl,
+    public FeedService(PostReader index, TimelineCache timelines, RankingConfig config, CursorCodec cursors, Duration popularTtl,
                        MeterRegistry metrics, Clock clock, LongSupplier ticker) {
         this.cursors = cursors;
         this.popular = new PopularCandidates(index, Duration.ofMillis((long) (config.popularWindowHours() * 3_600_000)), popularTtl, metrics);
