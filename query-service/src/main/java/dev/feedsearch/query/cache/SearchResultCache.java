@@ -15,8 +15,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Engine result pages for hot queries. An entry is served only while all of these hold, so it can be
@@ -56,25 +54,7 @@ public final class SearchResultCache {
     }
 
     public SearchPage search(SearchQuery q) throws IOException {
-        CompletableFuture<Entry> cached = cache.asMap().get(q); // a peek: getIfPresent would count a miss
-        if (cached != null && cached.isDone() && (cached.isCompletedExceptionally() || !valid(q, cached.join()))) cache.asMap().remove(q, cached);
-        // the miss is loaded on the caller's thread (a hop to a pool thread cost ~0.1-0.5 ms per miss here);
-        // a concurrent miss for the same key finds this future in the map and waits on it
-        CompletableFuture<Entry> mine = new CompletableFuture<>();
-        CompletableFuture<Entry> f = cache.get(q, (key, executor) -> mine);
-        if (f == mine) {
-            try {
-                mine.complete(loads.record(() -> load(q)));
-            } catch (Throwable e) { // never leave waiters on a future that cannot complete
-                mine.completeExceptionally(e); // Caffeine drops a failed future, so the next call retries
-            }
-        }
-        try {
-            return f.join().page();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof UncheckedIOException io) throw io.getCause();
-            throw e;
-        }
+        return CallerLoads.get(cache, q, e -> valid(q, e), loads, () -> load(q)).page();
     }
 
     private boolean valid(SearchQuery q, Entry e) {
