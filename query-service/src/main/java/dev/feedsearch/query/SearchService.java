@@ -18,7 +18,6 @@ import dev.feedsearch.query.rank.ViewerContext;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -76,12 +75,11 @@ final class SearchService {
             SearchPage page = searchCache.search(q);
             return new Recent(page, page.next().map(k -> cursors.encode(k, q)).orElse(null), highlights, total(q, count));
         }
-        // relevance: the engine's best hits scored together, one order over the whole window (RelevanceWindow); the
-        // language feature is the client's own language, which tells apart neighbours sharing a group and its words
+        // relevance: the engine's best hits scored together, one order over the whole window (RelevanceWindow). The
+        // language feature takes the languages the viewer writes in, as the feed does, and the client's own language,
+        // which tells apart neighbours sharing a group and its words (its cursor carries it to later pages)
         String client = parsed.clientLanguage();
-        ViewerContext known = contexts.get(q.viewer());
-        ViewerContext viewer = new ViewerContext(known.viewer(), known.followees(), known.mutuals(), known.hidden(),
-                client == null ? Set.of() : Set.of(client));
+        ViewerContext viewer = contexts.get(q.viewer()).withLanguage(client);
         RelevanceWindow.Page page = relevance.page(q, viewer, parsed.relevanceAfter(), clock.instant(), searchCache::search);
         String next = page.next() == null ? null : cursors.encode(new CursorCodec.Relevance(q.queryGroups(), client, page.next()), q);
         return new Ranked(page.hits(), q.text() != null, next, highlights, total(q, count));

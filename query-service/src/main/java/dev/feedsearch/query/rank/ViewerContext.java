@@ -1,5 +1,6 @@
 package dev.feedsearch.query.rank;
 
+import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -18,5 +19,13 @@ public record ViewerContext(String viewer, Set<String> followees, Set<String> mu
         mutuals = Set.copyOf(mutuals);
         hidden = Set.copyOf(hidden);
         languages = Set.copyOf(languages);
+    }
+
+    /** This context with {@code language} among the viewer's languages too (null: unchanged). */
+    public ViewerContext withLanguage(String language) {
+        if (language == null || languages.contains(language)) return this;
+        Set<String> more = new HashSet<>(languages);
+        more.add(language);
+        return new ViewerContext(viewer, followees, mutuals, hidden, more);
     }
 }
