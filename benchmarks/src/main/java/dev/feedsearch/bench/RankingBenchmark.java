@@ -57,7 +57,9 @@ public class RankingBenchmark {
         for (int i = 0; i < 300; i++) followees.add("u" + r.nextInt(2_000));
         Set<String> followers = new HashSet<>();
         for (int i = 0; i < 300; i++) followers.add("u" + r.nextInt(2_000));
-        viewer = new ViewerContext("u1", followees, followers, Set.of("en", "ja"));
+        Set<String> mutuals = new HashSet<>(followers);
+        mutuals.retainAll(followees); // what the mutual feature reads: followees who follow back
+        viewer = new ViewerContext("u1", followees, mutuals, Set.of(), Set.of("en", "ja"));
         candidates = new ArrayList<>();
         String[] langs = {"en", "ja", "de", "fr"};
         for (int i = 0; i < 1_000; i++) {

@@ -1,12 +1,8 @@
 package dev.feedsearch.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.feedsearch.core.analysis.GroupAnalyzers;
-import dev.feedsearch.core.analysis.Highlighter;
 import dev.feedsearch.core.index.IndexStats;
-import dev.feedsearch.core.index.IndexedPost;
 import dev.feedsearch.core.index.PostIndex;
-import dev.feedsearch.core.index.SearchQuery;
 import io.javalin.Javalin;
 import dev.feedsearch.query.admin.AdminRoutes;
 import dev.feedsearch.query.admin.IndexerView;
@@ -27,16 +23,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.feedsearch.core.index.SortOrder;
 import dev.feedsearch.query.cache.HighlightCache;
 import dev.feedsearch.query.cache.SearchResultCache;
 import dev.feedsearch.query.cache.TimelineCache;
-import dev.feedsearch.query.feed.FeedPage;
+import dev.feedsearch.query.cache.ViewerContexts;
 import dev.feedsearch.query.feed.FeedService;
 import dev.feedsearch.query.rank.FeatureScorer;
 import dev.feedsearch.query.rank.RankingConfig;
 import dev.feedsearch.query.rank.RelevanceWindow;
-import dev.feedsearch.query.rank.ViewerContext;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -44,7 +38,6 @@ import java.time.Duration;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.function.Function;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -60,15 +53,11 @@ public final class FeedsearchServer implements AutoCloseable {
     private final Javalin app;
     private final PostIndex index;
     private final SearchParams params;
-    private volatile GroupAnalyzers highlightAnalyzers;
     private final PrometheusMeterRegistry metrics;
     private final byte[] openApi;
-    private final SearchResultCache searchCache;
-    private final HighlightCache highlightCache;
+    private final SearchService search;
     private final FeedService feed;
-    private final FeatureScorer scorer;
-    private final RelevanceWindow relevance;
-    private final Clock clock;
+    private final RankingConfig ranking;
     private final IngestStatus ingest;
     private final CursorCodec cursors;
     private final ViewerAuth auth;
@@ -89,18 +78,19 @@ public final class FeedsearchServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         this.openApi = loadOpenApi();
-        this.clock = b.clock;
         this.ingest = b.ingest;
-        this.scorer = new FeatureScorer(b.ranking);
-        this.relevance = new RelevanceWindow(scorer);
+        this.ranking = b.ranking;
         long timelineBytes = b.timelineBytes == ServiceConfig.HALF ? b.cacheBytes / 2 : b.timelineBytes;
         if (timelineBytes <= 0 || timelineBytes >= b.cacheBytes) {
             throw new IllegalArgumentException("the timelines' cache share must be within the cache's bytes: " + timelineBytes + " of " + b.cacheBytes);
         }
-        this.searchCache = new SearchResultCache(index, b.cacheRefresh, b.cacheBytes - timelineBytes, metrics);
-        this.highlightCache = new HighlightCache(100_000, metrics);
-        this.feed = new FeedService(index, new TimelineCache(index, b.ranking.candidatesPerAuthor(), timelineBytes, metrics),
-                b.ranking, cursors, b.popularRefresh, metrics, clock, b.ticker);
+        SearchResultCache searchCache = new SearchResultCache(index, index.changes(), b.cacheRefresh, b.cacheBytes - timelineBytes, metrics);
+        TimelineCache timelines = new TimelineCache(index, index.changes(), b.ranking.candidatesPerAuthor(), timelineBytes, metrics);
+        // one viewer context for search and feed, kept apart from the byte budget the two caches above split
+        ViewerContexts contexts = new ViewerContexts(index, index.changes(), timelines, b.cacheRefresh, VIEWER_CONTEXT_BYTES, metrics);
+        this.search = new SearchService(params, index, searchCache, new HighlightCache(100_000, metrics), contexts,
+                new RelevanceWindow(new FeatureScorer(b.ranking)), cursors, b.clock);
+        this.feed = new FeedService(index, timelines, contexts, b.ranking, cursors, b.popularRefresh, metrics, b.clock, b.ticker);
         this.admission = new Admission(b.limits, metrics);
         this.rateLimiter = new RateLimiter(b.rate, System::nanoTime);
         AdminRoutes admin = new AdminRoutes(b.reindex, b.adminToken);
@@ -169,6 +159,7 @@ public final class FeedsearchServer implements AutoCloseable {
     static final Set<String> SEARCH_PARAMS = Set.of("q", "lang", "author", "tag", "viewer", "since", "until", "limit", "sort",
             "cursor", "explain", "count", "highlight");
     static final int MAX_REQUEST_HEADER_BYTES = 32 * 1024;
+    static final long VIEWER_CONTEXT_BYTES = 16L << 20;
 
     /** One route: its method, path, the query parameters it takes, whether it is rate limited, and its handler. */
     private record Route(HandlerType method, String path, Set<String> params, boolean limited, Handler handler) {
@@ -232,55 +223,7 @@ public final class FeedsearchServer implements AutoCloseable {
         SearchParams.Parsed asked = params.parse(ctx, auth.viewer(ctx, SearchParams.id(ctx, "viewer")));
         boolean explain = SearchParams.flag(ctx, "explain"), count = SearchParams.flag(ctx, "count");
         boolean highlight = ctx.queryParam("highlight") == null || SearchParams.flag(ctx, "highlight"); // on unless false
-        ctx.result(admission.run(() -> {
-            SearchParams.Parsed parsed = params.resolve(asked);
-            var body = searchJson(parsed, explain, highlight);
-            if (count) {
-                // the engine's own count under the same visibility rule as the hits: nothing the viewer may not see
-                var total = index.count(parsed.query());
-                body.put("total", total.value());
-                body.put("total_relation", total.relation());
-            }
-            return body.toString();
-        }));
-    }
-
-    private com.fasterxml.jackson.databind.node.ObjectNode searchJson(SearchParams.Parsed parsed, boolean explain, boolean highlight)
-            throws IOException {
-        SearchQuery q = parsed.query();
-        Function<IndexedPost, List<Highlighter.Span>> highlights = null;
-        if (highlight) {
-            // one per search: it analyses the query lazily, only for hits not highlighted before
-            highlights = highlightCache.forQuery(q, new Highlighter(highlightAnalyzers(), q));
-        }
-        if (q.sort() == SortOrder.RECENT) {
-            var page = searchCache.search(q);
-            return HitJson.page(page, page.next().map(k -> cursors.encode(k, q)).orElse(null), explain, highlights);
-        }
-        // relevance: the engine's best hits scored together, one order over the whole window (RelevanceWindow); the
-        // language feature is the client's own language, which tells apart neighbours sharing a group and its words
-        String client = parsed.clientLanguage();
-        Set<String> languages = client == null ? Set.of() : Set.of(client);
-        ViewerContext viewer = q.viewer() == null ? new ViewerContext(null, Set.of(), Set.of(), languages)
-                : new ViewerContext(q.viewer(), index.followees(q.viewer()), index.followers(q.viewer()), languages);
-        RelevanceWindow.Page page = relevance.page(q, viewer, parsed.relevanceAfter(), clock.instant(), searchCache::search);
-        String next = page.next() == null ? null : cursors.encode(new CursorCodec.Relevance(q.queryGroups(), client, page.next()), q);
-        return HitJson.ranked(page.hits(), q.text() != null, next, scorer.config(), explain, highlights);
-    }
-
-    /**
-     * The analyzers highlights re-analyse hits with: built from the same mapping definitions the engines index
-     * with, on the first search that needs them (dictionaries load then, not at startup).
-     */
-    private GroupAnalyzers highlightAnalyzers() {
-        GroupAnalyzers a = highlightAnalyzers;
-        if (a == null) {
-            synchronized (this) {
-                if (highlightAnalyzers == null) highlightAnalyzers = GroupAnalyzers.build(dev.feedsearch.mappings.Mappings.load());
-                a = highlightAnalyzers;
-            }
-        }
-        return a;
+        ctx.result(admission.run(() -> HitJson.search(search.search(asked, highlight, count), explain, ranking).toString()));
     }
 
     private void feed(Context ctx) throws Exception {
@@ -289,7 +232,7 @@ public final class FeedsearchServer implements AutoCloseable {
         int limit = SearchParams.limit(ctx.queryParam("limit"));
         boolean explain = SearchParams.flag(ctx, "explain");
         String cursor = ctx.queryParam("cursor");
-        ctx.result(admission.run(() -> HitJson.feed(feed.page(viewer, limit, cursor), explain, scorer.config()).toString()));
+        ctx.result(admission.run(() -> HitJson.feed(feed.page(viewer, limit, cursor), explain, ranking).toString()));
     }
 
     private void post(Context ctx) throws IOException {

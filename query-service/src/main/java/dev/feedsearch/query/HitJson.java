@@ -22,6 +22,19 @@ import java.util.Map;
 final class HitJson {
     private HitJson() {}
 
+    /** A search's answer: its page, then the count when asked. */
+    static ObjectNode search(SearchService.Result r, boolean explain, RankingConfig w) {
+        ObjectNode body = switch (r) {
+            case SearchService.Recent p -> page(p.page(), p.nextCursor(), explain, p.highlights());
+            case SearchService.Ranked p -> ranked(p.hits(), p.textQuery(), p.nextCursor(), w, explain, p.highlights());
+        };
+        if (r.total() != null) {
+            body.put("total", r.total().value());
+            body.put("total_relation", r.total().relation());
+        }
+        return body;
+    }
+
     /**
      * A {@code sort=recent} page: the engine's order; {@code score} is null. {@code highlights} gives each hit's
      * matched spans, or is null when the client turned them off (each hit's {@code highlights} is then null).

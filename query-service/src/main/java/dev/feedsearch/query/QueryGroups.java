@@ -3,7 +3,7 @@ package dev.feedsearch.query;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.feedsearch.core.model.Hashtags;
-import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.index.PostReader;
 import dev.feedsearch.core.lang.LanguageDetector;
 import dev.feedsearch.mappings.Mappings;
 
@@ -26,7 +26,7 @@ import java.util.TreeSet;
  *       (Chinese and Japanese both write 自由), and a statistical detector guesses badly
  *       on one or two of them ("freedom" reads as Vietnamese to lingua, "Würde" as Hungarian). There the network
  *       itself answers: the groups whose prose could match the query most often (at least a quarter as often as
- *       the most frequent, {@link PostIndex#proseMatchBounds}), unless the client's hint ({@code Accept-Language}) names a group that
+ *       the most frequent, {@link PostReader#proseMatchBounds}), unless the client's hint ({@code Accept-Language}) names a group that
  *       matches at all, or the query is long enough (4+ words) for the detector to be trusted and its language
  *       matches.</li>
  * </ul>
@@ -45,12 +45,12 @@ final class QueryGroups {
     private record Key(String text, String hint) {}
 
     private final LanguageDetector detector;
-    private final PostIndex index;
+    private final PostReader index;
     private final Mappings mappings;
     private final Cache<Key, Set<String>> recent = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfterWrite(Duration.ofMinutes(1)).build();
 
-    QueryGroups(LanguageDetector detector, PostIndex index, Mappings mappings) {
+    QueryGroups(LanguageDetector detector, PostReader index, Mappings mappings) {
         this.detector = detector;
         this.index = index;
         this.mappings = mappings;

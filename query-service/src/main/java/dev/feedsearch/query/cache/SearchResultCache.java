@@ -2,7 +2,8 @@ package dev.feedsearch.query.cache;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.index.ChangeTracker;
+import dev.feedsearch.core.index.PostReader;
 import dev.feedsearch.core.index.SearchHit;
 import dev.feedsearch.core.index.SearchPage;
 import dev.feedsearch.core.index.SearchQuery;
@@ -14,8 +15,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Engine result pages for hot queries. An entry is served only while all of these hold, so it can be
@@ -33,13 +32,15 @@ import java.util.concurrent.CompletionException;
 public final class SearchResultCache {
     record Entry(long generation, long builtNanos, SearchPage page) {}
 
-    private final PostIndex index;
+    private final PostReader index;
+    private final ChangeTracker changes;
     private final long refreshNanos;
     private final AsyncCache<SearchQuery, Entry> cache;
     private final Timer loads;
 
-    public SearchResultCache(PostIndex index, Duration refresh, long maxBytes, MeterRegistry metrics) {
+    public SearchResultCache(PostReader index, ChangeTracker changes, Duration refresh, long maxBytes, MeterRegistry metrics) {
         this.index = index;
+        this.changes = changes;
         this.refreshNanos = refresh.toNanos();
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
@@ -53,38 +54,20 @@ public final class SearchResultCache {
     }
 
     public SearchPage search(SearchQuery q) throws IOException {
-        CompletableFuture<Entry> cached = cache.asMap().get(q); // a peek: getIfPresent would count a miss
-        if (cached != null && cached.isDone() && (cached.isCompletedExceptionally() || !valid(q, cached.join()))) cache.asMap().remove(q, cached);
-        // the miss is loaded on the caller's thread (a hop to a pool thread cost ~0.1-0.5 ms per miss here);
-        // a concurrent miss for the same key finds this future in the map and waits on it
-        CompletableFuture<Entry> mine = new CompletableFuture<>();
-        CompletableFuture<Entry> f = cache.get(q, (key, executor) -> mine);
-        if (f == mine) {
-            try {
-                mine.complete(loads.record(() -> load(q)));
-            } catch (Throwable e) { // never leave waiters on a future that cannot complete
-                mine.completeExceptionally(e); // Caffeine drops a failed future, so the next call retries
-            }
-        }
-        try {
-            return f.join().page();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof UncheckedIOException io) throw io.getCause();
-            throw e;
-        }
+        return CallerLoads.get(cache, q, e -> valid(q, e), loads, () -> load(q)).page();
     }
 
     private boolean valid(SearchQuery q, Entry e) {
         if (System.nanoTime() - e.builtNanos() > refreshNanos) return false;
         List<String> ids = e.page().hits().stream().map(h -> h.post().post().id()).toList();
-        if (index.changes().changedSince(e.generation(), ids)) return false;
-        if (q.viewer() != null && (index.changes().viewerGeneration(q.viewer()) > e.generation()
-                || index.changes().authorGeneration(q.viewer()) > e.generation())) return false;
+        if (changes.changedSince(e.generation(), ids)) return false;
+        if (q.viewer() != null && (changes.viewerGeneration(q.viewer()) > e.generation()
+                || changes.authorGeneration(q.viewer()) > e.generation())) return false;
         return true;
     }
 
     private Entry load(SearchQuery q) {
-        long generation = index.changes().generation(); // before the read: a racing write makes the entry look stale, never fresh
+        long generation = changes.generation(); // before the read: a racing write makes the entry look stale, never fresh
         long built = System.nanoTime();
         try {
             return new Entry(generation, built, index.search(q));

@@ -3,7 +3,8 @@ package dev.feedsearch.query.cache;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.feedsearch.core.index.IndexedPost;
-import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.index.ChangeTracker;
+import dev.feedsearch.core.index.PostReader;
 import dev.feedsearch.core.model.Post;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -35,13 +36,15 @@ public final class TimelineCache {
     /** An author's recent posts as of {@code generation}. */
     record Timeline(long generation, List<IndexedPost> posts) {}
 
-    private final PostIndex index;
+    private final PostReader index;
+    private final ChangeTracker changes;
     private final int perAuthor;
     private final AsyncCache<String, Timeline> cache;
     private final Timer loads;
 
-    public TimelineCache(PostIndex index, int perAuthor, long maxBytes, MeterRegistry metrics) {
+    public TimelineCache(PostReader index, ChangeTracker changes, int perAuthor, long maxBytes, MeterRegistry metrics) {
         this.index = index;
+        this.changes = changes;
         this.perAuthor = perAuthor;
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
@@ -57,7 +60,7 @@ public final class TimelineCache {
     public Map<String, List<IndexedPost>> get(Collection<String> authors) {
         for (String a : authors) {
             CompletableFuture<Timeline> f = cache.asMap().get(a); // a peek: getIfPresent would count a miss
-            if (f != null && f.isDone() && !f.isCompletedExceptionally() && index.changes().authorGeneration(a) > f.join().generation()) {
+            if (f != null && f.isDone() && !f.isCompletedExceptionally() && changes.authorGeneration(a) > f.join().generation()) {
                 cache.asMap().remove(a, f); // stale: the author wrote since this was loaded
             }
         }
@@ -98,7 +101,7 @@ public final class TimelineCache {
     }
 
     private Map<String, Timeline> load(java.util.Set<? extends String> authors) {
-        long generation = index.changes().generation(); // taken before reading: a write racing the load makes it look stale, never fresh
+        long generation = changes.generation(); // taken before reading: a write racing the load makes it look stale, never fresh
         try {
             Map<String, List<IndexedPost>> posts = index.recentPostsUnfiltered(List.copyOf(authors), perAuthor);
             Map<String, Timeline> out = new HashMap<>(authors.size() * 2);

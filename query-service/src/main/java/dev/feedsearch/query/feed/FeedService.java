@@ -3,11 +3,12 @@ package dev.feedsearch.query.feed;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.feedsearch.core.index.IndexedPost;
-import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.index.PostReader;
 import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.Visibility;
 import dev.feedsearch.query.CursorCodec;
 import dev.feedsearch.query.cache.TimelineCache;
+import dev.feedsearch.query.cache.ViewerContexts;
 import dev.feedsearch.query.rank.FeatureScorer;
 import dev.feedsearch.query.rank.Features;
 import dev.feedsearch.query.rank.RankingConfig;
@@ -22,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +43,9 @@ public final class FeedService {
     /** A viewer's ranked feed as of {@code now}, arranged for pages of {@code pageSize}. */
     record Session(String viewer, Instant now, int pageSize, List<RankedItem> items, String ranking, String fallbackReason) {}
 
-    private final PostIndex index;
+    private final PostReader index;
     private final TimelineCache timelines;
+    private final ViewerContexts contexts;
     private final FeatureScorer scorer;
     private final RankingConfig config;
     private final Cache<String, Session> sessions;
@@ -53,14 +54,18 @@ public final class FeedService {
     private final CursorCodec cursors;
     private final PopularCandidates popular;
 
-    /** @param ticker nanosecond time source of the ranking budget ({@code System::nanoTime} outside tests) */
-    /** @param popularTtl how long one read of a language's popular posts is shared by every viewer */
-    public FeedService(PostIndex index, TimelineCache timelines, RankingConfig config, CursorCodec cursors, Duration popularTtl,
+    /**
+     * @param contexts   the viewers' follows, hidden authors and languages (shared with search)
+     * @param popularTtl how long one read of a language's popular posts is shared by every viewer
+     * @param ticker     nanosecond time source of the ranking budget ({@code System::nanoTime} outside tests)
+     */
+    public FeedService(PostReader index, TimelineCache timelines, ViewerContexts contexts, RankingConfig config, CursorCodec cursors, Duration popularTtl,
                        MeterRegistry metrics, Clock clock, LongSupplier ticker) {
         this.cursors = cursors;
         this.popular = new PopularCandidates(index, Duration.ofMillis((long) (config.popularWindowHours() * 3_600_000)), popularTtl, metrics);
         this.index = index;
         this.timelines = timelines;
+        this.contexts = contexts;
         this.config = config;
         this.scorer = new FeatureScorer(config);
         this.clock = clock;
@@ -110,9 +115,8 @@ public final class FeedService {
     }
 
     Session build(String viewer, Instant now, int pageSize) throws IOException {
-        ViewerContext ctx = context(viewer);
-        Set<String> hidden = index.hiddenAuthors(viewer);
-        List<IndexedPost> candidates = candidates(ctx, hidden, now);
+        ViewerContext ctx = contexts.get(viewer);
+        List<IndexedPost> candidates = candidates(ctx, now);
         List<RankedItem> ranked = new ArrayList<>(candidates.size());
         String ranking = "ranked", reason = null;
         long deadline = ticker.getAsLong() + config.timeBudget().toNanos();
@@ -141,17 +145,8 @@ public final class FeedService {
         return new Session(viewer, now, pageSize, items, ranking, reason);
     }
 
-    private ViewerContext context(String viewer) throws IOException {
-        Set<String> followees = index.followees(viewer);
-        Set<String> followers = index.followers(viewer);
-        Set<String> languages = new HashSet<>();
-        for (IndexedPost p : timelines.get(List.of(viewer)).getOrDefault(viewer, List.of())) languages.add(p.lang());
-        languages.remove("und");
-        return new ViewerContext(viewer, followees, followers, languages);
-    }
-
     /** Newest first, at most max_candidates, each visible to the viewer as far as the rule goes. */
-    private List<IndexedPost> candidates(ViewerContext ctx, Set<String> hidden, Instant now) throws IOException {
+    private List<IndexedPost> candidates(ViewerContext ctx, Instant now) throws IOException {
         Set<String> authors = new LinkedHashSet<>();
         authors.add(ctx.viewer());
         // a viewer following more than max_followees accounts: take a stable subset (sorted ids)
@@ -159,10 +154,10 @@ public final class FeedService {
             if (authors.size() > config.maxFollowees()) break;
             authors.add(a);
         }
-        authors.removeAll(hidden);
+        authors.removeAll(ctx.hidden());
         Map<String, IndexedPost> byId = new HashMap<>();
         for (List<IndexedPost> posts : timelines.get(authors).values()) {
-            for (IndexedPost p : posts) if (admissible(p, ctx, hidden, now)) byId.put(p.post().id(), p);
+            for (IndexedPost p : posts) if (admissible(p, ctx, now)) byId.put(p.post().id(), p);
         }
         List<IndexedPost> out = new ArrayList<>(byId.values());
         out.sort(Comparator.comparing((IndexedPost p) -> p.post().createdAt()).reversed().thenComparing(p -> p.post().id()));
@@ -173,16 +168,16 @@ public final class FeedService {
         // gets at most popular_share x max_candidates, not ~1,800 posts to read and score per session
         if (popularCap > 0 && !ctx.languages().isEmpty()) {
             for (IndexedPost p : popular.get(ctx.languages(), now, popularCap)) {
-                if (!byId.containsKey(p.post().id()) && admissible(p, ctx, hidden, now)) out.add(p);
+                if (!byId.containsKey(p.post().id()) && admissible(p, ctx, now)) out.add(p);
             }
             out.sort(Comparator.comparing((IndexedPost p) -> p.post().createdAt()).reversed().thenComparing(p -> p.post().id()));
         }
         return out;
     }
 
-    private static boolean admissible(IndexedPost ip, ViewerContext ctx, Set<String> hidden, Instant now) {
+    private static boolean admissible(IndexedPost ip, ViewerContext ctx, Instant now) {
         Post p = ip.post();
-        return !p.createdAt().isAfter(now) && !hidden.contains(p.authorId())
+        return !p.createdAt().isAfter(now) && !ctx.hidden().contains(p.authorId())
                 && Visibility.canSee(ctx.viewer(), p.authorId(), p.visibility(), ctx.followees().contains(p.authorId()));
     }
 }

@@ -3,7 +3,7 @@ package dev.feedsearch.query.feed;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.feedsearch.core.index.IndexedPost;
-import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.index.PostReader;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 
@@ -36,13 +36,13 @@ final class PopularCandidates {
     /** One language's list as read at the start of one ttl-long slice of time. */
     private record Key(String language, int limit, long slice) {}
 
-    private final PostIndex index;
+    private final PostReader index;
     private final Duration window;
     private final long sliceMillis;
     private final Cache<Key, List<IndexedPost>> cache;
 
     /** @param window how far back popular posts are taken from (the feed's popular window) */
-    PopularCandidates(PostIndex index, Duration window, Duration ttl, MeterRegistry metrics) {
+    PopularCandidates(PostReader index, Duration window, Duration ttl, MeterRegistry metrics) {
         this.index = index;
         this.window = window;
         this.sliceMillis = Math.max(1, ttl.toMillis());

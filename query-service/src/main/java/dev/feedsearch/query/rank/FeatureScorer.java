@@ -47,7 +47,7 @@ public final class FeatureScorer {
         double engagement = Math.min(1, Math.log1p(raw) / engagementNorm);
         boolean own = p.authorId().equals(viewer.viewer());
         double affinity = own || viewer.followees().contains(p.authorId()) ? 1 : 0;
-        double mutual = viewer.followees().contains(p.authorId()) && viewer.followers().contains(p.authorId()) ? 1 : 0;
+        double mutual = viewer.mutuals().contains(p.authorId()) ? 1 : 0;
         double language = viewer.languages().contains(ip.lang()) ? 1 : 0;
         double replyPenalty = 0;
         if (p.replyTo() != null && !own && p.mentions().stream().noneMatch(viewer.followees()::contains)) replyPenalty = 1;
