@@ -115,14 +115,14 @@ class OpenSearchCliTest {
     void reindexCommandsDriveTheServingProcessesJobs() throws Exception {
         try (OpenSearchPostIndex index = OpenSearchPostIndex.open(OpenSearchConfig.builder(url).replicas(0).build(), Mappings.load(),
                 OpenSearchPostIndex.RejectedWrites.FAIL);
-             var jobs = dev.feedsearch.indexer.reindex.ReindexJobs.open(index, Mappings.load(),
+             var jobs = dev.feedsearch.indexer.reindex.ReindexJobs.open(index.rebuilds().orElseThrow(), Mappings.load(),
                      new dev.feedsearch.indexer.ChangeFactory(new dev.feedsearch.core.lang.ScriptFirstDetector(), Mappings.load())::fromPost, dir.resolve("jobs"), java.time.Clock.systemUTC());
              FeedsearchServer server = FeedsearchServer.builder().index(index).languages(Set.of("en")).port(0).admin(jobs, TOKEN).build().start()) {
             index.apply(List.of(dev.feedsearch.core.model.PostChange.upsert(new dev.feedsearch.core.model.Post("cli-1", "u1",
                     "reindexed from the command line", null, java.time.Instant.parse("2026-10-01T00:00:00Z"),
                     dev.feedsearch.core.model.Visibility.PUBLIC, List.of(), List.of(), null, 0, 0, 0, 1, false), "en", "en")));
             String srv = "http://127.0.0.1:" + server.port();
-            int before = index.servingVersion("en");
+            int before = index.rebuilds().orElseThrow().servingVersion("en");
 
             CliTest.Run noToken = run("reindex", "start", "--server", srv, "--groups", "en");
             assertThat(noToken.code()).isNotZero();
@@ -133,7 +133,7 @@ class OpenSearchCliTest {
             CliTest.Run start = run("reindex", "start", "--server", srv, "--token", TOKEN, "--groups", "en", "--batch", "10");
             assertThat(start.code()).as(start.out() + start.err()).isZero();
             assertThat(start.out()).contains("SWAPPED");
-            assertThat(index.servingVersion("en")).isEqualTo(before + 1);
+            assertThat(index.rebuilds().orElseThrow().servingVersion("en")).isEqualTo(before + 1);
             String job = start.out().lines().filter(l -> l.startsWith("started ")).findFirst().orElseThrow().substring("started ".length());
 
             assertThat(run("reindex", "list", "--server", srv, "--token", TOKEN).out()).contains(job);
@@ -141,7 +141,7 @@ class OpenSearchCliTest {
             CliTest.Run rollback = run("reindex", "rollback", "--server", srv, "--token", TOKEN, job);
             assertThat(rollback.code()).as(rollback.err()).isZero();
             assertThat(rollback.out()).contains("ROLLED_BACK");
-            assertThat(index.servingVersion("en")).isEqualTo(before);
+            assertThat(index.rebuilds().orElseThrow().servingVersion("en")).isEqualTo(before);
         }
     }
 

@@ -1,11 +1,16 @@
 package dev.feedsearch.core.opensearch;
 
+import dev.feedsearch.core.analysis.GroupAnalyzers;
+import dev.feedsearch.core.analysis.ParsedQueryCap;
+import dev.feedsearch.core.analysis.QueryTextCap;
 import dev.feedsearch.core.index.MatchBoosts;
 import dev.feedsearch.core.index.ParsedQuery;
 import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortKey;
 import dev.feedsearch.core.index.SortOrder;
+import dev.feedsearch.core.model.FollowEdge;
 import dev.feedsearch.core.model.Visibility;
+import dev.feedsearch.mappings.Mappings;
 import org.opensearch.client.json.JsonData;
 import org.opensearch.client.opensearch._types.FieldValue;
 import org.opensearch.client.opensearch._types.SortOptions;
@@ -18,19 +23,71 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.ACTIVE;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.AUTHOR;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.CREATED;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.DELETED;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.DELETED_AT;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.ENGAGEMENT;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.FOLLOWEE;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.FOLLOWER;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.GROUP;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.ID;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.LANG;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.MENTIONS;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.RELATION;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.REPLY_TO;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.TAG;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.VIS;
+import static org.opensearch.client.opensearch._types.SortOrder.Asc;
+import static org.opensearch.client.opensearch._types.SortOrder.Desc;
+
 /**
  * Translates the engine-neutral {@link SearchQuery} into OpenSearch query DSL with the embedded engine's
  * semantics. User text only ever goes into {@code match} queries, analysed by each group index's own
- * analyzer for its {@code text} field: never into a query string, so it has no syntax to inject.
+ * analyzer for its {@code text} field: never into a query string, so it has no syntax to inject. Long query
+ * text is cut where the embedded engine cuts it, with the same analyzers, so both engines match the same words.
  */
-final class Queries {
-    static final String ID = "id", AUTHOR = "author_id", LANG = "lang", VIS = "visibility", TAG = "tag_keys",
-            CREATED = "created_at", ENGAGEMENT = "engagement", GROUP = "group", MENTIONS = "mentions", REPLY_TO = "reply_to";
-
+final class Queries implements AutoCloseable {
     private final List<String> textFields; // "text" and every sub-field some group defines
+    private final Mappings mappings;
+    private volatile GroupAnalyzers capAnalyzers; // built on the first long query: only the cap needs them here
 
-    Queries(List<String> textFields) {
-        this.textFields = List.copyOf(textFields);
+    Queries(Mappings mappings) {
+        this.textFields = OpenSearchDocuments.textFields(mappings);
+        this.mappings = mappings;
+    }
+
+    /** {@code asked} with its plain text cut to what matching reads (a query with operators is cut in {@link #search}). */
+    SearchQuery capped(SearchQuery asked) {
+        return asked.text() == null || asked.syntax() != null ? asked : asked.toBuilder().text(matchedText(asked.text())).build();
+    }
+
+    /** The part of a query's text matching reads ({@link QueryTextCap}), cut where the embedded engine cuts it. */
+    String matchedText(String text) {
+        if (QueryTextCap.fits(text)) return text;
+        return QueryTextCap.cap(text, capAnalyzers().textFields());
+    }
+
+    /** The same for a query written with operators ({@link ParsedQueryCap}). */
+    private ParsedQuery matchedSyntax(ParsedQuery syntax) {
+        return ParsedQueryCap.fits(syntax) ? syntax : ParsedQueryCap.cap(syntax, capAnalyzers().textFields());
+    }
+
+    private GroupAnalyzers capAnalyzers() {
+        GroupAnalyzers a = capAnalyzers;
+        if (a == null) {
+            synchronized (this) {
+                if (capAnalyzers == null) capAnalyzers = GroupAnalyzers.build(mappings);
+                a = capAnalyzers;
+            }
+        }
+        return a;
+    }
+
+    @Override
+    public void close() {
+        if (capAnalyzers != null) capAnalyzers.close();
     }
 
     static Query term(String field, String value) {
@@ -74,10 +131,10 @@ final class Queries {
     }
 
     /**
-     * Every filter of the query plus its text, with the visibility clause given; {@code syntax} is the query's
-     * {@link SearchQuery#syntax} already capped (null for a plain query).
+     * Every filter of the query plus its text (plain text already {@link #capped}), with the visibility clause given.
      */
-    Query search(SearchQuery sq, ParsedQuery syntax, Query visibility) {
+    Query search(SearchQuery sq, Query visibility) {
+        ParsedQuery syntax = sq.syntax() == null ? null : matchedSyntax(sq.syntax());
         BoolQuery.Builder b = new BoolQuery.Builder().filter(visibility);
         if (sq.lang() != null) b.filter(term(LANG, sq.lang()));
         if (sq.author() != null) b.filter(term(AUTHOR, sq.author()));
@@ -155,11 +212,49 @@ final class Queries {
     }
 
     static List<SortOptions> sort(SortOrder order) {
-        SortOptions byId = SortOptions.of(s -> s.field(f -> f.field(ID).order(org.opensearch.client.opensearch._types.SortOrder.Asc)));
+        SortOptions byId = SortOptions.of(s -> s.field(f -> f.field(ID).order(Asc)));
         SortOptions first = order == SortOrder.RECENT
-                ? SortOptions.of(s -> s.field(f -> f.field(CREATED).order(org.opensearch.client.opensearch._types.SortOrder.Desc)))
-                : SortOptions.of(s -> s.score(sc -> sc.order(org.opensearch.client.opensearch._types.SortOrder.Desc)));
+                ? SortOptions.of(s -> s.field(f -> f.field(CREATED).order(Desc)))
+                : SortOptions.of(s -> s.score(sc -> sc.order(Desc)));
         return List.of(first, byId);
+    }
+
+    /** Most engaging first, ties by id: the order of popular posts. */
+    static List<SortOptions> byEngagement() {
+        return List.of(SortOptions.of(so -> so.field(f -> f.field(ENGAGEMENT).order(Desc))),
+                SortOptions.of(so -> so.field(f -> f.field(ID).order(Asc))));
+    }
+
+    /** Public posts in one of {@code langs} created since {@code sinceMillis}: the candidates for popular posts. */
+    static Query popularPublic(Collection<String> langs, long sinceMillis) {
+        return Query.of(b -> b.bool(f -> f.filter(term(VIS, Visibility.PUBLIC.wire()), terms(LANG, langs),
+                since(sinceMillis, Long.MAX_VALUE))));
+    }
+
+    // ---------------------------------------------------------------- follows and keys
+
+    /** A viewer's own active edges, and the active blocks of it: what its followees and hidden authors come from. */
+    static Query viewerEdges(String viewer) {
+        Query own = Query.of(b -> b.bool(f -> f.filter(term(FOLLOWER, viewer), term(ACTIVE, true))));
+        Query blockers = Query.of(b -> b.bool(f -> f.filter(term(FOLLOWEE, viewer),
+                term(RELATION, FollowEdge.Relation.BLOCK.wire()), term(ACTIVE, true))));
+        return Query.of(b -> b.bool(o -> o.should(own, blockers).minimumShouldMatch("1")));
+    }
+
+    /** The active edges of {@code relation} matching {@code side}. */
+    static Query activeEdges(Query side, FollowEdge.Relation relation) {
+        return Query.of(b -> b.bool(f -> f.filter(side, term(RELATION, relation.wire()), term(ACTIVE, true))));
+    }
+
+    /** What {@code removed} matches (tombstones, undone edges) that was removed before {@code beforeMillis}. */
+    static Query removedBefore(Query removed, long beforeMillis) {
+        return Query.of(b -> b.bool(f -> f.filter(removed)
+                .filter(r -> r.range(g -> g.field(DELETED_AT).lt(JsonData.of(beforeMillis))))));
+    }
+
+    /** The keys entries of the live posts the registry places in {@code group}. */
+    static Query liveIn(String group) {
+        return Query.of(b -> b.bool(f -> f.filter(term(GROUP, group), term(DELETED, false))));
     }
 
     static List<FieldValue> searchAfter(SortOrder order, SortKey after) {

@@ -51,7 +51,7 @@ class AdminReindexHttpTest {
         }
         index.apply(posts);
         Path dir = Files.createTempDirectory("admin-jobs");
-        jobs = ReindexJobs.open(index, Mappings.load(),
+        jobs = ReindexJobs.open(index.rebuilds().orElseThrow(), Mappings.load(),
                 new dev.feedsearch.indexer.ChangeFactory(new dev.feedsearch.core.lang.ScriptFirstDetector(), Mappings.load())::fromPost, dir, Clock.systemUTC());
         server = FeedsearchServer.builder().index(index).languages(Set.of("en")).port(0).admin(jobs, TOKEN).build().start();
         closed = FeedsearchServer.builder().index(index).languages(Set.of("en")).port(0).build().start();
@@ -122,13 +122,13 @@ class AdminReindexHttpTest {
         }
         assertThat(status.get("state").asText()).isEqualTo("SWAPPED");
         assertThat(status.get("copied").asLong()).isEqualTo(300);
-        assertThat(index.servingVersion("en")).isEqualTo(2);
+        assertThat(index.rebuilds().orElseThrow().servingVersion("en")).isEqualTo(2);
         assertThat(call(server, "GET", "/admin/reindex", TOKEN, null).json().get("jobs").size()).isPositive();
 
         Resp rolled = call(server, "POST", "/admin/reindex/" + job + "/rollback", TOKEN, null);
         assertThat(rolled.status()).isEqualTo(200);
         assertThat(rolled.json().get("state").asText()).isEqualTo("ROLLED_BACK");
-        assertThat(index.servingVersion("en")).isEqualTo(1);
+        assertThat(index.rebuilds().orElseThrow().servingVersion("en")).isEqualTo(1);
         assertThat(call(server, "POST", "/admin/reindex/" + job + "/rollback", TOKEN, null).status()).isEqualTo(409);
     }
 }
