@@ -19,6 +19,22 @@ public final class ChangeLog implements ChangeTracker {
     private volatile long forgottenBefore;
     /** The last generation at which anything may have changed (a swap of what serves): older entries are all stale. */
     private volatile long everythingAt;
+    private volatile Listener listener;
+
+    /**
+     * Hears every recorded batch, in order, inside the record call: how a writer publishes its changes to processes
+     * that cache what it wrote (query replicas). A listener that fails must remember to publish "everything" next.
+     */
+    public interface Listener {
+        void recorded(Collection<String> postIds, Collection<String> authorIds, Collection<String> viewerIds);
+
+        void recordedEverything();
+    }
+
+    /** Sets the one listener (null: none). */
+    public void listen(Listener l) {
+        this.listener = l;
+    }
 
     public ChangeLog() {
         this(1_000_000);
@@ -36,6 +52,8 @@ public final class ChangeLog implements ChangeTracker {
         for (String v : viewerIds) viewers.put(v, g);
         if (posts.size() > maxPosts) prune(g);
         generation = g; // volatile write last: readers of g see the maps filled
+        Listener l = listener;
+        if (l != null) l.recorded(postIds, authorIds, viewerIds);
     }
 
     /**
@@ -47,6 +65,8 @@ public final class ChangeLog implements ChangeTracker {
         long g = generation + 1;
         everythingAt = g;
         generation = g;
+        Listener l = listener;
+        if (l != null) l.recordedEverything();
     }
 
     private void prune(long g) {

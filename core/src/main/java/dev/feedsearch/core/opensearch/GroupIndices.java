@@ -22,6 +22,14 @@ final class GroupIndices {
 
     /** From the cluster's layout: per group, each version index and whether it is the serving one. */
     GroupIndices(Map<String, Map<String, Boolean>> versionIndices) {
+        reload(versionIndices);
+    }
+
+    /**
+     * Takes the cluster's layout again: what a query replica does when the writer says a swap happened. Groups are
+     * replaced one by one (a read meanwhile sees each group's old or new serving index, both complete).
+     */
+    void reload(Map<String, Map<String, Boolean>> versionIndices) {
         for (Map.Entry<String, Map<String, Boolean>> g : versionIndices.entrySet()) {
             List<String> others = new CopyOnWriteArrayList<>();
             for (Map.Entry<String, Boolean> v : g.getValue().entrySet()) {

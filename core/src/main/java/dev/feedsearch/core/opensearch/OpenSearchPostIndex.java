@@ -33,6 +33,8 @@ import org.opensearch.client.opensearch.core.search.Hit;
 import org.opensearch.client.opensearch.core.search.TotalHitsRelation;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -120,6 +122,30 @@ public final class OpenSearchPostIndex implements PostIndex {
         } catch (IOException | RuntimeException e) {
             closeQuietly(client);
             throw e;
+        }
+    }
+
+    /**
+     * Publishes every change this process records to the cluster's {@link ChangeJournal}, so query replicas drop
+     * what it made stale. Only the holder of the {@link WriterLease} may call this.
+     */
+    public void publishChanges() throws IOException {
+        changeLog.listen(ChangeJournal.openForWriter(client));
+    }
+
+    /**
+     * Follows the writer's {@link ChangeJournal} into this process's change tracking: a query replica, which never
+     * writes. Each "everything" entry (a swap) also reloads which version index of each group serves.
+     */
+    public ChangeFollower followChanges(Duration poll, Duration maxLag) throws IOException {
+        return ChangeFollower.start(client, changeLog, this::reloadGroups, poll, maxLag);
+    }
+
+    private void reloadGroups() {
+        try {
+            groups.reload(setup.versionIndices());
+        } catch (IOException e) {
+            throw new UncheckedIOException("reloading the group indices after a swap", e); // the follower retries
         }
     }
 
