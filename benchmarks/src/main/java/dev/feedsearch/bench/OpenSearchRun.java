@@ -10,7 +10,10 @@ import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.core.opensearch.OpenSearchConfig;
 import dev.feedsearch.core.opensearch.OpenSearchPostIndex;
+import dev.feedsearch.core.reindex.ReindexRequest;
+import dev.feedsearch.core.reindex.ReindexStatus;
 import dev.feedsearch.indexer.ChangeFactory;
+import dev.feedsearch.indexer.reindex.ReindexJobs;
 import dev.feedsearch.mappings.IndexTemplates;
 import dev.feedsearch.mappings.LanguageGroup;
 import dev.feedsearch.mappings.Mappings;
@@ -18,6 +21,7 @@ import dev.feedsearch.query.FeedsearchServer;
 import jakarta.json.stream.JsonGenerator;
 import org.HdrHistogram.Histogram;
 
+import java.io.IOException;
 import java.io.StringWriter;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -27,6 +31,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -237,7 +242,7 @@ public final class OpenSearchRun {
             try {
                 send(url, "GET", "/_cluster/health?wait_for_status=yellow&timeout=1s", null);
                 return;
-            } catch (java.io.IOException | IllegalStateException e) {
+            } catch (IOException | IllegalStateException e) {
                 Thread.sleep(1000);
             }
         }
@@ -250,9 +255,9 @@ public final class OpenSearchRun {
      */
     static String reindex(String url, Mappings m, double rawBulkDocsPerSec) throws Exception {
         OpenSearchConfig cfg = OpenSearchConfig.builder(url).replicas(0).build();
-        java.nio.file.Path jobsDir = Files.createTempDirectory("reindex-bench");
+        Path jobsDir = Files.createTempDirectory("reindex-bench");
         try (OpenSearchPostIndex index = OpenSearchPostIndex.open(cfg, m, OpenSearchPostIndex.RejectedWrites.FAIL);
-             dev.feedsearch.indexer.reindex.ReindexJobs jobs = dev.feedsearch.indexer.reindex.ReindexJobs.open(index, m, new ChangeFactory(new ScriptFirstDetector(), m)::fromPost, jobsDir, java.time.Clock.systemUTC())) {
+             ReindexJobs jobs = ReindexJobs.open(index, m, new ChangeFactory(new ScriptFirstDetector(), m)::fromPost, jobsDir, Clock.systemUTC())) {
             List<SearchQuery> qs = new ArrayList<>();
             for (String q : BenchQueries.QUERIES) qs.add(SearchQuery.builder().text(q).limit(20).build());
             Histogram idle = new Histogram(3), during = new Histogram(3);
@@ -260,14 +265,14 @@ public final class OpenSearchRun {
             List<String> groups = new ArrayList<>();
             m.groups().forEach(g -> groups.add(g.name()));
             long t0 = System.nanoTime();
-            var job = jobs.start(new dev.feedsearch.core.reindex.ReindexRequest(groups, "index", 0, 1000, 0));
+            var job = jobs.start(new ReindexRequest(groups, "index", 0, 1000, 0));
             int i = 0;
-            while (jobs.status(job.job()).orElseThrow().state() == dev.feedsearch.core.reindex.ReindexStatus.State.RUNNING) {
+            while (jobs.status(job.job()).orElseThrow().state() == ReindexStatus.State.RUNNING) {
                 time(index, qs.get(i++ % qs.size()), during);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             var done = jobs.status(job.job()).orElseThrow();
-            if (done.state() != dev.feedsearch.core.reindex.ReindexStatus.State.SWAPPED && done.state() != dev.feedsearch.core.reindex.ReindexStatus.State.DONE) {
+            if (done.state() != ReindexStatus.State.SWAPPED && done.state() != ReindexStatus.State.DONE) {
                 throw new IllegalStateException("reindex ended " + done.state() + ": " + done.report());
             }
             double rate = done.copied() / seconds;

@@ -1,6 +1,7 @@
 package dev.feedsearch.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.embedded.EmbeddedPostIndex;
 import dev.feedsearch.core.lang.ScriptFirstDetector;
@@ -28,6 +29,12 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
 import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -35,10 +42,13 @@ import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -66,15 +76,15 @@ public final class StreamRun {
      * through {@code lines}, each under a new id (unique, and never one of the backlog's).
      */
     static List<JsonNode> parsed(List<String> lines, int size) {
-        return new java.util.AbstractList<>() {
+        return new AbstractList<>() {
             @Override
             public JsonNode get(int i) {
                 try {
                     JsonNode p = PostJson.MAPPER.readTree(lines.get(i % lines.size()));
-                    if (size > 0) ((com.fasterxml.jackson.databind.node.ObjectNode) p).put("id", "w" + i + "-" + p.get("id").asText());
+                    if (size > 0) ((ObjectNode) p).put("id", "w" + i + "-" + p.get("id").asText());
                     return p;
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
             }
 
@@ -273,7 +283,7 @@ public final class StreamRun {
             // 1. warm-up: a first backlog through a fresh indexer (its rate is the cold JVM's), then more posts, a chunk
             //    at a time, until the JIT is quiet (compiling under a tenth of a core over a chunk) or the warm-up cap;
             //    then the indexer stops, drained and checkpointed
-            java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
             int written = Math.min(WARMUP, warm.size());
             bulk.write(warm.subList(0, written));
             StreamIndexer cold = indexer(open.open(), changes, index, dlq, new SimpleMeterRegistry());
@@ -354,7 +364,7 @@ public final class StreamRun {
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 JsonNode p = fresh.get(i).deepCopy();
-                ((com.fasterxml.jackson.databind.node.ObjectNode) p).put("visibility", "public");
+                ((ObjectNode) p).put("visibility", "public");
                 pending.put(p.get("id").asText(), System.nanoTime());
                 write.accept(p);
                 long due = start + (i + 1) * 10_000_000L;
@@ -374,9 +384,9 @@ public final class StreamRun {
 
     /** CPU time of every live thread of this JVM, summed by name with digits removed (pool threads together). */
     static Map<String, Long> threadCpu() {
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        Map<String, Long> out = new java.util.TreeMap<>();
-        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<String, Long> out = new TreeMap<>();
+        for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
             if (t == null) continue;
             long ns = mx.getThreadCpuTime(t.getThreadId());
             if (ns > 0) out.merge(t.getThreadName().replaceAll("[0-9]+", "#").replaceAll(":.*", ""), ns, Long::sum);
@@ -385,7 +395,7 @@ public final class StreamRun {
     }
 
     static String cpuPerEvent(Map<String, Long> before, Map<String, Long> after, long events) {
-        Map<String, Long> delta = new java.util.HashMap<>();
+        Map<String, Long> delta = new HashMap<>();
         after.forEach((k, v) -> delta.put(k, v - before.getOrDefault(k, 0L)));
         long total = delta.values().stream().mapToLong(Long::longValue).sum();
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "all %.0f", total / 1e3 / events));

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -99,7 +100,7 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
     /**
      * Loads the persisted jobs of {@code dir}: running ones resume copying, swapped ones keep their retention.
      *
-     * @param redetect the indexer's language rule ({@link dev.feedsearch.indexer.ChangeFactory#fromPost}), run again on
+     * @param redetect the indexer's language rule ({@link ChangeFactory#fromPost}), run again on
      *                 every copied post
      */
     public static ReindexJobs open(Rebuildable engine, Mappings mappings, Rebuildable.Redetect redetect, Path dir, Clock clock)
@@ -141,7 +142,7 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
         mappings.groups().forEach(g -> known.add(g.name()));
         for (String g : r.groups()) {
             if (!known.contains(g)) {
-                throw new ReindexException(ReindexException.Kind.BAD_REQUEST, "groups", "unknown language group '" + g + "' (known: " + String.join(",", new java.util.TreeSet<>(known)) + ")");
+                throw new ReindexException(ReindexException.Kind.BAD_REQUEST, "groups", "unknown language group '" + g + "' (known: " + String.join(",", new TreeSet<>(known)) + ")");
             }
         }
         if (!FROM_INDEX.equals(r.from()) && !FROM_SOURCE.equals(r.from())) {

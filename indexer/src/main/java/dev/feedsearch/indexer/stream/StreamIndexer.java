@@ -8,6 +8,7 @@ import dev.feedsearch.indexer.DeadLetterEntry;
 import dev.feedsearch.indexer.DeadLetterStore;
 import dev.feedsearch.indexer.IsolatingApplier;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalDouble;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -75,7 +77,7 @@ public final class StreamIndexer implements AutoCloseable {
     private Thread reader, decoder, applier, committer;
 
     private final MeterRegistry metrics;
-    private final List<io.micrometer.core.instrument.Gauge> gauges;
+    private final List<Gauge> gauges;
     private final Counter eventsIn, deadLettered, staleCount;
     private final Timer batchTimer, commitTimer;
 
@@ -103,9 +105,9 @@ public final class StreamIndexer implements AutoCloseable {
         // gauges read this instance: removed again at close, so a restarted stream's indexer registers its own
         this.metrics = m;
         this.gauges = List.of(
-                io.micrometer.core.instrument.Gauge.builder("feedsearch.indexer.lag.seconds", this, StreamIndexer::lagSecondsOrNaN)
+                Gauge.builder("feedsearch.indexer.lag.seconds", this, StreamIndexer::lagSecondsOrNaN)
                         .tag("source", name).register(m),
-                io.micrometer.core.instrument.Gauge.builder("feedsearch.indexer.queue.batches", this, si -> si.polled.size() + si.decoded.size())
+                Gauge.builder("feedsearch.indexer.queue.batches", this, si -> si.polled.size() + si.decoded.size())
                         .tag("source", name).register(m));
     }
 
@@ -369,10 +371,10 @@ public final class StreamIndexer implements AutoCloseable {
      * the oldest change not yet applied, read from what the indexer knows: source record times are too coarse
      * (DynamoDB Local rounds them to the minute) and a quiet stream has no newer record to lower them.
      */
-    public java.util.OptionalDouble lagSeconds() {
-        if (caughtUp) return java.util.OptionalDouble.of(0);
+    public OptionalDouble lagSeconds() {
+        if (caughtUp) return OptionalDouble.of(0);
         long since = caughtUpAtMillis >= 0 ? caughtUpAtMillis : createdMillis;
-        return java.util.OptionalDouble.of(Math.max(0, System.currentTimeMillis() - since) / 1000.0);
+        return OptionalDouble.of(Math.max(0, System.currentTimeMillis() - since) / 1000.0);
     }
 
     /** The reader saw a batch: an empty one with nothing in flight means the stream is caught up. */
