@@ -10,6 +10,7 @@ import dev.feedsearch.indexer.stream.CheckpointStore;
 import dev.feedsearch.indexer.stream.FileCheckpointStore;
 import dev.feedsearch.indexer.stream.StreamIndexer;
 import dev.feedsearch.indexer.stream.SupervisedStream;
+import dev.feedsearch.query.IngestStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,8 +100,8 @@ final class ChangeStreams implements AutoCloseable {
     }
 
     /** For /ready. */
-    dev.feedsearch.query.IngestStatus status() {
-        return new dev.feedsearch.query.IngestStatus() {
+    IngestStatus status() {
+        return new IngestStatus() {
             @Override
             public String problem() {
                 Throwable f = failure();

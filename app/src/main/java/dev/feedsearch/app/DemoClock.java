@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,7 +42,7 @@ final class DemoClock {
             }
             long before = Math.round(Duration.between(t, newest).toMillis() * scale);
             // whole seconds, as the sample writes them; the rounding keeps order (equal times stay equal)
-            Instant moved = end.minusMillis(before).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            Instant moved = end.minusMillis(before).truncatedTo(ChronoUnit.SECONDS);
             out.add(((ObjectNode) r.deepCopy()).put("created_at", moved.toString()));
         }
         return out;

@@ -4,9 +4,11 @@ import dev.feedsearch.indexer.DeadLetterEntry;
 import dev.feedsearch.indexer.DeadLetterReplayer;
 import dev.feedsearch.indexer.JsonlDeadLetterStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -45,12 +47,12 @@ final class DlqCommand {
 
     @FunctionalInterface
     interface EntryVisitor {
-        void visit(int number, DeadLetterEntry e) throws java.io.IOException;
+        void visit(int number, DeadLetterEntry e) throws IOException;
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per dead letter: number, time, source, position, field, reason.")
     static final class ListCmd implements Callable<Integer> {
-        @picocli.CommandLine.Mixin Location loc;
+        @Mixin Location loc;
 
         @Override
         public Integer call() throws Exception {
@@ -68,7 +70,7 @@ final class DlqCommand {
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Everything about dead letter N (as numbered by list), raw record included.")
     static final class Show implements Callable<Integer> {
-        @picocli.CommandLine.Mixin Location loc;
+        @Mixin Location loc;
 
         @Parameters(paramLabel = "N")
         int n;
@@ -92,7 +94,7 @@ final class DlqCommand {
     @Command(name = "replay", mixinStandardHelpOptions = true,
             description = "Re-submit every dead letter (fix the file or the code first); those that now pass are indexed and removed.")
     static final class Replay implements Callable<Integer> {
-        @picocli.CommandLine.Mixin EngineOptions engine;
+        @Mixin EngineOptions engine;
 
         @Option(names = "--dead-letter", description = "Dead-letter file (default: <data-dir>/dead-letter.jsonl)")
         Path file;

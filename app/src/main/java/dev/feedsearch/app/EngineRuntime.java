@@ -5,6 +5,7 @@ import dev.feedsearch.core.embedded.EmbeddedPostIndex;
 import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.lang.ScriptFirstDetector;
 import dev.feedsearch.core.model.FollowChange;
+import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.core.opensearch.OpenSearchPostIndex;
@@ -72,7 +73,7 @@ final class EngineRuntime implements AutoCloseable {
     }
 
     /** The ingest-contract JSON of a change, so {@code dlq replay} can resubmit it. */
-    private static String contractJson(dev.feedsearch.core.model.IndexChange change) {
+    private static String contractJson(IndexChange change) {
         return switch (change) {
             case PostChange pc when pc.deleted() -> PostJson.MAPPER.createObjectNode().put("id", pc.id())
                     .put("version", pc.version()).put("deleted", true).toString();

@@ -4,6 +4,7 @@ import dev.feedsearch.indexer.IngestReport;
 import dev.feedsearch.indexer.JsonlIngester;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -14,7 +15,7 @@ import java.util.concurrent.Callable;
 @Command(name = "ingest", mixinStandardHelpOptions = true,
         description = "Bulk-load posts and follow edges from a JSONL file (bad lines go to the dead-letter file).")
 final class IngestCommand implements Callable<Integer> {
-    @picocli.CommandLine.Mixin
+    @Mixin
     EngineOptions engine;
 
     @Option(names = "--dead-letter", description = "Dead-letter file (default: <data-dir>/dead-letter.jsonl)")

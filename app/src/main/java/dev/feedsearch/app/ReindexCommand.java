@@ -9,6 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,7 +44,7 @@ final class ReindexCommand {
             HttpResponse<String> r;
             try {
                 r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (java.net.ConnectException e) {
+            } catch (ConnectException e) {
                 throw new IllegalArgumentException("no feedsearch serve answering at " + server + " (start one, or pass --server)");
             }
             JsonNode json = ReindexJson.MAPPER.readTree(r.body());

@@ -11,6 +11,7 @@ import dev.feedsearch.query.auth.ViewerAuth;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -30,13 +31,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE})")
     String host;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     EngineOptions engine;
 
     @Option(names = "--role", defaultValue = "all", description = "all|query|indexer (default: ${DEFAULT-VALUE})")
     String role;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     SourceOptions sources;
 
     @Option(names = "--purge-deletions-after-hours", defaultValue = "168",
@@ -44,7 +45,7 @@ final class ServeCommand implements Callable<Integer> {
                     + "must outlast any redelivery of old changes by the sources (0: never; default: ${DEFAULT-VALUE})")
     int purgeAfterHours;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     AuthOptions auth;
 
     @Option(names = "--config", description = "JSON config file: {\"ranking\": {...}, \"cache\": {...}} (see README)")

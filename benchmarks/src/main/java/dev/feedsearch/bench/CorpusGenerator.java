@@ -2,7 +2,7 @@ package dev.feedsearch.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.feedsearch.core.model.FollowEdge;
+import dev.feedsearch.bench.CorpusAuthors.Author;
 import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.core.model.Visibility;
@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -45,6 +44,9 @@ import java.util.TreeMap;
  * {@code code} and {@code text}); it is read from the path given, never assumed. The truth file has one
  * line per post: {@code id<TAB>language}, the ISO 639-1 code of the text's language for the supported
  * languages and {@code und} for the others.
+ *
+ * <p>The authors and the follow graph are made by {@link CorpusAuthors}, the texts by {@link CorpusText};
+ * all three draw from one {@link Random} in a fixed order.
  */
 public final class CorpusGenerator {
 
@@ -59,16 +61,6 @@ public final class CorpusGenerator {
 
     private static final List<String> COMMON_TAGS = List.of(
             "rights", "freedom", "dignity", "equality", "justice", "peace", "udhr", "humanrights");
-
-    private static final List<String> EMOJI = List.of("🙏", "✊", "🕊️", "❤️", "📢", "🌍", "✨");
-
-    /** Japanese framings written for the demo: 東京 and 人権 inside longer runs of kanji and kana. */
-    private static final List<String> JA_FRAMES = List.of(
-            "東京都内の勉強会で読んだ一節：",
-            "今日は東京で人権について考えた。",
-            "東京駅の掲示板に貼ってあった言葉：",
-            "人権週間なので東京の図書館で世界人権宣言を読み直した。",
-            "東京大学の講義で紹介された条文：");
 
     /**
      * One language of the corpus.
@@ -214,24 +206,10 @@ public final class CorpusGenerator {
     // ---------------------------------------------------------------------------------------------
 
     private final Options o;
-    private final Map<String, List<String>> udhr;
     private final Random rnd;
     private final int[] langCumulative;
-    private final Author[] authors;
-    private final double[] activityCumulative;
-
-    static final class Author {
-        final String id;
-        final double activity;
-        final Lang primary;
-        Lang secondary; // set once, in the constructor
-
-        Author(String id, double activity, Lang primary) {
-            this.id = id;
-            this.activity = activity;
-            this.primary = primary;
-        }
-    }
+    private final CorpusAuthors authors;
+    private final CorpusText texts;
 
     static final class Stats {
         int posts, followLines, replies, unfollows;
@@ -242,33 +220,12 @@ public final class CorpusGenerator {
 
     CorpusGenerator(Options o, Map<String, List<String>> udhr) {
         this.o = o;
-        this.udhr = udhr;
         this.rnd = new Random(o.seed());
         langCumulative = new int[LANGS.size()];
         int c = 0;
         for (int i = 0; i < LANGS.size(); i++) langCumulative[i] = c += LANGS.get(i).weight();
-
-        // authors: Zipf-ish activity over a shuffled rank; primary languages dealt from a weighted deck so
-        // that every language has writers; 40% also write a second language
-        int n = o.authors();
-        List<Integer> ranks = new ArrayList<>();
-        for (int i = 1; i <= n; i++) ranks.add(i);
-        Collections.shuffle(ranks, rnd);
-        List<Lang> deck = new ArrayList<>();
-        for (Lang l : LANGS) for (int k = 0; k < l.weight(); k++) deck.add(l);
-        Collections.shuffle(deck, rnd);
-        authors = new Author[n];
-        activityCumulative = new double[n];
-        double acc = 0;
-        for (int i = 0; i < n; i++) {
-            double activity = 1.0 / Math.pow(ranks.get(i), 0.8);
-            authors[i] = new Author("u" + (i + 1), activity, deck.get(i % deck.size()));
-            if (rnd.nextDouble() < 0.4) {
-                Lang second = pickLang();
-                if (second != authors[i].primary) authors[i].secondary = second;
-            }
-            activityCumulative[i] = acc += activity;
-        }
+        authors = new CorpusAuthors(o.authors(), rnd, this::pickLang);
+        texts = new CorpusText(udhr, rnd);
     }
 
     Stats write() throws IOException {
@@ -282,46 +239,10 @@ public final class CorpusGenerator {
             truth = Files.newBufferedWriter(t, StandardCharsets.UTF_8);
         }
         try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8); Writer tw = truth) {
-            if (o.follows()) writeFollows(w, stats);
+            if (o.follows()) authors.writeFollows(w, stats);
             writePosts(w, tw, stats);
         }
         return stats;
-    }
-
-    // --- follows -----------------------------------------------------------------------------------
-
-    private void writeFollows(Writer w, Stats stats) throws IOException {
-        record Line(Instant at, FollowEdge edge) {}
-        List<Line> lines = new ArrayList<>();
-        long spanSeconds = FOLLOW_SPAN.toSeconds();
-        for (Author a : authors) {
-            int k = Math.min(authors.length - 1, 5 + rnd.nextInt(26));
-            Set<Author> followees = new LinkedHashSet<>();
-            int guard = 0;
-            while (followees.size() < k && guard++ < k * 50) {
-                Author b = pickAuthor(); // popular authors are followed more (Zipf on activity)
-                if (b == a) continue;
-                // people mostly follow people who write in a language they write
-                boolean shared = b.primary == a.primary || b.primary == a.secondary || b.secondary == a.primary;
-                if (!shared && rnd.nextDouble() < 0.5) continue;
-                followees.add(b);
-            }
-            for (Author b : followees) {
-                Instant at = END.minusSeconds(FOLLOW_SPAN.toSeconds()).plusSeconds((long) (rnd.nextDouble() * spanSeconds));
-                lines.add(new Line(at, new FollowEdge(a.id, b.id, at, 1, false)));
-                if (rnd.nextDouble() < 0.03) { // an unfollow, later, at a higher version
-                    Instant later = at.plusSeconds((long) (rnd.nextDouble() * Duration.between(at, END).toSeconds()));
-                    lines.add(new Line(later, new FollowEdge(a.id, b.id, at, 2, true)));
-                    stats.unfollows++;
-                }
-            }
-        }
-        lines.sort((x, y) -> x.at().compareTo(y.at()));
-        for (Line l : lines) {
-            w.write(PostJson.MAPPER.writeValueAsString(PostJson.encode(l.edge())));
-            w.write('\n');
-        }
-        stats.followLines = lines.size();
     }
 
     // --- posts -------------------------------------------------------------------------------------
@@ -341,7 +262,7 @@ public final class CorpusGenerator {
             String id = "p" + (i + 1);
 
             Lang lang = pickLang();
-            Author author = pickAuthorWriting(lang);
+            Author author = authors.pickAuthorWriting(lang);
 
             String replyTo = null;
             Set<String> mentions = new LinkedHashSet<>();
@@ -356,13 +277,13 @@ public final class CorpusGenerator {
             if (rnd.nextDouble() < 0.15) {
                 int m = 1 + rnd.nextInt(2);
                 for (int k = 0; k < m; k++) {
-                    Author b = pickAuthor();
+                    Author b = authors.pickAuthor();
                     if (b != author) mentions.add(b.id);
                 }
             }
 
             List<String> tags = pickTags(lang);
-            String text = text(lang, tags, mentions);
+            String text = texts.text(lang, tags, mentions);
 
             double v = rnd.nextDouble();
             Visibility visibility = v < 0.85 ? Visibility.PUBLIC : v < 0.95 ? Visibility.FOLLOWERS : Visibility.PRIVATE;
@@ -432,150 +353,10 @@ public final class CorpusGenerator {
         return new ArrayList<>(tags);
     }
 
-    /**
-     * The post text: a span of UDHR text (merged across paragraphs when short), lightly decorated with
-     * mentions, a Japanese framing, hashtags and an emoji; the whole stays within the length range.
-     */
-    private String text(Lang lang, List<String> tags, Set<String> mentions) {
-        boolean dense = lang.dense();
-        int min = dense ? CJK_MIN_CHARS : MIN_CHARS;
-        int max = dense ? CJK_MAX_CHARS : MAX_CHARS;
-        int target = targetLength(min, max);
-
-        StringBuilder prefix = new StringBuilder();
-        if (!mentions.isEmpty() && rnd.nextDouble() < 0.6) {
-            for (String m : mentions) prefix.append('@').append(m).append(' ');
-        }
-        if (lang.truth().equals("ja") && rnd.nextDouble() < 0.3) prefix.append(JA_FRAMES.get(rnd.nextInt(JA_FRAMES.size())));
-        StringBuilder suffix = new StringBuilder();
-        if (!tags.isEmpty() && rnd.nextDouble() < 0.35) {
-            for (String t : tags) suffix.append(" #").append(t);
-        }
-        if (rnd.nextDouble() < 0.08) suffix.append(' ').append(EMOJI.get(rnd.nextInt(EMOJI.size())));
-
-        int decoration = length(prefix) + length(suffix);
-        int bodyMax = Math.max(min, max - decoration);
-        String body = span(lang, Math.min(bodyMax, Math.max(min, target - decoration)), bodyMax);
-        return prefix + body + suffix;
-    }
-
-    /** Mostly short posts, some long: 60% in the lower third of the range, 30% in the middle, 10% top. */
-    private int targetLength(int min, int max) {
-        double r = rnd.nextDouble();
-        int third = (max - min) / 3;
-        int lo = r < 0.6 ? min : r < 0.9 ? min + third : min + 2 * third;
-        return lo + rnd.nextInt(third + 1);
-    }
-
-    /**
-     * Consecutive segments (words, or clauses for Chinese/Japanese) from a random starting point of a
-     * random paragraph, continuing into another paragraph of the language when the first runs out.
-     */
-    private String span(Lang lang, int target, int max) {
-        boolean clauses = lang.clauses();
-        // one variant per post (Simplified and Traditional Chinese are not mixed in one text)
-        List<String> ps = udhr.get(lang.variants().get(rnd.nextInt(lang.variants().size())));
-        StringBuilder sb = new StringBuilder();
-        boolean full = false;
-        for (int paragraphs = 0; paragraphs < 4 && !full && length(sb) < target; paragraphs++) {
-            List<String> segments = segments(ps.get(rnd.nextInt(ps.size())), clauses);
-            int startAt = paragraphs == 0 ? startIndex(segments) : 0;
-            for (int i = startAt; i < segments.size() && length(sb) < target; i++) {
-                String seg = segments.get(i);
-                String sep = sb.isEmpty() || clauses ? "" : " ";
-                if (length(sb) + sep.length() + length(seg) > max) {
-                    // words and clauses stay whole; only a first segment longer than a post is cut
-                    if (sb.isEmpty()) sb.append(cut(seg, max));
-                    full = true;
-                    break;
-                }
-                sb.append(sep).append(seg);
-            }
-        }
-        String s = sb.toString().strip();
-        // a clause cut mid-paragraph ends on a comma or semicolon: drop it
-        while (!s.isEmpty() && ",;:、，；：".indexOf(s.charAt(s.length() - 1)) >= 0) s = s.substring(0, s.length() - 1).strip();
-        return s;
-    }
-
-    /** A segment boundary that starts a sentence or clause, when there is one. */
-    private int startIndex(List<String> segments) {
-        List<Integer> starts = new ArrayList<>();
-        starts.add(0);
-        for (int i = 1; i < segments.size(); i++) {
-            String prev = segments.get(i - 1);
-            char last = prev.charAt(prev.length() - 1);
-            if (".;:!?,。、，；：！？".indexOf(last) >= 0) starts.add(i);
-        }
-        // start later in the paragraph only in half of the posts, so openings stay common
-        return rnd.nextBoolean() ? 0 : starts.get(rnd.nextInt(starts.size()));
-    }
-
-    static List<String> segments(String paragraph, boolean clauses) {
-        List<String> out = new ArrayList<>();
-        if (!clauses) {
-            for (String s : paragraph.split(" ")) if (!s.isEmpty()) out.add(s);
-            return out;
-        }
-        int from = 0;
-        for (int i = 0; i < paragraph.length(); i++) {
-            if ("。、，；：！？".indexOf(paragraph.charAt(i)) >= 0) {
-                out.add(paragraph.substring(from, i + 1));
-                from = i + 1;
-            }
-        }
-        if (from < paragraph.length()) out.add(paragraph.substring(from));
-        return out;
-    }
-
-    private static int length(CharSequence s) {
-        return Character.codePointCount(s, 0, s.length());
-    }
-
-    /** The first {@code n} code points of {@code s} (at least one). */
-    private static String cut(String s, int n) {
-        int cps = Math.max(1, n);
-        if (length(s) <= cps) return s;
-        return s.substring(0, s.offsetByCodePoints(0, cps));
-    }
-
     private Lang pickLang() {
         int x = rnd.nextInt(langCumulative[langCumulative.length - 1]);
         for (int i = 0; i < langCumulative.length; i++) if (x < langCumulative[i]) return LANGS.get(i);
         throw new AssertionError();
-    }
-
-    /** An author, by activity (a few write or get followed a lot, most rarely). */
-    private Author pickAuthor() {
-        double x = rnd.nextDouble() * activityCumulative[activityCumulative.length - 1];
-        int i = Arrays.binarySearch(activityCumulative, x);
-        return authors[i >= 0 ? i : -i - 1];
-    }
-
-    /** An author who writes {@code lang}: primary writers four times as likely as secondary ones. */
-    private Author pickAuthorWriting(Lang lang) {
-        Writers ws = writers.computeIfAbsent(lang, this::writersOf);
-        if (ws.authors.length == 0) return pickAuthor(); // nobody writes it (very few authors)
-        double x = rnd.nextDouble() * ws.cumulative[ws.cumulative.length - 1];
-        int i = Arrays.binarySearch(ws.cumulative, x);
-        return ws.authors[i >= 0 ? i : -i - 1];
-    }
-
-    private record Writers(Author[] authors, double[] cumulative) {}
-
-    private final Map<Lang, Writers> writers = new LinkedHashMap<>();
-
-    private Writers writersOf(Lang lang) {
-        List<Author> as = new ArrayList<>();
-        List<Double> cum = new ArrayList<>();
-        double acc = 0;
-        for (Author a : authors) {
-            double wgt = a.primary == lang ? 4 * a.activity : a.secondary == lang ? a.activity : 0;
-            if (wgt == 0) continue;
-            as.add(a);
-            cum.add(acc += wgt);
-        }
-        return new Writers(as.toArray(new Author[0]), cum.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /** A heavy-tailed count: mostly small, sometimes large, capped; {@code scale} stretches it. */

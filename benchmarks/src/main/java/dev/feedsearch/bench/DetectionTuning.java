@@ -1,6 +1,7 @@
 package dev.feedsearch.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.management.OperatingSystemMXBean;
 import dev.feedsearch.core.lang.ScriptFirstDetector;
 import dev.feedsearch.core.lang.ScriptFirstDetector.Settings;
 import dev.feedsearch.core.model.PostJson;
@@ -112,7 +113,7 @@ public final class DetectionTuning {
     }
 
     static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static List<Post> corpus(Path corpus, Path truthFile) throws Exception {

@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -118,7 +119,7 @@ record EvalCorpus(List<EvalPost> posts, Map<String, List<String>> variants, List
             if (lang.equals("en")) continue;
             for (String code : e.getValue()) {
                 List<UdhrParagraph> ps = byCode.get(code);
-                String prefix = code.equals(e.getValue().getFirst()) ? lang : ps.getFirst().bcp47().toLowerCase(java.util.Locale.ROOT);
+                String prefix = code.equals(e.getValue().getFirst()) ? lang : ps.getFirst().bcp47().toLowerCase(Locale.ROOT);
                 for (UdhrParagraph p : ps) {
                     String prose = EvalText.nfc(p.text()).strip();
                     if (prose.isEmpty()) continue;

@@ -6,12 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -19,6 +21,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Queries with graded judgments, generated from the corpus itself: per language and kind, words (or CJK
@@ -40,7 +45,7 @@ final class EvalQueries {
         TAGWORD;
 
         String wire() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -78,7 +83,7 @@ final class EvalQueries {
         /** Whether a post holds the query only as a #hashtag, not in its prose: what hashtag flooding looks like. */
         boolean tagOnly(String text) {
             if (proseMatches(text)) return false;
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("#([\\p{L}\\p{M}\\p{N}_]+)").matcher(text);
+            Matcher m = Pattern.compile("#([\\p{L}\\p{M}\\p{N}_]+)").matcher(text);
             StringBuilder tags = new StringBuilder();
             while (m.find()) tags.append(m.group(1)).append(' ');
             return tags.length() > 0 && proseMatches(tags.toString());
@@ -222,7 +227,7 @@ final class EvalQueries {
             case "zh", "ja" -> {
                 for (String run : EvalText.hanRuns(prose)) {
                     int[] cps = run.codePoints().toArray();
-                    java.util.BitSet words = EvalText.hanWordBoundaries(run, lang);
+                    BitSet words = EvalText.hanWordBoundaries(run, lang);
                     for (int len = 2; len <= 3; len++) {
                         for (int i = 0; i + len <= cps.length; i++) {
                             if (!words.get(i) || !words.get(i + len)) continue;
@@ -255,7 +260,7 @@ final class EvalQueries {
         return out;
     }
 
-    private static Map<String, Integer> grades(Map<EvalPost, Set<String>> wordsOf, java.util.function.ToIntFunction<Set<String>> grade) {
+    private static Map<String, Integer> grades(Map<EvalPost, Set<String>> wordsOf, ToIntFunction<Set<String>> grade) {
         Map<String, Integer> g = new LinkedHashMap<>();
         wordsOf.forEach((p, ws) -> {
             int v = grade.applyAsInt(ws);

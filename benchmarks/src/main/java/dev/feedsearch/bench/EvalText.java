@@ -147,6 +147,7 @@ final class EvalText {
      * whole words, not a cut across two (志是政). The product's own analysis plays no part in it.
      */
     static BitSet hanWordBoundaries(String run, String lang) {
+        // ICU's BreakIterator stays qualified: the JDK's (imported) segments Thai below
         com.ibm.icu.text.BreakIterator it = com.ibm.icu.text.BreakIterator.getWordInstance(ULocale.forLanguageTag(lang));
         it.setText(run);
         BitSet out = new BitSet();

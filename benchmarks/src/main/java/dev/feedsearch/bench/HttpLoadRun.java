@@ -1,13 +1,19 @@
 package dev.feedsearch.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.embedded.EmbeddedPostIndex;
+import dev.feedsearch.core.index.SearchQuery;
+import dev.feedsearch.core.index.SortOrder;
+import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.mappings.Mappings;
 import dev.feedsearch.query.FeedsearchServer;
 import dev.feedsearch.query.rank.RankingConfig;
 import io.javalin.Javalin;
 import org.HdrHistogram.Histogram;
 
+import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -16,7 +22,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -113,7 +121,7 @@ public final class HttpLoadRun {
                 Files.writeString(out.resolve("http.md"), md.toString());
                 LatencyPlot.write(results, "feedsearch HTTP latency by percentile (" + index.stats().posts() + " posts)", out.resolve("http-latency.png"));
                 for (Map.Entry<String, Histogram> e : results.entrySet()) {
-                    try (var ps = new java.io.PrintStream(out.resolve("hgrm-" + keys.indexOf(e.getKey()) + ".txt").toFile())) {
+                    try (var ps = new PrintStream(out.resolve("hgrm-" + keys.indexOf(e.getKey()) + ".txt").toFile())) {
                         ps.println("# " + e.getKey());
                         e.getValue().outputPercentileDistribution(ps, 1e6);
                     }
@@ -127,14 +135,14 @@ public final class HttpLoadRun {
     }
 
     /** A clock an hour past the newest post: the corpus' "now". */
-    public static java.time.Clock corpusClock(EmbeddedPostIndex index) throws java.io.IOException {
-        var newest = index.search(dev.feedsearch.core.index.SearchQuery.builder().sort(dev.feedsearch.core.index.SortOrder.RECENT).limit(1).build())
+    public static Clock corpusClock(EmbeddedPostIndex index) throws IOException {
+        var newest = index.search(SearchQuery.builder().sort(SortOrder.RECENT).limit(1).build())
                 .hits().getFirst().post().post().createdAt();
-        return java.time.Clock.fixed(newest.plusSeconds(3_600), java.time.ZoneOffset.UTC);
+        return Clock.fixed(newest.plusSeconds(3_600), ZoneOffset.UTC);
     }
 
     /** Fails unless the popular window the feed reads holds posts (a benchmark must reach the path it claims). */
-    public static void requirePopularWindow(EmbeddedPostIndex index, FeedsearchServer feed) throws java.io.IOException {
+    public static void requirePopularWindow(EmbeddedPostIndex index, FeedsearchServer feed) throws IOException {
         var since = corpusClock(index).instant().minusMillis((long) (RankingConfig.DEFAULTS.popularWindowHours() * 3_600_000));
         int n = index.popularPublic(Set.of("en", "de", "fr", "es", "ja", "zh", "ru", "ar"), since, 100).size();
         if (n < 100) throw new IllegalStateException("the popular window holds " + n + " posts: the feed benchmark would not run it");
@@ -152,9 +160,9 @@ public final class HttpLoadRun {
 
     /** The default ranking with the relevance window off (hits re-ranked within each engine page). */
     static RankingConfig withoutWindow() {
-        var tree = dev.feedsearch.core.model.PostJson.MAPPER.valueToTree(RankingConfig.DEFAULTS);
-        ((com.fasterxml.jackson.databind.node.ObjectNode) tree).put("rescore_window", 0);
-        return dev.feedsearch.core.model.PostJson.MAPPER.convertValue(tree, RankingConfig.class);
+        var tree = PostJson.MAPPER.valueToTree(RankingConfig.DEFAULTS);
+        ((ObjectNode) tree).put("rescore_window", 0);
+        return PostJson.MAPPER.convertValue(tree, RankingConfig.class);
     }
 
     /** {@code n} requests from {@code clients} threads, each sending its next request when the last answered. */

@@ -8,7 +8,16 @@ import dev.feedsearch.core.index.SortKey;
 import dev.feedsearch.core.index.SortOrder;
 import dev.feedsearch.mappings.Mappings;
 import org.HdrHistogram.Histogram;
+import org.apache.lucene.index.CodecReader;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.SlowCodecReaderWrapper;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.store.FSDirectory;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -104,14 +113,14 @@ public final class IndexSortRun {
     }
 
     /** Force-merges an index to one segment, keeping its index sort (or none). */
-    static void mergeToOneSegment(Path path) throws java.io.IOException {
-        try (var dir = org.apache.lucene.store.FSDirectory.open(path)) {
-            var infos = org.apache.lucene.index.SegmentInfos.readLatestCommit(dir);
+    static void mergeToOneSegment(Path path) throws IOException {
+        try (var dir = FSDirectory.open(path)) {
+            var infos = SegmentInfos.readLatestCommit(dir);
             if (infos.size() <= 1) return;
-            var cfg = new org.apache.lucene.index.IndexWriterConfig();
-            org.apache.lucene.search.Sort sort = infos.info(0).info.getIndexSort();
+            var cfg = new IndexWriterConfig();
+            Sort sort = infos.info(0).info.getIndexSort();
             if (sort != null) cfg.setIndexSort(sort);
-            try (var w = new org.apache.lucene.index.IndexWriter(dir, cfg)) {
+            try (var w = new IndexWriter(dir, cfg)) {
                 w.forceMerge(1);
                 w.commit();
             }
@@ -132,12 +141,12 @@ public final class IndexSortRun {
     public static final class Unsort {
         public static void main(String[] args) throws Exception {
             Path src = Path.of(args[0]), dst = Path.of(args[1]);
-            try (var dir = org.apache.lucene.store.FSDirectory.open(src); var reader = org.apache.lucene.index.DirectoryReader.open(dir);
-                 var out = org.apache.lucene.store.FSDirectory.open(dst);
-                 var w = new org.apache.lucene.index.IndexWriter(out, new org.apache.lucene.index.IndexWriterConfig())) {
-                List<org.apache.lucene.index.CodecReader> leaves = new ArrayList<>();
-                for (var leaf : reader.leaves()) leaves.add(org.apache.lucene.index.SlowCodecReaderWrapper.wrap(leaf.reader()));
-                w.addIndexes(leaves.toArray(org.apache.lucene.index.CodecReader[]::new));
+            try (var dir = FSDirectory.open(src); var reader = DirectoryReader.open(dir);
+                 var out = FSDirectory.open(dst);
+                 var w = new IndexWriter(out, new IndexWriterConfig())) {
+                List<CodecReader> leaves = new ArrayList<>();
+                for (var leaf : reader.leaves()) leaves.add(SlowCodecReaderWrapper.wrap(leaf.reader()));
+                w.addIndexes(leaves.toArray(CodecReader[]::new));
                 w.commit();
             }
             try (var files = Files.list(src)) {

@@ -24,6 +24,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -86,7 +87,7 @@ public final class OverloadRun {
             Phase flooded = probe(probe, base, seconds);
             stop.set(true);
             floodThreads.shutdown();
-            if (!floodThreads.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)) throw new IllegalStateException("the flood did not stop");
+            if (!floodThreads.awaitTermination(60, TimeUnit.SECONDS)) throw new IllegalStateException("the flood did not stop");
             long answered = outcomes.values().stream().mapToLong(AtomicLong::get).sum();
             if (answered < flood) throw new IllegalStateException("the flood got only " + answered + " answers: it never loaded the server");
             Files.createDirectories(out.toAbsolutePath().getParent());

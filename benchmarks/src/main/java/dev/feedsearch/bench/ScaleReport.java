@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.feedsearch.bench.ScaleRun.KindResult;
 import dev.feedsearch.bench.ScaleRun.Part;
+import dev.feedsearch.query.rank.RankingConfig;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -162,7 +163,7 @@ final class ScaleReport {
                   closed-loop HTTP clients, Zipf viewers as above, %,d warm-up requests then up to %,d measured (or 2 min); hit
                   rates over the measured requests only. Latency includes the local HTTP hop.
                 """, ScaleRun.LIMIT, BenchQueries.QUERIES.size(), ScaleRun.LANGS, ScaleRun.TAGS,
-                ScaleRun.ZIPF_EXPONENT, ScaleRun.LIMIT, dev.feedsearch.query.rank.RankingConfig.DEFAULTS.popularWindowHours(),
+                ScaleRun.ZIPF_EXPONENT, ScaleRun.LIMIT, RankingConfig.DEFAULTS.popularWindowHours(),
                 ScaleRun.FEED_CLIENTS, ScaleRun.FEED_REQUESTS / 5, ScaleRun.FEED_REQUESTS));
 
         ObjectNode json = ScaleRun.JSON.createObjectNode();

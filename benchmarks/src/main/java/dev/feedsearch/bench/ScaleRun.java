@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -300,7 +301,7 @@ public final class ScaleRun {
                 HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(pool).build();
                 Zipf viewers = new Zipf(users, ZIPF_EXPONENT, 4);
                 String base = "http://127.0.0.1:" + server.port() + "/v1/feed?limit=" + LIMIT + "&viewer=";
-                java.util.function.IntFunction<String> urls = i -> base + user(viewers);
+                IntFunction<String> urls = i -> base + user(viewers);
                 HttpLoadRun.run(client, urls, FEED_CLIENTS, FEED_REQUESTS / 5 / FEED_CLIENTS, System.nanoTime() + 60_000_000_000L); // warm-up
                 double[] before = cacheGets(server);
                 Histogram h = HttpLoadRun.run(client, urls, FEED_CLIENTS, FEED_REQUESTS / FEED_CLIENTS, System.nanoTime() + 120_000_000_000L);

@@ -1,44 +1,36 @@
 package dev.feedsearch.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.embedded.EmbeddedPostIndex;
 import dev.feedsearch.core.lang.ScriptFirstDetector;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.indexer.ChangeFactory;
 import dev.feedsearch.indexer.JsonlDeadLetterStore;
-import dev.feedsearch.indexer.dynamodb.DynamoDbStreamConfig;
-import dev.feedsearch.indexer.dynamodb.DynamoDbStreamSource;
-import dev.feedsearch.indexer.dynamodb.DynamoDbTables;
-import dev.feedsearch.indexer.dynamodb.ItemMapper;
-import dev.feedsearch.indexer.postgres.PostgresConfig;
-import dev.feedsearch.indexer.postgres.PostgresLogicalSource;
-import dev.feedsearch.indexer.postgres.PostgresSchema;
 import dev.feedsearch.indexer.stream.ChangeSource;
-import dev.feedsearch.indexer.stream.FileCheckpointStore;
 import dev.feedsearch.indexer.stream.StreamIndexer;
 import dev.feedsearch.mappings.Mappings;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.HdrHistogram.Histogram;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
-import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
-import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.Timestamp;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -66,15 +58,15 @@ public final class StreamRun {
      * through {@code lines}, each under a new id (unique, and never one of the backlog's).
      */
     static List<JsonNode> parsed(List<String> lines, int size) {
-        return new java.util.AbstractList<>() {
+        return new AbstractList<>() {
             @Override
             public JsonNode get(int i) {
                 try {
                     JsonNode p = PostJson.MAPPER.readTree(lines.get(i % lines.size()));
-                    if (size > 0) ((com.fasterxml.jackson.databind.node.ObjectNode) p).put("id", "w" + i + "-" + p.get("id").asText());
+                    if (size > 0) ((ObjectNode) p).put("id", "w" + i + "-" + p.get("id").asText());
                     return p;
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
             }
 
@@ -111,8 +103,8 @@ public final class StreamRun {
         List<JsonNode> warm = parsed(rest, MAX_WARMUP);
         List<Result> results = new ArrayList<>();
         String only = args.length > 3 ? args[3] : "all"; // dynamodb | postgres | all
-        if (!only.equals("postgres")) results.add(dynamodb(warm, backlog, fresh));
-        if (!only.equals("dynamodb")) results.add(postgres(warm, backlog, fresh));
+        if (!only.equals("postgres")) results.add(StreamRunSources.dynamodb(warm, backlog, fresh));
+        if (!only.equals("dynamodb")) results.add(StreamRunSources.postgres(warm, backlog, fresh));
         StringBuilder md = new StringBuilder("| source | events | source drain alone, events/s | cold JVM, first events, events/s "
                 + "| warm-up events (JIT share of a core at its end) | warm, whole backlog, events/s | warm, sustained (middle third), events/s "
                 + "| freshness p50 ms | p99 ms | max ms |\n|---|---|---|---|---|---|---|---|---|---|\n");
@@ -131,102 +123,6 @@ public final class StreamRun {
                 + "index returns it.%n", WARMUP, WARMUP_CHUNK, MAX_WARMUP));
         System.out.print(md);
         Files.writeString(Path.of(args[2]), md.toString());
-    }
-
-    // ------------------------------------------------------------------ DynamoDB Local (in-process)
-
-    static Result dynamodb(List<JsonNode> warm, List<JsonNode> backlog, List<JsonNode> fresh) throws Exception {
-        AmazonDynamoDBLocal local = DynamoDBEmbedded.create(true);
-        try {
-            DynamoDbClient ddb = local.dynamoDbClient();
-            DynamoDbTables.createPosts(ddb, "posts");
-            Path tmp = Files.createTempDirectory("bench-ddb-");
-            Opener open = () -> DynamoDbStreamSource.open(ddb, local.dynamoDbStreamsClient(), DynamoDbStreamConfig.of("posts"),
-                    new FileCheckpointStore(tmp.resolve("cp")));
-            Drain drain = expected -> drainOnly(DynamoDbStreamSource.open(ddb, local.dynamoDbStreamsClient(), DynamoDbStreamConfig.of("posts"),
-                    new FileCheckpointStore(tmp.resolve("drain"))), expected);
-            return endToEnd("DynamoDB Local (in-process)", open, tmp, warm, backlog, posts -> batchPut(ddb, posts), drain, fresh,
-                    p -> ddb.putItem(b -> b.tableName("posts").item(ItemMapper.toItem(p))));
-        } finally {
-            local.shutdown();
-        }
-    }
-
-    static void batchPut(DynamoDbClient ddb, List<JsonNode> posts) {
-        for (int i = 0; i < posts.size(); i += 25) {
-            List<WriteRequest> reqs = new ArrayList<>();
-            for (JsonNode p : posts.subList(i, Math.min(i + 25, posts.size()))) {
-                reqs.add(WriteRequest.builder().putRequest(PutRequest.builder().item(ItemMapper.toItem(p)).build()).build());
-            }
-            ddb.batchWriteItem(b -> b.requestItems(Map.of("posts", reqs)));
-        }
-    }
-
-    // ------------------------------------------------------------------ PostgreSQL (embedded server)
-
-    static Result postgres(List<JsonNode> warm, List<JsonNode> backlog, List<JsonNode> fresh) throws Exception {
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("wal_level", "logical")
-                .setServerConfig("max_replication_slots", "4").setServerConfig("max_wal_senders", "4")
-                .setPGStartupWait(Duration.ofSeconds(60)).start()) {
-            PostgresConfig cfg = PostgresConfig.of(pg.getJdbcUrl("postgres", "postgres"), "postgres", null);
-            try (Connection c = PostgresSchema.connect(cfg)) {
-                PostgresSchema.apply(c);
-            }
-            // slots first: they see what follows. The drain's stream is opened only when it drains: a stream nobody polls
-            // through a long warm-up would be ended by the server (wal_sender_timeout)
-            PostgresConfig drainCfg = cfg.withSlot("bench_drain");
-            PostgresLogicalSource.open(drainCfg).close();
-            ChangeSource first = PostgresLogicalSource.open(cfg);
-            Opener open = new Opener() {
-                boolean opened;
-
-                @Override
-                public ChangeSource open() throws Exception {
-                    if (opened) return PostgresLogicalSource.open(cfg); // resumes at the slot's confirmed position
-                    opened = true;
-                    return first;
-                }
-            };
-            Path tmp = Files.createTempDirectory("bench-pg-");
-            try (Connection c = PostgresSchema.connect(cfg)) {
-                c.setAutoCommit(true);
-                return endToEnd("PostgreSQL 17 (logical replication)", open, tmp, warm, backlog, posts -> insertAll(cfg, posts),
-                        expected -> drainOnly(PostgresLogicalSource.open(drainCfg), expected), fresh, p -> {
-                            try {
-                                insert(c, List.of(p));
-                            } catch (Exception e) {
-                                throw new RuntimeException(e);
-                            }
-                        });
-            }
-        }
-    }
-
-    /** Writes the posts in one transaction, as a backlog. */
-    static void insertAll(PostgresConfig cfg, List<JsonNode> posts) throws Exception {
-        try (Connection c = PostgresSchema.connect(cfg)) {
-            c.setAutoCommit(false);
-            insert(c, posts);
-            c.commit();
-        }
-    }
-
-    static void insert(Connection c, List<JsonNode> posts) throws Exception {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO posts (id, author_id, text, lang, created_at, visibility, likes, version) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (JsonNode p : posts) {
-                ps.setString(1, p.get("id").asText());
-                ps.setString(2, p.get("author_id").asText());
-                ps.setString(3, p.get("text").asText());
-                ps.setString(4, p.path("lang").isTextual() ? p.get("lang").asText() : null);
-                ps.setTimestamp(5, Timestamp.from(Instant.parse(p.get("created_at").asText())));
-                ps.setString(6, p.get("visibility").asText());
-                ps.setLong(7, p.path("likes").asLong());
-                ps.setLong(8, p.get("version").asLong());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
     }
 
     // ------------------------------------------------------------------ the measurements
@@ -273,7 +169,7 @@ public final class StreamRun {
             // 1. warm-up: a first backlog through a fresh indexer (its rate is the cold JVM's), then more posts, a chunk
             //    at a time, until the JIT is quiet (compiling under a tenth of a core over a chunk) or the warm-up cap;
             //    then the indexer stops, drained and checkpointed
-            java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
             int written = Math.min(WARMUP, warm.size());
             bulk.write(warm.subList(0, written));
             StreamIndexer cold = indexer(open.open(), changes, index, dlq, new SimpleMeterRegistry());
@@ -354,7 +250,7 @@ public final class StreamRun {
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 JsonNode p = fresh.get(i).deepCopy();
-                ((com.fasterxml.jackson.databind.node.ObjectNode) p).put("visibility", "public");
+                ((ObjectNode) p).put("visibility", "public");
                 pending.put(p.get("id").asText(), System.nanoTime());
                 write.accept(p);
                 long due = start + (i + 1) * 10_000_000L;
@@ -374,9 +270,9 @@ public final class StreamRun {
 
     /** CPU time of every live thread of this JVM, summed by name with digits removed (pool threads together). */
     static Map<String, Long> threadCpu() {
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        Map<String, Long> out = new java.util.TreeMap<>();
-        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<String, Long> out = new TreeMap<>();
+        for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
             if (t == null) continue;
             long ns = mx.getThreadCpuTime(t.getThreadId());
             if (ns > 0) out.merge(t.getThreadName().replaceAll("[0-9]+", "#").replaceAll(":.*", ""), ns, Long::sum);
@@ -385,7 +281,7 @@ public final class StreamRun {
     }
 
     static String cpuPerEvent(Map<String, Long> before, Map<String, Long> after, long events) {
-        Map<String, Long> delta = new java.util.HashMap<>();
+        Map<String, Long> delta = new HashMap<>();
         after.forEach((k, v) -> delta.put(k, v - before.getOrDefault(k, 0L)));
         long total = delta.values().stream().mapToLong(Long::longValue).sum();
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "all %.0f", total / 1e3 / events));

@@ -7,11 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -41,7 +44,7 @@ import java.util.Set;
  * {@link #list} and kept verbatim by {@link #rewrite}: nothing in the file is dropped unless a replay re-applied it.
  */
 public final class JsonlDeadLetterStore implements DeadLetterStore {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JsonlDeadLetterStore.class);
+    private static final Logger log = LoggerFactory.getLogger(JsonlDeadLetterStore.class);
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).maxDocumentLength(-1).build())
             .build());
@@ -86,7 +89,7 @@ public final class JsonlDeadLetterStore implements DeadLetterStore {
     private static boolean endsWithNewline(Path file) throws IOException {
         try (var ch = Files.newByteChannel(file)) {
             ch.position(ch.size() - 1);
-            java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+            ByteBuffer last = ByteBuffer.allocate(1);
             ch.read(last);
             return last.get(0) == '\n';
         }

@@ -11,6 +11,7 @@ import dev.feedsearch.core.model.PostJson;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -242,7 +243,7 @@ public final class JsonlIngester {
                 thread.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while the last batches were applied");
+                throw new InterruptedIOException("interrupted while the last batches were applied");
             }
         }
 

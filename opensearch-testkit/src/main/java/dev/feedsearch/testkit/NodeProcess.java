@@ -6,7 +6,9 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -107,7 +109,7 @@ final class NodeProcess {
             env.put("OPENSEARCH_JAVA_OPTS", "");
             Files.writeString(log(), "=== feedsearch testkit: starting " + name + " (" + String.join(" ", command.subList(0,
                 nodeUser == null ? 0 : 4)) + " " + home.resolve("bin/opensearch") + ", JDK " + javaHome + ")\n",
-                StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             process = pb.start();
         } catch (IOException e) {
             throw new OpenSearchStartException("cannot launch OpenSearch node " + name + ": " + e + tail(), e);
@@ -269,7 +271,7 @@ final class NodeProcess {
             f.readFully(buf);
             String[] all = new String(buf, StandardCharsets.UTF_8).split("\n");
             int from = Math.max(start == 0 ? 0 : 1, all.length - lines);
-            return String.join("\n", java.util.Arrays.asList(all).subList(Math.min(from, all.length), all.length));
+            return String.join("\n", Arrays.asList(all).subList(Math.min(from, all.length), all.length));
         } catch (IOException e) {
             return "(cannot read " + file + ": " + e + ")";
         }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * A real 3-node OpenSearch cluster on 127.0.0.1 for topology tests: node 0 is a dedicated cluster manager
@@ -66,7 +67,7 @@ public final class OpenSearchTestCluster implements AutoCloseable {
         }
         int[] ports = NodeRuntime.freePorts(2 * NODES);
         String clusterName = "feedsearch-cluster-" + ProcessHandle.current().pid() + "-" + (System.nanoTime() % 100_000);
-        String seeds = java.util.stream.IntStream.range(0, NODES)
+        String seeds = IntStream.range(0, NODES)
             .mapToObj(i -> "\"127.0.0.1:" + ports[NODES + i] + "\"").collect(Collectors.joining(", ", "[", "]"));
         String managerName = "cm-0";
         List<NodeProcess> nodes = new ArrayList<>();

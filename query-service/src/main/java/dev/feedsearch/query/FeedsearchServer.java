@@ -3,6 +3,11 @@ package dev.feedsearch.query;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.index.IndexStats;
 import dev.feedsearch.core.index.PostIndex;
+import dev.feedsearch.core.lang.LanguageDetector;
+import dev.feedsearch.core.lang.ScriptFirstDetector;
+import dev.feedsearch.core.model.PostJson;
+import dev.feedsearch.core.reindex.ReindexControl;
+import dev.feedsearch.mappings.Mappings;
 import io.javalin.Javalin;
 import dev.feedsearch.query.admin.AdminRoutes;
 import dev.feedsearch.query.admin.IndexerView;
@@ -42,6 +47,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The HTTP face of feedsearch: one Javalin app, one handler per route, all errors rendered as the
@@ -70,7 +76,7 @@ public final class FeedsearchServer implements AutoCloseable {
         this.auth = b.auth;
         this.cursors = new CursorCodec(b.cursorSigner != null ? b.cursorSigner : CursorSigner.fromEnvironment());
         this.params = new SearchParams(b.languages, new QueryGroups(
-                b.detector != null ? b.detector : new dev.feedsearch.core.lang.ScriptFirstDetector(), index, dev.feedsearch.mappings.Mappings.load()),
+                b.detector != null ? b.detector : new ScriptFirstDetector(), index, Mappings.load()),
                 cursors);
         this.metrics = b.metrics != null ? b.metrics : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
@@ -95,7 +101,7 @@ public final class FeedsearchServer implements AutoCloseable {
         this.rateLimiter = new RateLimiter(b.rate, System::nanoTime);
         AdminRoutes admin = new AdminRoutes(b.reindex, b.adminToken);
         ConsoleAssets console = new ConsoleAssets();
-        OpsRoutes ops = new OpsRoutes(b.adminToken, index, dev.feedsearch.mappings.Mappings.load(), metrics, b.indexerView);
+        OpsRoutes ops = new OpsRoutes(b.adminToken, index, Mappings.load(), metrics, b.indexerView);
         List<Route> routes = List.of(
                 new Route(HandlerType.GET, "/v1/search", SEARCH_PARAMS, true, this::search),
                 new Route(HandlerType.GET, "/v1/feed", Set.of("viewer", "limit", "cursor", "explain"), true, this::feed),
@@ -246,7 +252,7 @@ public final class FeedsearchServer implements AutoCloseable {
     private void ready(Context ctx) {
         try {
             IndexStats s = index.stats();
-            var body = dev.feedsearch.core.model.PostJson.MAPPER.createObjectNode();
+            var body = PostJson.MAPPER.createObjectNode();
             body.put("status", "ready").put("posts", s.posts()).put("follows", s.follows());
             if (ingest != null) {
                 var lag = ingest.lagSeconds();
@@ -285,7 +291,7 @@ public final class FeedsearchServer implements AutoCloseable {
         try (InputStream in = FeedsearchServer.class.getResourceAsStream("/openapi.json")) {
             if (in == null) throw new IllegalStateException("openapi.json missing from the classpath");
             byte[] bytes = in.readAllBytes();
-            JsonNode parsed = dev.feedsearch.core.model.PostJson.MAPPER.readTree(bytes); // fail fast if broken
+            JsonNode parsed = PostJson.MAPPER.readTree(bytes); // fail fast if broken
             if (!parsed.has("openapi")) throw new IllegalStateException("openapi.json is not an OpenAPI document");
             return bytes;
         } catch (IOException e) {
@@ -300,15 +306,15 @@ public final class FeedsearchServer implements AutoCloseable {
         private int port = 7070;
         private PrometheusMeterRegistry metrics;
         private RankingConfig ranking = RankingConfig.DEFAULTS;
-        private dev.feedsearch.core.lang.LanguageDetector detector;
+        private LanguageDetector detector;
         private Duration cacheRefresh = Duration.ofSeconds(1);
         private Duration popularRefresh = ServiceConfig.POPULAR_REFRESH;
         private long cacheBytes = 64L << 20;
         private long timelineBytes = ServiceConfig.HALF;
-        private dev.feedsearch.core.reindex.ReindexControl reindex;
+        private ReindexControl reindex;
         private String adminToken;
         private Clock clock = Clock.systemUTC();
-        private java.util.function.LongSupplier ticker = System::nanoTime;
+        private LongSupplier ticker = System::nanoTime;
         private IngestStatus ingest;
         private IndexerView indexerView;
         private CursorSigner cursorSigner;
@@ -318,8 +324,8 @@ public final class FeedsearchServer implements AutoCloseable {
 
         public Builder index(PostIndex v) { index = v; return this; }
         public Builder ranking(RankingConfig v) { ranking = v; return this; }
-        /** Detects the language of query texts (default: a new {@link dev.feedsearch.core.lang.ScriptFirstDetector}). */
-        public Builder detector(dev.feedsearch.core.lang.LanguageDetector v) { detector = v; return this; }
+        /** Detects the language of query texts (default: a new {@link ScriptFirstDetector}). */
+        public Builder detector(LanguageDetector v) { detector = v; return this; }
         /** Ranking and cache settings from a config file. */
         public Builder config(ServiceConfig v) {
             ranking = v.ranking();
@@ -346,7 +352,7 @@ public final class FeedsearchServer implements AutoCloseable {
         /** The clock feeds rank recency against (tests pin it). */
         public Builder clock(Clock v) { clock = v; return this; }
         /** Nanosecond source for the ranking time budget (tests stand in a slow machine with a fake one). */
-        public Builder ticker(java.util.function.LongSupplier v) { ticker = v; return this; }
+        public Builder ticker(LongSupplier v) { ticker = v; return this; }
         /** The change streams feeding the index, for /ready (lag, stopped streams). */
         public Builder ingest(IngestStatus v) { ingest = v; return this; }
         /** The change streams and dead letters behind /admin/overview and /admin/dead-letters (default: none). */
@@ -356,7 +362,7 @@ public final class FeedsearchServer implements AutoCloseable {
         /** Who may pass which {@code viewer} (default {@link ViewerAuth#NONE}: the parameter is believed). */
         public Builder auth(ViewerAuth v) { auth = Objects.requireNonNull(v, "auth"); return this; }
         /** Reindex jobs behind /admin/reindex, guarded by a bearer token (no token: the admin API answers 403). */
-        public Builder admin(dev.feedsearch.core.reindex.ReindexControl jobs, String token) { reindex = jobs; adminToken = token; return this; }
+        public Builder admin(ReindexControl jobs, String token) { reindex = jobs; adminToken = token; return this; }
         /** language codes accepted by the {@code lang} filter */
         public Builder languages(Set<String> v) { languages = v; return this; }
         public Builder host(String v) { host = v; return this; }

@@ -1,5 +1,6 @@
 package dev.feedsearch.query;
 
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.feedsearch.core.model.PostJson;
@@ -95,7 +96,7 @@ public record ServiceConfig(RankingConfig ranking, Duration cacheRefresh, Durati
             return new ServiceConfig(PostJson.MAPPER.treeToValue(ranking, RankingConfig.class), refresh, popular, bytes, timelines, limits, rate);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+        } catch (JsonMappingException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalArgumentException(file + ": " + cause.getMessage(), e);
         }

@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * What language detection and routing add to the analysis every post pays anyway: posts/s of detect + route +
  * analyse every text field of the post's group (the subject) ÷ posts/s of analysing the same, already routed posts
- * (the baseline). The same steps as {@link dev.feedsearch.bench.PipelineThroughput}'s last two rows. 1 would mean
+ * (the baseline). The same steps as {@link PipelineThroughput}'s last two rows. 1 would mean
  * detection costs nothing; 0.3 means that with it the posts go through at 30% of the rate of analysis alone.
  *
  * <p>One calling thread on both sides (lingua still hands part of each detection to the common pool, as it does in

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The gate's decision, kept free of measuring so that it can be tested on synthetic results. A metric fails when
@@ -49,7 +50,7 @@ public final class Gate {
      * so that the spread the gate allows is measured from run to run, not only within one run.
      */
     public static Map<String, Accepted> accept(Map<String, Accepted> old, Map<String, Measured> measured) {
-        Map<String, Accepted> next = new java.util.TreeMap<>(old);
+        Map<String, Accepted> next = new TreeMap<>(old);
         measured.forEach((k, m) -> {
             List<Accepted.Run> runs = new ArrayList<>(old.containsKey(k) ? old.get(k).runs() : List.of());
             runs.add(new Accepted.Run(round(m.median()), round(m.spread())));

@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -49,7 +51,7 @@ public final class GateFiles {
         if (!Files.exists(file)) return out;
         JSON.readTree(file.toFile()).path(mode).fields().forEachRemaining(e -> {
             JsonNode n = e.getValue();
-            java.util.List<Accepted.Run> runs = new java.util.ArrayList<>();
+            List<Accepted.Run> runs = new ArrayList<>();
             n.path("runs").forEach(r -> runs.add(new Accepted.Run(r.path("median").asDouble(), r.path("spread").asDouble())));
             double value = n.path("value").asDouble(), spread = n.path("spread").asDouble();
             out.put(e.getKey(), runs.isEmpty() ? new Accepted(value, spread) : new Accepted(value, spread, runs));

@@ -3,6 +3,8 @@ package dev.feedsearch.bench.gate;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.time.Instant;
+import java.util.function.DoubleToIntFunction;
 import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Font;
@@ -44,7 +46,7 @@ final class GateReport {
     static void json(Path file, String mode, int posts, List<Verdict> verdicts, Map<String, Measured> figures,
                      Map<String, String> errors) throws IOException {
         ObjectNode root = GateFiles.JSON.createObjectNode();
-        root.put("mode", mode).put("posts", posts).put("finished", java.time.Instant.now().toString())
+        root.put("mode", mode).put("posts", posts).put("finished", Instant.now().toString())
                 .put("cores", Runtime.getRuntime().availableProcessors());
         ObjectNode metrics = root.putObject("metrics");
         ArrayNode failed = root.putArray("failed");
@@ -95,7 +97,7 @@ final class GateReport {
             if (v.accepted() != null) scale = Math.max(scale, v.accepted().value() + v.tolerance());
             scale *= 1.15;
             final double s = scale;
-            java.util.function.DoubleToIntFunction x = val -> left + (int) (pw * Math.max(0, val) / s);
+            DoubleToIntFunction x = val -> left + (int) (pw * Math.max(0, val) / s);
             g.setColor(Color.BLACK);
             g.drawString(v.threshold().metric(), 10, y + 18);
             g.setColor(new Color(0xeeeeee));

@@ -17,8 +17,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,7 +43,7 @@ public final class HttpProbe implements Probe {
     private Javalin bare;
     private ExecutorService clientThreads;
     private HttpClient client;
-    private final Map<String, IntFunction<String>> targets = new java.util.LinkedHashMap<>();
+    private final Map<String, IntFunction<String>> targets = new LinkedHashMap<>();
     private FeedsearchServer feedServer;
 
     @Override
@@ -122,7 +124,7 @@ public final class HttpProbe implements Probe {
     @Override
     public Round round(int round) throws Exception {
         List<String> order = new ArrayList<>(targets.keySet());
-        java.util.Collections.rotate(order, round);
+        Collections.rotate(order, round);
         Map<String, Load> r = new HashMap<>();
         Duration slice = ctx.perTarget().dividedBy(SLICES);
         for (int s = 0; s < SLICES; s++) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
@@ -109,7 +110,7 @@ public final class PerfGate implements Callable<Integer> {
 
         // the probes' rounds, interleaved: round 1 of every probe, then round 2, ...
         Map<String, String> errors = new LinkedHashMap<>();
-        Map<String, List<Double>> ratios = new LinkedHashMap<>(), figures = new java.util.TreeMap<>();
+        Map<String, List<Double>> ratios = new LinkedHashMap<>(), figures = new TreeMap<>();
         List<Probe> live = new ArrayList<>();
         for (Probe p : probes) {
             long t0 = System.nanoTime();
@@ -130,7 +131,7 @@ public final class PerfGate implements Callable<Integer> {
                     Round round = p.round(r);
                     round.ratios().forEach((k, v) -> ratios.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
                     round.figures().forEach((k, v) -> figures.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
-                    log("%s: round %d/%d in %.0f s %s", p.name(), r, roundCount, (System.nanoTime() - t0) / 1e9, new java.util.TreeMap<>(round.ratios()));
+                    log("%s: round %d/%d in %.0f s %s", p.name(), r, roundCount, (System.nanoTime() - t0) / 1e9, new TreeMap<>(round.ratios()));
                 } catch (Exception | Error e) {
                     errors.put(p.name(), "round " + r + ": " + describe(e));
                     log("%s: round %d failed: %s", p.name(), r, describe(e));

@@ -14,6 +14,7 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.FSDirectory;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,7 @@ public final class SearchProbe implements Probe {
      */
     private Map<Side, Histogram> measure(int round) throws Exception {
         List<Side> order = new ArrayList<>(List.of(Side.values()));
-        java.util.Collections.rotate(order, round);
+        Collections.rotate(order, round);
         Map<Side, Histogram> h = new EnumMap<>(Side.class);
         for (Side s : order) h.put(s, new Histogram(60_000_000_000L, 3));
         long end = System.nanoTime() + 3 * ctx.perTarget().toNanos();

@@ -106,7 +106,7 @@ final class EmbeddedDocuments {
         src.put("_group", pc.group());
         try {
             d.add(new StoredField(SOURCE, new BytesRef(PostJson.MAPPER.writeValueAsBytes(src)))); // UTF-8, no String
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("a post tree that cannot be written: " + e.getMessage(), e);
         }
     }

@@ -32,6 +32,8 @@ import dev.feedsearch.core.index.ChangeLog;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.stream.IntStream;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -188,7 +190,7 @@ final class EmbeddedRebuilds implements Rebuildable {
                     // and the document is also this engine's version registry
                     writer.updateDocument(new Term(KEY, IndexChange.postKey(c.id())), postDocument.apply(c));
                     if (!c.group().equals(group)) regrouped++;
-                    if (!c.group().equals(group) || !java.util.Objects.equals(c.lang(), read.get(i).lang())) { // what caches hold of it changed
+                    if (!c.group().equals(group) || !Objects.equals(c.lang(), read.get(i).lang())) { // what caches hold of it changed
                         changed.add(c.id());
                         authors.add(c.post().authorId());
                     }
@@ -207,12 +209,12 @@ final class EmbeddedRebuilds implements Rebuildable {
     }
 
     @Override
-    public Copied place(java.util.Set<String> groups, List<PostChange> posts) throws IOException {
+    public Copied place(Set<String> groups, List<PostChange> posts) throws IOException {
         requireWritable();
         return onOwnThread(() -> placeNow(groups, posts));
     }
 
-    private Copied placeNow(java.util.Set<String> groups, List<PostChange> posts) throws IOException {
+    private Copied placeNow(Set<String> groups, List<PostChange> posts) throws IOException {
         synchronized (writeLock) {
             searchers.maybeRefreshBlocking(); // every apply so far, published or not
             List<PostChange> behind = new ArrayList<>();

@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -153,7 +154,7 @@ final class GroupVersions implements Closeable {
                 }
                 List<Integer> live = new ArrayList<>(also);
                 live.add(serving);
-                if (serving < 1 || also.contains(serving) || !defs.keySet().equals(new java.util.TreeSet<>(live))) {
+                if (serving < 1 || also.contains(serving) || !defs.keySet().equals(new TreeSet<>(live))) {
                     throw new IllegalStateException("group " + name + ": serving " + serving + ", also written " + also
                             + " and the defined versions " + defs.keySet() + " do not agree");
                 }
@@ -179,6 +180,7 @@ final class GroupVersions implements Closeable {
     void addTextFields(Document d, String group, String text) {
         Written w = written.get(group);
         if (w == null) throw new IllegalArgumentException("unknown language group '" + group + "' (known: " + written.keySet() + ")");
+        // Lucene's TextField stays qualified: GroupAnalyzers.TextField is the other one on this line
         for (GroupAnalyzers.TextField f : w.fields()) d.add(new org.apache.lucene.document.TextField(f.luceneField(), text, Field.Store.NO));
         for (String m : w.markers()) d.add(new StringField(MARKER, m, Field.Store.NO));
     }

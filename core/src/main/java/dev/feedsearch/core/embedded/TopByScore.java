@@ -62,7 +62,7 @@ final class TopByScore {
             if (q.after() != null && sd.score == q.after().score() && id.compareTo(q.after().id()) <= 0) continue; // seen
             hits.add(new IdHit(sd, id));
         }
-        hits.sort(java.util.Comparator.comparing((IdHit h) -> -h.doc().score).thenComparing(IdHit::id));
+        hits.sort(Comparator.comparing((IdHit h) -> -h.doc().score).thenComparing(IdHit::id));
         return hits;
     }
 }

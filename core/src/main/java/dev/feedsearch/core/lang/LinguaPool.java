@@ -1,6 +1,7 @@
 package dev.feedsearch.core.lang;
 
 import com.github.pemistahl.lingua.api.Language;
+import com.github.pemistahl.lingua.api.LanguageDetector; // lingua's; this package's own LanguageDetector is not used here
 import com.github.pemistahl.lingua.api.LanguageDetectorBuilder;
 import dev.feedsearch.core.lang.ScriptCensus.Group;
 
@@ -51,9 +52,9 @@ final class LinguaPool {
      * load (a real deadlock when the first detections come from a parallel stream). Waiters join the
      * future instead, which lets the pool add compensating workers.
      */
-    private final AtomicReference<CompletableFuture<com.github.pemistahl.lingua.api.LanguageDetector>> full = new AtomicReference<>();
+    private final AtomicReference<CompletableFuture<LanguageDetector>> full = new AtomicReference<>();
     /** Detectors over subsets of {@link #languages}, keyed by a bit set of indexes into it. */
-    private final ConcurrentHashMap<Integer, com.github.pemistahl.lingua.api.LanguageDetector> subsets = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, LanguageDetector> subsets = new ConcurrentHashMap<>();
 
     LinguaPool(Group group, Language[] languages) {
         if (languages.length > 31) throw new IllegalArgumentException("too many languages for a subset key");
@@ -76,11 +77,11 @@ final class LinguaPool {
     }
 
     /** The detector over every language of the family; the first caller builds it and loads the models. */
-    com.github.pemistahl.lingua.api.LanguageDetector detector() {
+    LanguageDetector detector() {
         while (true) {
-            CompletableFuture<com.github.pemistahl.lingua.api.LanguageDetector> f = full.get();
+            CompletableFuture<LanguageDetector> f = full.get();
             if (f != null) return f.join();
-            var mine = new CompletableFuture<com.github.pemistahl.lingua.api.LanguageDetector>();
+            var mine = new CompletableFuture<LanguageDetector>();
             if (!full.compareAndSet(null, mine)) continue;
             try {
                 mine.complete(LanguageDetectorBuilder.fromLanguages(languages)
@@ -100,7 +101,7 @@ final class LinguaPool {
      * keeps models in static maps, so once the full detector has loaded them a subset detector costs a
      * few small objects and no loading; one is cached per distinct subset (at most a few thousand).
      */
-    com.github.pemistahl.lingua.api.LanguageDetector detectorFor(String[] wanted, String extra) {
+    LanguageDetector detectorFor(String[] wanted, String extra) {
         var all = detector(); // loads the models once
         int key = 0;
         for (int i = 0; i < languages.length; i++) {

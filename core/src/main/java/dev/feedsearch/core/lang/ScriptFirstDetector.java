@@ -4,6 +4,7 @@ import com.github.pemistahl.lingua.api.Language;
 import dev.feedsearch.core.lang.ScriptCensus.Group;
 
 import java.text.Normalizer;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 
@@ -254,7 +255,7 @@ public final class ScriptFirstDetector implements LanguageDetector {
     }
 
     public ScriptFirstDetector(Settings settings) {
-        this.settings = java.util.Objects.requireNonNull(settings, "settings");
+        this.settings = Objects.requireNonNull(settings, "settings");
     }
 
     public Settings settings() {
@@ -340,6 +341,7 @@ public final class ScriptFirstDetector implements LanguageDetector {
             }
         }
         String input = PostText.prefix(text, settings.maxChars());
+        // qualified: this class implements the package's own LanguageDetector
         com.github.pemistahl.lingua.api.LanguageDetector lingua = family.detector();
         FunctionWords.Scores fw = null;
         if (family.group == Group.LATIN) {

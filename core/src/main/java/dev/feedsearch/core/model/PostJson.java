@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -270,7 +271,7 @@ public final class PostJson {
     }
 
     private static String loneSurrogateReason(String what, String s, int at) {
-        return what + " holds a lone surrogate (U+" + Integer.toHexString(s.charAt(at)).toUpperCase(java.util.Locale.ROOT)
+        return what + " holds a lone surrogate (U+" + Integer.toHexString(s.charAt(at)).toUpperCase(Locale.ROOT)
                 + " at character " + at + "), which is not valid Unicode";
     }
 

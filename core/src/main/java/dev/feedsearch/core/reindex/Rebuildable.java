@@ -4,6 +4,9 @@ import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.PostChange;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * An engine's side of a blue/green rebuild of one language group. Versions are numbered per group; the serving
@@ -43,7 +46,7 @@ public interface Rebuildable {
      *
      * @return how many posts counted, how many moved to another group (lastId is null)
      */
-    Copied place(java.util.Set<String> groups, java.util.List<PostChange> posts) throws IOException;
+    Copied place(Set<String> groups, List<PostChange> posts) throws IOException;
 
     /** One copy batch: posts read, how many of them moved to another group, and the id to continue after (null: done). */
     record Copied(int count, int regrouped, String lastId) {}
@@ -87,7 +90,7 @@ public interface Rebuildable {
 
     /** Count and checksum of a set of (id, version) pairs. */
     record Digest(long count, long checksum) {
-        public static Digest of(Iterable<java.util.Map.Entry<String, Long>> pairs) {
+        public static Digest of(Iterable<Map.Entry<String, Long>> pairs) {
             Builder b = new Builder();
             for (var p : pairs) b.add(p.getKey(), p.getValue());
             return b.build();

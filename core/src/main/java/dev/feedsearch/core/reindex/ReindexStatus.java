@@ -1,5 +1,8 @@
 package dev.feedsearch.core.reindex;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +19,7 @@ import java.util.Map;
  * @param report    why a job failed (a verification mismatch names both digests), else null
  * @param retainUntil when the previous versions are dropped (after a swap)
  */
-@com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record ReindexStatus(String job, ReindexRequest request, State state, Map<String, Integer> fromVersion,
                             Map<String, Integer> toVersion, Map<String, String> position, List<String> swapped,
                             long copied, long regrouped, long total, double docsPerSecond, Instant startedAt, Instant updatedAt,
@@ -37,7 +40,7 @@ public record ReindexStatus(String job, ReindexRequest request, State state, Map
     }
 
     /** Seconds left at the current rate, or null when unknown. */
-    @com.fasterxml.jackson.annotation.JsonProperty("eta_seconds")
+    @JsonProperty("eta_seconds")
     public Long etaSeconds() {
         if (state != State.RUNNING || docsPerSecond <= 0 || total < 0) return null;
         return Math.max(0, Math.round((total - copied) / docsPerSecond));

@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.IntStream;
 
 /**
@@ -227,7 +228,7 @@ public final class DynamoDbBackfill {
                     } catch (SdkException e) {
                         if (!throttled(e) || attempt == PAGE_ATTEMPTS) throw e;
                         long backoff = Math.min(MAX_BACKOFF_MILLIS, MIN_BACKOFF_MILLIS << Math.min(attempt - 1, 16));
-                        long sleep = backoff / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+                        long sleep = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
                         log.warn("backfill scan of {} segment {} throttled (attempt {} of {}), again in {} ms: {}", first.tableName(),
                                 first.segment(), attempt, PAGE_ATTEMPTS, sleep, e.getMessage());
                         Thread.sleep(sleep);

@@ -8,6 +8,7 @@ import dev.feedsearch.core.model.PostJson;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -72,7 +73,7 @@ final class RowMapper {
     /** Whether two rows of the table have the same primary key. */
     static boolean sameKey(Table t, Map<String, String> a, Map<String, String> b) {
         for (String k : t.key) {
-            if (!java.util.Objects.equals(a.get(k), b.get(k))) return false;
+            if (!Objects.equals(a.get(k), b.get(k))) return false;
         }
         return true;
     }

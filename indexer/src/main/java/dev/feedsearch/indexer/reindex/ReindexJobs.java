@@ -6,11 +6,8 @@ import dev.feedsearch.core.reindex.ReindexJson;
 import dev.feedsearch.core.reindex.ReindexRequest;
 import dev.feedsearch.core.reindex.ReindexStatus;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.indexer.ChangeFactory;
-import dev.feedsearch.core.model.InvalidRecordException;
 import dev.feedsearch.core.reindex.Rebuildable;
 import dev.feedsearch.core.reindex.Rebuildable.Digest;
 import dev.feedsearch.core.reindex.ReindexStatus.State;
@@ -35,13 +32,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 
 /**
  * The admin reindex job, blue/green per language group, on any engine that is {@link Rebuildable}:
@@ -51,7 +48,7 @@ import java.util.stream.IntStream;
  * killed job resumes where it stopped), then at a quiescent point verify that the new version, the live one
  * and the engine's version registry hold the same (id, version) set, and only then swap atomically. The
  * previous version is kept, and written, until the retention ends: rollback is one more swap. A mismatch
- * fails the job with both digests and swaps nothing.
+ * fails the job with both digests and swaps nothing. The copy phase itself is {@link ReindexCopy}.
  */
 public final class ReindexJobs implements ReindexControl, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReindexJobs.class);
@@ -66,9 +63,8 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
 
     private final Rebuildable engine;
     private final Mappings mappings;
-    private final Rebuildable.Redetect redetect;
-    private final ChangeFactory changes; // null without a source
     private final SourceSnapshot source; // null: from=source is refused
+    private final ReindexCopy copy;
     private final Path dir;
     private final Clock clock;
     private final Map<String, ReindexStatus> jobs = new ConcurrentHashMap<>();
@@ -88,18 +84,27 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
     private ReindexJobs(Rebuildable engine, Mappings mappings, Rebuildable.Redetect redetect, ChangeFactory changes, SourceSnapshot source,
                         Path dir, Clock clock) {
         this.engine = engine;
-        this.redetect = redetect;
-        this.changes = changes;
         this.source = source;
         this.mappings = mappings;
         this.dir = dir;
         this.clock = clock;
+        this.copy = new ReindexCopy(engine, redetect, changes, source, clock, new ReindexCopy.Progress() {
+            @Override
+            public ReindexStatus save(ReindexStatus s) throws IOException {
+                return ReindexJobs.this.save(s);
+            }
+
+            @Override
+            public boolean stopped(ReindexStatus s) throws IOException {
+                return ReindexJobs.this.stopped(s);
+            }
+        });
     }
 
     /**
      * Loads the persisted jobs of {@code dir}: running ones resume copying, swapped ones keep their retention.
      *
-     * @param redetect the indexer's language rule ({@link dev.feedsearch.indexer.ChangeFactory#fromPost}), run again on
+     * @param redetect the indexer's language rule ({@link ChangeFactory#fromPost}), run again on
      *                 every copied post
      */
     public static ReindexJobs open(Rebuildable engine, Mappings mappings, Rebuildable.Redetect redetect, Path dir, Clock clock)
@@ -141,7 +146,7 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
         mappings.groups().forEach(g -> known.add(g.name()));
         for (String g : r.groups()) {
             if (!known.contains(g)) {
-                throw new ReindexException(ReindexException.Kind.BAD_REQUEST, "groups", "unknown language group '" + g + "' (known: " + String.join(",", new java.util.TreeSet<>(known)) + ")");
+                throw new ReindexException(ReindexException.Kind.BAD_REQUEST, "groups", "unknown language group '" + g + "' (known: " + String.join(",", new TreeSet<>(known)) + ")");
             }
         }
         if (!FROM_INDEX.equals(r.from()) && !FROM_SOURCE.equals(r.from())) {
@@ -289,80 +294,19 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
 
     private void run(String job) throws IOException, InterruptedException {
         ReindexStatus s = jobs.get(job);
+        ReindexStatus copied;
         if (FROM_SOURCE.equals(s.request().from())) {
-            runFromSource(s);
-            return;
-        }
-        long rateStart = System.nanoTime(), copiedAtStart = s.copied();
-        for (String g : s.request().groups()) {
-            int to = s.toVersion().get(g);
-            engine.beginBuild(g, to); // idempotent: a resumed job keeps what it copied
-            String after = s.position().get(g);
-            if (DONE_MARK.equals(after)) continue;
-            while (true) {
-                if (stopped(s)) return;
-                long t0 = System.nanoTime();
-                Rebuildable.Copied batch = engine.copyBatch(g, to, after, s.request().batch(), redetect);
-                String last = batch.lastId();
-                s = progressed(s, g, last, batch, rateStart, copiedAtStart);
-                if (last == null) break;
-                after = last;
-                throttle(s.request(), t0);
+            if (source == null) { // paused, not failed: the versions it built stay, and resume works once a source is given
+                save(s.with(State.PAUSED, "this process was started without a source of truth to read (serve --source): restart with it and resume, or cancel",
+                        clock.instant()));
+                notifyWaiters();
+                return;
             }
+            copied = copy.fromSource(s);
+        } else {
+            copied = copy.fromIndex(s);
         }
-        verifyAndSwap(s);
-    }
-
-    /**
-     * From the source of truth: every new version exists before the first page is read, so whatever the index
-     * applies from then on reaches them too; each page's posts are detected like streamed changes and placed
-     * against the version registry ({@link Rebuildable#place}).
-     */
-    private void runFromSource(ReindexStatus s) throws IOException, InterruptedException {
-        if (source == null) { // paused, not failed: the versions it built stay, and resume works once a source is given
-            save(s.with(State.PAUSED, "this process was started without a source of truth to read (serve --source): restart with it and resume, or cancel",
-                    clock.instant()));
-            notifyWaiters();
-            return;
-        }
-        for (String g : s.request().groups()) engine.beginBuild(g, s.toVersion().get(g));
-        if (s.total() < 0) s = save(s.withTotal(source.count(), clock.instant())); // every row is read; those of other groups are passed over
-        Set<String> groups = Set.copyOf(s.request().groups());
-        long rateStart = System.nanoTime(), copiedAtStart = s.copied();
-        String after = s.position().get(SOURCE_POSITION);
-        while (!DONE_MARK.equals(after)) {
-            if (stopped(s)) return;
-            long t0 = System.nanoTime();
-            SourceSnapshot.Page page = source.read(after, s.request().batch());
-            List<PostChange> posts = decode(page.records());
-            Rebuildable.Copied placed = engine.place(groups, posts);
-            s = progressed(s, SOURCE_POSITION, page.next(), new Rebuildable.Copied(page.records().size(), placed.regrouped(), page.next()),
-                    rateStart, copiedAtStart);
-            after = s.position().get(SOURCE_POSITION);
-            throttle(s.request(), t0);
-        }
-        verifyAndSwap(s);
-    }
-
-    /** Source records as the change path reads them: validated and detected (in parallel: detection dominates). */
-    private List<PostChange> decode(List<JsonNode> records) {
-        Object[] decoded = new Object[records.size()];
-        IntStream.range(0, records.size()).parallel().forEach(i -> {
-            try {
-                decoded[i] = changes.fromJson(records.get(i));
-            } catch (InvalidRecordException e) {
-                decoded[i] = e;
-            }
-        });
-        List<PostChange> posts = new ArrayList<>(records.size());
-        int invalid = 0;
-        for (Object d : decoded) {
-            if (d instanceof PostChange pc) posts.add(pc);
-            else invalid++;
-        }
-        // the change stream put these in the dead-letter store when they were written; the index never held them
-        if (invalid > 0) log.warn("reindex from {}: {} rows that are not valid posts skipped", source.describe(), invalid);
-        return posts;
+        if (copied != null) verifyAndSwap(copied); // null: paused or cancelled meanwhile
     }
 
     /** A requested pause or cancel, carried out: true when the job must stop now. */
@@ -377,27 +321,6 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
         }
         notifyWaiters();
         return true;
-    }
-
-    /** The job after one batch, persisted: a resumed job continues after {@code last} ({@code null}: that part is done). */
-    private ReindexStatus progressed(ReindexStatus s, String part, String last, Rebuildable.Copied batch, long rateStart, long copiedAtStart)
-            throws IOException {
-        Map<String, String> position = new LinkedHashMap<>(s.position());
-        position.put(part, last == null ? DONE_MARK : last);
-        long copied = s.copied() + batch.count();
-        double seconds = (System.nanoTime() - rateStart) / 1e9;
-        double rate = seconds > 0 ? (copied - copiedAtStart) / seconds : 0;
-        ReindexStatus next = new ReindexStatus(s.job(), s.request(), State.RUNNING, s.fromVersion(), s.toVersion(), position, s.swapped(),
-                copied, s.regrouped() + batch.regrouped(), s.total(), rate, s.startedAt(), clock.instant(), null, null);
-        save(next);
-        return next;
-    }
-
-    private static void throttle(ReindexRequest r, long batchStartNanos) throws InterruptedException {
-        if (r.throttlePerSec() <= 0) return;
-        long minNanos = (long) (r.batch() * 1e9 / r.throttlePerSec());
-        long left = minNanos - (System.nanoTime() - batchStartNanos);
-        if (left > 0) TimeUnit.NANOSECONDS.sleep(left);
     }
 
     private void verifyAndSwap(ReindexStatus copiedAll) throws IOException {

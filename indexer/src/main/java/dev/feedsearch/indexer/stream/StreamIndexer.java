@@ -1,13 +1,14 @@
 package dev.feedsearch.indexer.stream;
 
 import dev.feedsearch.core.index.PostWriter;
-import dev.feedsearch.core.model.IndexChange;
-import dev.feedsearch.core.model.InvalidRecordException;
 import dev.feedsearch.indexer.ChangeFactory;
 import dev.feedsearch.indexer.DeadLetterEntry;
 import dev.feedsearch.indexer.DeadLetterStore;
 import dev.feedsearch.indexer.IsolatingApplier;
+import dev.feedsearch.indexer.stream.StreamDecoder.Decoded;
+import dev.feedsearch.indexer.stream.StreamDecoder.Good;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -15,17 +16,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalDouble;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.IntStream;
 
 /**
  * The change-stream pipeline for one source, four threads joined by bounded queues:
@@ -50,7 +50,7 @@ public final class StreamIndexer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamIndexer.class);
 
     private final ChangeSource source;
-    private final ChangeFactory changes;
+    private final StreamDecoder decoding;
     private final PostWriter index;
     private final DeadLetterStore deadLetters;
     private final int batchSize;
@@ -60,11 +60,7 @@ public final class StreamIndexer implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong applied = new AtomicLong();
-    // lag: events polled and not yet applied, and when the stream last had none pending with the source drained
-    private final AtomicLong pending = new AtomicLong();
-    private volatile boolean caughtUp;
-    private volatile long caughtUpAtMillis = -1;
-    private final long createdMillis = System.currentTimeMillis();
+    private final StreamLag lag = new StreamLag();
     private volatile boolean readerDone, decoderDone;
     private final long commitIntervalNanos, applyIntervalNanos;
     private final int maxGroupEvents;
@@ -75,13 +71,13 @@ public final class StreamIndexer implements AutoCloseable {
     private Thread reader, decoder, applier, committer;
 
     private final MeterRegistry metrics;
-    private final List<io.micrometer.core.instrument.Gauge> gauges;
+    private final List<Gauge> gauges;
     private final Counter eventsIn, deadLettered, staleCount;
     private final Timer batchTimer, commitTimer;
 
     private StreamIndexer(Builder b) {
         this.source = Objects.requireNonNull(b.source, "source");
-        this.changes = Objects.requireNonNull(b.changes, "changes");
+        this.decoding = new StreamDecoder(source, Objects.requireNonNull(b.changes, "changes"));
         this.index = Objects.requireNonNull(b.index, "index");
         this.deadLetters = Objects.requireNonNull(b.deadLetters, "deadLetters");
         this.batchSize = b.batchSize;
@@ -103,9 +99,9 @@ public final class StreamIndexer implements AutoCloseable {
         // gauges read this instance: removed again at close, so a restarted stream's indexer registers its own
         this.metrics = m;
         this.gauges = List.of(
-                io.micrometer.core.instrument.Gauge.builder("feedsearch.indexer.lag.seconds", this, StreamIndexer::lagSecondsOrNaN)
+                Gauge.builder("feedsearch.indexer.lag.seconds", this, StreamIndexer::lagSecondsOrNaN)
                         .tag("source", name).register(m),
-                io.micrometer.core.instrument.Gauge.builder("feedsearch.indexer.queue.batches", this, si -> si.polled.size() + si.decoded.size())
+                Gauge.builder("feedsearch.indexer.queue.batches", this, si -> si.polled.size() + si.decoded.size())
                         .tag("source", name).register(m));
     }
 
@@ -127,7 +123,7 @@ public final class StreamIndexer implements AutoCloseable {
         try {
             while (running.get()) {
                 List<SourceEvent> batch = source.poll(batchSize, maxWait);
-                polled(batch);
+                lag.polled(batch);
                 if (batch.isEmpty()) continue;
                 // blocks while the later stages are behind: backpressure reaches the source
                 while (running.get() && !polled.offer(batch, 100, TimeUnit.MILLISECONDS)) {
@@ -152,7 +148,7 @@ public final class StreamIndexer implements AutoCloseable {
                     if (readerDone && polled.isEmpty()) return;
                     continue;
                 }
-                Decoded d = decodeAll(batch);
+                Decoded d = decoding.decodeAll(batch);
                 while (!decoded.offer(d, 100, TimeUnit.MILLISECONDS)) {
                     if (failure.get() != null) return;
                 }
@@ -256,26 +252,9 @@ public final class StreamIndexer implements AutoCloseable {
         }
     }
 
-    /** One polled batch after validation: the good changes (each with its event) and the dead letters, in poll order. */
-    private record Decoded(List<SourceEvent> events, List<Good> changes, List<DeadLetterEntry> dead) {}
-
-    /** A validated change and the event it came from (for its dead letter, should the engine refuse it). */
-    private record Good(SourceEvent event, IndexChange change) {}
-
-    private Decoded decodeAll(List<SourceEvent> batch) {
-        Object[] out = new Object[batch.size()];
-        IntStream.range(0, batch.size()).parallel().forEach(i -> out[i] = decode(batch.get(i)));
-        List<Good> good = new ArrayList<>(batch.size());
-        List<DeadLetterEntry> dead = new ArrayList<>();
-        for (int i = 0; i < out.length; i++) {
-            if (out[i] instanceof IndexChange c) good.add(new Good(batch.get(i), c)); else dead.add((DeadLetterEntry) out[i]);
-        }
-        return new Decoded(batch, good, dead);
-    }
-
     /** Applies one polled batch synchronously (decode, apply, commit, checkpoint). Used by {@link #drainOnce}. */
     void applyBatch(List<SourceEvent> batch) throws Exception {
-        List<Decoded> group = List.of(decodeAll(batch));
+        List<Decoded> group = List.of(decoding.decodeAll(batch));
         applyGroup(group);
         commitAndCheckpoint(group);
     }
@@ -306,35 +285,14 @@ public final class StreamIndexer implements AutoCloseable {
             events += d.events().size();
         }
         IsolatingApplier.Outcome r = IsolatingApplier.apply(index, changes, Good::change, (g, why) -> {
-            deadLetters.add(deadLetter(g.event(), null, IsolatingApplier.reason(why)));
+            deadLetters.add(decoding.deadLetter(g.event(), null, IsolatingApplier.reason(why)));
             deadLettered.increment();
         });
         staleCount.increment(r.stale());
         eventsIn.increment(events);
         applied.addAndGet(events);
-        pending.addAndGet(-events);
+        lag.applied(events);
         batchTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-    }
-
-    /** The change an event becomes, or the dead letter saying why it cannot become one. */
-    private Object decode(SourceEvent e) {
-        String field = null, reason = e.mappingError();
-        if (e.record() != null) {
-            try {
-                return changes.fromJson(e.record());
-            } catch (InvalidRecordException bad) {
-                field = bad.field();
-                reason = bad.getMessage();
-            } catch (RuntimeException bad) {
-                reason = "could not index: " + bad;
-            }
-        }
-        return deadLetter(e, field, reason);
-    }
-
-    private DeadLetterEntry deadLetter(SourceEvent e, String field, String reason) {
-        return new DeadLetterEntry(Instant.now(), source.name(), e.partition() + "@" + e.position(), field, reason,
-                e.raw() != null ? e.raw() : String.valueOf(e.record()), e.record() == null ? null : e.record().toString());
     }
 
     /**
@@ -343,7 +301,7 @@ public final class StreamIndexer implements AutoCloseable {
      */
     public int drainOnce() throws Exception {
         List<SourceEvent> batch = source.poll(batchSize, maxWait);
-        polled(batch);
+        lag.polled(batch);
         if (!batch.isEmpty()) applyBatch(batch);
         return batch.size();
     }
@@ -369,23 +327,8 @@ public final class StreamIndexer implements AutoCloseable {
      * the oldest change not yet applied, read from what the indexer knows: source record times are too coarse
      * (DynamoDB Local rounds them to the minute) and a quiet stream has no newer record to lower them.
      */
-    public java.util.OptionalDouble lagSeconds() {
-        if (caughtUp) return java.util.OptionalDouble.of(0);
-        long since = caughtUpAtMillis >= 0 ? caughtUpAtMillis : createdMillis;
-        return java.util.OptionalDouble.of(Math.max(0, System.currentTimeMillis() - since) / 1000.0);
-    }
-
-    /** The reader saw a batch: an empty one with nothing in flight means the stream is caught up. */
-    private void polled(List<SourceEvent> batch) {
-        if (batch.isEmpty()) {
-            if (pending.get() == 0) {
-                caughtUpAtMillis = System.currentTimeMillis();
-                caughtUp = true;
-            }
-        } else {
-            caughtUp = false;
-            pending.addAndGet(batch.size());
-        }
+    public OptionalDouble lagSeconds() {
+        return lag.lagSeconds();
     }
 
     private double lagSecondsOrNaN() {

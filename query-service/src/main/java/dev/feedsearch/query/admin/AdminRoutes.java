@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -73,7 +74,7 @@ public final class AdminRoutes {
 
     public void list(Context ctx) throws IOException {
         authorize(ctx);
-        ctx.result(ReindexJson.MAPPER.writeValueAsString(java.util.Map.of("jobs", jobs.list())));
+        ctx.result(ReindexJson.MAPPER.writeValueAsString(Map.of("jobs", jobs.list())));
     }
 
     public void status(Context ctx) throws IOException {

@@ -100,7 +100,7 @@ public final class TimelineCache {
         return List.copyOf(out);
     }
 
-    private Map<String, Timeline> load(java.util.Set<? extends String> authors) {
+    private Map<String, Timeline> load(Set<? extends String> authors) {
         long generation = changes.generation(); // taken before reading: a write racing the load makes it look stale, never fresh
         try {
             Map<String, List<IndexedPost>> posts = index.recentPostsUnfiltered(List.copyOf(authors), perAuthor);

@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -29,7 +30,7 @@ public final class ConsoleAssets {
     private final Map<String, byte[]> files;
 
     public ConsoleAssets() {
-        var loaded = new java.util.HashMap<String, byte[]>();
+        var loaded = new HashMap<String, byte[]>();
         for (String name : TYPES.keySet()) loaded.put(name, read(name));
         this.files = Map.copyOf(loaded);
     }
