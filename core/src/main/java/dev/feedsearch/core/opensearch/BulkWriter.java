@@ -10,6 +10,7 @@ import org.opensearch.client.opensearch.core.bulk.BulkResponseItem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.InterruptedIOException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,7 +87,7 @@ final class BulkWriter {
                     if (failed == null) failed = why; else failed.addSuppressed(why);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted while bulk chunks were in flight");
+                    throw new InterruptedIOException("interrupted while bulk chunks were in flight");
                 }
             }
             if (failed != null) throw failed;

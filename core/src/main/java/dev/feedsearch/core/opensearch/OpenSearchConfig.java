@@ -1,5 +1,6 @@
 package dev.feedsearch.core.opensearch;
 
+import java.util.ArrayList;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -52,7 +53,7 @@ public record OpenSearchConfig(List<URI> urls, String username, String password,
     }
 
     public static final class Builder {
-        private final java.util.ArrayList<URI> urls = new java.util.ArrayList<>();
+        private final ArrayList<URI> urls = new ArrayList<>();
         private String username, password, awsRegion;
         private Refresh refresh = Refresh.WAIT_FOR;
         private int shards = 1, replicas = 1, maxAttempts = 6, bulkBatch = 1000;
