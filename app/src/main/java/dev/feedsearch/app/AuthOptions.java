@@ -4,38 +4,50 @@ import dev.feedsearch.query.auth.JwtAuth;
 import dev.feedsearch.query.auth.ServiceTokenAuth;
 import dev.feedsearch.query.auth.SharedSecret;
 import dev.feedsearch.query.auth.ViewerAuth;
-import picocli.CommandLine.Option;
-
 import java.net.InetAddress;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
 import java.net.UnknownHostException;
 import java.util.function.UnaryOperator;
+import picocli.CommandLine.Option;
 
 /**
  * {@code serve --auth none|service-token|jwt}: who may pass {@code viewer}. Secrets come from the environment only
  * (a command line shows in {@code ps}); the rest from flags, each defaulting to an environment variable.
  */
 final class AuthOptions {
-    @Option(names = "--auth", defaultValue = "${env:FEEDSEARCH_AUTH:-none}",
-            description = "Who may pass viewer: none (believed; loopback only), service-token (the app backend sends "
-                    + "Authorization: Bearer $FEEDSEARCH_SERVICE_TOKEN) or jwt (viewer = the token's sub) (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--auth",
+            defaultValue = "${env:FEEDSEARCH_AUTH:-none}",
+            description =
+                    "Who may pass viewer: none (believed; loopback only), service-token (the app backend sends "
+                            + "Authorization: Bearer $FEEDSEARCH_SERVICE_TOKEN) or jwt (viewer = the token's sub) (default: ${DEFAULT-VALUE})")
     String mode;
 
-    @Option(names = "--jwt-jwks-url", defaultValue = "${env:FEEDSEARCH_JWT_JWKS_URL}",
-            description = "With --auth jwt: the identity provider's JWKS, e.g. https://cognito-idp.<region>.amazonaws.com/<pool>/.well-known/jwks.json")
+    @Option(
+            names = "--jwt-jwks-url",
+            defaultValue = "${env:FEEDSEARCH_JWT_JWKS_URL}",
+            description =
+                    "With --auth jwt: the identity provider's JWKS, e.g. https://cognito-idp.<region>.amazonaws.com/<pool>/.well-known/jwks.json")
     String jwksUrl;
 
-    @Option(names = "--jwt-issuer", defaultValue = "${env:FEEDSEARCH_JWT_ISSUER}",
-            description = "With --auth jwt: the tokens' exact iss, e.g. https://cognito-idp.<region>.amazonaws.com/<pool>")
+    @Option(
+            names = "--jwt-issuer",
+            defaultValue = "${env:FEEDSEARCH_JWT_ISSUER}",
+            description =
+                    "With --auth jwt: the tokens' exact iss, e.g. https://cognito-idp.<region>.amazonaws.com/<pool>")
     String issuer;
 
-    @Option(names = "--jwt-audience", defaultValue = "${env:FEEDSEARCH_JWT_AUDIENCE}",
-            description = "With --auth jwt: this API's audience, matched against aud (or client_id when a token has no aud; Cognito: the app client id)")
+    @Option(
+            names = "--jwt-audience",
+            defaultValue = "${env:FEEDSEARCH_JWT_AUDIENCE}",
+            description =
+                    "With --auth jwt: this API's audience, matched against aud (or client_id when a token has no aud; Cognito: the app client id)")
     String audience;
 
-    @Option(names = "--insecure-no-auth",
+    @Option(
+            names = "--insecure-no-auth",
             description = "Allow --auth none on a non-loopback --host: only behind a gateway that alone sets viewer")
     boolean insecureNoAuth;
 
@@ -48,15 +60,23 @@ final class AuthOptions {
         return switch (mode) {
             case "none" -> {
                 if (!loopback(host) && !insecureNoAuth) {
-                    throw new IllegalArgumentException("--host " + host + " is reachable from other machines, and with --auth none anyone who "
-                            + "reaches it can read any user's private posts by naming them in viewer: use --auth service-token or "
-                            + "--auth jwt, or --insecure-no-auth if a gateway in front sets viewer itself");
+                    throw new IllegalArgumentException(
+                            "--host " + host + " is reachable from other machines, and with --auth none anyone who "
+                                    + "reaches it can read any user's private posts by naming them in viewer: use --auth service-token or "
+                                    + "--auth jwt, or --insecure-no-auth if a gateway in front sets viewer itself");
                 }
                 yield ViewerAuth.NONE;
             }
-            case "service-token" -> new ServiceTokenAuth(SharedSecret.of("FEEDSEARCH_SERVICE_TOKEN", env.apply("FEEDSEARCH_SERVICE_TOKEN")));
-            case "jwt" -> new JwtAuth(url(required(jwksUrl, "--jwt-jwks-url")), required(issuer, "--jwt-issuer"), required(audience, "--jwt-audience"));
-            default -> throw new IllegalArgumentException("--auth must be none, service-token or jwt, got '" + mode + "'");
+            case "service-token" ->
+                new ServiceTokenAuth(
+                        SharedSecret.of("FEEDSEARCH_SERVICE_TOKEN", env.apply("FEEDSEARCH_SERVICE_TOKEN")));
+            case "jwt" ->
+                new JwtAuth(
+                        url(required(jwksUrl, "--jwt-jwks-url")),
+                        required(issuer, "--jwt-issuer"),
+                        required(audience, "--jwt-audience"));
+            default ->
+                throw new IllegalArgumentException("--auth must be none, service-token or jwt, got '" + mode + "'");
         };
     }
 
@@ -77,7 +97,8 @@ final class AuthOptions {
     private static URL url(String value) {
         try {
             URI uri = URI.create(value);
-            if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) throw new IllegalArgumentException("not http(s)");
+            if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()))
+                throw new IllegalArgumentException("not http(s)");
             return uri.toURL();
         } catch (IllegalArgumentException | MalformedURLException e) {
             throw new IllegalArgumentException("--jwt-jwks-url must be an http(s) URL, got '" + value + "'");

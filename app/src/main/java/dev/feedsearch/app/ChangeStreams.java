@@ -11,18 +11,16 @@ import dev.feedsearch.indexer.stream.FileCheckpointStore;
 import dev.feedsearch.indexer.stream.StreamIndexer;
 import dev.feedsearch.indexer.stream.SupervisedStream;
 import dev.feedsearch.query.IngestStatus;
-import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
-
 import dev.feedsearch.query.admin.IndexerView;
-
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * The running change-stream indexers of one process: backfill if the index has never seen the source,
@@ -44,21 +42,41 @@ final class ChangeStreams implements AutoCloseable {
     }
 
     /** One stream per table (posts, follows), each backfilled the first time by a Scan in {@code backfillSegments} parallel segments. */
-    static ChangeStreams dynamodb(EngineRuntime rt, DynamoDbClient ddb, DynamoDbStreamsClient streams, String postsTable,
-                                  String followsTable, DynamoDbStreamConfig.Start start, int backfillSegments,
-                                  MeterRegistry metrics) throws Exception {
+    static ChangeStreams dynamodb(
+            EngineRuntime rt,
+            DynamoDbClient ddb,
+            DynamoDbStreamsClient streams,
+            String postsTable,
+            String followsTable,
+            DynamoDbStreamConfig.Start start,
+            int backfillSegments,
+            MeterRegistry metrics)
+            throws Exception {
         CheckpointStore checkpoints = new FileCheckpointStore(rt.dataDir.resolve("checkpoints"));
         List<SupervisedStream> list = new ArrayList<>();
         ChangeStreams opened = new ChangeStreams(list, checkpoints);
         try {
             for (String table : List.of(postsTable, followsTable)) {
-                list.add(SupervisedStream.builder().name("dynamodb:" + table).metrics(metrics).opener(() -> {
-                    DynamoDbStreamSource source = DynamoDbStreamSource.open(ddb, streams, DynamoDbStreamConfig.of(table).withStart(start), checkpoints);
-                    new DynamoDbBackfill(ddb, rt.changes, rt.index, rt.deadLetters, 1_000, backfillSegments).runIfNeeded(source)
-                            .ifPresent(r -> log.info("backfilled {}: {} posts, {} follows", table, r.posts(), r.follows()));
-                    return StreamIndexer.builder().source(source).changes(rt.changes).index(rt.index).deadLetters(rt.deadLetters)
-                            .metrics(metrics).build().start();
-                }).start());
+                list.add(SupervisedStream.builder()
+                        .name("dynamodb:" + table)
+                        .metrics(metrics)
+                        .opener(() -> {
+                            DynamoDbStreamSource source = DynamoDbStreamSource.open(
+                                    ddb, streams, DynamoDbStreamConfig.of(table).withStart(start), checkpoints);
+                            new DynamoDbBackfill(ddb, rt.changes, rt.index, rt.deadLetters, 1_000, backfillSegments)
+                                    .runIfNeeded(source)
+                                    .ifPresent(r -> log.info(
+                                            "backfilled {}: {} posts, {} follows", table, r.posts(), r.follows()));
+                            return StreamIndexer.builder()
+                                    .source(source)
+                                    .changes(rt.changes)
+                                    .index(rt.index)
+                                    .deadLetters(rt.deadLetters)
+                                    .metrics(metrics)
+                                    .build()
+                                    .start();
+                        })
+                        .start());
             }
         } catch (Exception e) {
             try {
@@ -74,13 +92,27 @@ final class ChangeStreams implements AutoCloseable {
     /** One logical replication slot for both tables, backfilled from a snapshot the first time (or when the slot was dropped). */
     static ChangeStreams postgres(EngineRuntime rt, PostgresConfig cfg, MeterRegistry metrics) throws Exception {
         CheckpointStore checkpoints = new FileCheckpointStore(rt.dataDir.resolve("checkpoints"));
-        return new ChangeStreams(List.of(SupervisedStream.builder().name("postgres:" + cfg.slot()).metrics(metrics).opener(() -> {
-            new PostgresBackfill(cfg, rt.changes, rt.index, rt.deadLetters, 1_000).runIfNeeded(checkpoints)
-                    .ifPresent(r -> log.info("backfilled PostgreSQL: {} posts, {} follows", r.posts(), r.follows()));
-            PostgresLogicalSource source = PostgresLogicalSource.open(cfg);
-            return StreamIndexer.builder().source(source).changes(rt.changes).index(rt.index)
-                    .deadLetters(rt.deadLetters).metrics(metrics).build().start();
-        }).start()), checkpoints);
+        return new ChangeStreams(
+                List.of(SupervisedStream.builder()
+                        .name("postgres:" + cfg.slot())
+                        .metrics(metrics)
+                        .opener(() -> {
+                            new PostgresBackfill(cfg, rt.changes, rt.index, rt.deadLetters, 1_000)
+                                    .runIfNeeded(checkpoints)
+                                    .ifPresent(r -> log.info(
+                                            "backfilled PostgreSQL: {} posts, {} follows", r.posts(), r.follows()));
+                            PostgresLogicalSource source = PostgresLogicalSource.open(cfg);
+                            return StreamIndexer.builder()
+                                    .source(source)
+                                    .changes(rt.changes)
+                                    .index(rt.index)
+                                    .deadLetters(rt.deadLetters)
+                                    .metrics(metrics)
+                                    .build()
+                                    .start();
+                        })
+                        .start()),
+                checkpoints);
     }
 
     /** Events applied by all streams since start. */
@@ -90,13 +122,20 @@ final class ChangeStreams implements AutoCloseable {
 
     /** The largest lag of the streams, if any has applied an event. */
     OptionalDouble lagSeconds() {
-        return indexers.stream().map(SupervisedStream::lagSeconds).filter(OptionalDouble::isPresent)
-                .mapToDouble(OptionalDouble::getAsDouble).max();
+        return indexers.stream()
+                .map(SupervisedStream::lagSeconds)
+                .filter(OptionalDouble::isPresent)
+                .mapToDouble(OptionalDouble::getAsDouble)
+                .max();
     }
 
     /** Why a stream is down (being opened again), or null when all run. */
     Throwable failure() {
-        return indexers.stream().map(SupervisedStream::problem).filter(f -> f != null).findFirst().orElse(null);
+        return indexers.stream()
+                .map(SupervisedStream::problem)
+                .filter(f -> f != null)
+                .findFirst()
+                .orElse(null);
     }
 
     /** For /ready. */
@@ -121,8 +160,13 @@ final class ChangeStreams implements AutoCloseable {
         for (SupervisedStream s : indexers) {
             OptionalDouble lag = s.lagSeconds();
             Throwable problem = s.problem();
-            views.add(new IndexerView.Stream(s.name(), s.applied(), lag.isPresent() ? lag.getAsDouble() : null,
-                    problem == null ? null : problem.toString(), s.restarts(), checkpoints.load(s.name())));
+            views.add(new IndexerView.Stream(
+                    s.name(),
+                    s.applied(),
+                    lag.isPresent() ? lag.getAsDouble() : null,
+                    problem == null ? null : problem.toString(),
+                    s.restarts(),
+                    checkpoints.load(s.name())));
         }
         return views;
     }

@@ -2,7 +2,6 @@ package dev.feedsearch.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -32,7 +31,8 @@ final class DemoClock {
         }
         List<JsonNode> out = new ArrayList<>(records.size());
         Instant end = start.minus(NEWEST_AGE);
-        double scale = oldest == null || !newest.isAfter(oldest) ? 0
+        double scale = oldest == null || !newest.isAfter(oldest)
+                ? 0
                 : (double) SPAN.toMillis() / Duration.between(oldest, newest).toMillis();
         for (JsonNode r : records) {
             Instant t = createdAt(r);

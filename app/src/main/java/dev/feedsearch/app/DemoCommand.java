@@ -1,24 +1,17 @@
 package dev.feedsearch.app;
 
-import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
-import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.indexer.dynamodb.DynamoDbSnapshot;
-import dev.feedsearch.indexer.reindex.ReindexJobs;
-import dev.feedsearch.indexer.dynamodb.ItemMapper;
 import dev.feedsearch.indexer.dynamodb.DynamoDbStreamConfig;
 import dev.feedsearch.indexer.dynamodb.DynamoDbTables;
+import dev.feedsearch.indexer.dynamodb.ItemMapper;
+import dev.feedsearch.indexer.reindex.ReindexJobs;
 import dev.feedsearch.query.FeedsearchServer;
 import dev.feedsearch.query.IngestStatus;
 import dev.feedsearch.query.auth.SharedSecret;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import me.tongfei.progressbar.ProgressBar;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -32,6 +25,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
+import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
 
 /**
  * The whole product on one machine with nothing installed: DynamoDB Local in-process with the app's
@@ -39,16 +38,24 @@ import java.util.stream.Stream;
  * indexer consuming it into the embedded index, and the HTTP API on 127.0.0.1 (viewer believed: loopback only). With
  * {@code FEEDSEARCH_ADMIN_TOKEN} set, the admin API runs reindex jobs on it as on {@code serve}.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Embedded engine fed by a real DynamoDB Streams change stream (DynamoDB Local, in-process) with the bundled multilingual sample.")
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description =
+                "Embedded engine fed by a real DynamoDB Streams change stream (DynamoDB Local, in-process) with the bundled multilingual sample.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "7070", description = "HTTP port (default: ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--live", description = "Keep writing new posts, edits, likes and deletes so search and feeds visibly move")
+    @Option(
+            names = "--live",
+            description = "Keep writing new posts, edits, likes and deletes so search and feeds visibly move")
     boolean live;
 
-    @Option(names = "--rate", defaultValue = "5", description = "With --live: changes per second (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--rate",
+            defaultValue = "5",
+            description = "With --live: changes per second (default: ${DEFAULT-VALUE})")
     double rate;
 
     @Override
@@ -67,16 +74,38 @@ final class DemoCommand implements Callable<Integer> {
             DynamoDbTables.createFollows(ddb, "follows");
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             try (EngineRuntime rt = EngineRuntime.open(dir.resolve("data"), null);
-                 ReindexJobs reindex = adminToken == null || adminToken.isBlank() ? null : ReindexJobs.open(rt.index.rebuilds().orElseThrow(), rt.mappings,
-                         rt.changes, new DynamoDbSnapshot(ddb, "posts"), dir.resolve("reindex"), Clock.systemUTC());
-                 ChangeStreams streams = ChangeStreams.dynamodb(rt, ddb, local.dynamoDbStreamsClient(), "posts", "follows",
-                         DynamoDbStreamConfig.Start.TRIM_HORIZON, 4, metrics)) {
+                    ReindexJobs reindex = adminToken == null || adminToken.isBlank()
+                            ? null
+                            : ReindexJobs.open(
+                                    rt.index.rebuilds().orElseThrow(),
+                                    rt.mappings,
+                                    rt.changes,
+                                    new DynamoDbSnapshot(ddb, "posts"),
+                                    dir.resolve("reindex"),
+                                    Clock.systemUTC());
+                    ChangeStreams streams = ChangeStreams.dynamodb(
+                            rt,
+                            ddb,
+                            local.dynamoDbStreamsClient(),
+                            "posts",
+                            "follows",
+                            DynamoDbStreamConfig.Start.TRIM_HORIZON,
+                            4,
+                            metrics)) {
                 writeSample(ddb, sample);
                 awaitCaughtUp(streams, sample.size());
                 IngestStatus status = streams.status();
-                try (FeedsearchServer server = FeedsearchServer.builder().index(rt.index).languages(rt.filterLanguages())
-                        .metrics(metrics).ingest(status).indexer(new IndexerViews(rt, streams)).port(port).admin(reindex, adminToken).build().start();
-                     LiveWriter writer = live ? LiveWriter.start(ddb, sample, rate) : null) {
+                try (FeedsearchServer server = FeedsearchServer.builder()
+                                .index(rt.index)
+                                .languages(rt.filterLanguages())
+                                .metrics(metrics)
+                                .ingest(status)
+                                .indexer(new IndexerViews(rt, streams))
+                                .port(port)
+                                .admin(reindex, adminToken)
+                                .build()
+                                .start();
+                        LiveWriter writer = live ? LiveWriter.start(ddb, sample, rate) : null) {
                     printWelcome(rt, server.port(), live, reindex != null);
                     ServeCommand.awaitShutdown();
                 }
@@ -93,7 +122,8 @@ final class DemoCommand implements Callable<Integer> {
         try (InputStream in = DemoCommand.class.getResourceAsStream("/sample/posts.jsonl")) {
             if (in == null) throw new IllegalStateException("the bundled sample is missing from this build");
             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            for (String line; (line = r.readLine()) != null; ) if (!line.isBlank()) records.add(PostJson.MAPPER.readTree(line));
+            for (String line; (line = r.readLine()) != null; )
+                if (!line.isBlank()) records.add(PostJson.MAPPER.readTree(line));
         }
         return records;
     }
@@ -103,7 +133,8 @@ final class DemoCommand implements Callable<Integer> {
         try (ProgressBar bar = Progress.bar("write DynamoDB", sample.size())) {
             for (JsonNode rec : sample) {
                 String table = rec.has("follower_id") ? "follows" : "posts";
-                if (rec.path("deleted").asBoolean(false)) ddb.deleteItem(b -> b.tableName(table).key(ItemMapper.keyOf(rec)));
+                if (rec.path("deleted").asBoolean(false))
+                    ddb.deleteItem(b -> b.tableName(table).key(ItemMapper.keyOf(rec)));
                 else ddb.putItem(b -> b.tableName(table).item(ItemMapper.toItem(rec)));
                 bar.step();
             }
@@ -121,31 +152,40 @@ final class DemoCommand implements Callable<Integer> {
             bar.stepTo(streams.applied());
         }
         if (streams.applied() < writes) {
-            throw new IllegalStateException("the change streams applied " + streams.applied() + " of " + writes + " writes in 120 s"
-                    + (streams.failure() != null ? "; stopped: " + streams.failure() : ""));
+            throw new IllegalStateException("the change streams applied " + streams.applied() + " of " + writes
+                    + " writes in 120 s" + (streams.failure() != null ? "; stopped: " + streams.failure() : ""));
         }
     }
 
     private static void printWelcome(EngineRuntime rt, int port, boolean live, boolean admin) throws Exception {
         String base = "http://127.0.0.1:" + port;
         var stats = rt.index.stats();
-        System.out.printf("%nfeedsearch demo: %d posts and %d follow edges, written to DynamoDB Local and indexed from its stream%s%n",
+        System.out.printf(
+                "%nfeedsearch demo: %d posts and %d follow edges, written to DynamoDB Local and indexed from its stream%s%n",
                 stats.posts(), stats.follows(), live ? " (live: new posts, edits, likes and deletes keep coming)" : "");
-        System.out.println("open " + base + "/ in a browser: the search and feed playground" + (admin ? " (operations: " + base + "/ops)" : ""));
+        System.out.println("open " + base + "/ in a browser: the search and feed playground"
+                + (admin ? " (operations: " + base + "/ops)" : ""));
         System.out.println("or try:");
-        System.out.println("  curl -s '" + base + "/v1/search?q=%E4%BA%BA%E6%A8%A9'                    # 人権 (Japanese: human rights)");
-        System.out.println("  curl -s '" + base + "/v1/search?q=%E0%B8%AA%E0%B8%B4%E0%B8%97%E0%B8%98%E0%B8%B4'  # สิทธิ (Thai: rights)");
+        System.out.println("  curl -s '" + base
+                + "/v1/search?q=%E4%BA%BA%E6%A8%A9'                    # 人権 (Japanese: human rights)");
+        System.out.println("  curl -s '" + base
+                + "/v1/search?q=%E0%B8%AA%E0%B8%B4%E0%B8%97%E0%B8%98%E0%B8%B4'  # สิทธิ (Thai: rights)");
         System.out.println("  curl -s '" + base + "/v1/search?q=Menschenrechte&lang=de'          # German, stemmed");
         System.out.println("  curl -s '" + base + "/v1/search?q=freedom&sort=recent&limit=5'");
         System.out.println("  curl -s '" + base + "/v1/feed?viewer=u3&limit=5&explain=true'");
         System.out.println("  curl -s '" + base + "/v1/posts/p1'");
         System.out.println("  curl -s '" + base + "/ready'");
         if (admin) {
-            System.out.println("admin (FEEDSEARCH_ADMIN_TOKEN is set): rebuild the Japanese group while search keeps serving");
-            System.out.println("  curl -s -X POST -H \"Authorization: Bearer $FEEDSEARCH_ADMIN_TOKEN\" -d '{\"groups\":[\"ja\"]}' " + base + "/admin/reindex");
-            System.out.println("  curl -s -H \"Authorization: Bearer $FEEDSEARCH_ADMIN_TOKEN\" " + base + "/admin/reindex");
+            System.out.println(
+                    "admin (FEEDSEARCH_ADMIN_TOKEN is set): rebuild the Japanese group while search keeps serving");
+            System.out.println(
+                    "  curl -s -X POST -H \"Authorization: Bearer $FEEDSEARCH_ADMIN_TOKEN\" -d '{\"groups\":[\"ja\"]}' "
+                            + base + "/admin/reindex");
+            System.out.println(
+                    "  curl -s -H \"Authorization: Bearer $FEEDSEARCH_ADMIN_TOKEN\" " + base + "/admin/reindex");
         } else {
-            System.out.println("(set FEEDSEARCH_ADMIN_TOKEN, 16+ characters, to try the admin reindex API on the demo)");
+            System.out.println(
+                    "(set FEEDSEARCH_ADMIN_TOKEN, 16+ characters, to try the admin reindex API on the demo)");
         }
         System.out.println("Ctrl-C stops the demo.");
     }

@@ -13,7 +13,6 @@ import dev.feedsearch.indexer.ChangeFactory;
 import dev.feedsearch.indexer.DeadLetterEntry;
 import dev.feedsearch.indexer.JsonlDeadLetterStore;
 import dev.feedsearch.mappings.Mappings;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +32,8 @@ final class EngineRuntime implements AutoCloseable {
     final ChangeFactory changes;
     final JsonlDeadLetterStore deadLetters;
 
-    private EngineRuntime(Path dataDir, Mappings mappings, PostIndex index, ChangeFactory changes, JsonlDeadLetterStore dlq) {
+    private EngineRuntime(
+            Path dataDir, Mappings mappings, PostIndex index, ChangeFactory changes, JsonlDeadLetterStore dlq) {
         this.dataDir = dataDir;
         this.mappings = mappings;
         this.index = index;
@@ -53,17 +53,29 @@ final class EngineRuntime implements AutoCloseable {
         Mappings mappings = Mappings.load();
         Path dataDir = opts.dataDir;
         Files.createDirectories(dataDir);
-        JsonlDeadLetterStore dlq = new JsonlDeadLetterStore(deadLetterFile != null ? deadLetterFile : dataDir.resolve("dead-letter.jsonl"));
+        JsonlDeadLetterStore dlq = new JsonlDeadLetterStore(
+                deadLetterFile != null ? deadLetterFile : dataDir.resolve("dead-letter.jsonl"));
         PostIndex index;
         try {
             if (opts.embedded()) {
                 GroupAnalyzers analyzers = GroupAnalyzers.build(mappings);
-                analyzers.warmUp(); // load the kuromoji/nori dictionaries now, not on the first Japanese or Korean request
+                analyzers.warmUp(); // load the kuromoji/nori dictionaries now, not on the first Japanese or Korean
+                // request
                 index = EmbeddedPostIndex.open(dataDir.resolve("index"), analyzers);
             } else {
-                // a write OpenSearch refuses for good (not a 429/5xx, which are retried) is dead-lettered with its reason
-                index = OpenSearchPostIndex.open(opts.openSearch(), mappings, (change, reason) -> dlq.add(new DeadLetterEntry(
-                        Instant.now(), "opensearch", change.key() + "@" + change.version(), null, reason, null, contractJson(change))));
+                // a write OpenSearch refuses for good (not a 429/5xx, which are retried) is dead-lettered with its
+                // reason
+                index = OpenSearchPostIndex.open(
+                        opts.openSearch(),
+                        mappings,
+                        (change, reason) -> dlq.add(new DeadLetterEntry(
+                                Instant.now(),
+                                "opensearch",
+                                change.key() + "@" + change.version(),
+                                null,
+                                reason,
+                                null,
+                                contractJson(change))));
             }
         } catch (IOException | RuntimeException e) {
             dlq.close();
@@ -75,8 +87,14 @@ final class EngineRuntime implements AutoCloseable {
     /** The ingest-contract JSON of a change, so {@code dlq replay} can resubmit it. */
     private static String contractJson(IndexChange change) {
         return switch (change) {
-            case PostChange pc when pc.deleted() -> PostJson.MAPPER.createObjectNode().put("id", pc.id())
-                    .put("version", pc.version()).put("deleted", true).toString();
+            case PostChange pc
+            when pc.deleted() ->
+                PostJson.MAPPER
+                        .createObjectNode()
+                        .put("id", pc.id())
+                        .put("version", pc.version())
+                        .put("deleted", true)
+                        .toString();
             case PostChange pc -> PostJson.encode(pc.post()).toString();
             case FollowChange fc -> PostJson.encode(fc.edge()).toString();
         };

@@ -4,7 +4,6 @@ import dev.feedsearch.indexer.DeadLetterEntry;
 import dev.feedsearch.indexer.DeadLetterReplayer;
 import dev.feedsearch.indexer.JsonlDeadLetterStore;
 import dev.feedsearch.query.admin.IndexerView;
-
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -51,7 +50,9 @@ final class IndexerViews implements IndexerView {
             if (e == null) {
                 out.add(new DeadLetter(l.number(), null, null, null, null, "unreadable line: " + l.problem(), null));
             } else {
-                String raw = e.raw() == null || e.raw().length() <= RAW_CHARS ? e.raw() : e.raw().substring(0, RAW_CHARS) + "…";
+                String raw = e.raw() == null || e.raw().length() <= RAW_CHARS
+                        ? e.raw()
+                        : e.raw().substring(0, RAW_CHARS) + "…";
                 out.add(new DeadLetter(l.number(), e.at(), e.source(), e.position(), e.field(), e.reason(), raw));
             }
         }

@@ -3,16 +3,15 @@ package dev.feedsearch.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.feedsearch.indexer.dynamodb.ItemMapper;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * {@code demo --live}: an app's traffic against DynamoDB at a steady rate: new posts (texts reused from the
@@ -39,15 +38,21 @@ final class LiveWriter implements AutoCloseable {
                     int dice = r.nextInt(100);
                     if (dice < 50) { // a new post
                         ObjectNode p = posts.get(r.nextInt(posts.size())).deepCopy();
-                        p.put("id", "live" + (++created)).put("created_at", Instant.now().toString()).put("version", 1)
-                                .put("likes", 0).put("reposts", 0).put("replies", 0);
+                        p.put("id", "live" + (++created))
+                                .put("created_at", Instant.now().toString())
+                                .put("version", 1)
+                                .put("likes", 0)
+                                .put("reposts", 0)
+                                .put("replies", 0);
                         current.put(p.get("id").asText(), p);
                         ddb.putItem(b -> b.tableName("posts").item(ItemMapper.toItem(p)));
                     } else if (dice < 80) { // likes
-                        target.put("likes", target.path("likes").asLong() + 1 + r.nextInt(20)).put("version", target.get("version").asLong() + 1);
+                        target.put("likes", target.path("likes").asLong() + 1 + r.nextInt(20))
+                                .put("version", target.get("version").asLong() + 1);
                         ddb.putItem(b -> b.tableName("posts").item(ItemMapper.toItem(target)));
                     } else if (dice < 95) { // an edit
-                        target.put("text", target.get("text").asText() + " (edited)").put("version", target.get("version").asLong() + 1);
+                        target.put("text", target.get("text").asText() + " (edited)")
+                                .put("version", target.get("version").asLong() + 1);
                         ddb.putItem(b -> b.tableName("posts").item(ItemMapper.toItem(target)));
                     } else { // a delete
                         current.remove(target.get("id").asText());

@@ -10,7 +10,10 @@ final class Progress {
     private Progress() {}
 
     static ProgressBar bar(String task, long max, String unit, long unitSize) {
-        ProgressBarBuilder b = new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
+        ProgressBarBuilder b = new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(max)
+                .setStyle(ProgressBarStyle.ASCII)
                 .setConsumer(new ConsoleProgressBarConsumer(System.err));
         if (unit != null) b.setUnit(unit, unitSize).showSpeed();
         return b.build();

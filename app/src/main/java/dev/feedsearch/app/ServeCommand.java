@@ -10,18 +10,17 @@ import dev.feedsearch.query.auth.SharedSecret;
 import dev.feedsearch.query.auth.ViewerAuth;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.UnaryOperator;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve the HTTP API over an index.")
 final class ServeCommand implements Callable<Integer> {
@@ -40,9 +39,12 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     SourceOptions sources;
 
-    @Option(names = "--purge-deletions-after-hours", defaultValue = "168",
-            description = "Purge post tombstones and undone follow edges this many hours after the delete, checked hourly; "
-                    + "must outlast any redelivery of old changes by the sources (0: never; default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--purge-deletions-after-hours",
+            defaultValue = "168",
+            description =
+                    "Purge post tombstones and undone follow edges this many hours after the delete, checked hourly; "
+                            + "must outlast any redelivery of old changes by the sources (0: never; default: ${DEFAULT-VALUE})")
     int purgeAfterHours;
 
     @Mixin
@@ -54,8 +56,14 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Serving running = open(System::getenv)) {
-            System.out.printf("feedsearch serving %s (%d posts, source: %s, auth: %s) on http://%s:%d%n", engine.describe(),
-                    running.runtime.index.stats().posts(), sources.source, auth.mode, host, running.server.port());
+            System.out.printf(
+                    "feedsearch serving %s (%d posts, source: %s, auth: %s) on http://%s:%d%n",
+                    engine.describe(),
+                    running.runtime.index.stats().posts(),
+                    sources.source,
+                    auth.mode,
+                    host,
+                    running.server.port());
             awaitShutdown();
         }
         return 0;
@@ -103,17 +111,35 @@ final class ServeCommand implements Callable<Integer> {
             EngineRuntime rt = EngineRuntime.open(engine, null);
             opened.add(rt);
             Rebuildable rebuilds = rt.index.rebuilds().orElse(null);
-            ReindexJobs reindex = rebuilds == null ? null
-                    : ReindexJobs.open(rebuilds, rt.mappings, rt.changes, sources.snapshot(), engine.dataDir.resolve("reindex"), Clock.systemUTC());
+            ReindexJobs reindex = rebuilds == null
+                    ? null
+                    : ReindexJobs.open(
+                            rebuilds,
+                            rt.mappings,
+                            rt.changes,
+                            sources.snapshot(),
+                            engine.dataDir.resolve("reindex"),
+                            Clock.systemUTC());
             if (reindex != null) opened.add(reindex);
             ChangeStreams streams = sources.open(rt, metrics);
             opened.add(streams);
             if (purgeAfterHours > 0) {
-                opened.add(DeletionPurge.start(rt.index, Duration.ofHours(purgeAfterHours), Duration.ofHours(1), Clock.systemUTC(), metrics));
+                opened.add(DeletionPurge.start(
+                        rt.index, Duration.ofHours(purgeAfterHours), Duration.ofHours(1), Clock.systemUTC(), metrics));
             }
-            FeedsearchServer server = FeedsearchServer.builder().index(rt.index).languages(rt.filterLanguages()).metrics(metrics)
-                    .ingest(streams.active() ? streams.status() : null).indexer(new IndexerViews(rt, streams)).config(cfg).host(host).port(port)
-                    .auth(viewerAuth).admin(reindex, adminToken).build().start();
+            FeedsearchServer server = FeedsearchServer.builder()
+                    .index(rt.index)
+                    .languages(rt.filterLanguages())
+                    .metrics(metrics)
+                    .ingest(streams.active() ? streams.status() : null)
+                    .indexer(new IndexerViews(rt, streams))
+                    .config(cfg)
+                    .host(host)
+                    .port(port)
+                    .auth(viewerAuth)
+                    .admin(reindex, adminToken)
+                    .build()
+                    .start();
             opened.add(server);
             return new Serving(rt, server, opened);
         } catch (Exception | Error e) {
@@ -133,7 +159,8 @@ final class ServeCommand implements Callable<Integer> {
             try {
                 opened.get(i).close();
             } catch (Exception e) {
-                if (first == null) first = e; else first.addSuppressed(e);
+                if (first == null) first = e;
+                else first.addSuppressed(e);
             }
         }
         opened.clear();

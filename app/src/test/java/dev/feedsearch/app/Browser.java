@@ -1,5 +1,10 @@
 package dev.feedsearch.app;
 
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -8,19 +13,15 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-
 /**
  * Debian's headless Chromium driven through its chromedriver (both installed by {@code .ci/run}). A browser that
  * cannot start fails the test with the reason: these tests are never skipped.
  */
 final class Browser implements AutoCloseable {
-    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("FEEDSEARCH_CHROMIUM", "/usr/bin/chromium"));
-    private static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("FEEDSEARCH_CHROMEDRIVER", "/usr/bin/chromedriver"));
+    private static final Path CHROMIUM =
+            Path.of(System.getenv().getOrDefault("FEEDSEARCH_CHROMIUM", "/usr/bin/chromium"));
+    private static final Path CHROMEDRIVER =
+            Path.of(System.getenv().getOrDefault("FEEDSEARCH_CHROMEDRIVER", "/usr/bin/chromedriver"));
     /** Where screenshots go for people to look at. */
     static final Path SHOTS = Path.of("target", "console-screenshots");
 
@@ -48,20 +49,33 @@ final class Browser implements AutoCloseable {
     static Browser start(int width, int height) {
         for (Path p : new Path[] {CHROMIUM, CHROMEDRIVER}) {
             if (!Files.isExecutable(p)) {
-                throw new AssertionError(p + " is missing: install Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)");
+                throw new AssertionError(
+                        p
+                                + " is missing: install Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)");
             }
         }
         try {
             Files.createDirectories(LOG.getParent());
             ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile());
             // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start
-            options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                    "--no-first-run", "--disable-extensions", "--window-size=" + width + "," + height, "--lang=en-US");
-            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                    .usingAnyFreePort().withLogFile(LOG.toFile()).build();
+            options.addArguments(
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-dev-shm-usage",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-extensions",
+                    "--window-size=" + width + "," + height,
+                    "--lang=en-US");
+            ChromeDriverService service = new ChromeDriverService.Builder()
+                    .usingDriverExecutable(CHROMEDRIVER.toFile())
+                    .usingAnyFreePort()
+                    .withLogFile(LOG.toFile())
+                    .build();
             return new Browser(new ChromeDriver(service, options));
         } catch (RuntimeException | java.io.IOException e) {
-            throw new AssertionError("headless Chromium could not start: " + e.getMessage() + " (see " + LOG.toAbsolutePath() + ")", e);
+            throw new AssertionError(
+                    "headless Chromium could not start: " + e.getMessage() + " (see " + LOG.toAbsolutePath() + ")", e);
         }
     }
 

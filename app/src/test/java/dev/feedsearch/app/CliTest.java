@@ -1,8 +1,6 @@
 package dev.feedsearch.app;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -12,12 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The CLI wired end to end, in-process: real index, real files. */
 class CliTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     record Run(int code, String out, String err) {}
 
@@ -39,10 +39,12 @@ class CliTest {
     @Test
     void ingestLoadsGoodLinesAndDeadLettersBadOnesThatDlqListsAndShows() throws Exception {
         Path file = dir.resolve("posts.jsonl");
-        Files.write(file, List.of(
-                "{\"id\":\"a\",\"author_id\":\"u1\",\"text\":\"Die Würde des Menschen ist unantastbar\",\"created_at\":\"2026-11-01T12:00:00Z\",\"visibility\":\"public\",\"version\":1}",
-                "{\"id\":\"b\",\"author_id\":\"u1\",\"text\":\"no visibility\",\"created_at\":\"2026-11-01T12:00:00Z\",\"version\":1}",
-                "{\"follower_id\":\"u2\",\"followee_id\":\"u1\",\"version\":1}"));
+        Files.write(
+                file,
+                List.of(
+                        "{\"id\":\"a\",\"author_id\":\"u1\",\"text\":\"Die Würde des Menschen ist unantastbar\",\"created_at\":\"2026-11-01T12:00:00Z\",\"visibility\":\"public\",\"version\":1}",
+                        "{\"id\":\"b\",\"author_id\":\"u1\",\"text\":\"no visibility\",\"created_at\":\"2026-11-01T12:00:00Z\",\"version\":1}",
+                        "{\"follower_id\":\"u2\",\"followee_id\":\"u1\",\"version\":1}"));
         Path data = dir.resolve("data");
         Run ingest = run("ingest", "--data-dir", data.toString(), file.toString());
         assertThat(ingest.code()).as(ingest.err()).isZero();
@@ -53,7 +55,8 @@ class CliTest {
         assertThat(list.out()).contains("line 2").contains("visibility");
         Run show = run("dlq", "show", "1", "--data-dir", data.toString());
         assertThat(show.out()).contains("no visibility");
-        assertThat(run("dlq", "show", "7", "--data-dir", data.toString()).code()).isEqualTo(1);
+        assertThat(run("dlq", "show", "7", "--data-dir", data.toString()).code())
+                .isEqualTo(1);
     }
 
     /**
@@ -65,18 +68,24 @@ class CliTest {
         Path file = dir.resolve("posts.jsonl");
         String huge = "{\"id\":\"h\",\"author_id\":\"u1\",\"text\":\"" + "w".repeat(21_000_000)
                 + "\",\"created_at\":\"2026-11-01T12:00:00Z\",\"visibility\":\"public\",\"version\":1}";
-        Files.write(file, List.of(
-                "{\"id\":\"a\",\"author_id\":\"u1\",\"text\":\"Die Würde des Menschen ist unantastbar\",\"created_at\":\"2026-11-01T12:00:00Z\",\"visibility\":\"public\",\"version\":1}",
-                huge));
+        Files.write(
+                file,
+                List.of(
+                        "{\"id\":\"a\",\"author_id\":\"u1\",\"text\":\"Die Würde des Menschen ist unantastbar\",\"created_at\":\"2026-11-01T12:00:00Z\",\"visibility\":\"public\",\"version\":1}",
+                        huge));
         Path data = dir.resolve("data"), dlq = data.resolve("dead-letter.jsonl");
-        assertThat(run("ingest", "--data-dir", data.toString(), file.toString()).out()).contains("1 posts", "1 dead-lettered");
+        assertThat(run("ingest", "--data-dir", data.toString(), file.toString()).out())
+                .contains("1 posts", "1 dead-lettered");
         long size = Files.size(dlq);
         assertThat(size).as("the raw line once").isBetween((long) huge.length(), huge.length() + 1_000L);
 
         Run list = run("dlq", "list", "--data-dir", data.toString());
         assertThat(list.out()).startsWith("1\t").contains("line 2", "text", "longer than 10000");
-        assertThat(run("ingest", "--data-dir", data.toString(), file.toString()).code()).isZero();
-        assertThat(Files.size(dlq)).as("the same bad line, seen again, is not appended again").isEqualTo(size);
+        assertThat(run("ingest", "--data-dir", data.toString(), file.toString()).code())
+                .isZero();
+        assertThat(Files.size(dlq))
+                .as("the same bad line, seen again, is not appended again")
+                .isEqualTo(size);
 
         Run replay = run("dlq", "replay", "--data-dir", data.toString());
         assertThat(replay.code()).isEqualTo(3);
@@ -87,8 +96,16 @@ class CliTest {
 
     @Test
     void planWritesTemplatesAndTerraformVariables() throws Exception {
-        Run plan = run("plan", "--posts", "100000000", "--languages", "en=0.5,ja=0.3,ko=0.2", "--peak-qps", "300",
-                "--out-dir", dir.toString());
+        Run plan = run(
+                "plan",
+                "--posts",
+                "100000000",
+                "--languages",
+                "en=0.5,ja=0.3,ko=0.2",
+                "--peak-qps",
+                "300",
+                "--out-dir",
+                dir.toString());
         assertThat(plan.code()).as(plan.err()).isZero();
         assertThat(plan.out()).contains("cost/month", "posts-ja");
         assertThat(dir.resolve("index-templates/posts-ko.json")).exists();

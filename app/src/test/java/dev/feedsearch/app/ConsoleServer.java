@@ -4,6 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.indexer.dynamodb.DynamoDbTables;
 import dev.feedsearch.indexer.dynamodb.ItemMapper;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -16,17 +26,6 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.dynamodb.services.local.main.ServerRunner;
 import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 /**
  * The real {@code serve} for the console's browser tests: a DynamoDB Local server on a loopback port holding the
  * committed sample (written as an app would), and {@code serve --source dynamodb} over it with the admin API on,
@@ -35,14 +34,16 @@ import java.util.Map;
  */
 final class ConsoleServer implements AutoCloseable {
     static final String ADMIN_TOKEN = "console-test-admin-token-0123456789";
-    private static final Path SAMPLE = Path.of(System.getProperty("feedsearch.root", "..")).resolve("sample/posts.jsonl");
+    private static final Path SAMPLE =
+            Path.of(System.getProperty("feedsearch.root", "..")).resolve("sample/posts.jsonl");
 
     final DynamoDbClient ddb;
     final ServeCommand.Serving serving;
     final Map<String, JsonNode> posts; // the sample's posts by id, as last written
     private final DynamoDBProxyServer dynamo;
 
-    private ConsoleServer(DynamoDBProxyServer dynamo, DynamoDbClient ddb, ServeCommand.Serving serving, Map<String, JsonNode> posts) {
+    private ConsoleServer(
+            DynamoDBProxyServer dynamo, DynamoDbClient ddb, ServeCommand.Serving serving, Map<String, JsonNode> posts) {
         this.dynamo = dynamo;
         this.ddb = ddb;
         this.serving = serving;
@@ -77,20 +78,33 @@ final class ConsoleServer implements AutoCloseable {
         System.setProperty("aws.accessKeyId", "local");
         System.setProperty("aws.secretAccessKey", "local");
         System.setProperty("aws.region", "us-east-1");
-        DynamoDbClient ddb = DynamoDbClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
+        DynamoDbClient ddb = DynamoDbClient.builder()
+                .endpointOverride(URI.create(endpoint))
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
         try {
             DynamoDbTables.createPosts(ddb, "posts");
             DynamoDbTables.createFollows(ddb, "follows");
             Map<String, JsonNode> posts = writeSample(ddb);
             ServeCommand serve = new ServeCommand();
-            new CommandLine(serve).parseArgs("--port", "0", "--data-dir", dir.resolve("data").toString(),
-                    "--source", "dynamodb", "--dynamodb-endpoint", endpoint);
+            new CommandLine(serve)
+                    .parseArgs(
+                            "--port",
+                            "0",
+                            "--data-dir",
+                            dir.resolve("data").toString(),
+                            "--source",
+                            "dynamodb",
+                            "--dynamodb-endpoint",
+                            endpoint);
             Map<String, String> env = Map.of("FEEDSEARCH_ADMIN_TOKEN", ADMIN_TOKEN);
             ServeCommand.Serving serving = serve.open(env::get);
             ConsoleServer s = new ConsoleServer(dynamo, ddb, serving, posts);
-            s.awaitIndexed(posts.values().stream().filter(p -> !p.path("deleted").asBoolean(false)).count());
+            s.awaitIndexed(posts.values().stream()
+                    .filter(p -> !p.path("deleted").asBoolean(false))
+                    .count());
             return s;
         } catch (Exception | Error e) {
             ddb.close();
@@ -110,7 +124,11 @@ final class ConsoleServer implements AutoCloseable {
         for (String line : Files.readAllLines(SAMPLE)) {
             if (line.isBlank()) continue;
             JsonNode rec = PostJson.MAPPER.readTree(line);
-            if (rec.has("follower_id")) follows.put(rec.get("follower_id").asText() + "→" + rec.get("followee_id").asText(), rec);
+            if (rec.has("follower_id"))
+                follows.put(
+                        rec.get("follower_id").asText() + "→"
+                                + rec.get("followee_id").asText(),
+                        rec);
             else posts.put(rec.get("id").asText(), rec);
         }
         write(ddb, "posts", posts.values());
@@ -121,9 +139,18 @@ final class ConsoleServer implements AutoCloseable {
     private static void write(DynamoDbClient ddb, String table, Iterable<JsonNode> records) {
         List<WriteRequest> batch = new ArrayList<>();
         for (JsonNode rec : records) {
-            batch.add(rec.path("deleted").asBoolean(false)
-                    ? WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(ItemMapper.keyOf(rec)).build()).build()
-                    : WriteRequest.builder().putRequest(PutRequest.builder().item(ItemMapper.toItem(rec)).build()).build());
+            batch.add(
+                    rec.path("deleted").asBoolean(false)
+                            ? WriteRequest.builder()
+                                    .deleteRequest(DeleteRequest.builder()
+                                            .key(ItemMapper.keyOf(rec))
+                                            .build())
+                                    .build()
+                            : WriteRequest.builder()
+                                    .putRequest(PutRequest.builder()
+                                            .item(ItemMapper.toItem(rec))
+                                            .build())
+                                    .build());
             if (batch.size() == 25) flush(ddb, table, batch);
         }
         if (!batch.isEmpty()) flush(ddb, table, batch);
@@ -147,7 +174,8 @@ final class ConsoleServer implements AutoCloseable {
             if (seen == livePosts) return;
             Thread.sleep(200);
         }
-        throw new AssertionError("serve indexed " + seen + " of the sample's " + livePosts + " live posts from DynamoDB Local");
+        throw new AssertionError(
+                "serve indexed " + seen + " of the sample's " + livePosts + " live posts from DynamoDB Local");
     }
 
     private static int freePort() throws IOException {

@@ -1,9 +1,9 @@
 package dev.feedsearch.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.model.PostJson;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,11 +11,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class DemoClockTest {
-    private static final Path SAMPLE = Path.of(System.getProperty("feedsearch.root", "..")).resolve("sample/posts.jsonl");
+    private static final Path SAMPLE =
+            Path.of(System.getProperty("feedsearch.root", "..")).resolve("sample/posts.jsonl");
 
     @Test
     void theSampleEndsMinutesBeforeTheStartAndSpansThreeWeeksInItsOwnOrder() throws Exception {
@@ -25,13 +25,17 @@ class DemoClockTest {
         List<JsonNode> moved = DemoClock.relativeTo(sample, start);
 
         assertThat(moved).hasSize(sample.size());
-        List<Instant> times = moved.stream().map(r -> Instant.parse(r.get("created_at").asText())).toList();
+        List<Instant> times = moved.stream()
+                .map(r -> Instant.parse(r.get("created_at").asText()))
+                .toList();
         assertThat(times.stream().max(Comparator.naturalOrder())).contains(start.minus(DemoClock.NEWEST_AGE));
-        assertThat(times.stream().min(Comparator.naturalOrder())).contains(start.minus(DemoClock.NEWEST_AGE).minus(DemoClock.SPAN));
+        assertThat(times.stream().min(Comparator.naturalOrder()))
+                .contains(start.minus(DemoClock.NEWEST_AGE).minus(DemoClock.SPAN));
         // what was older is not newer now, and nothing but created_at changed
         for (int i = 0; i < sample.size(); i++) {
             for (int j = i + 1; j < Math.min(sample.size(), i + 50); j++) {
-                int before = Instant.parse(sample.get(i).get("created_at").asText()).compareTo(Instant.parse(sample.get(j).get("created_at").asText()));
+                int before = Instant.parse(sample.get(i).get("created_at").asText())
+                        .compareTo(Instant.parse(sample.get(j).get("created_at").asText()));
                 int after = times.get(i).compareTo(times.get(j));
                 if (before < 0) assertThat(after).as("%d vs %d", i, j).isLessThanOrEqualTo(0);
                 if (before > 0) assertThat(after).as("%d vs %d", i, j).isGreaterThanOrEqualTo(0);
@@ -42,7 +46,9 @@ class DemoClockTest {
             assertThat(b).isEqualTo(a);
         }
         // the feed's default popular window (48 h) now holds posts
-        long lastTwoDays = times.stream().filter(t -> t.isAfter(start.minus(Duration.ofHours(48)))).count();
+        long lastTwoDays = times.stream()
+                .filter(t -> t.isAfter(start.minus(Duration.ofHours(48))))
+                .count();
         assertThat(lastTwoDays).isGreaterThan(100);
     }
 }

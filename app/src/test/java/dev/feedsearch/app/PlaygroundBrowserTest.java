@@ -1,7 +1,17 @@
 package dev.feedsearch.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.model.PostJson;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,17 +22,6 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The playground at {@code /} in headless Chromium against the real {@code serve} over the sample: what a person types
@@ -55,12 +54,16 @@ class PlaygroundBrowserTest {
         // each Japanese hit shows 人権 marked
         for (WebElement hit : hits()) {
             if (!hit.findElement(By.cssSelector(".lang")).getText().equals("ja")) continue;
-            assertThat(hit.findElements(By.tagName("mark"))).extracting(WebElement::getText).contains("人権");
+            assertThat(hit.findElements(By.tagName("mark")))
+                    .extracting(WebElement::getText)
+                    .contains("人権");
         }
         browser.screenshot("playground");
 
         type("Menschenrechte");
-        assertThat(shownIds()).isEqualTo(apiIds("/v1/search?q=Menschenrechte&limit=20")).doesNotContainAnyElementsOf(ja);
+        assertThat(shownIds())
+                .isEqualTo(apiIds("/v1/search?q=Menschenrechte&limit=20"))
+                .doesNotContainAnyElementsOf(ja);
         assertThat(langs()).first().isEqualTo("de");
         assertThat(browser.driver.getCurrentUrl()).contains("#q=Menschenrechte");
     }
@@ -76,7 +79,9 @@ class PlaygroundBrowserTest {
         why.sendKeys(Keys.ENTER); // the keyboard opens it as a click would
         browser.waitFor().until(ExpectedConditions.visibilityOf(box));
         assertThat(why.getAttribute("aria-expanded")).isEqualTo("true");
-        List<String> features = box.findElements(By.cssSelector("dd[data-feature]")).stream().map(d -> d.getAttribute("data-feature")).toList();
+        List<String> features = box.findElements(By.cssSelector("dd[data-feature]")).stream()
+                .map(d -> d.getAttribute("data-feature"))
+                .toList();
         assertThat(features).contains("text", "exact", "recency", "engagement");
         assertThat(box.getText()).contains("tier:");
         // the largest contribution fills its track
@@ -98,14 +103,19 @@ class PlaygroundBrowserTest {
         }
         List<String> ids = shownIds();
         assertThat(ids).hasSize(40).doesNotHaveDuplicates();
-        assertThat(new Select(browser.driver.findElement(By.id("limit"))).getFirstSelectedOption().getText()).isEqualTo("10");
+        assertThat(new Select(browser.driver.findElement(By.id("limit")))
+                        .getFirstSelectedOption()
+                        .getText())
+                .isEqualTo("10");
     }
 
     @Test
     void aPrivatePostShowsOnlyForAViewerWhoMaySeeIt() throws Exception {
         JsonNode secret = server.posts.values().stream()
-                .filter(p -> p.path("visibility").asText().equals("private") && !p.path("deleted").asBoolean(false))
-                .findFirst().orElseThrow();
+                .filter(p -> p.path("visibility").asText().equals("private")
+                        && !p.path("deleted").asBoolean(false))
+                .findFirst()
+                .orElseThrow();
         String author = secret.get("author_id").asText(), id = secret.get("id").asText();
         String listing = "/#author=" + author + "&sort=recent&limit=50";
         open(listing);
@@ -113,7 +123,8 @@ class PlaygroundBrowserTest {
         assertThat(shownIds()).doesNotContain(id);
         open(listing + "&viewer=" + author);
         browser.waitFor().until(d -> shownIds().contains(id));
-        assertThat(browser.driver.findElement(By.id("viewer")).getAttribute("value")).isEqualTo(author);
+        assertThat(browser.driver.findElement(By.id("viewer")).getAttribute("value"))
+                .isEqualTo(author);
     }
 
     @Test
@@ -124,7 +135,8 @@ class PlaygroundBrowserTest {
                 .isEqualTo(apiIds("/v1/feed?viewer=u3&limit=20"));
         WebElement first = hits("feed").getFirst();
         first.findElement(By.cssSelector("button.why")).click();
-        assertThat(first.findElements(By.cssSelector(".explain dd[data-feature]"))).extracting(e -> e.getAttribute("data-feature"))
+        assertThat(first.findElements(By.cssSelector(".explain dd[data-feature]")))
+                .extracting(e -> e.getAttribute("data-feature"))
                 .contains("affinity", "recency");
         browser.screenshot("playground-feed");
     }
@@ -133,12 +145,12 @@ class PlaygroundBrowserTest {
     void theHitsOwnHighlightsWinOverTheQueryWords() {
         open("/");
         // markRanges is the page's own function: an API that sends highlights ([start, end) in UTF-16) decides
-        Object fromApi = ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript(
-                "return markRanges({text: 'Würde und Rechte', highlights: [[10, 16]]}, 'Würde')");
+        Object fromApi = ((org.openqa.selenium.JavascriptExecutor) browser.driver)
+                .executeScript("return markRanges({text: 'Würde und Rechte', highlights: [[10, 16]]}, 'Würde')");
         assertThat(fromApi).isEqualTo(List.of(List.of(10L, 16L)));
         // without them the query's words are found, case aside, at their UTF-16 offsets (𝒳 is two code units)
-        Object fromQuery = ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript(
-                "return markRanges({text: '𝒳 Würde und würde'}, 'WÜRDE #tag')");
+        Object fromQuery = ((org.openqa.selenium.JavascriptExecutor) browser.driver)
+                .executeScript("return markRanges({text: '𝒳 Würde und würde'}, 'WÜRDE #tag')");
         assertThat(fromQuery).isEqualTo(List.of(List.of(3L, 8L), List.of(13L, 18L)));
     }
 
@@ -151,7 +163,9 @@ class PlaygroundBrowserTest {
         // every input has a label a screen reader announces
         for (WebElement input : browser.driver.findElements(By.cssSelector("input, select"))) {
             String id = input.getAttribute("id");
-            assertThat(browser.driver.findElements(By.cssSelector("label[for='" + id + "']"))).as("label for #%s", id).hasSize(1);
+            assertThat(browser.driver.findElements(By.cssSelector("label[for='" + id + "']")))
+                    .as("label for #%s", id)
+                    .hasSize(1);
         }
         browser.screenshot("playground-360px");
     }
@@ -161,7 +175,10 @@ class PlaygroundBrowserTest {
     private void open(String path) {
         browser.driver.get("about:blank"); // a new document: a fragment-only change would not reload the page
         browser.driver.get(server.base() + path);
-        browser.waitFor().until(d -> !status().isEmpty() || !hits().isEmpty() || !hits("feed").isEmpty());
+        browser.waitFor()
+                .until(d -> !status().isEmpty()
+                        || !hits().isEmpty()
+                        || !hits("feed").isEmpty());
     }
 
     /** Replaces the query text and waits until the page shows the answer to it (debounced, then fetched). */
@@ -169,8 +186,11 @@ class PlaygroundBrowserTest {
         WebElement q = browser.driver.findElement(By.id("q"));
         q.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
         q.sendKeys(query);
-        browser.waitFor().until(d -> browser.driver.getCurrentUrl().contains("q=" + enc(query).replace("+", "%20"))
-                || browser.driver.getCurrentUrl().contains("q=" + enc(query)));
+        browser.waitFor()
+                .until(d -> browser.driver
+                                .getCurrentUrl()
+                                .contains("q=" + enc(query).replace("+", "%20"))
+                        || browser.driver.getCurrentUrl().contains("q=" + enc(query)));
         browser.waitFor().until(d -> status().contains("post"));
     }
 
@@ -191,15 +211,19 @@ class PlaygroundBrowserTest {
     }
 
     private List<String> langs() {
-        return hits().stream().map(h -> h.findElement(By.cssSelector(".lang")).getText()).toList();
+        return hits().stream()
+                .map(h -> h.findElement(By.cssSelector(".lang")).getText())
+                .toList();
     }
 
     private List<String> apiIds(String pathAndQuery) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.base() + pathAndQuery)).build(),
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(server.base() + pathAndQuery)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         List<String> ids = new ArrayList<>();
-        for (JsonNode h : PostJson.MAPPER.readTree(r.body()).get("hits")) ids.add(h.get("id").asText());
+        for (JsonNode h : PostJson.MAPPER.readTree(r.body()).get("hits"))
+            ids.add(h.get("id").asText());
         return ids;
     }
 

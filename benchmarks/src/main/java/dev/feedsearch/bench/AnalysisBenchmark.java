@@ -2,6 +2,9 @@ package dev.feedsearch.bench;
 
 import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.mappings.Mappings;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -13,10 +16,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-
-import java.io.IOException;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Per-post cost of analysis per language group: posts of that language (from the sample) through every

@@ -1,10 +1,13 @@
 package dev.feedsearch.bench;
 
+import static dev.feedsearch.bench.CorpusGenerator.END;
+import static dev.feedsearch.bench.CorpusGenerator.FOLLOW_SPAN;
+import static dev.feedsearch.bench.CorpusGenerator.LANGS;
+
 import dev.feedsearch.bench.CorpusGenerator.Lang;
 import dev.feedsearch.bench.CorpusGenerator.Stats;
 import dev.feedsearch.core.model.FollowEdge;
 import dev.feedsearch.core.model.PostJson;
-
 import java.io.IOException;
 import java.io.Writer;
 import java.time.Duration;
@@ -19,10 +22,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Supplier;
-
-import static dev.feedsearch.bench.CorpusGenerator.END;
-import static dev.feedsearch.bench.CorpusGenerator.FOLLOW_SPAN;
-import static dev.feedsearch.bench.CorpusGenerator.LANGS;
 
 /**
  * The synthetic authors of {@link CorpusGenerator}'s corpus, how posts and follows pick them, and the follow
@@ -90,10 +89,12 @@ final class CorpusAuthors {
                 followees.add(b);
             }
             for (Author b : followees) {
-                Instant at = END.minusSeconds(FOLLOW_SPAN.toSeconds()).plusSeconds((long) (rnd.nextDouble() * spanSeconds));
+                Instant at =
+                        END.minusSeconds(FOLLOW_SPAN.toSeconds()).plusSeconds((long) (rnd.nextDouble() * spanSeconds));
                 lines.add(new Line(at, new FollowEdge(a.id, b.id, at, 1, false)));
                 if (rnd.nextDouble() < 0.03) { // an unfollow, later, at a higher version
-                    Instant later = at.plusSeconds((long) (rnd.nextDouble() * Duration.between(at, END).toSeconds()));
+                    Instant later = at.plusSeconds(
+                            (long) (rnd.nextDouble() * Duration.between(at, END).toSeconds()));
                     lines.add(new Line(later, new FollowEdge(a.id, b.id, at, 2, true)));
                     stats.unfollows++;
                 }
@@ -137,6 +138,8 @@ final class CorpusAuthors {
             as.add(a);
             cum.add(acc += wgt);
         }
-        return new Writers(as.toArray(new Author[0]), cum.stream().mapToDouble(Double::doubleValue).toArray());
+        return new Writers(
+                as.toArray(new Author[0]),
+                cum.stream().mapToDouble(Double::doubleValue).toArray());
     }
 }

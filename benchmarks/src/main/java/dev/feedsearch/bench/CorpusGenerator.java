@@ -6,7 +6,6 @@ import dev.feedsearch.bench.CorpusAuthors.Author;
 import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.core.model.Visibility;
-
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -52,6 +51,7 @@ public final class CorpusGenerator {
 
     /** Posts are spread over the 30 days before this instant. */
     static final Instant END = Instant.parse("2026-11-01T00:00:00Z");
+
     static final Duration POST_SPAN = Duration.ofDays(30);
     /** Follow edges are created over the 60 days before {@link #END}. */
     static final Duration FOLLOW_SPAN = Duration.ofDays(60);
@@ -59,8 +59,8 @@ public final class CorpusGenerator {
     /** Text lengths in characters (code points): alphabetic scripts, and Chinese/Japanese/Korean. */
     static final int MIN_CHARS = 40, MAX_CHARS = 280, CJK_MIN_CHARS = 15, CJK_MAX_CHARS = 140;
 
-    private static final List<String> COMMON_TAGS = List.of(
-            "rights", "freedom", "dignity", "equality", "justice", "peace", "udhr", "humanrights");
+    private static final List<String> COMMON_TAGS =
+            List.of("rights", "freedom", "dignity", "equality", "justice", "peace", "udhr", "humanrights");
 
     /**
      * One language of the corpus.
@@ -125,7 +125,8 @@ public final class CorpusGenerator {
             lang("und", "tam", "ta", 1, "chennai"));
 
     private static Lang lang(String truth, String variants, String hints, int weight, String tags) {
-        return new Lang(truth, List.of(variants.split(" ")), List.of(hints.split(" ")), weight, List.of(tags.split(" ")));
+        return new Lang(
+                truth, List.of(variants.split(" ")), List.of(hints.split(" ")), weight, List.of(tags.split(" ")));
     }
 
     record Options(Path udhr, Path out, Path truth, int posts, int authors, long seed, boolean follows) {
@@ -173,7 +174,8 @@ public final class CorpusGenerator {
         }
         long t0 = System.nanoTime();
         Stats s = new CorpusGenerator(o, loadUdhr(o.udhr())).write();
-        System.err.printf("wrote %,d posts and %,d follow lines to %s in %.1f s%n",
+        System.err.printf(
+                "wrote %,d posts and %,d follow lines to %s in %.1f s%n",
                 s.posts, s.followLines, o.out(), (System.nanoTime() - t0) / 1e9);
         System.err.println("posts per language: " + s.perLang);
         System.err.println("visibility: " + s.visibility + "; hints null/right/wrong: " + Arrays.toString(s.hints)
@@ -192,9 +194,11 @@ public final class CorpusGenerator {
                 JsonNode n = mapper.readTree(line);
                 String code = n.path("code").asText();
                 if (!wanted.contains(code)) continue;
-                String text = Normalizer.normalize(n.path("text").asText(), Normalizer.Form.NFC).strip();
+                String text = Normalizer.normalize(n.path("text").asText(), Normalizer.Form.NFC)
+                        .strip();
                 text = text.replaceAll("\\s+", " ");
-                if (text.codePointCount(0, text.length()) >= 12) byVariant.computeIfAbsent(code, k -> new ArrayList<>()).add(text);
+                if (text.codePointCount(0, text.length()) >= 12)
+                    byVariant.computeIfAbsent(code, k -> new ArrayList<>()).add(text);
             }
         }
         for (String v : wanted) {
@@ -223,7 +227,8 @@ public final class CorpusGenerator {
         this.rnd = new Random(o.seed());
         langCumulative = new int[LANGS.size()];
         int c = 0;
-        for (int i = 0; i < LANGS.size(); i++) langCumulative[i] = c += LANGS.get(i).weight();
+        for (int i = 0; i < LANGS.size(); i++)
+            langCumulative[i] = c += LANGS.get(i).weight();
         authors = new CorpusAuthors(o.authors(), rnd, this::pickLang);
         texts = new CorpusText(udhr, rnd);
     }
@@ -238,7 +243,8 @@ public final class CorpusGenerator {
             if (t.getParent() != null) Files.createDirectories(t.getParent());
             truth = Files.newBufferedWriter(t, StandardCharsets.UTF_8);
         }
-        try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8); Writer tw = truth) {
+        try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
+                Writer tw = truth) {
             if (o.follows()) authors.writeFollows(w, stats);
             writePosts(w, tw, stats);
         }
@@ -293,8 +299,21 @@ public final class CorpusGenerator {
             long replies = zipf(200, 1.8, 0.3 + author.activity);
             long version = rnd.nextDouble() < 0.05 ? 2 + rnd.nextInt(3) : 1;
 
-            Post p = new Post(id, author.id, text, hint, createdAt, visibility, tags, new ArrayList<>(mentions),
-                    replyTo, likes, reposts, replies, version, false);
+            Post p = new Post(
+                    id,
+                    author.id,
+                    text,
+                    hint,
+                    createdAt,
+                    visibility,
+                    tags,
+                    new ArrayList<>(mentions),
+                    replyTo,
+                    likes,
+                    reposts,
+                    replies,
+                    version,
+                    false);
             w.write(PostJson.MAPPER.writeValueAsString(PostJson.encode(p)));
             w.write('\n');
             if (truth != null) truth.write(id + "\t" + lang.truth() + "\n");
@@ -304,7 +323,8 @@ public final class CorpusGenerator {
                 if (recent.size() > 500) recent.removeFirst();
             }
             stats.posts++;
-            stats.perLang.merge(lang.truth().equals("und") ? "und:" + lang.hints().get(0) : lang.truth(), 1, Integer::sum);
+            stats.perLang.merge(
+                    lang.truth().equals("und") ? "und:" + lang.hints().get(0) : lang.truth(), 1, Integer::sum);
             stats.visibility.merge(visibility.wire(), 1, Integer::sum);
         }
     }

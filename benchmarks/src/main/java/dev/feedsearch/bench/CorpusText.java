@@ -1,17 +1,16 @@
 package dev.feedsearch.bench;
 
-import dev.feedsearch.bench.CorpusGenerator.Lang;
+import static dev.feedsearch.bench.CorpusGenerator.CJK_MAX_CHARS;
+import static dev.feedsearch.bench.CorpusGenerator.CJK_MIN_CHARS;
+import static dev.feedsearch.bench.CorpusGenerator.MAX_CHARS;
+import static dev.feedsearch.bench.CorpusGenerator.MIN_CHARS;
 
+import dev.feedsearch.bench.CorpusGenerator.Lang;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-
-import static dev.feedsearch.bench.CorpusGenerator.CJK_MAX_CHARS;
-import static dev.feedsearch.bench.CorpusGenerator.CJK_MIN_CHARS;
-import static dev.feedsearch.bench.CorpusGenerator.MAX_CHARS;
-import static dev.feedsearch.bench.CorpusGenerator.MIN_CHARS;
 
 /**
  * The texts of {@link CorpusGenerator}'s posts: spans of UDHR paragraphs, decorated. It draws from the
@@ -51,7 +50,8 @@ final class CorpusText {
         if (!mentions.isEmpty() && rnd.nextDouble() < 0.6) {
             for (String m : mentions) prefix.append('@').append(m).append(' ');
         }
-        if (lang.truth().equals("ja") && rnd.nextDouble() < 0.3) prefix.append(JA_FRAMES.get(rnd.nextInt(JA_FRAMES.size())));
+        if (lang.truth().equals("ja") && rnd.nextDouble() < 0.3)
+            prefix.append(JA_FRAMES.get(rnd.nextInt(JA_FRAMES.size())));
         StringBuilder suffix = new StringBuilder();
         if (!tags.isEmpty() && rnd.nextDouble() < 0.35) {
             for (String t : tags) suffix.append(" #").append(t);
@@ -79,7 +79,8 @@ final class CorpusText {
     private String span(Lang lang, int target, int max) {
         boolean clauses = lang.clauses();
         // one variant per post (Simplified and Traditional Chinese are not mixed in one text)
-        List<String> ps = udhr.get(lang.variants().get(rnd.nextInt(lang.variants().size())));
+        List<String> ps =
+                udhr.get(lang.variants().get(rnd.nextInt(lang.variants().size())));
         StringBuilder sb = new StringBuilder();
         boolean full = false;
         for (int paragraphs = 0; paragraphs < 4 && !full && length(sb) < target; paragraphs++) {
@@ -99,7 +100,8 @@ final class CorpusText {
         }
         String s = sb.toString().strip();
         // a clause cut mid-paragraph ends on a comma or semicolon: drop it
-        while (!s.isEmpty() && ",;:、，；：".indexOf(s.charAt(s.length() - 1)) >= 0) s = s.substring(0, s.length() - 1).strip();
+        while (!s.isEmpty() && ",;:、，；：".indexOf(s.charAt(s.length() - 1)) >= 0)
+            s = s.substring(0, s.length() - 1).strip();
         return s;
     }
 

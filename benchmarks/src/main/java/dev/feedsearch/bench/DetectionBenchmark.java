@@ -1,7 +1,7 @@
 package dev.feedsearch.bench;
 
 import dev.feedsearch.core.lang.ScriptFirstDetector;
-import dev.feedsearch.mappings.Mappings;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -10,8 +10,6 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-
-import java.util.concurrent.TimeUnit;
 
 /** Language detection per post over every sample post (all scripts, with their hints). Throughput = posts/s. */
 @State(Scope.Benchmark)
@@ -27,7 +25,8 @@ public class DetectionBenchmark {
         sample = SampleTexts.load();
         detector = new ScriptFirstDetector();
         // load the lazily built detectors outside the measurement
-        for (int i = 0; i < sample.texts().size(); i++) detector.detect(sample.texts().get(i), null);
+        for (int i = 0; i < sample.texts().size(); i++)
+            detector.detect(sample.texts().get(i), null);
     }
 
     @Benchmark

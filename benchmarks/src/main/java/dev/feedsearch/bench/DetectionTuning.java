@@ -5,7 +5,6 @@ import com.sun.management.OperatingSystemMXBean;
 import dev.feedsearch.core.lang.ScriptFirstDetector;
 import dev.feedsearch.core.lang.ScriptFirstDetector.Settings;
 import dev.feedsearch.core.model.PostJson;
-
 import java.io.BufferedReader;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -42,17 +41,30 @@ public final class DetectionTuning {
     public static void main(String[] args) throws Exception {
         List<Post> corpus = corpus(Path.of(args[0]), Path.of(args[1]));
         List<Post> udhr = udhr(Path.of(args[2]));
-        StringBuilder md = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder md = new StringBuilder(String.format(
+                Locale.ROOT,
                 "Corpus: %s (%,d posts, client hints as sent). UDHR: %,d posts cut from every variant, no hints.%n%n",
-                Path.of(args[0]).getFileName(), corpus.size(), udhr.size()));
-        md.append("| settings (words:share:ratio[:maxChars[:shortlist[:letters]]]) | corpus: supported right | corpus: und right | corpus: decided by function words "
-                + "| corpus: lingua asked | CPU µs per detection | UDHR supported right | UDHR unsupported Latin → und |\n|---|---|---|---|---|---|---|---|\n");
+                Path.of(args[0]).getFileName(),
+                corpus.size(),
+                udhr.size()));
+        md.append(
+                "| settings (words:share:ratio[:maxChars[:shortlist[:letters]]]) | corpus: supported right | corpus: und right | corpus: decided by function words "
+                        + "| corpus: lingua asked | CPU µs per detection | UDHR supported right | UDHR unsupported Latin → und |\n|---|---|---|---|---|---|---|---|\n");
         for (int i = 4; i < args.length; i++) {
             String[] p = args[i].split(":");
             Settings d = Settings.DEFAULTS;
-            Settings s = new Settings(d.minDistance(), d.weakDistance(), d.weakWordRate(), d.minDistanceTwoCandidates(),
-                    d.hintMargin(), p.length > 3 ? Integer.parseInt(p[3]) : d.maxChars(), p.length > 4 ? Integer.parseInt(p[4]) : d.shortlist(),
-                    Integer.parseInt(p[0]), Double.parseDouble(p[1]), Double.parseDouble(p[2]), p.length > 5 ? Boolean.parseBoolean(p[5]) : d.lettersDecide());
+            Settings s = new Settings(
+                    d.minDistance(),
+                    d.weakDistance(),
+                    d.weakWordRate(),
+                    d.minDistanceTwoCandidates(),
+                    d.hintMargin(),
+                    p.length > 3 ? Integer.parseInt(p[3]) : d.maxChars(),
+                    p.length > 4 ? Integer.parseInt(p[4]) : d.shortlist(),
+                    Integer.parseInt(p[0]),
+                    Double.parseDouble(p[1]),
+                    Double.parseDouble(p[2]),
+                    p.length > 5 ? Boolean.parseBoolean(p[5]) : d.lettersDecide());
             ScriptFirstDetector detector = new ScriptFirstDetector(s).preload();
             Tally c = tally(detector, corpus, true);
             tally(detector, corpus, true); // warm-up for the timing
@@ -60,10 +72,19 @@ public final class DetectionTuning {
             tally(detector, corpus, true);
             double micros = (cpuNanos() - cpu) / 1e3 / corpus.size();
             Tally u = tally(detector, udhr, false);
-            String row = String.format(Locale.ROOT, "| %s | %.2f%% | %.1f%% | %.1f%% | %.1f%% | %.1f | %.2f%% | %.1f%% |%n", args[i],
-                    c.supportedRate(), c.undRate(), 100.0 * c.bySource.getOrDefault(ScriptFirstDetector.Source.FUNCTION_WORDS, 0) / corpus.size(),
-                    100.0 * c.linguaAsked / corpus.size(), micros, u.supportedRate(), u.undLatinRate());
-            System.err.print(row + "  corpus misses: " + c.misses + "\n  UDHR unsupported Latin, not und: " + top(u.undMissesByVariant, 12) + "\n");
+            String row = String.format(
+                    Locale.ROOT,
+                    "| %s | %.2f%% | %.1f%% | %.1f%% | %.1f%% | %.1f | %.2f%% | %.1f%% |%n",
+                    args[i],
+                    c.supportedRate(),
+                    c.undRate(),
+                    100.0 * c.bySource.getOrDefault(ScriptFirstDetector.Source.FUNCTION_WORDS, 0) / corpus.size(),
+                    100.0 * c.linguaAsked / corpus.size(),
+                    micros,
+                    u.supportedRate(),
+                    u.undLatinRate());
+            System.err.print(row + "  corpus misses: " + c.misses + "\n  UDHR unsupported Latin, not und: "
+                    + top(u.undMissesByVariant, 12) + "\n");
             md.append(row);
         }
         System.out.print(md);
@@ -76,9 +97,17 @@ public final class DetectionTuning {
         final Map<String, Integer> misses = new TreeMap<>();
         final Map<String, Integer> undMissesByVariant = new HashMap<>();
 
-        double supportedRate() { return 100.0 * supportedRight / Math.max(1, supported); }
-        double undRate() { return 100.0 * undRight / Math.max(1, und); }
-        double undLatinRate() { return 100.0 * undLatinRight / Math.max(1, undLatin); }
+        double supportedRate() {
+            return 100.0 * supportedRight / Math.max(1, supported);
+        }
+
+        double undRate() {
+            return 100.0 * undRight / Math.max(1, und);
+        }
+
+        double undLatinRate() {
+            return 100.0 * undLatinRight / Math.max(1, undLatin);
+        }
     }
 
     static Tally tally(ScriptFirstDetector detector, List<Post> posts, boolean withHints) {
@@ -107,8 +136,11 @@ public final class DetectionTuning {
 
     static String top(Map<String, Integer> m, int k) {
         StringBuilder sb = new StringBuilder();
-        m.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(k)
-                .forEach(e -> sb.append(e.getKey()).append(' ').append(e.getValue()).append(", "));
+        m.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .limit(k)
+                .forEach(e ->
+                        sb.append(e.getKey()).append(' ').append(e.getValue()).append(", "));
         return sb.toString();
     }
 
@@ -128,7 +160,10 @@ public final class DetectionTuning {
                 JsonNode n = PostJson.MAPPER.readTree(line);
                 String t = n.has("id") ? truth.get(n.get("id").asText()) : null;
                 if (t == null || !n.path("text").isTextual()) continue;
-                out.add(new Post(n.get("text").asText(), n.path("lang").isTextual() ? n.get("lang").asText() : null, t));
+                out.add(new Post(
+                        n.get("text").asText(),
+                        n.path("lang").isTextual() ? n.get("lang").asText() : null,
+                        t));
             }
         }
         return out;
@@ -149,7 +184,10 @@ public final class DetectionTuning {
                     int space = text.lastIndexOf(' ', len);
                     text = text.substring(0, space > 30 ? space : len);
                 }
-                out.add(new Post(text, null, lang != null ? lang : "und:" + n.path("language").asText("?")));
+                out.add(new Post(
+                        text,
+                        null,
+                        lang != null ? lang : "und:" + n.path("language").asText("?")));
             }
         }
         return out;

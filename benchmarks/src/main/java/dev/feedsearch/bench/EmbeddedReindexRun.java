@@ -13,14 +13,13 @@ import dev.feedsearch.core.reindex.ReindexStatus;
 import dev.feedsearch.indexer.ChangeFactory;
 import dev.feedsearch.indexer.reindex.ReindexJobs;
 import dev.feedsearch.mappings.Mappings;
-import org.HdrHistogram.Histogram;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.HdrHistogram.Histogram;
 
 /**
  * The reindex job on the embedded engine: the same posts first ingested through {@code apply} in batches (the
@@ -46,14 +45,17 @@ public final class EmbeddedReindexRun {
         GroupAnalyzers analyzers = GroupAnalyzers.build(m);
         analyzers.warmUp();
         try (EmbeddedPostIndex index = EmbeddedPostIndex.open(dir.resolve("index"), analyzers);
-             ReindexJobs jobs = ReindexJobs.open(index.rebuilds().orElseThrow(), m, factory::fromPost, dir.resolve("jobs"), Clock.systemUTC())) {
+                ReindexJobs jobs = ReindexJobs.open(
+                        index.rebuilds().orElseThrow(), m, factory::fromPost, dir.resolve("jobs"), Clock.systemUTC())) {
             long t0 = System.nanoTime();
-            for (int i = 0; i < changes.size(); i += 1000) index.apply(changes.subList(i, Math.min(changes.size(), i + 1000)));
+            for (int i = 0; i < changes.size(); i += 1000)
+                index.apply(changes.subList(i, Math.min(changes.size(), i + 1000)));
             index.commit();
             double ingest = changes.size() / ((System.nanoTime() - t0) / 1e9);
 
             List<SearchQuery> qs = new ArrayList<>();
-            for (String q : BenchQueries.QUERIES) qs.add(SearchQuery.builder().text(q).limit(20).build());
+            for (String q : BenchQueries.QUERIES)
+                qs.add(SearchQuery.builder().text(q).limit(20).build());
             Histogram idle = new Histogram(3), during = new Histogram(3);
             for (int r = 0; r < 40; r++) for (SearchQuery q : qs) time(index, q, r < 10 ? null : idle);
             List<String> groups = new ArrayList<>();
@@ -61,14 +63,17 @@ public final class EmbeddedReindexRun {
             long t1 = System.nanoTime();
             ReindexStatus job = jobs.start(new ReindexRequest(groups, "index", 0, 1000, 0));
             int i = 0;
-            while (jobs.status(job.job()).orElseThrow().state() == ReindexStatus.State.RUNNING) time(index, qs.get(i++ % qs.size()), during);
+            while (jobs.status(job.job()).orElseThrow().state() == ReindexStatus.State.RUNNING)
+                time(index, qs.get(i++ % qs.size()), during);
             double seconds = (System.nanoTime() - t1) / 1e9;
             ReindexStatus done = jobs.status(job.job()).orElseThrow();
             if (done.state() != ReindexStatus.State.SWAPPED && done.state() != ReindexStatus.State.DONE) {
                 throw new IllegalStateException("reindex ended " + done.state() + ": " + done.report());
             }
             double rate = done.copied() / seconds;
-            String md = String.format(Locale.ROOT, """
+            String md = String.format(
+                    Locale.ROOT,
+                    """
                     ## Reindex on the embedded engine (%,d posts, every group, verified and swapped), searches running throughout
 
                     | what | value |
@@ -78,9 +83,16 @@ public final class EmbeddedReindexRun {
                     | reindex ÷ ingest | %.0f%% |
                     | search p50 / p99 idle (ms) | %.2f / %.2f |
                     | search p50 / p99 during the reindex (ms) | %.2f / %.2f (%d searches) |
-                    """, done.copied(), rate, ingest, 100 * rate / ingest,
-                    idle.getValueAtPercentile(50) / 1000.0, idle.getValueAtPercentile(99) / 1000.0,
-                    during.getValueAtPercentile(50) / 1000.0, during.getValueAtPercentile(99) / 1000.0, during.getTotalCount());
+                    """,
+                    done.copied(),
+                    rate,
+                    ingest,
+                    100 * rate / ingest,
+                    idle.getValueAtPercentile(50) / 1000.0,
+                    idle.getValueAtPercentile(99) / 1000.0,
+                    during.getValueAtPercentile(50) / 1000.0,
+                    during.getValueAtPercentile(99) / 1000.0,
+                    during.getTotalCount());
             Files.writeString(out, md);
             System.out.print(md);
         }

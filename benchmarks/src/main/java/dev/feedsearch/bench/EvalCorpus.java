@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.Visibility;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,23 +35,48 @@ import java.util.function.Function;
  * @param tagWords  the English hashtag vocabulary actually used
  * @param missing   supported languages the UDHR file has no variant for
  */
-record EvalCorpus(List<EvalPost> posts, Map<String, List<String>> variants, List<String> tagWords, Set<String> missing) {
+record EvalCorpus(
+        List<EvalPost> posts, Map<String, List<String>> variants, List<String> tagWords, Set<String> missing) {
 
     /** Posts are spread over the 30 days before this instant (the server's clock is pinned well after it). */
     static final Instant END = Instant.parse("2026-11-01T00:00:00Z");
+
     static final double HASHTAG_SHARE = 0.30, ENGLISH_SHARE = 0.25;
     static final int AUTHORS = 200;
 
     /** Candidate hashtags: common content words of the English UDHR; kept if they occur in a few English paragraphs. */
-    static final List<String> TAG_CANDIDATES = List.of("rights", "freedom", "everyone", "education", "equality", "dignity", "law",
-            "work", "family", "protection", "justice", "peace", "marriage", "nationality", "religion", "security", "property",
-            "society", "opinion", "expression", "assembly", "conscience", "health", "culture");
+    static final List<String> TAG_CANDIDATES = List.of(
+            "rights",
+            "freedom",
+            "everyone",
+            "education",
+            "equality",
+            "dignity",
+            "law",
+            "work",
+            "family",
+            "protection",
+            "justice",
+            "peace",
+            "marriage",
+            "nationality",
+            "religion",
+            "security",
+            "property",
+            "society",
+            "opinion",
+            "expression",
+            "assembly",
+            "conscience",
+            "health",
+            "culture");
 
     /** Where two variants tie on everything else, the current orthography (1996 German, monotonic Greek, 2006 Romanian). */
     static final Set<String> PREFERRED = Set.of("deu_1996", "ell_monotonic", "ron_2006");
 
     /** One UDHR paragraph as the corpus file has it. */
-    record UdhrParagraph(String code, String bcp47, String iso6393, int stage, String article, int paragraph, String text) {}
+    record UdhrParagraph(
+            String code, String bcp47, String iso6393, int stage, String article, int paragraph, String text) {}
 
     /**
      * A post of the evaluation corpus.
@@ -62,11 +86,20 @@ record EvalCorpus(List<EvalPost> posts, Map<String, List<String>> variants, List
      *               paragraph share it, so "a word occurs in few places" is not inflated by the English copies
      * @param prose  the text without the appended #hashtags
      */
-    record EvalPost(String id, String lang, String variant, String source, String text, String prose, List<String> tags,
-                    String author, Instant createdAt) {
+    record EvalPost(
+            String id,
+            String lang,
+            String variant,
+            String source,
+            String text,
+            String prose,
+            List<String> tags,
+            String author,
+            Instant createdAt) {
         Post toPost() {
             // no language hint: the product detects every post's language itself
-            return new Post(id, author, text, null, createdAt, Visibility.PUBLIC, tags, List.of(), null, 0, 0, 0, 1, false);
+            return new Post(
+                    id, author, text, null, createdAt, Visibility.PUBLIC, tags, List.of(), null, 0, 0, 0, 1, false);
         }
     }
 
@@ -77,8 +110,14 @@ record EvalCorpus(List<EvalPost> posts, Map<String, List<String>> variants, List
             for (String line; (line = r.readLine()) != null; ) {
                 if (line.isBlank()) continue;
                 JsonNode n = mapper.readTree(line);
-                out.add(new UdhrParagraph(n.path("code").asText(), n.path("bcp47").asText(), n.path("iso6393").asText(),
-                        n.path("stage").asInt(), n.path("article").asText(), n.path("paragraph").asInt(), n.path("text").asText()));
+                out.add(new UdhrParagraph(
+                        n.path("code").asText(),
+                        n.path("bcp47").asText(),
+                        n.path("iso6393").asText(),
+                        n.path("stage").asInt(),
+                        n.path("article").asText(),
+                        n.path("paragraph").asInt(),
+                        n.path("text").asText()));
             }
         }
         return out;
@@ -88,21 +127,27 @@ record EvalCorpus(List<EvalPost> posts, Map<String, List<String>> variants, List
      * @param canonical BCP-47 tag → supported language, or null (the product's own mapping, aliases included)
      * @param supported the supported languages
      */
-    static EvalCorpus build(List<UdhrParagraph> paragraphs, Function<String, String> canonical, Set<String> supported, long seed) {
+    static EvalCorpus build(
+            List<UdhrParagraph> paragraphs, Function<String, String> canonical, Set<String> supported, long seed) {
         Map<String, List<UdhrParagraph>> byCode = new LinkedHashMap<>();
-        for (UdhrParagraph p : paragraphs) byCode.computeIfAbsent(p.code(), c -> new ArrayList<>()).add(p);
+        for (UdhrParagraph p : paragraphs)
+            byCode.computeIfAbsent(p.code(), c -> new ArrayList<>()).add(p);
         Map<String, List<UdhrParagraph>> candidates = new TreeMap<>();
         for (List<UdhrParagraph> ps : byCode.values()) {
             String lang = canonical.apply(ps.getFirst().bcp47());
-            if (lang != null && supported.contains(lang)) candidates.computeIfAbsent(lang, l -> new ArrayList<>()).add(ps.getFirst());
+            if (lang != null && supported.contains(lang))
+                candidates.computeIfAbsent(lang, l -> new ArrayList<>()).add(ps.getFirst());
         }
         Map<String, List<String>> variants = new TreeMap<>();
         for (Map.Entry<String, List<UdhrParagraph>> e : candidates.entrySet()) {
             String lang = e.getKey();
             List<String> codes = new ArrayList<>();
-            codes.add(e.getValue().stream().min(variantOrder(lang)).orElseThrow().code());
+            codes.add(
+                    e.getValue().stream().min(variantOrder(lang)).orElseThrow().code());
             if (lang.equals("zh")) { // Traditional characters too: the same language, other code points
-                e.getValue().stream().filter(p -> p.bcp47().equalsIgnoreCase("zh-Hant")).min(variantOrder(lang))
+                e.getValue().stream()
+                        .filter(p -> p.bcp47().equalsIgnoreCase("zh-Hant"))
+                        .min(variantOrder(lang))
                         .ifPresent(p -> codes.add(p.code()));
             }
             variants.put(lang, codes);
@@ -111,7 +156,8 @@ record EvalCorpus(List<EvalPost> posts, Map<String, List<String>> variants, List
         missing.removeAll(variants.keySet());
 
         Random rnd = new Random(seed);
-        List<String> tagWords = tagWords(variants.containsKey("en") ? byCode.get(variants.get("en").getFirst()) : List.of());
+        List<String> tagWords = tagWords(
+                variants.containsKey("en") ? byCode.get(variants.get("en").getFirst()) : List.of());
         List<EvalPost> posts = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (Map.Entry<String, List<String>> e : variants.entrySet()) {
@@ -119,7 +165,9 @@ record EvalCorpus(List<EvalPost> posts, Map<String, List<String>> variants, List
             if (lang.equals("en")) continue;
             for (String code : e.getValue()) {
                 List<UdhrParagraph> ps = byCode.get(code);
-                String prefix = code.equals(e.getValue().getFirst()) ? lang : ps.getFirst().bcp47().toLowerCase(Locale.ROOT);
+                String prefix = code.equals(e.getValue().getFirst())
+                        ? lang
+                        : ps.getFirst().bcp47().toLowerCase(Locale.ROOT);
                 for (UdhrParagraph p : ps) {
                     String prose = EvalText.nfc(p.text()).strip();
                     if (prose.isEmpty()) continue;
@@ -133,11 +181,21 @@ record EvalCorpus(List<EvalPost> posts, Map<String, List<String>> variants, List
                     }
                     StringBuilder text = new StringBuilder(prose);
                     for (String t : tags) text.append(" #").append(t);
-                    posts.add(post(ids, prefix + "-" + p.article() + "-" + p.paragraph(), lang, code, p, text.toString(), prose, tags, rnd));
+                    posts.add(post(
+                            ids,
+                            prefix + "-" + p.article() + "-" + p.paragraph(),
+                            lang,
+                            code,
+                            p,
+                            text.toString(),
+                            prose,
+                            tags,
+                            rnd));
                 }
             }
         }
-        if (variants.containsKey("en")) posts.addAll(english(byCode.get(variants.get("en").getFirst()), posts.size(), ids, rnd));
+        if (variants.containsKey("en"))
+            posts.addAll(english(byCode.get(variants.get("en").getFirst()), posts.size(), ids, rnd));
         return new EvalCorpus(List.copyOf(posts), variants, tagWords, missing);
     }
 
@@ -154,7 +212,9 @@ record EvalCorpus(List<EvalPost> posts, Map<String, List<String>> variants, List
     static List<String> tagWords(List<UdhrParagraph> english) {
         List<String> out = new ArrayList<>();
         for (String w : TAG_CANDIDATES) {
-            long n = english.stream().filter(p -> EvalText.wordSet(p.text(), "en").contains(w)).count();
+            long n = english.stream()
+                    .filter(p -> EvalText.wordSet(p.text(), "en").contains(w))
+                    .count();
             if (n >= 2) out.add(w);
         }
         return out;
@@ -176,7 +236,17 @@ record EvalCorpus(List<EvalPost> posts, Map<String, List<String>> variants, List
             List<String> pieces = new ArrayList<>();
             for (String s : text.split("(?<=[.;:!?])\\s+")) if (s.split("\\s+").length >= 4) pieces.add(s);
             if (pieces.size() >= 2) {
-                for (int i = 0; i < pieces.size(); i++) out.add(post(ids, base + "-s" + (i + 1), "en", p.code(), p, pieces.get(i), pieces.get(i), List.of(), rnd));
+                for (int i = 0; i < pieces.size(); i++)
+                    out.add(post(
+                            ids,
+                            base + "-s" + (i + 1),
+                            "en",
+                            p.code(),
+                            p,
+                            pieces.get(i),
+                            pieces.get(i),
+                            List.of(),
+                            rnd));
             }
             if (text.split("\\s+").length >= 10) quotable.add(p);
         }
@@ -188,18 +258,44 @@ record EvalCorpus(List<EvalPost> posts, Map<String, List<String>> variants, List
             int start = rnd.nextInt(words.length - len + 1);
             String text = String.join(" ", List.of(words).subList(start, start + len));
             int k = excerpts.merge(p, 1, Integer::sum);
-            out.add(post(ids, "en-" + p.article() + "-" + p.paragraph() + "-x" + k, "en", p.code(), p, text, text, List.of(), rnd));
+            out.add(post(
+                    ids,
+                    "en-" + p.article() + "-" + p.paragraph() + "-x" + k,
+                    "en",
+                    p.code(),
+                    p,
+                    text,
+                    text,
+                    List.of(),
+                    rnd));
         }
         return out;
     }
 
-    private static EvalPost post(Set<String> ids, String id, String lang, String code, UdhrParagraph p, String text, String prose,
-                                 List<String> tags, Random rnd) {
+    private static EvalPost post(
+            Set<String> ids,
+            String id,
+            String lang,
+            String code,
+            UdhrParagraph p,
+            String text,
+            String prose,
+            List<String> tags,
+            Random rnd) {
         String unique = id;
         for (int i = 2; !ids.add(unique); i++) unique = id + "-" + i; // a variant that numbers a paragraph twice
         String author = "u" + (1 + rnd.nextInt(AUTHORS));
         Instant at = END.minusSeconds(rnd.nextInt((int) Duration.ofDays(30).toSeconds()));
-        return new EvalPost(unique, lang, code, code + ":" + p.article() + ":" + p.paragraph(), text, prose, List.copyOf(tags), author, at);
+        return new EvalPost(
+                unique,
+                lang,
+                code,
+                code + ":" + p.article() + ":" + p.paragraph(),
+                text,
+                prose,
+                List.copyOf(tags),
+                author,
+                at);
     }
 
     long count(String lang) {

@@ -1,7 +1,6 @@
 package dev.feedsearch.bench;
 
 import dev.feedsearch.bench.EvalCorpus.EvalPost;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -63,7 +62,14 @@ final class EvalQueries {
      * @param forms  lower-cased forms whose presence in a hit's prose makes it a prose match
      * @param substring forms are matched as substrings (CJK, Thai; Chinese folded to Simplified), not as whole words
      */
-    record EvalQuery(String lang, Kind kind, String text, String split, Map<String, Integer> grades, Set<String> forms, boolean substring) {
+    record EvalQuery(
+            String lang,
+            Kind kind,
+            String text,
+            String split,
+            Map<String, Integer> grades,
+            Set<String> forms,
+            boolean substring) {
         EvalQuery {
             grades = Collections.unmodifiableMap(new LinkedHashMap<>(grades));
             forms = Collections.unmodifiableSet(new LinkedHashSet<>(forms));
@@ -92,7 +98,8 @@ final class EvalQueries {
 
     static List<EvalQuery> generate(EvalCorpus corpus, long seed) {
         Map<String, List<EvalPost>> byLang = new TreeMap<>();
-        for (EvalPost p : corpus.posts()) byLang.computeIfAbsent(p.lang(), l -> new ArrayList<>()).add(p);
+        for (EvalPost p : corpus.posts())
+            byLang.computeIfAbsent(p.lang(), l -> new ArrayList<>()).add(p);
         List<EvalQuery> out = new ArrayList<>();
         for (Map.Entry<String, List<EvalPost>> e : byLang.entrySet()) {
             String lang = e.getKey();
@@ -118,18 +125,25 @@ final class EvalQueries {
         }
         List<EvalQuery> out = new ArrayList<>();
         Map<String, Set<String>> families = families(sources.keySet());
-        // only the word itself is relevant, but a hit whose prose has another form of it (country for countries) is a prose match
+        // only the word itself is relevant, but a hit whose prose has another form of it (country for countries) is a
+        // prose match
         Function<String, Set<String>> withFamily = w -> {
             Set<String> forms = new LinkedHashSet<>(List.of(w));
             forms.addAll(families.getOrDefault(w, Set.of()));
             return forms;
         };
-        List<String> rare = sources.keySet().stream().filter(w -> sources.get(w).size() <= MAX_WORD_POSTS).toList();
+        List<String> rare = sources.keySet().stream()
+                .filter(w -> sources.get(w).size() <= MAX_WORD_POSTS)
+                .toList();
         for (String w : pick(rare, lang, Kind.EXACT, seed, w -> true)) {
-            out.add(query(lang, Kind.EXACT, w, grades(wordsOf, ws -> ws.contains(w) ? 2 : 0), withFamily.apply(w), false));
+            out.add(query(
+                    lang, Kind.EXACT, w, grades(wordsOf, ws -> ws.contains(w) ? 2 : 0), withFamily.apply(w), false));
         }
-        List<String> accented = rare.stream().filter(w -> EvalText.STRIPPABLE_SCRIPTS.contains(EvalText.script(w))
-                && !EvalText.stripMarks(w).equals(w) && !sources.containsKey(EvalText.stripMarks(w))).toList();
+        List<String> accented = rare.stream()
+                .filter(w -> EvalText.STRIPPABLE_SCRIPTS.contains(EvalText.script(w))
+                        && !EvalText.stripMarks(w).equals(w)
+                        && !sources.containsKey(EvalText.stripMarks(w)))
+                .toList();
         for (String w : pick(accented, lang, Kind.UNACCENTED, seed, w -> true)) {
             String typed = EvalText.stripMarks(w);
             Set<String> forms = withFamily.apply(w);
@@ -142,7 +156,8 @@ final class EvalQueries {
             Set<String> where = new HashSet<>(sources.get(q));
             for (String v : f.getValue()) where.addAll(sources.get(v));
             // the family must reach posts the queried form does not: otherwise nothing tests the stemming
-            boolean otherForms = wordsOf.values().stream().anyMatch(ws -> !ws.contains(q) && f.getValue().stream().anyMatch(ws::contains));
+            boolean otherForms = wordsOf.values().stream()
+                    .anyMatch(ws -> !ws.contains(q) && f.getValue().stream().anyMatch(ws::contains));
             if (where.size() <= MAX_FAMILY_POSTS && otherForms) inflectable.add(q);
         }
         Set<String> used = new HashSet<>();
@@ -157,18 +172,25 @@ final class EvalQueries {
             Set<String> family = families.get(q);
             Set<String> forms = new LinkedHashSet<>(List.of(q));
             forms.addAll(family);
-            out.add(query(lang, Kind.INFLECTED, q, grades(wordsOf, ws -> ws.contains(q) ? 2 : family.stream().anyMatch(ws::contains) ? 1 : 0),
-                    forms, false));
+            out.add(query(
+                    lang,
+                    Kind.INFLECTED,
+                    q,
+                    grades(wordsOf, ws -> ws.contains(q) ? 2 : family.stream().anyMatch(ws::contains) ? 1 : 0),
+                    forms,
+                    false));
         }
         return out;
     }
 
     /** Each form → the other forms sharing a long enough prefix with it ({@link EvalText#sameFamily}); forms without any are left out. */
     static Map<String, Set<String>> families(Collection<String> forms) {
-        Map<String, List<String>> byPrefix = new TreeMap<>(); // sameFamily needs 5 shared code points: only compare within a 5-prefix
+        Map<String, List<String>> byPrefix =
+                new TreeMap<>(); // sameFamily needs 5 shared code points: only compare within a 5-prefix
         for (String w : forms) {
             if (EvalText.length(w) < 5) continue;
-            byPrefix.computeIfAbsent(w.substring(0, w.offsetByCodePoints(0, 5)), k -> new ArrayList<>()).add(w);
+            byPrefix.computeIfAbsent(w.substring(0, w.offsetByCodePoints(0, 5)), k -> new ArrayList<>())
+                    .add(w);
         }
         Map<String, Set<String>> out = new TreeMap<>();
         for (List<String> group : byPrefix.values()) {
@@ -198,9 +220,13 @@ final class EvalQueries {
             });
             sources.put(s, where);
         }
-        List<String> candidates = sources.keySet().stream().filter(s -> sources.get(s).size() <= MAX_CJK_POSTS).toList();
+        List<String> candidates = sources.keySet().stream()
+                .filter(s -> sources.get(s).size() <= MAX_CJK_POSTS)
+                .toList();
         // a string in many posts of other languages (kanji shared with Chinese) is no test of this one
-        List<String> everyProse = all.stream().map(p -> p.lang().equals(lang) ? folded.get(p) : EvalText.cjkFold(lang, p.prose())).toList();
+        List<String> everyProse = all.stream()
+                .map(p -> p.lang().equals(lang) ? folded.get(p) : EvalText.cjkFold(lang, p.prose()))
+                .toList();
         Predicate<String> notEverywhere = s -> {
             String f = EvalText.cjkFold(lang, s);
             return everyProse.stream().filter(t -> t.contains(f)).count() <= MAX_CJK_POSTS_ALL_LANGUAGES;
@@ -231,14 +257,21 @@ final class EvalQueries {
                     for (int len = 2; len <= 3; len++) {
                         for (int i = 0; i + len <= cps.length; i++) {
                             if (!words.get(i) || !words.get(i + len)) continue;
-                            if (HAN_FUNCTION_CHARS.indexOf(cps[i]) >= 0 || HAN_FUNCTION_CHARS.indexOf(cps[i + len - 1]) >= 0) continue;
+                            if (HAN_FUNCTION_CHARS.indexOf(cps[i]) >= 0
+                                    || HAN_FUNCTION_CHARS.indexOf(cps[i + len - 1]) >= 0) continue;
                             out.add(new String(cps, i, len));
                         }
                     }
                 }
             }
-            case "ko" -> EvalText.hangulWords(prose).stream().filter(w -> EvalText.length(w) >= 2).forEach(out::add);
-            case "th" -> EvalText.thaiWords(prose).stream().filter(w -> EvalText.length(w) >= 3).forEach(out::add);
+            case "ko" ->
+                EvalText.hangulWords(prose).stream()
+                        .filter(w -> EvalText.length(w) >= 2)
+                        .forEach(out::add);
+            case "th" ->
+                EvalText.thaiWords(prose).stream()
+                        .filter(w -> EvalText.length(w) >= 3)
+                        .forEach(out::add);
             default -> throw new IllegalArgumentException("not a CJK or Thai language: " + lang);
         }
         return out;
@@ -270,7 +303,8 @@ final class EvalQueries {
     }
 
     /** Up to {@link #PER_KIND} candidates in a seeded order that depends on the language and kind, each accepted by {@code accept}. */
-    private static List<String> pick(List<String> candidates, String lang, Kind kind, long seed, Predicate<String> accept) {
+    private static List<String> pick(
+            List<String> candidates, String lang, Kind kind, long seed, Predicate<String> accept) {
         List<String> order = new ArrayList<>(candidates);
         Collections.shuffle(order, new Random(seed * 1_000_003L + (lang + "/" + kind.wire()).hashCode()));
         List<String> out = new ArrayList<>();
@@ -281,14 +315,16 @@ final class EvalQueries {
         return out;
     }
 
-    private static EvalQuery query(String lang, Kind kind, String text, Map<String, Integer> grades, Set<String> forms, boolean substring) {
+    private static EvalQuery query(
+            String lang, Kind kind, String text, Map<String, Integer> grades, Set<String> forms, boolean substring) {
         return new EvalQuery(lang, kind, text, split(lang, kind, text), grades, forms, substring);
     }
 
     /** dev or test, by a hash of language, kind and query: stable across seeds and runs, about half each. */
     static String split(String lang, Kind kind, String text) {
         try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest((lang + "\u0000" + kind.wire() + "\u0000" + text).getBytes(StandardCharsets.UTF_8));
+            byte[] h = MessageDigest.getInstance("SHA-256")
+                    .digest((lang + "\u0000" + kind.wire() + "\u0000" + text).getBytes(StandardCharsets.UTF_8));
             return (h[0] & 1) == 0 ? "test" : "dev";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -2,7 +2,6 @@ package dev.feedsearch.bench;
 
 import com.ibm.icu.text.Transliterator;
 import com.ibm.icu.util.ULocale;
-
 import java.text.BreakIterator;
 import java.text.Normalizer;
 import java.util.ArrayList;
@@ -24,16 +23,22 @@ final class EvalText {
 
     /** Letters and combining marks; ZWNJ/ZWJ stay inside a word (Persian writes them mid-word, Unicode word breaks keep them). */
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{M}\\u200C\\u200D]+");
+
     private static final Pattern HASHTAG = Pattern.compile("(?<![\\p{L}\\p{M}\\p{N}_])#[\\p{L}\\p{M}\\p{N}_]+");
     private static final Pattern MARKS = Pattern.compile("\\p{M}+");
 
     /** Scripts whose words are separated by spaces and long enough to be queried as whole words. */
-    static final Set<Character.UnicodeScript> WORD_SCRIPTS = Set.of(Character.UnicodeScript.LATIN, Character.UnicodeScript.CYRILLIC,
-            Character.UnicodeScript.GREEK, Character.UnicodeScript.ARABIC, Character.UnicodeScript.HEBREW,
-            Character.UnicodeScript.DEVANAGARI, Character.UnicodeScript.BENGALI);
+    static final Set<Character.UnicodeScript> WORD_SCRIPTS = Set.of(
+            Character.UnicodeScript.LATIN,
+            Character.UnicodeScript.CYRILLIC,
+            Character.UnicodeScript.GREEK,
+            Character.UnicodeScript.ARABIC,
+            Character.UnicodeScript.HEBREW,
+            Character.UnicodeScript.DEVANAGARI,
+            Character.UnicodeScript.BENGALI);
     /** Scripts where a user plausibly types a word without its diacritics. */
-    static final Set<Character.UnicodeScript> STRIPPABLE_SCRIPTS = Set.of(Character.UnicodeScript.LATIN,
-            Character.UnicodeScript.CYRILLIC, Character.UnicodeScript.GREEK);
+    static final Set<Character.UnicodeScript> STRIPPABLE_SCRIPTS =
+            Set.of(Character.UnicodeScript.LATIN, Character.UnicodeScript.CYRILLIC, Character.UnicodeScript.GREEK);
 
     static String nfc(String s) {
         return Normalizer.normalize(s, Normalizer.Form.NFC);
@@ -88,7 +93,8 @@ final class EvalText {
             if ("йЙїЇ".indexOf(cp) >= 0) {
                 sb.appendCodePoint(cp);
             } else {
-                sb.append(MARKS.matcher(Normalizer.normalize(Character.toString(cp), Normalizer.Form.NFD)).replaceAll(""));
+                sb.append(MARKS.matcher(Normalizer.normalize(Character.toString(cp), Normalizer.Form.NFD))
+                        .replaceAll(""));
             }
         }
         return nfc(sb.toString());
@@ -111,7 +117,9 @@ final class EvalText {
         int shorter = Math.min(a.codePointCount(0, a.length()), b.codePointCount(0, b.length()));
         if (commonPrefix(a, b) < Math.max(5, (int) Math.ceil(0.7 * shorter))) return false;
         Character.UnicodeScript s = script(a);
-        return (s != Character.UnicodeScript.ARABIC && s != Character.UnicodeScript.HEBREW) || a.startsWith(b) || b.startsWith(a);
+        return (s != Character.UnicodeScript.ARABIC && s != Character.UnicodeScript.HEBREW)
+                || a.startsWith(b)
+                || b.startsWith(a);
     }
 
     /** An English word and its simple plural or singular (rights/right, freedom/freedoms, equality/equalities). */
@@ -120,7 +128,8 @@ final class EvalText {
         forms.add(w);
         if (w.endsWith("ies") && w.length() > 4) forms.add(w.substring(0, w.length() - 3) + "y");
         else if (w.endsWith("s") && !w.endsWith("ss")) forms.add(w.substring(0, w.length() - 1));
-        else if (w.endsWith("y") && w.length() > 2 && "aeiou".indexOf(w.charAt(w.length() - 2)) < 0) forms.add(w.substring(0, w.length() - 1) + "ies");
+        else if (w.endsWith("y") && w.length() > 2 && "aeiou".indexOf(w.charAt(w.length() - 2)) < 0)
+            forms.add(w.substring(0, w.length() - 1) + "ies");
         else forms.add(w + (w.endsWith("sh") || w.endsWith("ch") || w.endsWith("x") ? "es" : "s"));
         return forms;
     }
@@ -148,10 +157,12 @@ final class EvalText {
      */
     static BitSet hanWordBoundaries(String run, String lang) {
         // ICU's BreakIterator stays qualified: the JDK's (imported) segments Thai below
-        com.ibm.icu.text.BreakIterator it = com.ibm.icu.text.BreakIterator.getWordInstance(ULocale.forLanguageTag(lang));
+        com.ibm.icu.text.BreakIterator it =
+                com.ibm.icu.text.BreakIterator.getWordInstance(ULocale.forLanguageTag(lang));
         it.setText(run);
         BitSet out = new BitSet();
-        for (int b = it.first(); b != com.ibm.icu.text.BreakIterator.DONE; b = it.next()) out.set(run.codePointCount(0, b));
+        for (int b = it.first(); b != com.ibm.icu.text.BreakIterator.DONE; b = it.next())
+            out.set(run.codePointCount(0, b));
         return out;
     }
 
@@ -173,7 +184,9 @@ final class EvalText {
         List<String> out = new ArrayList<>();
         for (String t : text.split("\\s+")) {
             String w = t.replaceAll("^[^\\p{L}]+|[^\\p{L}]+$", "");
-            if (!w.isEmpty() && w.codePoints().allMatch(cp -> Character.UnicodeScript.of(cp) == Character.UnicodeScript.HANGUL)) out.add(w);
+            if (!w.isEmpty()
+                    && w.codePoints().allMatch(cp -> Character.UnicodeScript.of(cp) == Character.UnicodeScript.HANGUL))
+                out.add(w);
         }
         return out;
     }
@@ -185,7 +198,8 @@ final class EvalText {
         it.setText(text);
         for (int start = it.first(), end = it.next(); end != BreakIterator.DONE; start = end, end = it.next()) {
             String w = text.substring(start, end);
-            if (w.codePoints().allMatch(cp -> Character.UnicodeScript.of(cp) == Character.UnicodeScript.THAI)) out.add(w);
+            if (w.codePoints().allMatch(cp -> Character.UnicodeScript.of(cp) == Character.UnicodeScript.THAI))
+                out.add(w);
         }
         return out;
     }

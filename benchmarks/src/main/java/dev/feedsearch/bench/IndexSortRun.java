@@ -7,16 +7,6 @@ import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortKey;
 import dev.feedsearch.core.index.SortOrder;
 import dev.feedsearch.mappings.Mappings;
-import org.HdrHistogram.Histogram;
-import org.apache.lucene.index.CodecReader;
-import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.SegmentInfos;
-import org.apache.lucene.index.SlowCodecReaderWrapper;
-import org.apache.lucene.search.Sort;
-import org.apache.lucene.store.FSDirectory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +17,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntFunction;
+import org.HdrHistogram.Histogram;
+import org.apache.lucene.index.CodecReader;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.SlowCodecReaderWrapper;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.store.FSDirectory;
 
 /**
  * {@code sort=recent} on the index sorted newest first against the same documents without the sort, in one run:
@@ -49,20 +48,46 @@ public final class IndexSortRun {
         mergeToOneSegment(sortedDir);
         mergeToOneSegment(unsortedDir);
         try (EmbeddedPostIndex sorted = EmbeddedPostIndex.open(sortedDir, analyzers);
-             EmbeddedPostIndex unsorted = EmbeddedPostIndex.openReadOnly(unsortedDir, analyzers)) {
-            Instant newest = sorted.search(SearchQuery.builder().sort(SortOrder.RECENT).limit(1).build()).hits().getFirst().post().post().createdAt();
+                EmbeddedPostIndex unsorted = EmbeddedPostIndex.openReadOnly(unsortedDir, analyzers)) {
+            Instant newest = sorted.search(SearchQuery.builder()
+                            .sort(SortOrder.RECENT)
+                            .limit(1)
+                            .build())
+                    .hits()
+                    .getFirst()
+                    .post()
+                    .post()
+                    .createdAt();
             String[] tags = {"rights", "freedom", "dignity", "equality", "education", "justice", "peace", "family"};
             String[] langs = {"en", "de", "ja", "es", "fr", "ru", "zh", "ar"};
             Map<String, IntFunction<SearchQuery>> kinds = new LinkedHashMap<>();
-            kinds.put("tag listing (no q)", i -> recent().tag(tags[i % tags.length]).build());
-            kinds.put("tag listing + viewer", i -> recent().tag(tags[i % tags.length]).viewer("u" + (1 + i % 1000)).build());
-            kinds.put("author listing", i -> recent().author("u" + (1 + i % 1000)).build());
-            kinds.put("language filter", i -> recent().lang(langs[i % langs.length]).build());
-            kinds.put("since (last 7 days)", i -> recent().since(newest.minusSeconds(7 * 86_400L)).build());
-            kinds.put("text + viewer", i -> recent().text(BenchQueries.QUERIES.get(i % BenchQueries.QUERIES.size())).viewer("u1").build());
+            kinds.put(
+                    "tag listing (no q)",
+                    i -> recent().tag(tags[i % tags.length]).build());
+            kinds.put(
+                    "tag listing + viewer",
+                    i -> recent().tag(tags[i % tags.length])
+                            .viewer("u" + (1 + i % 1000))
+                            .build());
+            kinds.put(
+                    "author listing", i -> recent().author("u" + (1 + i % 1000)).build());
+            kinds.put(
+                    "language filter",
+                    i -> recent().lang(langs[i % langs.length]).build());
+            kinds.put(
+                    "since (last 7 days)",
+                    i -> recent().since(newest.minusSeconds(7 * 86_400L)).build());
+            kinds.put(
+                    "text + viewer",
+                    i -> recent().text(BenchQueries.QUERIES.get(i % BenchQueries.QUERIES.size()))
+                            .viewer("u1")
+                            .build());
             Map<String, Histogram[]> h = new LinkedHashMap<>();
-            for (String k : kinds.keySet()) h.put(k, new Histogram[] {new Histogram(60_000_000_000L, 3), new Histogram(60_000_000_000L, 3)});
-            h.put("tag listing, pages 2-5", new Histogram[] {new Histogram(60_000_000_000L, 3), new Histogram(60_000_000_000L, 3)});
+            for (String k : kinds.keySet())
+                h.put(k, new Histogram[] {new Histogram(60_000_000_000L, 3), new Histogram(60_000_000_000L, 3)});
+            h.put(
+                    "tag listing, pages 2-5",
+                    new Histogram[] {new Histogram(60_000_000_000L, 3), new Histogram(60_000_000_000L, 3)});
             EmbeddedPostIndex[] engines = {sorted, unsorted};
             for (int round = 0; round < rounds + 1; round++) { // round 0 warms up, not recorded
                 for (int e = 0; e < 2; e++) {
@@ -77,10 +102,15 @@ public final class IndexSortRun {
                         }
                     }
                     for (int i = 0; i < 10; i++) { // pages 2-5 of a tag listing, each timed
-                        SortKey after = index.search(recent().tag(tags[i % tags.length]).build()).next().orElse(null);
+                        SortKey after = index.search(
+                                        recent().tag(tags[i % tags.length]).build())
+                                .next()
+                                .orElse(null);
                         for (int page = 2; page <= 5 && after != null; page++) {
                             long t0 = System.nanoTime();
-                            SearchPage p = index.search(recent().tag(tags[i % tags.length]).after(after).build());
+                            SearchPage p = index.search(recent().tag(tags[i % tags.length])
+                                    .after(after)
+                                    .build());
                             if (round > 0) h.get("tag listing, pages 2-5")[order].recordValue(System.nanoTime() - t0);
                             after = p.next().orElse(null);
                         }
@@ -91,19 +121,31 @@ public final class IndexSortRun {
             for (Map.Entry<String, IntFunction<SearchQuery>> k : kinds.entrySet()) {
                 for (int i = 0; i < 8; i++) {
                     SearchQuery q = k.getValue().apply(i);
-                    if (!ids(sorted.search(q)).equals(ids(unsorted.search(q)))) throw new IllegalStateException("different hits for " + q);
+                    if (!ids(sorted.search(q)).equals(ids(unsorted.search(q))))
+                        throw new IllegalStateException("different hits for " + q);
                 }
             }
             StringBuilder b = new StringBuilder();
             b.append("# sort=recent on the index sorted newest first ÷ the same documents unsorted\n\n");
-            b.append(String.format(Locale.ROOT, "%,d posts; %d rounds alternating the two, 40 queries per kind per round (10 x 4 pages for cursors); both indices merged to one segment;"
-                    + " in-process (EmbeddedPostIndex.search), limit 20. Written by `benchmarks/run-index-sort.sh`.%n%n", sorted.stats().posts(), rounds));
-            b.append("| kind | sorted p50 | sorted p99 | unsorted p50 | unsorted p99 | p50 ratio | p99 ratio |\n|---|---|---|---|---|---|---|\n");
+            b.append(String.format(
+                    Locale.ROOT,
+                    "%,d posts; %d rounds alternating the two, 40 queries per kind per round (10 x 4 pages for cursors); both indices merged to one segment;"
+                            + " in-process (EmbeddedPostIndex.search), limit 20. Written by `benchmarks/run-index-sort.sh`.%n%n",
+                    sorted.stats().posts(),
+                    rounds));
+            b.append(
+                    "| kind | sorted p50 | sorted p99 | unsorted p50 | unsorted p99 | p50 ratio | p99 ratio |\n|---|---|---|---|---|---|---|\n");
             for (Map.Entry<String, Histogram[]> e : h.entrySet()) {
                 Histogram s = e.getValue()[0], u = e.getValue()[1];
-                b.append(String.format(Locale.ROOT, "| %s | %.3f ms | %.3f ms | %.3f ms | %.3f ms | %.2f× | %.2f× |%n", e.getKey(),
-                        s.getValueAtPercentile(50) / 1e6, s.getValueAtPercentile(99) / 1e6, u.getValueAtPercentile(50) / 1e6,
-                        u.getValueAtPercentile(99) / 1e6, s.getValueAtPercentile(50) / (double) u.getValueAtPercentile(50),
+                b.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %.3f ms | %.3f ms | %.3f ms | %.3f ms | %.2f× | %.2f× |%n",
+                        e.getKey(),
+                        s.getValueAtPercentile(50) / 1e6,
+                        s.getValueAtPercentile(99) / 1e6,
+                        u.getValueAtPercentile(50) / 1e6,
+                        u.getValueAtPercentile(99) / 1e6,
+                        s.getValueAtPercentile(50) / (double) u.getValueAtPercentile(50),
                         s.getValueAtPercentile(99) / (double) u.getValueAtPercentile(99)));
             }
             Files.createDirectories(out.toAbsolutePath().getParent());
@@ -141,9 +183,10 @@ public final class IndexSortRun {
     public static final class Unsort {
         public static void main(String[] args) throws Exception {
             Path src = Path.of(args[0]), dst = Path.of(args[1]);
-            try (var dir = FSDirectory.open(src); var reader = DirectoryReader.open(dir);
-                 var out = FSDirectory.open(dst);
-                 var w = new IndexWriter(out, new IndexWriterConfig())) {
+            try (var dir = FSDirectory.open(src);
+                    var reader = DirectoryReader.open(dir);
+                    var out = FSDirectory.open(dst);
+                    var w = new IndexWriter(out, new IndexWriterConfig())) {
                 List<CodecReader> leaves = new ArrayList<>();
                 for (var leaf : reader.leaves()) leaves.add(SlowCodecReaderWrapper.wrap(leaf.reader()));
                 w.addIndexes(leaves.toArray(CodecReader[]::new));
@@ -152,7 +195,8 @@ public final class IndexSortRun {
             try (var files = Files.list(src)) {
                 for (Path f : files.toList()) {
                     String n = f.getFileName().toString();
-                    if (!n.startsWith("_") && !n.startsWith("segments") && !n.equals("write.lock")) Files.copy(f, dst.resolve(n));
+                    if (!n.startsWith("_") && !n.startsWith("segments") && !n.equals("write.lock"))
+                        Files.copy(f, dst.resolve(n));
                 }
             }
         }

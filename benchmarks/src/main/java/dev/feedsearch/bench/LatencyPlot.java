@@ -1,8 +1,5 @@
 package dev.feedsearch.bench;
 
-import org.HdrHistogram.Histogram;
-
-import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -13,14 +10,22 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.imageio.ImageIO;
+import org.HdrHistogram.Histogram;
 
 /**
  * Percentile-distribution plot (the HdrHistogram style: x = percentile on a log "nines" scale, y = latency)
  * drawn with Java2D, so the load run needs nothing beyond the JDK to produce its PNG.
  */
 final class LatencyPlot {
-    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
-            new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b)};
+    private static final Color[] COLORS = {
+        new Color(0x1f77b4),
+        new Color(0xff7f0e),
+        new Color(0x2ca02c),
+        new Color(0xd62728),
+        new Color(0x9467bd),
+        new Color(0x8c564b)
+    };
     private static final double[] TICKS = {0, 90, 99, 99.9, 99.99};
 
     private LatencyPlot() {}
@@ -76,8 +81,11 @@ final class LatencyPlot {
             g.setStroke(new BasicStroke(2f));
             double[][] pts = e.getValue();
             for (int i = 1; i < pts.length; i++) {
-                g.drawLine(left + (int) (pw * pts[i - 1][0] / maxNines), top + ph - (int) (ph * pts[i - 1][1] / maxMs),
-                        left + (int) (pw * pts[i][0] / maxNines), top + ph - (int) (ph * pts[i][1] / maxMs));
+                g.drawLine(
+                        left + (int) (pw * pts[i - 1][0] / maxNines),
+                        top + ph - (int) (ph * pts[i - 1][1] / maxMs),
+                        left + (int) (pw * pts[i][0] / maxNines),
+                        top + ph - (int) (ph * pts[i][1] / maxMs));
             }
             g.fillRect(left + pw + 15, top + 10 + c * 22, 14, 4);
             g.setColor(Color.BLACK);

@@ -2,10 +2,10 @@ package dev.feedsearch.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortOrder;
 import dev.feedsearch.core.lang.ScriptFirstDetector;
+import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.core.opensearch.OpenSearchConfig;
@@ -19,8 +19,6 @@ import dev.feedsearch.mappings.LanguageGroup;
 import dev.feedsearch.mappings.Mappings;
 import dev.feedsearch.query.FeedsearchServer;
 import jakarta.json.stream.JsonGenerator;
-import org.HdrHistogram.Histogram;
-
 import java.io.IOException;
 import java.io.StringWriter;
 import java.net.URI;
@@ -40,6 +38,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.HdrHistogram.Histogram;
 
 /**
  * The OpenSearch engine against raw OpenSearch on the same node, in one run:
@@ -56,7 +55,8 @@ import java.util.Set;
  */
 public final class OpenSearchRun {
     static final int BATCH = 1000;
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     public static void main(String[] args) throws Exception {
         String url = args[0];
@@ -86,7 +86,11 @@ public final class OpenSearchRun {
             return;
         }
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "## OpenSearch engine vs raw OpenSearch (%,d posts, batches of %d, one node, same run)%n%n", changes.size(), BATCH));
+        md.append(String.format(
+                Locale.ROOT,
+                "## OpenSearch engine vs raw OpenSearch (%,d posts, batches of %d, one node, same run)%n%n",
+                changes.size(),
+                BATCH));
         md.append("| run | raw `_bulk` docs/s | engine docs/s | engine ÷ raw |\n|---|---|---|---|\n");
         List<Double> ratios = new ArrayList<>(), raws = new ArrayList<>();
         for (int round = 1; round <= 3; round++) {
@@ -94,19 +98,38 @@ public final class OpenSearchRun {
             raws.add(raw);
             double engine = engineBulk(url, m, changes, OpenSearchConfig.Refresh.FALSE);
             ratios.add(engine / raw);
-            md.append(String.format(Locale.ROOT, "| %d, refresh off | %,.0f | %,.0f | %.0f%% |%n", round, raw, engine, 100 * engine / raw));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %d, refresh off | %,.0f | %,.0f | %.0f%% |%n",
+                    round,
+                    raw,
+                    engine,
+                    100 * engine / raw));
         }
         ratios.sort(null);
         md.append(String.format(Locale.ROOT, "| **median of the rounds** | | | **%.0f%%** |%n", 100 * ratios.get(1)));
         double waitFor = engineBulk(url, m, changes, OpenSearchConfig.Refresh.WAIT_FOR);
         double forced = engineBulk(url, m, changes, OpenSearchConfig.Refresh.TRUE);
-        md.append(String.format(Locale.ROOT, "| engine, refresh=wait_for (the default: searchable when apply returns) | | %,.0f | |%n", waitFor));
-        md.append(String.format(Locale.ROOT, "| engine, refresh=true (a forced refresh of every touched index per batch) | | %,.0f | |%n%n", forced));
+        md.append(String.format(
+                Locale.ROOT,
+                "| engine, refresh=wait_for (the default: searchable when apply returns) | | %,.0f | |%n",
+                waitFor));
+        md.append(String.format(
+                Locale.ROOT,
+                "| engine, refresh=true (a forced refresh of every touched index per batch) | | %,.0f | |%n%n",
+                forced));
 
         long storeBytes = storeBytes(url, "posts"), keyBytes = storeBytes(url, "feedsearch-keys");
-        md.append(String.format(Locale.ROOT, "Store after the load (primaries, after a flush, not force-merged): group indices %,d bytes + keys index %,d bytes "
+        md.append(String.format(
+                Locale.ROOT,
+                "Store after the load (primaries, after a flush, not force-merged): group indices %,d bytes + keys index %,d bytes "
                         + "for %,d bytes of post JSON = **%.2f bytes per JSON byte** (%.2f group indices, %.2f keys)%n%n",
-                storeBytes, keyBytes, jsonBytes, (double) (storeBytes + keyBytes) / jsonBytes, (double) storeBytes / jsonBytes, (double) keyBytes / jsonBytes));
+                storeBytes,
+                keyBytes,
+                jsonBytes,
+                (double) (storeBytes + keyBytes) / jsonBytes,
+                (double) storeBytes / jsonBytes,
+                (double) keyBytes / jsonBytes));
 
         md.append(searchLatency(url, m));
         raws.sort(null);
@@ -126,12 +149,17 @@ public final class OpenSearchRun {
         for (int from = 0; from < changes.size(); from += BATCH) {
             StringBuilder nd = new StringBuilder();
             for (PostChange pc : changes.subList(from, Math.min(changes.size(), from + BATCH))) {
-                nd.append("{\"index\":{\"_index\":\"rawbench-").append(pc.group()).append("\",\"_id\":")
-                        .append(PostJson.MAPPER.writeValueAsString(pc.id())).append("}}\n");
+                nd.append("{\"index\":{\"_index\":\"rawbench-")
+                        .append(pc.group())
+                        .append("\",\"_id\":")
+                        .append(PostJson.MAPPER.writeValueAsString(pc.id()))
+                        .append("}}\n");
                 nd.append(document(pc)).append('\n');
             }
             String resp = send(url, "POST", "/_bulk", nd.toString());
-            if (resp.contains("\"errors\":true")) throw new IllegalStateException("raw bulk had errors: " + resp.substring(0, Math.min(500, resp.length())));
+            if (resp.contains("\"errors\":true"))
+                throw new IllegalStateException(
+                        "raw bulk had errors: " + resp.substring(0, Math.min(500, resp.length())));
         }
         send(url, "POST", "/rawbench-*/_refresh", null);
         return changes.size() / ((System.nanoTime() - t0) / 1e9);
@@ -145,14 +173,22 @@ public final class OpenSearchRun {
         d.put("lang", pc.lang());
         d.put("group", pc.group());
         var keys = d.putArray("tag_keys");
-        for (String t : pc.post().tags()) keys.add(t.startsWith("#") ? t.substring(1).toLowerCase(Locale.ROOT) : t.toLowerCase(Locale.ROOT));
-        d.put("engagement", pc.post().likes() + 2 * pc.post().reposts() + 3 * pc.post().replies());
+        for (String t : pc.post().tags())
+            keys.add(t.startsWith("#") ? t.substring(1).toLowerCase(Locale.ROOT) : t.toLowerCase(Locale.ROOT));
+        d.put(
+                "engagement",
+                pc.post().likes() + 2 * pc.post().reposts() + 3 * pc.post().replies());
         return d.toString();
     }
 
-    public static double engineBulk(String url, Mappings m, List<PostChange> changes, OpenSearchConfig.Refresh refresh) throws Exception {
+    public static double engineBulk(String url, Mappings m, List<PostChange> changes, OpenSearchConfig.Refresh refresh)
+            throws Exception {
         wipe(url);
-        OpenSearchConfig cfg = OpenSearchConfig.builder(url).replicas(0).refresh(refresh).bulkBatch(BATCH * 2).build();
+        OpenSearchConfig cfg = OpenSearchConfig.builder(url)
+                .replicas(0)
+                .refresh(refresh)
+                .bulkBatch(BATCH * 2)
+                .build();
         try (OpenSearchPostIndex index = OpenSearchPostIndex.open(cfg, m, OpenSearchPostIndex.RejectedWrites.FAIL)) {
             long t0 = System.nanoTime();
             for (int from = 0; from < changes.size(); from += BATCH) {
@@ -166,7 +202,11 @@ public final class OpenSearchRun {
     static long storeBytes(String url, String target) throws Exception {
         send(url, "POST", "/" + target + "/_flush", null);
         JsonNode stats = PostJson.MAPPER.readTree(send(url, "GET", "/" + target + "/_stats/store", null));
-        return stats.path("_all").path("primaries").path("store").path("size_in_bytes").asLong();
+        return stats.path("_all")
+                .path("primaries")
+                .path("store")
+                .path("size_in_bytes")
+                .asLong();
     }
 
     /** p50/p99 of the same queries: raw _search with the engine's body, and /v1/search over the engine, cache off. */
@@ -175,21 +215,33 @@ public final class OpenSearchRun {
         langs.add("und");
         OpenSearchConfig cfg = OpenSearchConfig.builder(url).replicas(0).build();
         try (OpenSearchPostIndex index = OpenSearchPostIndex.open(cfg, m, OpenSearchPostIndex.RejectedWrites.FAIL);
-             FeedsearchServer server = FeedsearchServer.builder().index(index).languages(langs).port(0)
-                     .cacheRefresh(Duration.ZERO).build().start()) {
+                FeedsearchServer server = FeedsearchServer.builder()
+                        .index(index)
+                        .languages(langs)
+                        .port(0)
+                        .cacheRefresh(Duration.ZERO)
+                        .build()
+                        .start()) {
             List<String> rawBodies = new ArrayList<>(), apiUrls = new ArrayList<>();
             List<SearchQuery> queries = new ArrayList<>();
             for (SortOrder sort : SortOrder.values()) {
                 for (String q : BenchQueries.QUERIES) {
-                    SearchQuery sq = SearchQuery.builder().text(q).sort(sort).limit(20).build();
+                    SearchQuery sq =
+                            SearchQuery.builder().text(q).sort(sort).limit(20).build();
                     queries.add(sq);
                     StringWriter w = new StringWriter();
-                    try (JsonGenerator gen = index.client()._transport().jsonpMapper().jsonProvider().createGenerator(w)) {
-                        index.searchRequest(sq).serialize(gen, index.client()._transport().jsonpMapper());
+                    try (JsonGenerator gen = index.client()
+                            ._transport()
+                            .jsonpMapper()
+                            .jsonProvider()
+                            .createGenerator(w)) {
+                        index.searchRequest(sq)
+                                .serialize(gen, index.client()._transport().jsonpMapper());
                     }
                     rawBodies.add(w.toString());
-                    apiUrls.add("http://127.0.0.1:" + server.port() + "/v1/search?limit=20&sort=" + sort.name().toLowerCase(Locale.ROOT)
-                            + "&q=" + URLEncoder.encode(q, StandardCharsets.UTF_8));
+                    apiUrls.add("http://127.0.0.1:" + server.port() + "/v1/search?limit=20&sort="
+                            + sort.name().toLowerCase(Locale.ROOT) + "&q="
+                            + URLEncoder.encode(q, StandardCharsets.UTF_8));
                 }
             }
             Map<String, Histogram> h = new LinkedHashMap<>();
@@ -206,9 +258,12 @@ public final class OpenSearchRun {
                     long t1 = System.nanoTime();
                     index.search(queries.get(i));
                     long t2 = System.nanoTime();
-                    HttpResponse<String> resp = HTTP.send(HttpRequest.newBuilder(URI.create(apiUrls.get(i))).build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> resp = HTTP.send(
+                            HttpRequest.newBuilder(URI.create(apiUrls.get(i))).build(),
+                            HttpResponse.BodyHandlers.ofString());
                     long t3 = System.nanoTime();
-                    if (resp.statusCode() != 200) throw new IllegalStateException(apiUrls.get(i) + " → " + resp.statusCode() + " " + resp.body());
+                    if (resp.statusCode() != 200)
+                        throw new IllegalStateException(apiUrls.get(i) + " → " + resp.statusCode() + " " + resp.body());
                     HTTP.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString());
                     long t4 = System.nanoTime();
                     if (r >= 5) {
@@ -220,16 +275,25 @@ public final class OpenSearchRun {
                     }
                 }
             }
-            StringBuilder md = new StringBuilder(String.format(Locale.ROOT,
+            StringBuilder md = new StringBuilder(String.format(
+                    Locale.ROOT,
                     "### Search latency, %d queries × 2 sorts × %d rounds, interleaved, one client%n%n| path | p50 ms | p90 ms | p99 ms |%n|---|---|---|---|%n",
-                    BenchQueries.QUERIES.size(), rounds));
+                    BenchQueries.QUERIES.size(),
+                    rounds));
             for (Map.Entry<String, Histogram> e : h.entrySet()) {
                 Histogram x = e.getValue();
-                md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f |%n", e.getKey(), x.getValueAtPercentile(50) / 1000.0,
-                        x.getValueAtPercentile(90) / 1000.0, x.getValueAtPercentile(99) / 1000.0));
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %.2f | %.2f | %.2f |%n",
+                        e.getKey(),
+                        x.getValueAtPercentile(50) / 1000.0,
+                        x.getValueAtPercentile(90) / 1000.0,
+                        x.getValueAtPercentile(99) / 1000.0));
             }
             List<Histogram> hs = new ArrayList<>(h.values());
-            md.append(String.format(Locale.ROOT, "%nOverhead at p50 over raw `_search`: engine in-process %.2f ms; service + engine **%.2f ms**%n",
+            md.append(String.format(
+                    Locale.ROOT,
+                    "%nOverhead at p50 over raw `_search`: engine in-process %.2f ms; service + engine **%.2f ms**%n",
                     (hs.get(1).getValueAtPercentile(50) - hs.get(0).getValueAtPercentile(50)) / 1000.0,
                     (hs.get(2).getValueAtPercentile(50) - hs.get(0).getValueAtPercentile(50)) / 1000.0));
             return md.toString();
@@ -257,9 +321,15 @@ public final class OpenSearchRun {
         OpenSearchConfig cfg = OpenSearchConfig.builder(url).replicas(0).build();
         Path jobsDir = Files.createTempDirectory("reindex-bench");
         try (OpenSearchPostIndex index = OpenSearchPostIndex.open(cfg, m, OpenSearchPostIndex.RejectedWrites.FAIL);
-             ReindexJobs jobs = ReindexJobs.open(index.rebuilds().orElseThrow(), m, new ChangeFactory(new ScriptFirstDetector(), m)::fromPost, jobsDir, Clock.systemUTC())) {
+                ReindexJobs jobs = ReindexJobs.open(
+                        index.rebuilds().orElseThrow(),
+                        m,
+                        new ChangeFactory(new ScriptFirstDetector(), m)::fromPost,
+                        jobsDir,
+                        Clock.systemUTC())) {
             List<SearchQuery> qs = new ArrayList<>();
-            for (String q : BenchQueries.QUERIES) qs.add(SearchQuery.builder().text(q).limit(20).build());
+            for (String q : BenchQueries.QUERIES)
+                qs.add(SearchQuery.builder().text(q).limit(20).build());
             Histogram idle = new Histogram(3), during = new Histogram(3);
             for (int r = 0; r < 20; r++) for (SearchQuery q : qs) time(index, q, r < 4 ? null : idle);
             List<String> groups = new ArrayList<>();
@@ -276,7 +346,9 @@ public final class OpenSearchRun {
                 throw new IllegalStateException("reindex ended " + done.state() + ": " + done.report());
             }
             double rate = done.copied() / seconds;
-            return String.format(Locale.ROOT, """
+            return String.format(
+                    Locale.ROOT,
+                    """
 
                     ### Reindex of every group (%,d posts, verified and swapped), searches running throughout
 
@@ -287,9 +359,16 @@ public final class OpenSearchRun {
                     | reindex ÷ raw ingest | %.0f%% |
                     | search p50 / p99 idle (ms) | %.2f / %.2f |
                     | search p50 / p99 during the reindex (ms) | %.2f / %.2f (%d searches) |
-                    """, done.copied(), rate, rawBulkDocsPerSec, 100 * rate / rawBulkDocsPerSec,
-                    idle.getValueAtPercentile(50) / 1000.0, idle.getValueAtPercentile(99) / 1000.0,
-                    during.getValueAtPercentile(50) / 1000.0, during.getValueAtPercentile(99) / 1000.0, during.getTotalCount());
+                    """,
+                    done.copied(),
+                    rate,
+                    rawBulkDocsPerSec,
+                    100 * rate / rawBulkDocsPerSec,
+                    idle.getValueAtPercentile(50) / 1000.0,
+                    idle.getValueAtPercentile(99) / 1000.0,
+                    during.getValueAtPercentile(50) / 1000.0,
+                    during.getValueAtPercentile(99) / 1000.0,
+                    during.getTotalCount());
         }
     }
 
@@ -306,8 +385,11 @@ public final class OpenSearchRun {
 
     public static String send(String url, String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) b.header("Content-Type", path.endsWith("_bulk") ? "application/x-ndjson" : "application/json");
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null)
+            b.header("Content-Type", path.endsWith("_bulk") ? "application/x-ndjson" : "application/json");
         HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() >= 300 && !(r.statusCode() == 404 && method.equals("DELETE"))) {
             throw new IllegalStateException(method + " " + path + " → " + r.statusCode() + " " + r.body());

@@ -4,8 +4,6 @@ import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.embedded.EmbeddedPostIndex;
 import dev.feedsearch.mappings.Mappings;
 import dev.feedsearch.query.FeedsearchServer;
-import org.HdrHistogram.Histogram;
-
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -27,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
 
 /**
  * Overload: does the service stay answerable when clients send the most expensive queries it accepts? One probe
@@ -37,7 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Usage: OverloadRun INDEX_DIR SECONDS_PER_PHASE FLOOD_CLIENTS OUT_FILE
  */
 public final class OverloadRun {
-    static final List<String> ORDINARY = List.of("rights", "freedom", "education", "自由", "droits", "Menschenrechte", "derechos");
+    static final List<String> ORDINARY =
+            List.of("rights", "freedom", "education", "自由", "droits", "Menschenrechte", "derechos");
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
@@ -47,8 +47,9 @@ public final class OverloadRun {
         Mappings m = Mappings.load();
         Set<String> langs = new HashSet<>(m.supportedLanguages());
         langs.add("und");
-        String sentence = "everyone has the right to education and to freedom of thought conscience and religion and to "
-                + "take part in the government of his country directly or through freely chosen representatives";
+        String sentence =
+                "everyone has the right to education and to freedom of thought conscience and religion and to "
+                        + "take part in the government of his country directly or through freely chosen representatives";
         List<String> expensive = List.of(
                 "q=" + enc(sentence),
                 "q=" + enc("自由平等権利".repeat(166)),
@@ -57,14 +58,21 @@ public final class OverloadRun {
                 "sort=recent&limit=100",
                 "q=" + enc("the of and to in") + "&limit=100");
         try (EmbeddedPostIndex index = EmbeddedPostIndex.open(dir, GroupAnalyzers.build(m));
-             FeedsearchServer server = FeedsearchServer.builder().index(index).languages(langs).port(0)
-                     .cacheRefresh(Duration.ZERO).build().start()) {
+                FeedsearchServer server = FeedsearchServer.builder()
+                        .index(index)
+                        .languages(langs)
+                        .port(0)
+                        .cacheRefresh(Duration.ZERO)
+                        .build()
+                        .start()) {
             String base = "http://127.0.0.1:" + server.port();
-            HttpClient probe = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpClient probe =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             Phase quiet = probe(probe, base, seconds);
             ExecutorService floodThreads = Executors.newFixedThreadPool(flood);
             // its own executor: the flood threads block in send, and a client needs free threads to complete responses
-            HttpClient floodClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpClient floodClient =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             AtomicBoolean stop = new AtomicBoolean();
             Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
             for (int c = 0; c < flood; c++) {
@@ -72,12 +80,17 @@ public final class OverloadRun {
                 floodThreads.submit(() -> {
                     for (int i = client; !stop.get(); i++) {
                         try {
-                            HttpResponse<String> r = floodClient.send(HttpRequest.newBuilder(URI.create(base + "/v1/search?"
-                                    + expensive.get(i % expensive.size()))).build(), HttpResponse.BodyHandlers.ofString());
+                            HttpResponse<String> r = floodClient.send(
+                                    HttpRequest.newBuilder(URI.create(
+                                                    base + "/v1/search?" + expensive.get(i % expensive.size())))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
                             String code = r.statusCode() == 200 ? "" : " " + codeOf(r.body());
-                            outcomes.computeIfAbsent(r.statusCode() + code, k -> new AtomicLong()).incrementAndGet();
+                            outcomes.computeIfAbsent(r.statusCode() + code, k -> new AtomicLong())
+                                    .incrementAndGet();
                         } catch (Exception e) {
-                            outcomes.computeIfAbsent("error " + e.getClass().getSimpleName(), k -> new AtomicLong()).incrementAndGet();
+                            outcomes.computeIfAbsent("error " + e.getClass().getSimpleName(), k -> new AtomicLong())
+                                    .incrementAndGet();
                         }
                     }
                     return null;
@@ -87,11 +100,23 @@ public final class OverloadRun {
             Phase flooded = probe(probe, base, seconds);
             stop.set(true);
             floodThreads.shutdown();
-            if (!floodThreads.awaitTermination(60, TimeUnit.SECONDS)) throw new IllegalStateException("the flood did not stop");
-            long answered = outcomes.values().stream().mapToLong(AtomicLong::get).sum();
-            if (answered < flood) throw new IllegalStateException("the flood got only " + answered + " answers: it never loaded the server");
+            if (!floodThreads.awaitTermination(60, TimeUnit.SECONDS))
+                throw new IllegalStateException("the flood did not stop");
+            long answered =
+                    outcomes.values().stream().mapToLong(AtomicLong::get).sum();
+            if (answered < flood)
+                throw new IllegalStateException(
+                        "the flood got only " + answered + " answers: it never loaded the server");
             Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.writeString(out, report(quiet, flooded, flood, seconds, new TreeMap<>(outcomes), index.stats().posts()));
+            Files.writeString(
+                    out,
+                    report(
+                            quiet,
+                            flooded,
+                            flood,
+                            seconds,
+                            new TreeMap<>(outcomes),
+                            index.stats().posts()));
             System.out.println(Files.readString(out));
         }
     }
@@ -104,10 +129,17 @@ public final class OverloadRun {
         long failures = 0, end = System.nanoTime() + seconds * 1_000_000_000L;
         for (int i = 0; System.nanoTime() < end; i++) {
             long t0 = System.nanoTime();
-            int hs = client.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            int hs = client.send(
+                            HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
             long t1 = System.nanoTime();
-            int qs = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/search?q=" + enc(ORDINARY.get(i % ORDINARY.size()))))
-                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            int qs = client.send(
+                            HttpRequest.newBuilder(
+                                            URI.create(base + "/v1/search?q=" + enc(ORDINARY.get(i % ORDINARY.size()))))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
             long t2 = System.nanoTime();
             health.recordValue(t1 - t0);
             if (qs == 200) ordinary.recordValue(t2 - t1);
@@ -117,30 +149,55 @@ public final class OverloadRun {
         return new Phase(health, ordinary, failures);
     }
 
-    static String report(Phase quiet, Phase flooded, int flood, int seconds, Map<String, AtomicLong> outcomes, long posts) {
+    static String report(
+            Phase quiet, Phase flooded, int flood, int seconds, Map<String, AtomicLong> outcomes, long posts) {
         StringBuilder b = new StringBuilder();
-        b.append("# Overload: /health and ordinary searches while ").append(flood).append(" clients send the most expensive accepted queries\n\n");
-        b.append(String.format(Locale.ROOT, "%,d posts, embedded engine, caching off, default limits (%d searches at once, 200 ms wait for a slot, "
-                + "5 s budget), %d s per phase, %d cores. Written by `benchmarks/run-overload.sh` (OverloadRun).%n%n", posts,
-                2 * Runtime.getRuntime().availableProcessors(), seconds, Runtime.getRuntime().availableProcessors()));
-        b.append("| probe | quiet p50 | quiet p99 | flooded p50 | flooded p99 | p50 ratio | samples (quiet / flooded) |\n|---|---|---|---|---|---|---|\n");
+        b.append("# Overload: /health and ordinary searches while ")
+                .append(flood)
+                .append(" clients send the most expensive accepted queries\n\n");
+        b.append(String.format(
+                Locale.ROOT,
+                "%,d posts, embedded engine, caching off, default limits (%d searches at once, 200 ms wait for a slot, "
+                        + "5 s budget), %d s per phase, %d cores. Written by `benchmarks/run-overload.sh` (OverloadRun).%n%n",
+                posts,
+                2 * Runtime.getRuntime().availableProcessors(),
+                seconds,
+                Runtime.getRuntime().availableProcessors()));
+        b.append(
+                "| probe | quiet p50 | quiet p99 | flooded p50 | flooded p99 | p50 ratio | samples (quiet / flooded) |\n|---|---|---|---|---|---|---|\n");
         row(b, "/health", quiet.health(), flooded.health());
         row(b, "ordinary /v1/search (200s only)", quiet.ordinary(), flooded.ordinary());
-        b.append(String.format(Locale.ROOT, "%nProbe requests refused or failed: quiet %d, flooded %d (an ordinary search may be refused with 503 when "
-                + "every slot is taken: that is the bound working).%n%n", quiet.failures(), flooded.failures()));
+        b.append(String.format(
+                Locale.ROOT,
+                "%nProbe requests refused or failed: quiet %d, flooded %d (an ordinary search may be refused with 503 when "
+                        + "every slot is taken: that is the bound working).%n%n",
+                quiet.failures(),
+                flooded.failures()));
         b.append("What the flood got back:\n\n| answer | count |\n|---|---|\n");
-        outcomes.forEach((k, v) -> b.append("| ").append(k).append(" | ").append(v.get()).append(" |\n"));
+        outcomes.forEach(
+                (k, v) -> b.append("| ").append(k).append(" | ").append(v.get()).append(" |\n"));
         double healthP50 = flooded.health().getValueAtPercentile(50) / 1e6;
-        b.append(String.format(Locale.ROOT, "%n| target | measured | |%n|---|---|---|%n| /health p50 under the flood ≤ 10 ms | %.2f ms | %s |%n",
-                healthP50, healthP50 <= 10 ? "met" : "**not met**"));
+        b.append(String.format(
+                Locale.ROOT,
+                "%n| target | measured | |%n|---|---|---|%n| /health p50 under the flood ≤ 10 ms | %.2f ms | %s |%n",
+                healthP50,
+                healthP50 <= 10 ? "met" : "**not met**"));
         return b.toString();
     }
 
     static void row(StringBuilder b, String name, Histogram quiet, Histogram flooded) {
         double q50 = quiet.getValueAtPercentile(50) / 1e6, f50 = flooded.getValueAtPercentile(50) / 1e6;
-        b.append(String.format(Locale.ROOT, "| %s | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.1f× | %d / %d |%n", name, q50,
-                quiet.getValueAtPercentile(99) / 1e6, f50, flooded.getValueAtPercentile(99) / 1e6, f50 / Math.max(q50, 1e-3),
-                quiet.getTotalCount(), flooded.getTotalCount()));
+        b.append(String.format(
+                Locale.ROOT,
+                "| %s | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.1f× | %d / %d |%n",
+                name,
+                q50,
+                quiet.getValueAtPercentile(99) / 1e6,
+                f50,
+                flooded.getValueAtPercentile(99) / 1e6,
+                f50 / Math.max(q50, 1e-3),
+                quiet.getTotalCount(),
+                flooded.getTotalCount()));
     }
 
     static String enc(String s) {

@@ -8,8 +8,6 @@ import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.indexer.ChangeFactory;
 import dev.feedsearch.mappings.Mappings;
-import org.apache.lucene.analysis.TokenStream;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
+import org.apache.lucene.analysis.TokenStream;
 
 /**
  * Language detection + analysis throughput over a generated corpus on N threads (default: 2), and each
@@ -31,7 +30,8 @@ public final class PipelineThroughput {
         List<Post> posts = new ArrayList<>();
         for (String line : Files.readAllLines(corpus)) {
             JsonNode n = PostJson.MAPPER.readTree(line);
-            if (PostJson.kindOf(n) == PostJson.Kind.POST && !n.path("deleted").asBoolean(false)) posts.add(PostJson.decodePost(n));
+            if (PostJson.kindOf(n) == PostJson.Kind.POST && !n.path("deleted").asBoolean(false))
+                posts.add(PostJson.decodePost(n));
         }
         Mappings m = Mappings.load();
         ScriptFirstDetector detector = new ScriptFirstDetector();
@@ -41,11 +41,19 @@ public final class PipelineThroughput {
 
         ForkJoinPool pool = new ForkJoinPool(threads);
         StringBuilder report = new StringBuilder();
-        report.append(String.format(Locale.ROOT, "corpus: %s (%d posts), threads: %d, cores: %d%n%n| step | posts/s |%n|---|---|%n",
-                corpus.getFileName(), posts.size(), threads, Runtime.getRuntime().availableProcessors()));
+        report.append(String.format(
+                Locale.ROOT,
+                "corpus: %s (%d posts), threads: %d, cores: %d%n%n| step | posts/s |%n|---|---|%n",
+                corpus.getFileName(),
+                posts.size(),
+                threads,
+                Runtime.getRuntime().availableProcessors()));
         report.append(row("detect only", posts.size(), run(pool, posts, p -> detector.detect(p.text(), p.lang()))));
         report.append(row("analyze only (group fields)", routed.size(), run(pool, routed, c -> analyze(analyzers, c))));
-        report.append(row("detect + route + analyze", posts.size(), run(pool, posts, p -> analyze(analyzers, factory.fromPost(p)))));
+        report.append(row(
+                "detect + route + analyze",
+                posts.size(),
+                run(pool, posts, p -> analyze(analyzers, factory.fromPost(p)))));
         pool.shutdown();
         System.out.print(report);
         if (args.length > 2) Files.writeString(Path.of(args[2]), report.toString());
@@ -70,7 +78,8 @@ public final class PipelineThroughput {
     public static long analyze(GroupAnalyzers analyzers, PostChange c) {
         long n = 0;
         for (GroupAnalyzers.TextField f : analyzers.fieldsOf(c.group())) {
-            try (TokenStream ts = f.analyzer().tokenStream(f.luceneField(), c.post().text())) {
+            try (TokenStream ts =
+                    f.analyzer().tokenStream(f.luceneField(), c.post().text())) {
                 ts.reset();
                 while (ts.incrementToken()) n++;
                 ts.end();

@@ -13,14 +13,6 @@ import dev.feedsearch.query.rank.FeatureScorer;
 import dev.feedsearch.query.rank.Features;
 import dev.feedsearch.query.rank.RankingConfig;
 import dev.feedsearch.query.rank.ViewerContext;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,6 +21,13 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
 
 /**
  * Ranking cost: features + score for 1,000 feed candidates, the same plus sort and author diversity
@@ -63,15 +62,37 @@ public class RankingBenchmark {
         candidates = new ArrayList<>();
         String[] langs = {"en", "ja", "de", "fr"};
         for (int i = 0; i < 1_000; i++) {
-            Post p = new Post("p" + i, "u" + r.nextInt(2_000), "text " + i, null, now.minusSeconds(r.nextInt(7 * 86_400)),
-                    Visibility.PUBLIC, List.of(), i % 7 == 0 ? List.of("u" + r.nextInt(2_000)) : List.of(),
-                    i % 5 == 0 ? "p" + r.nextInt(1_000) : null, r.nextInt(500), r.nextInt(50), r.nextInt(80), 1, false);
+            Post p = new Post(
+                    "p" + i,
+                    "u" + r.nextInt(2_000),
+                    "text " + i,
+                    null,
+                    now.minusSeconds(r.nextInt(7 * 86_400)),
+                    Visibility.PUBLIC,
+                    List.of(),
+                    i % 7 == 0 ? List.of("u" + r.nextInt(2_000)) : List.of(),
+                    i % 5 == 0 ? "p" + r.nextInt(1_000) : null,
+                    r.nextInt(500),
+                    r.nextInt(50),
+                    r.nextInt(80),
+                    1,
+                    false);
             candidates.add(new IndexedPost(p, langs[i % langs.length], langs[i % langs.length]));
         }
-        createdMillis = candidates.stream().mapToLong(p -> p.post().createdAt().toEpochMilli()).toArray();
-        rawEngagement = candidates.stream().mapToDouble(p -> p.post().likes() + 2.0 * p.post().reposts() + 3.0 * p.post().replies()).toArray();
+        createdMillis = candidates.stream()
+                .mapToLong(p -> p.post().createdAt().toEpochMilli())
+                .toArray();
+        rawEngagement = candidates.stream()
+                .mapToDouble(p -> p.post().likes()
+                        + 2.0 * p.post().reposts()
+                        + 3.0 * p.post().replies())
+                .toArray();
         scorer = new FeatureScorer(RankingConfig.DEFAULTS);
-        query = SearchQuery.builder().text("human rights").viewer("u1").limit(20).build();
+        query = SearchQuery.builder()
+                .text("human rights")
+                .viewer("u1")
+                .limit(20)
+                .build();
         key = new SortKey(1_793_000_000_000L, "p12345");
         cursors = new CursorCodec(CursorSigner.random());
         cursor = cursors.encode(key, query);
@@ -80,7 +101,8 @@ public class RankingBenchmark {
     @Benchmark
     public double score1000() {
         double sum = 0;
-        for (IndexedPost p : candidates) sum += scorer.features(p, Float.NaN, viewer, now).score(RankingConfig.DEFAULTS);
+        for (IndexedPost p : candidates)
+            sum += scorer.features(p, Float.NaN, viewer, now).score(RankingConfig.DEFAULTS);
         return sum;
     }
 
@@ -90,11 +112,13 @@ public class RankingBenchmark {
      */
     @Benchmark
     public double floor1000() {
-        double halfLife = RankingConfig.DEFAULTS.halfLife().toMillis(), norm = Math.log1p(RankingConfig.DEFAULTS.engagementSaturation());
+        double halfLife = RankingConfig.DEFAULTS.halfLife().toMillis(),
+                norm = Math.log1p(RankingConfig.DEFAULTS.engagementSaturation());
         long nowMillis = now.toEpochMilli();
         double sum = 0;
         for (int i = 0; i < createdMillis.length; i++) {
-            sum += Math.pow(2, -Math.max(0, nowMillis - createdMillis[i]) / halfLife) + Math.min(1, Math.log1p(rawEngagement[i]) / norm);
+            sum += Math.pow(2, -Math.max(0, nowMillis - createdMillis[i]) / halfLife)
+                    + Math.min(1, Math.log1p(rawEngagement[i]) / norm);
         }
         return sum;
     }

@@ -18,7 +18,6 @@ import dev.feedsearch.core.opensearch.OpenSearchPostIndex;
 import dev.feedsearch.indexer.ChangeFactory;
 import dev.feedsearch.mappings.Mappings;
 import dev.feedsearch.query.FeedsearchServer;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -84,8 +83,10 @@ public final class RelevanceEval {
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
-            if (!engine.equals("embedded") && !engine.equals("opensearch")) throw new IllegalArgumentException("--engine is embedded or opensearch");
-            if (!Files.isRegularFile(udhr)) throw new IllegalArgumentException("no UDHR file at " + udhr.toAbsolutePath() + " (--udhr)");
+            if (!engine.equals("embedded") && !engine.equals("opensearch"))
+                throw new IllegalArgumentException("--engine is embedded or opensearch");
+            if (!Files.isRegularFile(udhr))
+                throw new IllegalArgumentException("no UDHR file at " + udhr.toAbsolutePath() + " (--udhr)");
             return new Options(udhr, engine, url, wipe, out, seed, hint);
         }
 
@@ -97,6 +98,7 @@ public final class RelevanceEval {
 
     /** The goals the headline is judged against. */
     static final double TARGET_MRR = 0.9, TARGET_MRR_PER_LANGUAGE = 0.8, TARGET_PROSE_SHARE = 0.9;
+
     static final int BATCH = 500;
 
     public static void main(String[] args) throws Exception {
@@ -112,9 +114,15 @@ public final class RelevanceEval {
         }
         long t0 = System.nanoTime();
         Mappings m = Mappings.load();
-        EvalCorpus corpus = EvalCorpus.build(EvalCorpus.read(o.udhr()), m::canonicalLanguage, m.supportedLanguages(), o.seed());
+        EvalCorpus corpus =
+                EvalCorpus.build(EvalCorpus.read(o.udhr()), m::canonicalLanguage, m.supportedLanguages(), o.seed());
         List<EvalQuery> queries = EvalQueries.generate(corpus, o.seed());
-        System.err.printf(Locale.ROOT, "corpus: %,d posts in %d languages; %,d queries%n", corpus.posts().size(), corpus.variants().size(), queries.size());
+        System.err.printf(
+                Locale.ROOT,
+                "corpus: %,d posts in %d languages; %,d queries%n",
+                corpus.posts().size(),
+                corpus.variants().size(),
+                queries.size());
 
         Path tmp = null;
         PostIndex index;
@@ -124,20 +132,32 @@ public final class RelevanceEval {
         } else {
             OpenSearchRun.awaitNode(o.opensearchUrl());
             if (o.wipe()) OpenSearchRun.wipe(o.opensearchUrl());
-            index = OpenSearchPostIndex.open(OpenSearchConfig.builder(o.opensearchUrl()).replicas(0).build(), m, OpenSearchPostIndex.RejectedWrites.FAIL);
+            index = OpenSearchPostIndex.open(
+                    OpenSearchConfig.builder(o.opensearchUrl()).replicas(0).build(),
+                    m,
+                    OpenSearchPostIndex.RejectedWrites.FAIL);
         }
         try (index) {
             Map<String, String> detected = load(index, corpus, m);
             long indexed = index.stats().posts();
             if (indexed != corpus.posts().size()) {
-                System.err.printf(Locale.ROOT, "warning: the index holds %,d posts, the corpus has %,d (a cluster not wiped? see --wipe)%n",
-                        indexed, corpus.posts().size());
+                System.err.printf(
+                        Locale.ROOT,
+                        "warning: the index holds %,d posts, the corpus has %,d (a cluster not wiped? see --wipe)%n",
+                        indexed,
+                        corpus.posts().size());
             }
             Set<String> langs = new HashSet<>(m.supportedLanguages());
             langs.add("und");
             Clock clock = Clock.fixed(EvalCorpus.END.plus(Duration.ofDays(365)), ZoneOffset.UTC);
             List<Scored> scored;
-            try (FeedsearchServer server = FeedsearchServer.builder().index(index).languages(langs).port(0).clock(clock).build().start()) {
+            try (FeedsearchServer server = FeedsearchServer.builder()
+                    .index(index)
+                    .languages(langs)
+                    .port(0)
+                    .clock(clock)
+                    .build()
+                    .start()) {
                 scored = run("http://127.0.0.1:" + server.port(), queries, corpus, o.hint());
             }
             RelevanceReport report = new RelevanceReport(o, corpus, detected, scored);
@@ -173,28 +193,38 @@ public final class RelevanceEval {
 
     /** One request per query, in order, on one connection: the measurement is relevance, not speed. */
     static List<Scored> run(String base, List<EvalQuery> queries, EvalCorpus corpus, boolean hint) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
         ObjectMapper mapper = new ObjectMapper();
         List<Scored> out = new ArrayList<>();
         for (EvalQuery q : queries) {
-            URI uri = URI.create(base + "/v1/search?q=" + URLEncoder.encode(q.text(), StandardCharsets.UTF_8) + "&limit=" + RelevanceMetrics.K);
-            HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET();
+            URI uri = URI.create(base + "/v1/search?q=" + URLEncoder.encode(q.text(), StandardCharsets.UTF_8)
+                    + "&limit=" + RelevanceMetrics.K);
+            HttpRequest.Builder req =
+                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET();
             if (hint) req.header("Accept-Language", q.lang());
-            HttpResponse<String> r = http.send(req.build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
             List<Hit> hits = new ArrayList<>();
             String error = null;
             if (r.statusCode() == 200) {
                 for (JsonNode h : mapper.readTree(r.body()).path("hits")) {
-                    hits.add(new Hit(h.path("id").asText(), h.path("lang").asText(), h.path("text").asText()));
+                    hits.add(new Hit(
+                            h.path("id").asText(),
+                            h.path("lang").asText(),
+                            h.path("text").asText()));
                 }
             } else {
                 error = r.statusCode() + " " + r.body();
                 // a server that fails the very first query is broken, not irrelevant: no report to mistake for a result
-                if (out.isEmpty()) throw new IllegalStateException("the server failed the first query (" + q.text() + "): " + error);
+                if (out.isEmpty())
+                    throw new IllegalStateException("the server failed the first query (" + q.text() + "): " + error);
             }
             // how many posts anywhere hold the query in their prose: the top slots prose matches can fill
-            int available = (int) corpus.posts().stream().filter(p -> q.proseMatches(p.text())).count();
+            int available = (int) corpus.posts().stream()
+                    .filter(p -> q.proseMatches(p.text()))
+                    .count();
             out.add(RelevanceMetrics.score(q, hits, available, error));
         }
         return out;

@@ -2,7 +2,6 @@ package dev.feedsearch.bench;
 
 import dev.feedsearch.bench.EvalQueries.EvalQuery;
 import dev.feedsearch.bench.EvalQueries.Kind;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -23,8 +22,16 @@ final class RelevanceMetrics {
      * @param violations pairs of hits where one without the query's characters ranks above one with them (CJK only)
      * @param error      why the request failed, or null
      */
-    record Scored(EvalQuery query, List<Hit> hits, List<Integer> grades, List<Boolean> prose, int proseSlots,
-                  double reciprocalRank, double ndcg, int violations, String error) {
+    record Scored(
+            EvalQuery query,
+            List<Hit> hits,
+            List<Integer> grades,
+            List<Boolean> prose,
+            int proseSlots,
+            double reciprocalRank,
+            double ndcg,
+            int violations,
+            String error) {
         boolean anyRelevant() {
             return grades.stream().anyMatch(g -> g > 0);
         }
@@ -49,8 +56,16 @@ final class RelevanceMetrics {
             prose.add(q.proseMatches(h.text()));
         }
         int violations = q.kind() == Kind.CJK ? inversions(prose) : 0;
-        return new Scored(q, List.copyOf(hits), List.copyOf(grades), List.copyOf(prose), Math.min(hits.size(), Math.min(K, proseAvailable)), reciprocalRank(grades),
-                ndcg(grades, q.grades().values()), violations, error);
+        return new Scored(
+                q,
+                List.copyOf(hits),
+                List.copyOf(grades),
+                List.copyOf(prose),
+                Math.min(hits.size(), Math.min(K, proseAvailable)),
+                reciprocalRank(grades),
+                ndcg(grades, q.grades().values()),
+                violations,
+                error);
     }
 
     /** 1 / rank of the first hit with a grade above 0 within the top {@link #K}; 0 if none. */
@@ -67,7 +82,8 @@ final class RelevanceMetrics {
 
     private static double dcg(List<Integer> grades) {
         double sum = 0;
-        for (int i = 0; i < Math.min(K, grades.size()); i++) sum += (Math.pow(2, grades.get(i)) - 1) / (Math.log(i + 2) / Math.log(2));
+        for (int i = 0; i < Math.min(K, grades.size()); i++)
+            sum += (Math.pow(2, grades.get(i)) - 1) / (Math.log(i + 2) / Math.log(2));
         return sum;
     }
 
@@ -90,8 +106,17 @@ final class RelevanceMetrics {
      *                     posts never returned are recall, which nDCG measures)
      * @param zeroRelevant queries without a single relevant hit in their top {@link #K}
      */
-    record Summary(int queries, double mrr, double ndcg, double proseShare, double tagOnlyShare, long hits, int zeroRelevant,
-                   int violations, int queriesWithViolations, int errors) {
+    record Summary(
+            int queries,
+            double mrr,
+            double ndcg,
+            double proseShare,
+            double tagOnlyShare,
+            long hits,
+            int zeroRelevant,
+            int violations,
+            int queriesWithViolations,
+            int errors) {
         static Summary of(Collection<Scored> scored) {
             int n = scored.size();
             long hits = 0, prose = 0, returned = 0, tagOnly = 0;
@@ -109,9 +134,17 @@ final class RelevanceMetrics {
                 if (s.violations() > 0) violating++;
                 if (s.error() != null) errors++;
             }
-            return new Summary(n, n == 0 ? Double.NaN : rr / n, n == 0 ? Double.NaN : ndcg / n,
-                    hits == 0 ? Double.NaN : (double) prose / hits, returned == 0 ? 0 : (double) tagOnly / returned, hits, zero,
-                    violations, violating, errors);
+            return new Summary(
+                    n,
+                    n == 0 ? Double.NaN : rr / n,
+                    n == 0 ? Double.NaN : ndcg / n,
+                    hits == 0 ? Double.NaN : (double) prose / hits,
+                    returned == 0 ? 0 : (double) tagOnly / returned,
+                    hits,
+                    zero,
+                    violations,
+                    violating,
+                    errors);
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.feedsearch.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.model.PostJson;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,7 +32,8 @@ record SampleTexts(List<String> texts, List<String> hints, List<String> trueLang
             }
             return new SampleTexts(texts, hints, langs);
         } catch (IOException e) {
-            throw new UncheckedIOException("sample not found under " + root.toAbsolutePath() + " (set -Dfeedsearch.root)", e);
+            throw new UncheckedIOException(
+                    "sample not found under " + root.toAbsolutePath() + " (set -Dfeedsearch.root)", e);
         }
     }
 

@@ -8,6 +8,12 @@ import dev.feedsearch.core.index.SortOrder;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.core.opensearch.OpenSearchPostIndex;
 import jakarta.json.stream.JsonGenerator;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.FieldDoc;
@@ -19,13 +25,6 @@ import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TopFieldCollectorManager;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.BytesRef;
-
-import java.io.IOException;
-import java.io.StringWriter;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 
 /**
  * The raw side of ScaleRun's engine ÷ raw ratio: the same search without the engine around it. {@link #prepare}
@@ -43,7 +42,8 @@ sealed interface ScaleBaseline extends AutoCloseable {
     /** Keys a page is compared by: ids for newest first (a total order), scores for relevance (ties may order differently). */
     static List<String> keys(SearchPage page, SortOrder sort) {
         List<String> out = new ArrayList<>();
-        page.hits().forEach(h -> out.add(sort == SortOrder.RECENT ? h.post().post().id() : Float.toString(h.score())));
+        page.hits()
+                .forEach(h -> out.add(sort == SortOrder.RECENT ? h.post().post().id() : Float.toString(h.score())));
         return out;
     }
 
@@ -55,7 +55,8 @@ sealed interface ScaleBaseline extends AutoCloseable {
      * and loads each hit's stored source without decoding it.
      */
     record Lucene(EmbeddedPostIndex engine, DirectoryReader reader, IndexSearcher searcher) implements ScaleBaseline {
-        static final Sort RECENT = new Sort(new SortField("created", SortField.Type.LONG, true), new SortField("id", SortField.Type.STRING));
+        static final Sort RECENT = new Sort(
+                new SortField("created", SortField.Type.LONG, true), new SortField("id", SortField.Type.STRING));
         static final Set<String> SOURCE = Set.of("src");
 
         static Lucene open(EmbeddedPostIndex engine, Path dir) throws IOException {
@@ -81,10 +82,14 @@ sealed interface ScaleBaseline extends AutoCloseable {
                 };
             }
             // the engine's cursor as Lucene's: with the largest doc id only the cursor's own post is skipped as seen
-            FieldDoc after = q.after() == null ? null
-                    : new FieldDoc(reader.maxDoc() - 1, Float.NaN, new Object[] {q.after().value(), new BytesRef(q.after().id())});
+            FieldDoc after = q.after() == null
+                    ? null
+                    : new FieldDoc(reader.maxDoc() - 1, Float.NaN, new Object[] {
+                        q.after().value(), new BytesRef(q.after().id())
+                    });
             return () -> {
-                ScoreDoc[] docs = searcher.search(query, new TopFieldCollectorManager(RECENT, limit, after, limit)).scoreDocs;
+                ScoreDoc[] docs =
+                        searcher.search(query, new TopFieldCollectorManager(RECENT, limit, after, limit)).scoreDocs;
                 StoredFields stored = searcher.storedFields();
                 List<String> keys = new ArrayList<>(docs.length);
                 for (ScoreDoc sd : docs) {
@@ -113,11 +118,18 @@ sealed interface ScaleBaseline extends AutoCloseable {
             String path = "/" + String.join(",", engine.searchRequest(q).index()) + "/_search";
             int limit = q.limit();
             return () -> {
-                JsonNode hits = PostJson.MAPPER.readTree(OpenSearchRun.send(url, "POST", path, body)).path("hits").path("hits");
+                JsonNode hits = PostJson.MAPPER
+                        .readTree(OpenSearchRun.send(url, "POST", path, body))
+                        .path("hits")
+                        .path("hits");
                 List<String> keys = new ArrayList<>();
                 for (JsonNode h : hits) {
                     if (keys.size() == limit) break;
-                    keys.add(q.sort() == SortOrder.RECENT ? h.path("_id").asText() : Float.toString((float) h.path("sort").path(0).asDouble()));
+                    keys.add(
+                            q.sort() == SortOrder.RECENT
+                                    ? h.path("_id").asText()
+                                    : Float.toString(
+                                            (float) h.path("sort").path(0).asDouble()));
                 }
                 return keys;
             };

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.feedsearch.bench.ScaleRun.KindResult;
 import dev.feedsearch.bench.ScaleRun.Part;
 import dev.feedsearch.query.rank.RankingConfig;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -26,7 +25,8 @@ final class ScaleReport {
         List<Part> parts = new ArrayList<>();
         for (Path f : partFiles) parts.add(ScaleRun.JSON.readValue(f.toFile(), Part.class));
         Map<String, List<Part>> byEngine = new LinkedHashMap<>();
-        for (Part p : parts) byEngine.computeIfAbsent(p.engine(), e -> new ArrayList<>()).add(p);
+        for (Part p : parts)
+            byEngine.computeIfAbsent(p.engine(), e -> new ArrayList<>()).add(p);
         byEngine.values().forEach(l -> l.sort((a, b) -> Integer.compare(a.size(), b.size())));
 
         List<Verdict> verdicts = new ArrayList<>();
@@ -36,8 +36,16 @@ final class ScaleReport {
             Part largest = ps.getLast(), smallest = ps.getFirst();
             String at = String.format(Locale.ROOT, " at %,d", largest.size());
             KindResult rel = kind(largest, "relevance");
-            verdicts.add(new Verdict("in-process relevance p50 ≤ 1 ms" + at, engine, ms(rel.engine().p50Ms()), rel.engine().p50Ms() <= RELEVANCE_P50_MS));
-            verdicts.add(new Verdict("in-process relevance p99 ≤ 5 ms" + at, engine, ms(rel.engine().p99Ms()), rel.engine().p99Ms() <= RELEVANCE_P99_MS));
+            verdicts.add(new Verdict(
+                    "in-process relevance p50 ≤ 1 ms" + at,
+                    engine,
+                    ms(rel.engine().p50Ms()),
+                    rel.engine().p50Ms() <= RELEVANCE_P50_MS));
+            verdicts.add(new Verdict(
+                    "in-process relevance p99 ≤ 5 ms" + at,
+                    engine,
+                    ms(rel.engine().p99Ms()),
+                    rel.engine().p99Ms() <= RELEVANCE_P99_MS));
             for (Part p : ps) {
                 List<String> over = new ArrayList<>();
                 double worst = 0;
@@ -46,23 +54,38 @@ final class ScaleReport {
                     worst = Math.max(worst, r);
                     if (r > ENGINE_RAW) over.add(String.format(Locale.ROOT, "%s %.2f×", k.kind(), r));
                 }
-                verdicts.add(new Verdict(String.format(Locale.ROOT, "engine ÷ raw p50 ≤ 1.5× for every kind, at %,d", p.size()), engine,
-                        over.isEmpty() ? String.format(Locale.ROOT, "worst %.2f×", worst) : "over: " + String.join(", ", over), over.isEmpty()));
+                verdicts.add(new Verdict(
+                        String.format(Locale.ROOT, "engine ÷ raw p50 ≤ 1.5× for every kind, at %,d", p.size()),
+                        engine,
+                        over.isEmpty()
+                                ? String.format(Locale.ROOT, "worst %.2f×", worst)
+                                : "over: " + String.join(", ", over),
+                        over.isEmpty()));
             }
             for (Part p : ps) {
                 double p99 = p.feed().latency().p99Ms();
-                verdicts.add(new Verdict(String.format(Locale.ROOT, "feed p99 ≤ 20 ms, popular window open, at %,d", p.size()), engine, ms(p99), p99 <= FEED_P99_MS));
+                verdicts.add(new Verdict(
+                        String.format(Locale.ROOT, "feed p99 ≤ 20 ms, popular window open, at %,d", p.size()),
+                        engine,
+                        ms(p99),
+                        p99 <= FEED_P99_MS));
             }
             if (ps.size() > 1) {
                 List<String> over = new ArrayList<>();
                 double worst = 0;
                 for (KindResult k : largest.kinds()) {
-                    double r = k.engine().p50Ms() / kind(smallest, k.kind()).engine().p50Ms();
+                    double r = k.engine().p50Ms()
+                            / kind(smallest, k.kind()).engine().p50Ms();
                     worst = Math.max(worst, r);
                     if (r > SCALE_P50) over.add(String.format(Locale.ROOT, "%s %.2f×", k.kind(), r));
                 }
-                verdicts.add(new Verdict(String.format(Locale.ROOT, "each kind's %,d ÷ %,d p50 ≤ 1.5×", largest.size(), smallest.size()), engine,
-                        over.isEmpty() ? String.format(Locale.ROOT, "worst %.2f×", worst) : "over: " + String.join(", ", over), over.isEmpty()));
+                verdicts.add(new Verdict(
+                        String.format(Locale.ROOT, "each kind's %,d ÷ %,d p50 ≤ 1.5×", largest.size(), smallest.size()),
+                        engine,
+                        over.isEmpty()
+                                ? String.format(Locale.ROOT, "worst %.2f×", worst)
+                                : "over: " + String.join(", ", over),
+                        over.isEmpty()));
             }
         }
 
@@ -71,30 +94,78 @@ final class ScaleReport {
         int cores = Runtime.getRuntime().availableProcessors();
         StringBuilder b = new StringBuilder();
         b.append("# Scale: ingest, disk, memory, search and feed latency by corpus size\n\n");
-        b.append(String.format(Locale.ROOT, "Written by `%s` on %s; %d cores (a shared VM: absolute figures move by up to 2× between runs, "
-                + "the same-run ratios much less), %s; source when this report was written %s. Parts measured, each by its own JVM, in this order:%n%n", command, LocalDate.now(), cores, jvm, source));
-        b.append("| engine | posts | ingest | open | searches (samples per kind + warm-up) | feed | started | load average 1/5/15 min, start → end | source measured |\n|---|---|---|---|---|---|---|---|---|\n");
+        b.append(String.format(
+                Locale.ROOT,
+                "Written by `%s` on %s; %d cores (a shared VM: absolute figures move by up to 2× between runs, "
+                        + "the same-run ratios much less), %s; source when this report was written %s. Parts measured, each by its own JVM, in this order:%n%n",
+                command,
+                LocalDate.now(),
+                cores,
+                jvm,
+                source));
+        b.append(
+                "| engine | posts | ingest | open | searches (samples per kind + warm-up) | feed | started | load average 1/5/15 min, start → end | source measured |\n|---|---|---|---|---|---|---|---|---|\n");
         for (Part p : parts) {
-            b.append(String.format(Locale.ROOT, "| %s | %,d | %.0f s | %.1f s | %.0f s (%,d + %,d) | %.0f s | %s | %s | %s |%n", p.engine(), p.size(), p.phases().ingestSeconds(),
-                    p.phases().openSeconds(), p.phases().searchSeconds(), p.samples(), p.warmup(), p.phases().feedSeconds(), p.started(),
-                    p.loadAverage() == null ? "not recorded" : p.loadAverage(), p.source() == null ? "not recorded" : p.source()));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %,d | %.0f s | %.1f s | %.0f s (%,d + %,d) | %.0f s | %s | %s | %s |%n",
+                    p.engine(),
+                    p.size(),
+                    p.phases().ingestSeconds(),
+                    p.phases().openSeconds(),
+                    p.phases().searchSeconds(),
+                    p.samples(),
+                    p.warmup(),
+                    p.phases().feedSeconds(),
+                    p.started(),
+                    p.loadAverage() == null ? "not recorded" : p.loadAverage(),
+                    p.source() == null ? "not recorded" : p.source()));
         }
         if (note != null) b.append("\n").append(note).append("\n");
         b.append("\n## Targets (issue 15)\n\n| target | engine | measured | |\n|---|---|---|---|\n");
-        for (Verdict v : verdicts) b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", v.target(), v.engine(), v.measured(), v.met() ? "met" : "**not met**"));
+        for (Verdict v : verdicts)
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %s |%n",
+                    v.target(),
+                    v.engine(),
+                    v.measured(),
+                    v.met() ? "met" : "**not met**"));
 
         b.append("\n## Ingest, disk, memory\n\n");
-        b.append("| engine | posts | follow edges | ingest posts/s (wall) | net of the fixed cost | bytes per post on disk | RSS after open | RSS after the run (peak) | of it anon / file-backed | heap max | node RSS (peak) |\n");
+        b.append(
+                "| engine | posts | follow edges | ingest posts/s (wall) | net of the fixed cost | bytes per post on disk | RSS after open | RSS after the run (peak) | of it anon / file-backed | heap max | node RSS (peak) |\n");
         b.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Part p : parts) {
             var m = p.memory();
-            b.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %,.0f (%.0f s) | %,.0f (fixed %.1f s) | %,.0f | %s | %s (%s) | %s / %s | %d MiB | %s |%n",
-                    p.engine(), p.indexedPosts(), p.ingest().follows(), p.ingest().postsPerSecond(), p.ingest().seconds(), p.ingest().postsPerSecondNet(),
-                    p.ingest().fixedSeconds(), p.bytesPerPost(), mib(m.rssAfterOpenKiB()), mib(m.rssAfterRunKiB()), mib(m.hwmKiB()), mib(m.rssAnonKiB()),
-                    mib(m.rssFileKiB()), m.heapMaxMiB(), m.nodeRssKiB() == null ? "not read" : mib(m.nodeRssKiB()) + " (" + mib(m.nodeHwmKiB()) + ")"));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %,d | %,d | %,.0f (%.0f s) | %,.0f (fixed %.1f s) | %,.0f | %s | %s (%s) | %s / %s | %d MiB | %s |%n",
+                    p.engine(),
+                    p.indexedPosts(),
+                    p.ingest().follows(),
+                    p.ingest().postsPerSecond(),
+                    p.ingest().seconds(),
+                    p.ingest().postsPerSecondNet(),
+                    p.ingest().fixedSeconds(),
+                    p.bytesPerPost(),
+                    mib(m.rssAfterOpenKiB()),
+                    mib(m.rssAfterRunKiB()),
+                    mib(m.hwmKiB()),
+                    mib(m.rssAnonKiB()),
+                    mib(m.rssFileKiB()),
+                    m.heapMaxMiB(),
+                    m.nodeRssKiB() == null ? "not read" : mib(m.nodeRssKiB()) + " (" + mib(m.nodeHwmKiB()) + ")"));
         }
         b.append("\n");
-        for (Part p : parts) b.append(String.format(Locale.ROOT, "- %s %,d: ingest = `%s`; disk = %s.%n", p.engine(), p.size(), p.ingest().command(), p.diskWhat()));
+        for (Part p : parts)
+            b.append(String.format(
+                    Locale.ROOT,
+                    "- %s %,d: ingest = `%s`; disk = %s.%n",
+                    p.engine(),
+                    p.size(),
+                    p.ingest().command(),
+                    p.diskWhat()));
         b.append("""
                 - Ingest is the product's own command (`dev.feedsearch.app.Main ingest`, which runs `JsonlIngester`) in a child
                   JVM, timed by wall clock from its start until the posts are searchable (OpenSearch: plus one `_refresh`, since
@@ -111,31 +182,72 @@ final class ScaleReport {
         b.append("\n## Search latency by kind (in-process `PostIndex.search`, ms)\n");
         for (Map.Entry<String, List<Part>> e : byEngine.entrySet()) {
             List<Part> ps = e.getValue();
-            b.append("\n### ").append(e.getKey()).append(e.getKey().equals("embedded") ? " (raw: bare Lucene `IndexSearcher`, same Lucene query)" : " (raw: `_search` of the engine's own body)").append("\n\n| kind |");
-            for (Part p : ps) b.append(String.format(Locale.ROOT, " %,d engine p50 / p99 | raw p50 / p99 | engine ÷ raw p50 (p99) |", p.size()));
-            if (ps.size() > 1) b.append(String.format(Locale.ROOT, " %,d ÷ %,d engine p50 |", ps.getLast().size(), ps.getFirst().size()));
-            b.append("\n|---|").append("---|---|---|".repeat(ps.size())).append(ps.size() > 1 ? "---|" : "").append("\n");
+            b.append("\n### ")
+                    .append(e.getKey())
+                    .append(
+                            e.getKey().equals("embedded")
+                                    ? " (raw: bare Lucene `IndexSearcher`, same Lucene query)"
+                                    : " (raw: `_search` of the engine's own body)")
+                    .append("\n\n| kind |");
+            for (Part p : ps)
+                b.append(String.format(
+                        Locale.ROOT, " %,d engine p50 / p99 | raw p50 / p99 | engine ÷ raw p50 (p99) |", p.size()));
+            if (ps.size() > 1)
+                b.append(String.format(
+                        Locale.ROOT,
+                        " %,d ÷ %,d engine p50 |",
+                        ps.getLast().size(),
+                        ps.getFirst().size()));
+            b.append("\n|---|")
+                    .append("---|---|---|".repeat(ps.size()))
+                    .append(ps.size() > 1 ? "---|" : "")
+                    .append("\n");
             for (KindResult k0 : ps.getFirst().kinds()) {
                 b.append("| ").append(k0.kind()).append(" |");
                 for (Part p : ps) {
                     KindResult k = kind(p, k0.kind());
-                    b.append(String.format(Locale.ROOT, " %.3f / %.3f | %.3f / %.3f | %.2f× (%.2f×) |", k.engine().p50Ms(), k.engine().p99Ms(),
-                            k.raw().p50Ms(), k.raw().p99Ms(), ratio(k), k.engine().p99Ms() / k.raw().p99Ms()));
+                    b.append(String.format(
+                            Locale.ROOT,
+                            " %.3f / %.3f | %.3f / %.3f | %.2f× (%.2f×) |",
+                            k.engine().p50Ms(),
+                            k.engine().p99Ms(),
+                            k.raw().p50Ms(),
+                            k.raw().p99Ms(),
+                            ratio(k),
+                            k.engine().p99Ms() / k.raw().p99Ms()));
                 }
-                if (ps.size() > 1) b.append(String.format(Locale.ROOT, " %.2f× |", kind(ps.getLast(), k0.kind()).engine().p50Ms() / k0.engine().p50Ms()));
+                if (ps.size() > 1)
+                    b.append(String.format(
+                            Locale.ROOT,
+                            " %.2f× |",
+                            kind(ps.getLast(), k0.kind()).engine().p50Ms()
+                                    / k0.engine().p50Ms()));
                 b.append("\n");
             }
         }
 
         b.append("\n## Feed (`/v1/feed` on the query service, popular window open)\n\n");
-        b.append("| engine | posts | p50 ms | p99 ms | requests | timelines hit rate | popular candidates hit rate | posts in the popular window (≤ 1,000 read) | service clock |\n|---|---|---|---|---|---|---|---|---|\n");
+        b.append(
+                "| engine | posts | p50 ms | p99 ms | requests | timelines hit rate | popular candidates hit rate | posts in the popular window (≤ 1,000 read) | service clock |\n|---|---|---|---|---|---|---|---|---|\n");
         for (Part p : parts) {
             var f = p.feed();
-            b.append(String.format(Locale.ROOT, "| %s | %,d | %.2f | %.2f | %,d | %.1f%% | %.1f%% | %,d | %s |%n", p.engine(), p.size(), f.latency().p50Ms(),
-                    f.latency().p99Ms(), f.latency().count(), 100 * f.timelinesHitRate(), 100 * f.popularHitRate(), f.popularWindowPosts(), f.clock()));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %,d | %.2f | %.2f | %,d | %.1f%% | %.1f%% | %,d | %s |%n",
+                    p.engine(),
+                    p.size(),
+                    f.latency().p50Ms(),
+                    f.latency().p99Ms(),
+                    f.latency().count(),
+                    100 * f.timelinesHitRate(),
+                    100 * f.popularHitRate(),
+                    f.popularWindowPosts(),
+                    f.clock()));
         }
 
-        b.append(String.format(Locale.ROOT, """
+        b.append(String.format(
+                Locale.ROOT,
+                """
 
                 ## How it was measured
 
@@ -162,12 +274,24 @@ final class ScaleReport {
                   post (the feed's %.0f h popular window then holds posts; the run fails if it holds fewer than 100), %d
                   closed-loop HTTP clients, Zipf viewers as above, %,d warm-up requests then up to %,d measured (or 2 min); hit
                   rates over the measured requests only. Latency includes the local HTTP hop.
-                """, ScaleRun.LIMIT, BenchQueries.QUERIES.size(), ScaleRun.LANGS, ScaleRun.TAGS,
-                ScaleRun.ZIPF_EXPONENT, ScaleRun.LIMIT, RankingConfig.DEFAULTS.popularWindowHours(),
-                ScaleRun.FEED_CLIENTS, ScaleRun.FEED_REQUESTS / 5, ScaleRun.FEED_REQUESTS));
+                """,
+                ScaleRun.LIMIT,
+                BenchQueries.QUERIES.size(),
+                ScaleRun.LANGS,
+                ScaleRun.TAGS,
+                ScaleRun.ZIPF_EXPONENT,
+                ScaleRun.LIMIT,
+                RankingConfig.DEFAULTS.popularWindowHours(),
+                ScaleRun.FEED_CLIENTS,
+                ScaleRun.FEED_REQUESTS / 5,
+                ScaleRun.FEED_REQUESTS));
 
         ObjectNode json = ScaleRun.JSON.createObjectNode();
-        json.put("command", command).put("date", LocalDate.now().toString()).put("cores", cores).put("jvm", jvm).put("source", source);
+        json.put("command", command)
+                .put("date", LocalDate.now().toString())
+                .put("cores", cores)
+                .put("jvm", jvm)
+                .put("source", source);
         if (note != null) json.put("note", note);
         ArrayNode targets = json.putArray("targets");
         for (Verdict v : verdicts) targets.add(ScaleRun.JSON.valueToTree(v));
@@ -181,7 +305,9 @@ final class ScaleReport {
     /** The commit measured, and whether the working tree differed from it (results files aside): figures belong to a state. */
     static String sourceRevision() {
         try {
-            Process p = new ProcessBuilder("git", "describe", "--always", "--dirty=+uncommitted", "--exclude=*").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("git", "describe", "--always", "--dirty=+uncommitted", "--exclude=*")
+                    .redirectErrorStream(true)
+                    .start();
             String rev = new String(p.getInputStream().readAllBytes()).trim();
             return p.waitFor() == 0 ? "`" + rev + "`" : "unknown (git: " + rev + ")";
         } catch (Exception e) {

@@ -16,8 +16,6 @@ import dev.feedsearch.core.opensearch.OpenSearchPostIndex;
 import dev.feedsearch.mappings.Mappings;
 import dev.feedsearch.query.FeedsearchServer;
 import dev.feedsearch.query.rank.RankingConfig;
-import org.HdrHistogram.Histogram;
-
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -38,6 +36,7 @@ import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
 
 /**
  * The scale benchmark (issue 15), one engine and one corpus size per JVM ({@code measure}), then the table of
@@ -52,7 +51,8 @@ public final class ScaleRun {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final int LIMIT = 20, FEED_CLIENTS = 2, FEED_REQUESTS = 10_000;
     static final double ZIPF_EXPONENT = 1.1;
-    static final List<String> TAGS = List.of("rights", "freedom", "dignity", "equality", "education", "justice", "peace", "family");
+    static final List<String> TAGS =
+            List.of("rights", "freedom", "dignity", "equality", "education", "justice", "peace", "family");
     static final List<String> LANGS = List.of("en", "de", "ja", "es", "fr", "ru", "zh", "ar");
     static final String CURSOR = "cursor pages 2-5 (tag listing)";
 
@@ -60,27 +60,64 @@ public final class ScaleRun {
 
     record Latency(double p50Ms, double p99Ms, double meanMs, long count) {
         static Latency of(Histogram h) {
-            return new Latency(h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6, h.getMean() / 1e6, h.getTotalCount());
+            return new Latency(
+                    h.getValueAtPercentile(50) / 1e6,
+                    h.getValueAtPercentile(99) / 1e6,
+                    h.getMean() / 1e6,
+                    h.getTotalCount());
         }
     }
 
     record KindResult(String kind, Latency engine, Latency raw) {}
 
     /** Wall time of `Main ingest` over the corpus, and of the same command over an empty file (JVM start, setup). */
-    record Ingest(String command, double seconds, double fixedSeconds, long posts, long follows, double postsPerSecond,
-                  double postsPerSecondNet) {}
+    record Ingest(
+            String command,
+            double seconds,
+            double fixedSeconds,
+            long posts,
+            long follows,
+            double postsPerSecond,
+            double postsPerSecondNet) {}
 
     /** KiB from /proc/PID/status; the node's fields are null when its pid could not be read. */
-    record Memory(long rssAfterOpenKiB, long rssAfterRunKiB, long hwmKiB, long rssAnonKiB, long rssFileKiB, int heapMaxMiB,
-                  Long nodeRssKiB, Long nodeHwmKiB) {}
+    record Memory(
+            long rssAfterOpenKiB,
+            long rssAfterRunKiB,
+            long hwmKiB,
+            long rssAnonKiB,
+            long rssFileKiB,
+            int heapMaxMiB,
+            Long nodeRssKiB,
+            Long nodeHwmKiB) {}
 
-    record Feed(Latency latency, int clients, double timelinesHitRate, double popularHitRate, int popularWindowPosts, String clock) {}
+    record Feed(
+            Latency latency,
+            int clients,
+            double timelinesHitRate,
+            double popularHitRate,
+            int popularWindowPosts,
+            String clock) {}
 
     record Phases(double ingestSeconds, double openSeconds, double searchSeconds, double feedSeconds) {}
 
-    record Part(String engine, int size, long indexedPosts, long diskBytes, String diskWhat, double bytesPerPost, Ingest ingest,
-                Memory memory, int samples, int warmup, List<KindResult> kinds, Feed feed, Phases phases, String started,
-                String loadAverage, String source) {}
+    record Part(
+            String engine,
+            int size,
+            long indexedPosts,
+            long diskBytes,
+            String diskWhat,
+            double bytesPerPost,
+            Ingest ingest,
+            Memory memory,
+            int samples,
+            int warmup,
+            List<KindResult> kinds,
+            Feed feed,
+            Phases phases,
+            String started,
+            String loadAverage,
+            String source) {}
 
     // ------------------------------------------------------------------ measure
 
@@ -95,7 +132,12 @@ public final class ScaleRun {
         switch (args[0]) {
             case "measure" -> measure(opts);
             case "feed" -> feedOnly(opts);
-            case "report" -> ScaleReport.write(Path.of(opts.get("out")), opts.get("command"), opts.get("note"), rest.stream().map(Path::of).toList());
+            case "report" ->
+                ScaleReport.write(
+                        Path.of(opts.get("out")),
+                        opts.get("command"),
+                        opts.get("note"),
+                        rest.stream().map(Path::of).toList());
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
     }
@@ -115,26 +157,41 @@ public final class ScaleRun {
         List<String> engineArgs = new ArrayList<>(List.of("--data-dir", dataDir.toString()));
         if (os) {
             OpenSearchRun.awaitNode(url);
-            engineArgs.addAll(List.of("--engine", "opensearch", "--opensearch-url", url, "--replicas", "0",
-                    "--refresh", o.getOrDefault("os-refresh", "false")));
+            engineArgs.addAll(List.of(
+                    "--engine",
+                    "opensearch",
+                    "--opensearch-url",
+                    url,
+                    "--replicas",
+                    "0",
+                    "--refresh",
+                    o.getOrDefault("os-refresh", "false")));
         }
-        List<String> jvm = List.of(o.getOrDefault("ingest-jvm-opts", "-Xmx2g").trim().split("\\s+"));
+        List<String> jvm =
+                List.of(o.getOrDefault("ingest-jvm-opts", "-Xmx2g").trim().split("\\s+"));
         Ingest ingest = ingest(jvm, engineArgs, corpus, dir, os ? url : null);
         double ingestSeconds = (System.nanoTime() - t0) / 1e9;
-        log("ingest: %,d posts in %.1f s (%,.0f posts/s; fixed cost %.1f s)", ingest.posts(), ingest.seconds(), ingest.postsPerSecond(), ingest.fixedSeconds());
+        log(
+                "ingest: %,d posts in %.1f s (%,.0f posts/s; fixed cost %.1f s)",
+                ingest.posts(), ingest.seconds(), ingest.postsPerSecond(), ingest.fixedSeconds());
 
-        long diskBytes = os ? OpenSearchRun.storeBytes(url, "posts-*,feedsearch-*") : directoryBytes(dataDir.resolve("index"));
-        String diskWhat = os ? "primaries' store of posts-* and feedsearch-* (`_stats/store` after a flush; follow edges and the keys index included)"
+        long diskBytes =
+                os ? OpenSearchRun.storeBytes(url, "posts-*,feedsearch-*") : directoryBytes(dataDir.resolve("index"));
+        String diskWhat = os
+                ? "primaries' store of posts-* and feedsearch-* (`_stats/store` after a flush; follow edges and the keys index included)"
                 : "the index directory (data/index) as ingest left it (follow edges included)";
 
         t0 = System.nanoTime();
         Set<String> langs = new HashSet<>(m.supportedLanguages());
         langs.add("und");
         PostIndex index = os
-                ? OpenSearchPostIndex.open(OpenSearchConfig.builder(url).replicas(0).build(), m, OpenSearchPostIndex.RejectedWrites.FAIL)
+                ? OpenSearchPostIndex.open(
+                        OpenSearchConfig.builder(url).replicas(0).build(), m, OpenSearchPostIndex.RejectedWrites.FAIL)
                 : EmbeddedPostIndex.open(dataDir.resolve("index"), GroupAnalyzers.build(m));
-        try (index; ScaleBaseline raw = os ? new ScaleBaseline.OpenSearch(url, (OpenSearchPostIndex) index)
-                : ScaleBaseline.Lucene.open((EmbeddedPostIndex) index, dataDir.resolve("index"))) {
+        try (index;
+                ScaleBaseline raw = os
+                        ? new ScaleBaseline.OpenSearch(url, (OpenSearchPostIndex) index)
+                        : ScaleBaseline.Lucene.open((EmbeddedPostIndex) index, dataDir.resolve("index"))) {
             long posts = index.stats().posts();
             double openSeconds = (System.nanoTime() - t0) / 1e9;
             long rssAfterOpen = procStatus(ProcessHandle.current().pid(), "VmRSS");
@@ -157,11 +214,32 @@ public final class ScaleRun {
                     nodeHwm = procStatus(pid, "VmHWM");
                 }
             }
-            Memory mem = new Memory(rssAfterOpen, procStatus(self, "VmRSS"), procStatus(self, "VmHWM"), procStatus(self, "RssAnon"),
-                    procStatus(self, "RssFile"), (int) (Runtime.getRuntime().maxMemory() >> 20), nodeRss, nodeHwm);
-            Part part = new Part(engineName, size, posts, diskBytes, diskWhat, (double) diskBytes / posts, ingest, mem, samples, warmup,
-                    kinds, feed, new Phases(ingestSeconds, openSeconds, searchSeconds, feedSeconds), started,
-                    loadBefore + " → " + loadAverage(), ScaleReport.sourceRevision());
+            Memory mem = new Memory(
+                    rssAfterOpen,
+                    procStatus(self, "VmRSS"),
+                    procStatus(self, "VmHWM"),
+                    procStatus(self, "RssAnon"),
+                    procStatus(self, "RssFile"),
+                    (int) (Runtime.getRuntime().maxMemory() >> 20),
+                    nodeRss,
+                    nodeHwm);
+            Part part = new Part(
+                    engineName,
+                    size,
+                    posts,
+                    diskBytes,
+                    diskWhat,
+                    (double) diskBytes / posts,
+                    ingest,
+                    mem,
+                    samples,
+                    warmup,
+                    kinds,
+                    feed,
+                    new Phases(ingestSeconds, openSeconds, searchSeconds, feedSeconds),
+                    started,
+                    loadBefore + " → " + loadAverage(),
+                    ScaleReport.sourceRevision());
             JSON.writeValue(dir.resolve("result.json").toFile(), part);
             log("done: search %.0f s, feed %.0f s", searchSeconds, feedSeconds);
         }
@@ -175,14 +253,16 @@ public final class ScaleRun {
         Mappings m = Mappings.load();
         Set<String> langs = new HashSet<>(m.supportedLanguages());
         langs.add("und");
-        try (EmbeddedPostIndex index = EmbeddedPostIndex.open(Path.of(o.get("dir")).resolve("data/index"), GroupAnalyzers.build(m))) {
+        try (EmbeddedPostIndex index =
+                EmbeddedPostIndex.open(Path.of(o.get("dir")).resolve("data/index"), GroupAnalyzers.build(m))) {
             Feed feed = feed(index, langs, (int) (index.stats().posts() / 10));
             System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(feed));
         }
     }
 
     /** `feedsearch ingest` in a child JVM, timed by wall clock; first over an empty file for its fixed cost. */
-    static Ingest ingest(List<String> jvm, List<String> engineArgs, Path corpus, Path dir, String wipeUrl) throws Exception {
+    static Ingest ingest(List<String> jvm, List<String> engineArgs, Path corpus, Path dir, String wipeUrl)
+            throws Exception {
         Path empty = dir.resolve("empty.jsonl");
         Files.writeString(empty, "");
         if (wipeUrl != null) OpenSearchRun.wipe(wipeUrl);
@@ -199,8 +279,11 @@ public final class ScaleRun {
         Matcher mt = Pattern.compile("(\\d+) posts, (\\d+) follow edges").matcher(out);
         if (!mt.find()) throw new IllegalStateException("no ingest summary in: " + out);
         long posts = Long.parseLong(mt.group(1)), follows = Long.parseLong(mt.group(2));
-        String command = "feedsearch ingest " + String.join(" ", engineArgs).replaceAll("--data-dir \\S+", "--data-dir DIR")
-                .replaceAll("--opensearch-url \\S+", "--opensearch-url URL") + " " + corpus.getFileName();
+        String command = "feedsearch ingest "
+                + String.join(" ", engineArgs)
+                        .replaceAll("--data-dir \\S+", "--data-dir DIR")
+                        .replaceAll("--opensearch-url \\S+", "--opensearch-url URL")
+                + " " + corpus.getFileName();
         return new Ingest(command, seconds, fixed, posts, follows, posts / seconds, posts / (seconds - fixed));
     }
 
@@ -212,9 +295,12 @@ public final class ScaleRun {
         cmd.addAll(engineArgs);
         cmd.add(file.toString());
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile())
-                .redirectError(out.resolveSibling(out.getFileName() + ".err").toFile()).start();
-        if (p.waitFor() != 0) throw new IllegalStateException("ingest failed (" + p.exitValue() + "): see " + out + ".err");
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(out.resolveSibling(out.getFileName() + ".err").toFile())
+                .start();
+        if (p.waitFor() != 0)
+            throw new IllegalStateException("ingest failed (" + p.exitValue() + "): see " + out + ".err");
         return (System.nanoTime() - t0) / 1e9;
     }
 
@@ -228,19 +314,43 @@ public final class ScaleRun {
      * slow second on this shared machine lands on both. The first {@code warmup} samples are not recorded, and
      * check that engine and raw answer alike.
      */
-    static List<KindResult> search(PostIndex index, ScaleBaseline raw, int users, int warmup, int samples) throws Exception {
-        Instant newest = index.search(SearchQuery.builder().sort(SortOrder.RECENT).limit(1).build()).hits().getFirst().post().post().createdAt();
+    static List<KindResult> search(PostIndex index, ScaleBaseline raw, int users, int warmup, int samples)
+            throws Exception {
+        Instant newest = index.search(
+                        SearchQuery.builder().sort(SortOrder.RECENT).limit(1).build())
+                .hits()
+                .getFirst()
+                .post()
+                .post()
+                .createdAt();
         Zipf viewers = new Zipf(users, ZIPF_EXPONENT, 2), authors = new Zipf(users, ZIPF_EXPONENT, 3);
         List<String> qs = BenchQueries.QUERIES;
         Map<String, Kind> kinds = new LinkedHashMap<>();
-        kinds.put("relevance", i -> SearchQuery.builder().text(qs.get(i % qs.size())).limit(LIMIT).build());
-        kinds.put("relevance + viewer", i -> SearchQuery.builder().text(qs.get(i % qs.size())).viewer(user(viewers)).limit(LIMIT).build());
+        kinds.put(
+                "relevance",
+                i -> SearchQuery.builder()
+                        .text(qs.get(i % qs.size()))
+                        .limit(LIMIT)
+                        .build());
+        kinds.put(
+                "relevance + viewer",
+                i -> SearchQuery.builder()
+                        .text(qs.get(i % qs.size()))
+                        .viewer(user(viewers))
+                        .limit(LIMIT)
+                        .build());
         kinds.put("recent", i -> recent().text(qs.get(i % qs.size())).build());
-        kinds.put("recent + viewer", i -> recent().text(qs.get(i % qs.size())).viewer(user(viewers)).build());
-        kinds.put("language filter", i -> recent().lang(LANGS.get(i % LANGS.size())).build());
+        kinds.put(
+                "recent + viewer",
+                i -> recent().text(qs.get(i % qs.size())).viewer(user(viewers)).build());
+        kinds.put(
+                "language filter",
+                i -> recent().lang(LANGS.get(i % LANGS.size())).build());
         kinds.put("author listing", i -> recent().author(user(authors)).build());
         kinds.put("tag listing", i -> recent().tag(TAGS.get(i % TAGS.size())).build());
-        kinds.put("since (last 7 days)", i -> recent().since(newest.minusSeconds(7 * 86_400L)).build());
+        kinds.put(
+                "since (last 7 days)",
+                i -> recent().since(newest.minusSeconds(7 * 86_400L)).build());
         Map<String, Histogram[]> h = new LinkedHashMap<>();
         for (String k : kinds.keySet()) h.put(k, histograms());
         h.put(CURSOR, histograms());
@@ -255,7 +365,9 @@ public final class ScaleRun {
             SortKey after = index.search(first).next().orElse(null);
             for (int page = 2; page <= 5 && after != null; page++) {
                 SearchQuery q = first.toBuilder().after(after).build();
-                after = pair(index, raw, q, engineFirst, record ? h.get(CURSOR) : null, CURSOR).next().orElse(null);
+                after = pair(index, raw, q, engineFirst, record ? h.get(CURSOR) : null, CURSOR)
+                        .next()
+                        .orElse(null);
             }
             if (i % 100 == 99) log("search: %d of %d samples per kind", i + 1, warmup + samples);
         }
@@ -265,7 +377,9 @@ public final class ScaleRun {
     }
 
     /** Engine and raw on one query, in the given order; checks their answers during the warm-up (record == null). */
-    static SearchPage pair(PostIndex index, ScaleBaseline raw, SearchQuery q, boolean engineFirst, Histogram[] record, String kind) throws Exception {
+    static SearchPage pair(
+            PostIndex index, ScaleBaseline raw, SearchQuery q, boolean engineFirst, Histogram[] record, String kind)
+            throws Exception {
         ScaleBaseline.Prepared prepared = raw.prepare(q);
         SearchPage page = null;
         List<String> rawKeys = null;
@@ -280,7 +394,8 @@ public final class ScaleRun {
         if (record == null) {
             List<String> engineKeys = ScaleBaseline.keys(page, q.sort());
             if (!engineKeys.equals(rawKeys)) {
-                throw new IllegalStateException(kind + ": engine and raw answered differently for " + q + ":\n engine " + engineKeys + "\n raw    " + rawKeys);
+                throw new IllegalStateException(kind + ": engine and raw answered differently for " + q + ":\n engine "
+                        + engineKeys + "\n raw    " + rawKeys);
             }
         }
         return page;
@@ -293,21 +408,43 @@ public final class ScaleRun {
     static Feed feed(PostIndex index, Set<String> langs, int users) throws Exception {
         Clock clock = index instanceof EmbeddedPostIndex e ? HttpLoadRun.corpusClock(e) : corpusClock(index);
         int window = popularWindowPosts(index, clock);
-        try (FeedsearchServer server = FeedsearchServer.builder().index(index).languages(langs).port(0).clock(clock).build().start()) {
+        try (FeedsearchServer server = FeedsearchServer.builder()
+                .index(index)
+                .languages(langs)
+                .port(0)
+                .clock(clock)
+                .build()
+                .start()) {
             if (index instanceof EmbeddedPostIndex e) HttpLoadRun.requirePopularWindow(e, server);
-            else if (window < 100) throw new IllegalStateException("the popular window holds " + window + " posts: the feed benchmark would not run it");
+            else if (window < 100)
+                throw new IllegalStateException(
+                        "the popular window holds " + window + " posts: the feed benchmark would not run it");
             ExecutorService pool = Executors.newFixedThreadPool(FEED_CLIENTS);
             try {
-                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(pool).build();
+                HttpClient client = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .executor(pool)
+                        .build();
                 Zipf viewers = new Zipf(users, ZIPF_EXPONENT, 4);
                 String base = "http://127.0.0.1:" + server.port() + "/v1/feed?limit=" + LIMIT + "&viewer=";
                 IntFunction<String> urls = i -> base + user(viewers);
-                HttpLoadRun.run(client, urls, FEED_CLIENTS, FEED_REQUESTS / 5 / FEED_CLIENTS, System.nanoTime() + 60_000_000_000L); // warm-up
+                HttpLoadRun.run(
+                        client,
+                        urls,
+                        FEED_CLIENTS,
+                        FEED_REQUESTS / 5 / FEED_CLIENTS,
+                        System.nanoTime() + 60_000_000_000L); // warm-up
                 double[] before = cacheGets(server);
-                Histogram h = HttpLoadRun.run(client, urls, FEED_CLIENTS, FEED_REQUESTS / FEED_CLIENTS, System.nanoTime() + 120_000_000_000L);
+                Histogram h = HttpLoadRun.run(
+                        client, urls, FEED_CLIENTS, FEED_REQUESTS / FEED_CLIENTS, System.nanoTime() + 120_000_000_000L);
                 double[] after = cacheGets(server);
-                return new Feed(Latency.of(h), FEED_CLIENTS, rate(after[0] - before[0], after[1] - before[1]),
-                        rate(after[2] - before[2], after[3] - before[3]), window, clock.instant().toString());
+                return new Feed(
+                        Latency.of(h),
+                        FEED_CLIENTS,
+                        rate(after[0] - before[0], after[1] - before[1]),
+                        rate(after[2] - before[2], after[3] - before[3]),
+                        window,
+                        clock.instant().toString());
             } finally {
                 pool.shutdownNow(); // not daemon threads
             }
@@ -316,20 +453,31 @@ public final class ScaleRun {
 
     /** HttpLoadRun.corpusClock for any engine (that one takes the embedded engine). */
     static Clock corpusClock(PostIndex index) throws IOException {
-        Instant newest = index.search(SearchQuery.builder().sort(SortOrder.RECENT).limit(1).build()).hits().getFirst().post().post().createdAt();
+        Instant newest = index.search(
+                        SearchQuery.builder().sort(SortOrder.RECENT).limit(1).build())
+                .hits()
+                .getFirst()
+                .post()
+                .post()
+                .createdAt();
         return Clock.fixed(newest.plusSeconds(3_600), ZoneOffset.UTC);
     }
 
     /** Posts the feed's popular window holds at that clock (up to 1,000), in the languages HttpLoadRun checks. */
     static int popularWindowPosts(PostIndex index, Clock clock) throws IOException {
         Instant since = clock.instant().minusMillis((long) (RankingConfig.DEFAULTS.popularWindowHours() * 3_600_000));
-        return index.popularPublic(Set.of("en", "de", "fr", "es", "ja", "zh", "ru", "ar"), since, 1_000).size();
+        return index.popularPublic(Set.of("en", "de", "fr", "es", "ja", "zh", "ru", "ar"), since, 1_000)
+                .size();
     }
 
     /** hits and misses of the timeline and popular-candidate caches, in that order. */
     static double[] cacheGets(FeedsearchServer s) {
-        return new double[] {HttpLoadRun.gets(s, "timelines", "hit"), HttpLoadRun.gets(s, "timelines", "miss"),
-                HttpLoadRun.gets(s, "popular_candidates", "hit"), HttpLoadRun.gets(s, "popular_candidates", "miss")};
+        return new double[] {
+            HttpLoadRun.gets(s, "timelines", "hit"),
+            HttpLoadRun.gets(s, "timelines", "miss"),
+            HttpLoadRun.gets(s, "popular_candidates", "hit"),
+            HttpLoadRun.gets(s, "popular_candidates", "miss")
+        };
     }
 
     static double rate(double hit, double miss) {
@@ -368,8 +516,12 @@ public final class ScaleRun {
     /** The node's own pid (`_nodes/_local/process`), or null: /proc then tells its RSS if it runs on this machine. */
     static Long nodePid(String url) {
         try {
-            JsonNode nodes = PostJson.MAPPER.readTree(OpenSearchRun.send(url, "GET", "/_nodes/_local/process", null)).path("nodes");
-            for (JsonNode n : nodes) if (n.path("process").has("id")) return n.path("process").path("id").asLong();
+            JsonNode nodes = PostJson.MAPPER
+                    .readTree(OpenSearchRun.send(url, "GET", "/_nodes/_local/process", null))
+                    .path("nodes");
+            for (JsonNode n : nodes)
+                if (n.path("process").has("id"))
+                    return n.path("process").path("id").asLong();
         } catch (Exception e) {
             log("node pid not readable: %s", e);
         }
@@ -378,14 +530,17 @@ public final class ScaleRun {
 
     static long directoryBytes(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(f -> f.toFile().length())
+                    .sum();
         }
     }
 
     static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) return;
         try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) Files.delete(f);
+            for (Path f :
+                    files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) Files.delete(f);
         }
     }
 

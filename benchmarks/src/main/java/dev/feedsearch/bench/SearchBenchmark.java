@@ -6,6 +6,12 @@ import dev.feedsearch.core.index.SearchPage;
 import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortOrder;
 import dev.feedsearch.mappings.Mappings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.IndexSearcher;
@@ -23,13 +29,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Embedded search against raw Lucene on the same index and the same Lucene text query, in one run.
@@ -51,7 +50,8 @@ public class SearchBenchmark {
     @Setup(Level.Trial)
     public void open() throws IOException {
         Path dir = Path.of(System.getProperty("feedsearch.bench.index", "benchmarks/target/bench-data/index"));
-        if (!Files.isDirectory(dir)) throw new IllegalStateException("no benchmark index at " + dir + "; run benchmarks/run.sh");
+        if (!Files.isDirectory(dir))
+            throw new IllegalStateException("no benchmark index at " + dir + "; run benchmarks/run.sh");
         engine = EmbeddedPostIndex.open(dir, GroupAnalyzers.build(Mappings.load()));
         rawReader = DirectoryReader.open(FSDirectory.open(dir));
         raw = new IndexSearcher(rawReader);
@@ -79,12 +79,19 @@ public class SearchBenchmark {
 
     @Benchmark
     public SearchPage engineRelevance() throws IOException {
-        return engine.search(SearchQuery.builder().text(BenchQueries.QUERIES.get(nextQuery())).limit(20).build());
+        return engine.search(SearchQuery.builder()
+                .text(BenchQueries.QUERIES.get(nextQuery()))
+                .limit(20)
+                .build());
     }
 
     @Benchmark
     public SearchPage engineRecentWithViewer() throws IOException {
-        return engine.search(SearchQuery.builder().text(BenchQueries.QUERIES.get(nextQuery())).sort(SortOrder.RECENT)
-                .viewer("u1").limit(20).build());
+        return engine.search(SearchQuery.builder()
+                .text(BenchQueries.QUERIES.get(nextQuery()))
+                .sort(SortOrder.RECENT)
+                .viewer("u1")
+                .limit(20)
+                .build());
     }
 }

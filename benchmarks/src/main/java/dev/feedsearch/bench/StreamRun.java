@@ -13,8 +13,6 @@ import dev.feedsearch.indexer.stream.StreamIndexer;
 import dev.feedsearch.mappings.Mappings;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.HdrHistogram.Histogram;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.CompilationMXBean;
@@ -34,6 +32,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
 
 /**
  * Change streams end to end, per source, all in one run: (1) a warm-up through a fresh indexer: events/s
@@ -50,8 +49,16 @@ import java.util.function.Consumer;
  * Usage: StreamRun CORPUS.jsonl POSTS OUT.md [dynamodb|postgres]
  */
 public final class StreamRun {
-    record Result(String source, int events, double drainPerSec, double coldPerSec, int warmupEvents, double jitShare,
-                  double endToEndPerSec, double sustainedPerSec, Histogram freshness) {}
+    record Result(
+            String source,
+            int events,
+            double drainPerSec,
+            double coldPerSec,
+            int warmupEvents,
+            double jitShare,
+            double endToEndPerSec,
+            double sustainedPerSec,
+            Histogram freshness) {}
 
     /**
      * The posts of {@code lines}, parsed on each access; with {@code size > 0}, that many warm-up posts, cycling
@@ -63,7 +70,8 @@ public final class StreamRun {
             public JsonNode get(int i) {
                 try {
                     JsonNode p = PostJson.MAPPER.readTree(lines.get(i % lines.size()));
-                    if (size > 0) ((ObjectNode) p).put("id", "w" + i + "-" + p.get("id").asText());
+                    if (size > 0)
+                        ((ObjectNode) p).put("id", "w" + i + "-" + p.get("id").asText());
                     return p;
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -96,7 +104,8 @@ public final class StreamRun {
             JsonNode node = PostJson.MAPPER.readTree(line);
             if (node.has("text") && !node.path("deleted").asBoolean(false)) lines.add(line);
         }
-        if (lines.size() < n + 2_000) throw new IllegalArgumentException("the corpus has " + lines.size() + " posts, fewer than " + (n + 2_000));
+        if (lines.size() < n + 2_000)
+            throw new IllegalArgumentException("the corpus has " + lines.size() + " posts, fewer than " + (n + 2_000));
         List<JsonNode> backlog = parsed(lines.subList(0, n), 0), fresh = parsed(lines.subList(n, n + 2_000), 0);
         // warm-up posts: the rest of the corpus (all of it when nothing is left), as often as needed, under new ids
         List<String> rest = lines.size() > n + 2_000 ? lines.subList(n + 2_000, lines.size()) : lines;
@@ -105,22 +114,38 @@ public final class StreamRun {
         String only = args.length > 3 ? args[3] : "all"; // dynamodb | postgres | all
         if (!only.equals("postgres")) results.add(StreamRunSources.dynamodb(warm, backlog, fresh));
         if (!only.equals("dynamodb")) results.add(StreamRunSources.postgres(warm, backlog, fresh));
-        StringBuilder md = new StringBuilder("| source | events | source drain alone, events/s | cold JVM, first events, events/s "
-                + "| warm-up events (JIT share of a core at its end) | warm, whole backlog, events/s | warm, sustained (middle third), events/s "
-                + "| freshness p50 ms | p99 ms | max ms |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        StringBuilder md =
+                new StringBuilder("| source | events | source drain alone, events/s | cold JVM, first events, events/s "
+                        + "| warm-up events (JIT share of a core at its end) | warm, whole backlog, events/s | warm, sustained (middle third), events/s "
+                        + "| freshness p50 ms | p99 ms | max ms |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (Result r : results) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %,d (%.0f%%) | %.0f | %.0f | %.0f | %.0f | %.0f |%n", r.source(), r.events(),
-                    r.drainPerSec(), r.coldPerSec(), r.warmupEvents(), 100 * r.jitShare(), r.endToEndPerSec(), r.sustainedPerSec(),
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %.0f | %.0f | %,d (%.0f%%) | %.0f | %.0f | %.0f | %.0f | %.0f |%n",
+                    r.source(),
+                    r.events(),
+                    r.drainPerSec(),
+                    r.coldPerSec(),
+                    r.warmupEvents(),
+                    100 * r.jitShare(),
+                    r.endToEndPerSec(),
+                    r.sustainedPerSec(),
                     r.freshness().getValueAtPercentile(50) / 1e6,
-                    r.freshness().getValueAtPercentile(99) / 1e6, r.freshness().getMaxValue() / 1e6));
+                    r.freshness().getValueAtPercentile(99) / 1e6,
+                    r.freshness().getMaxValue() / 1e6));
         }
-        md.append(String.format(Locale.ROOT, "%nCold JVM: the first %,d events through a fresh indexer, while the JIT compiles detection, "
-                + "analysis, codecs and drivers (a source run after another in the same JVM finds much of that compiled). Warm-up: "
-                + "more posts, %,d at a time, until the JIT compiles under a tenth of a core over a chunk (or %,d posts); then that "
-                + "indexer stops (drained, checkpointed), the backlog is written, and a new indexer over the same index resumes from the "
-                + "checkpoints: whole backlog = from its start until every event is applied; sustained = from a third to two thirds of the "
-                + "backlog applied. Freshness: 1,000 posts written at 100/s while the indexer runs; each is timed from its write until the "
-                + "index returns it.%n", WARMUP, WARMUP_CHUNK, MAX_WARMUP));
+        md.append(String.format(
+                Locale.ROOT,
+                "%nCold JVM: the first %,d events through a fresh indexer, while the JIT compiles detection, "
+                        + "analysis, codecs and drivers (a source run after another in the same JVM finds much of that compiled). Warm-up: "
+                        + "more posts, %,d at a time, until the JIT compiles under a tenth of a core over a chunk (or %,d posts); then that "
+                        + "indexer stops (drained, checkpointed), the backlog is written, and a new indexer over the same index resumes from the "
+                        + "checkpoints: whole backlog = from its start until every event is applied; sustained = from a third to two thirds of the "
+                        + "backlog applied. Freshness: 1,000 posts written at 100/s while the indexer runs; each is timed from its write until the "
+                        + "index returns it.%n",
+                WARMUP,
+                WARMUP_CHUNK,
+                MAX_WARMUP));
         System.out.print(md);
         Files.writeString(Path.of(args[2]), md.toString());
     }
@@ -132,7 +157,8 @@ public final class StreamRun {
         try (source) {
             long t0 = System.nanoTime();
             int seen = 0;
-            while (seen < expected && System.nanoTime() - t0 < 300_000_000_000L) seen += source.poll(1_000, Duration.ofMillis(200)).size();
+            while (seen < expected && System.nanoTime() - t0 < 300_000_000_000L)
+                seen += source.poll(1_000, Duration.ofMillis(200)).size();
             return seen / ((System.nanoTime() - t0) / 1e9);
         }
     }
@@ -147,26 +173,48 @@ public final class StreamRun {
         double run(int expected) throws Exception;
     }
 
-    static StreamIndexer indexer(ChangeSource source, ChangeFactory changes, EmbeddedPostIndex index, JsonlDeadLetterStore dlq,
-                                 SimpleMeterRegistry metrics) {
-        return StreamIndexer.builder().source(source).changes(changes).index(index)
-                .deadLetters(dlq).metrics(metrics).batchSize(1_000).maxWait(Duration.ofMillis(50)).build();
+    static StreamIndexer indexer(
+            ChangeSource source,
+            ChangeFactory changes,
+            EmbeddedPostIndex index,
+            JsonlDeadLetterStore dlq,
+            SimpleMeterRegistry metrics) {
+        return StreamIndexer.builder()
+                .source(source)
+                .changes(changes)
+                .index(index)
+                .deadLetters(dlq)
+                .metrics(metrics)
+                .batchSize(1_000)
+                .maxWait(Duration.ofMillis(50))
+                .build();
     }
 
-    static Result endToEnd(String name, Opener open, Path tmp, List<JsonNode> warm, List<JsonNode> backlogPosts, Writer bulk, Drain drainRate,
-                           List<JsonNode> fresh, Consumer<JsonNode> write) throws Exception {
+    static Result endToEnd(
+            String name,
+            Opener open,
+            Path tmp,
+            List<JsonNode> warm,
+            List<JsonNode> backlogPosts,
+            Writer bulk,
+            Drain drainRate,
+            List<JsonNode> fresh,
+            Consumer<JsonNode> write)
+            throws Exception {
         int backlog = backlogPosts.size();
         Mappings m = Mappings.load();
         GroupAnalyzers analyzers = GroupAnalyzers.build(m);
         analyzers.warmUp(); // the kuromoji/nori dictionaries load once per JVM: not part of the stream rate
         Integer writers = Integer.getInteger("feedsearch.bench.writerThreads"); // default: half the cores
-        try (EmbeddedPostIndex index = writers == null ? EmbeddedPostIndex.open(tmp.resolve("index"), analyzers)
-                : EmbeddedPostIndex.open(tmp.resolve("index"), analyzers, writers);
-             JsonlDeadLetterStore dlq = new JsonlDeadLetterStore(tmp.resolve("dlq.jsonl"))) {
+        try (EmbeddedPostIndex index = writers == null
+                        ? EmbeddedPostIndex.open(tmp.resolve("index"), analyzers)
+                        : EmbeddedPostIndex.open(tmp.resolve("index"), analyzers, writers);
+                JsonlDeadLetterStore dlq = new JsonlDeadLetterStore(tmp.resolve("dlq.jsonl"))) {
             ScriptFirstDetector detector = new ScriptFirstDetector().preload();
             ChangeFactory changes = new ChangeFactory(detector, m);
 
-            // 1. warm-up: a first backlog through a fresh indexer (its rate is the cold JVM's), then more posts, a chunk
+            // 1. warm-up: a first backlog through a fresh indexer (its rate is the cold JVM's), then more posts, a
+            // chunk
             //    at a time, until the JIT is quiet (compiling under a tenth of a core over a chunk) or the warm-up cap;
             //    then the indexer stops, drained and checkpointed
             CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
@@ -178,7 +226,8 @@ public final class StreamRun {
             double coldRate = 0, jitShare = 1;
             while (cold.failure() == null && System.nanoTime() - c0 < 600_000_000_000L) {
                 long chunkAt = System.nanoTime(), jit0 = jit.getTotalCompilationTime();
-                while (cold.applied() < written && cold.failure() == null && System.nanoTime() - c0 < 600_000_000_000L) Thread.sleep(20);
+                while (cold.applied() < written && cold.failure() == null && System.nanoTime() - c0 < 600_000_000_000L)
+                    Thread.sleep(20);
                 if (coldRate == 0) coldRate = cold.applied() / ((System.nanoTime() - c0) / 1e9);
                 jitShare = (jit.getTotalCompilationTime() - jit0) / ((System.nanoTime() - chunkAt) / 1e6);
                 if (written > WARMUP && jitShare < 0.1 || written + WARMUP_CHUNK > warm.size()) break;
@@ -186,10 +235,18 @@ public final class StreamRun {
                 written += WARMUP_CHUNK;
             }
             cold.close();
-            if (cold.failure() != null) throw new IllegalStateException(name + " (warm-up): " + cold.failure(), cold.failure());
+            if (cold.failure() != null)
+                throw new IllegalStateException(name + " (warm-up): " + cold.failure(), cold.failure());
             long warmSeconds = (System.nanoTime() - c0) / 1_000_000_000L;
-            System.err.printf(Locale.ROOT, "%s: cold JVM, first %d events at %.0f/s; warm-up of %d events in %d s, JIT busy %.0f%% of a core over the last chunk%n",
-                    name, Math.min(WARMUP, written), coldRate, written, warmSeconds, 100 * jitShare);
+            System.err.printf(
+                    Locale.ROOT,
+                    "%s: cold JVM, first %d events at %.0f/s; warm-up of %d events in %d s, JIT busy %.0f%% of a core over the last chunk%n",
+                    name,
+                    Math.min(WARMUP, written),
+                    coldRate,
+                    written,
+                    warmSeconds,
+                    100 * jitShare);
 
             // 2. the backlog, written while no indexer runs; the source's own drain rate over everything
             bulk.write(backlogPosts);
@@ -202,7 +259,9 @@ public final class StreamRun {
             long t0 = System.nanoTime(), fromAt = 0, fromN = 0, toAt = 0, toN = 0, lastLog = t0;
             indexer.start();
             long applied;
-            while ((applied = indexer.applied()) < backlog && indexer.failure() == null && System.nanoTime() - t0 < 600_000_000_000L) {
+            while ((applied = indexer.applied()) < backlog
+                    && indexer.failure() == null
+                    && System.nanoTime() - t0 < 600_000_000_000L) {
                 long now = System.nanoTime();
                 if (fromAt == 0 && applied >= backlog / 3) {
                     fromAt = now;
@@ -219,12 +278,24 @@ public final class StreamRun {
                 Thread.sleep(20);
             }
             long end = System.nanoTime();
-            if (indexer.failure() != null) throw new IllegalStateException(name + ": " + indexer.failure(), indexer.failure());
+            if (indexer.failure() != null)
+                throw new IllegalStateException(name + ": " + indexer.failure(), indexer.failure());
             double rate = applied / ((end - t0) / 1e9);
             double sustained = toN > fromN ? (toN - fromN) / ((toAt - fromAt) / 1e9) : rate;
-            System.err.printf(Locale.ROOT, "%s: backlog of %d in %.1f s (%.0f/s), middle third %.0f/s; %s%n", name, applied, (end - t0) / 1e9,
-                    rate, sustained, timers(metrics));
-            System.err.printf(Locale.ROOT, "%s: CPU per event during the backlog, by thread (µs): %s%n", name, cpuPerEvent(cpu0, threadCpu(), applied));
+            System.err.printf(
+                    Locale.ROOT,
+                    "%s: backlog of %d in %.1f s (%.0f/s), middle third %.0f/s; %s%n",
+                    name,
+                    applied,
+                    (end - t0) / 1e9,
+                    rate,
+                    sustained,
+                    timers(metrics));
+            System.err.printf(
+                    Locale.ROOT,
+                    "%s: CPU per event during the backlog, by thread (µs): %s%n",
+                    name,
+                    cpuPerEvent(cpu0, threadCpu(), applied));
 
             // freshness at a steady 100 writes/s, with a watcher polling the index every 2 ms
             Histogram h = new Histogram(60_000_000_000L, 3);
@@ -263,7 +334,8 @@ public final class StreamRun {
             watcher.join();
             indexer.close();
             System.err.printf(Locale.ROOT, "%s: backlog and freshness run together: %s%n", name, timers(metrics));
-            if (!pending.isEmpty()) throw new IllegalStateException(name + ": " + pending.size() + " posts never became visible");
+            if (!pending.isEmpty())
+                throw new IllegalStateException(name + ": " + pending.size() + " posts never became visible");
             return new Result(name, backlog, drain, coldRate, written, jitShare, rate, sustained, h);
         }
     }
@@ -285,8 +357,11 @@ public final class StreamRun {
         after.forEach((k, v) -> delta.put(k, v - before.getOrDefault(k, 0L)));
         long total = delta.values().stream().mapToLong(Long::longValue).sum();
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "all %.0f", total / 1e3 / events));
-        delta.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
-                .forEach(e -> sb.append(String.format(Locale.ROOT, ", %s %.0f", e.getKey(), e.getValue() / 1e3 / events)));
+        delta.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(8)
+                .forEach(e ->
+                        sb.append(String.format(Locale.ROOT, ", %s %.0f", e.getKey(), e.getValue() / 1e3 / events)));
         return sb.toString();
     }
 
@@ -296,8 +371,13 @@ public final class StreamRun {
         for (String t : List.of("feedsearch.indexer.batch", "feedsearch.indexer.commit")) {
             Timer timer = metrics.find(t).timer();
             if (timer == null) continue;
-            sb.append(String.format(Locale.ROOT, "%s %d × %.1f ms (%.0f ms in all); ", t.substring(t.lastIndexOf('.') + 1), timer.count(),
-                    timer.mean(TimeUnit.MILLISECONDS), timer.totalTime(TimeUnit.MILLISECONDS)));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%s %d × %.1f ms (%.0f ms in all); ",
+                    t.substring(t.lastIndexOf('.') + 1),
+                    timer.count(),
+                    timer.mean(TimeUnit.MILLISECONDS),
+                    timer.totalTime(TimeUnit.MILLISECONDS)));
         }
         return sb.toString();
     }

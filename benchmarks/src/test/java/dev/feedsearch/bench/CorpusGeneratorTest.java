@@ -1,12 +1,12 @@
 package dev.feedsearch.bench;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.core.model.Visibility;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,9 +20,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The generator on a small made-up UDHR file (the real corpus is not needed). */
 class CorpusGeneratorTest {
@@ -39,8 +38,10 @@ class CorpusGeneratorTest {
             for (int p = 1; p <= 3; p++) {
                 String text = v.startsWith("jpn") || v.startsWith("cmn")
                         ? "第" + p + "条。人は生まれながらにして自由であり、かつ、尊厳と権利とについて平等である。"
-                        : ("Paragraph " + p + " of " + v + " has several plain words, enough to cut a post from it. ").repeat(3);
-                lines.add(PostJson.MAPPER.writeValueAsString(Map.of("code", v, "article", String.valueOf(p), "text", text)));
+                        : ("Paragraph " + p + " of " + v + " has several plain words, enough to cut a post from it. ")
+                                .repeat(3);
+                lines.add(PostJson.MAPPER.writeValueAsString(
+                        Map.of("code", v, "article", String.valueOf(p), "text", text)));
             }
         }
         lines.add(PostJson.MAPPER.writeValueAsString(Map.of("code", "xyz", "text", "a variant nobody asked for")));
@@ -50,8 +51,20 @@ class CorpusGeneratorTest {
     }
 
     private void generate(Path udhr, Path out, Path truth, int posts, long seed) throws IOException {
-        var o = CorpusGenerator.Options.parse(new String[] {"--udhr", udhr.toString(), "--out", out.toString(),
-                "--truth", truth.toString(), "--posts", String.valueOf(posts), "--authors", "60", "--seed", String.valueOf(seed)});
+        var o = CorpusGenerator.Options.parse(new String[] {
+            "--udhr",
+            udhr.toString(),
+            "--out",
+            out.toString(),
+            "--truth",
+            truth.toString(),
+            "--posts",
+            String.valueOf(posts),
+            "--authors",
+            "60",
+            "--seed",
+            String.valueOf(seed)
+        });
         new CorpusGenerator(o, CorpusGenerator.loadUdhr(udhr)).write();
     }
 
@@ -78,8 +91,21 @@ class CorpusGeneratorTest {
             truth.put(f[0], f[1]);
         }
 
-        List<String> postKeys = List.of("id", "author_id", "text", "lang", "created_at", "visibility", "tags", "mentions",
-                "reply_to", "likes", "reposts", "replies", "version", "deleted");
+        List<String> postKeys = List.of(
+                "id",
+                "author_id",
+                "text",
+                "lang",
+                "created_at",
+                "visibility",
+                "tags",
+                "mentions",
+                "reply_to",
+                "likes",
+                "reposts",
+                "replies",
+                "version",
+                "deleted");
         List<String> followKeys = List.of("follower_id", "followee_id", "created_at", "version", "deleted");
         Instant end = Instant.parse("2026-11-01T00:00:00Z");
         Instant start = end.minusSeconds(30L * 24 * 3600);
@@ -108,7 +134,8 @@ class CorpusGeneratorTest {
             langs.add(truth.get(p.id()));
             assertThat(p.createdAt()).isBetween(start, end).isAfterOrEqualTo(previous);
             previous = p.createdAt();
-            assertThat(p.text().codePointCount(0, p.text().length())).isBetween(CorpusGenerator.CJK_MIN_CHARS, CorpusGenerator.MAX_CHARS);
+            assertThat(p.text().codePointCount(0, p.text().length()))
+                    .isBetween(CorpusGenerator.CJK_MIN_CHARS, CorpusGenerator.MAX_CHARS);
             assertThat(p.mentions()).doesNotContain(p.authorId());
             if (p.replyTo() != null) assertThat(publicIds).contains(p.replyTo());
             if (p.visibility() == Visibility.PUBLIC) publicIds.add(p.id());
@@ -119,7 +146,9 @@ class CorpusGeneratorTest {
         }
         assertThat(posts).isEqualTo(2000);
         assertThat(truth).hasSize(2000);
-        assertThat(langs).contains("en", "ja", "zh", "ko", "th", "ar", "de", "und").hasSizeGreaterThanOrEqualTo(26);
+        assertThat(langs)
+                .contains("en", "ja", "zh", "ko", "th", "ar", "de", "und")
+                .hasSizeGreaterThanOrEqualTo(26);
         assertThat(visibility.get(Visibility.PUBLIC)).isBetween(1600, 1800);
         assertThat(visibility.get(Visibility.FOLLOWERS)).isBetween(120, 280);
         assertThat(visibility.get(Visibility.PRIVATE)).isBetween(50, 150);
@@ -131,11 +160,15 @@ class CorpusGeneratorTest {
     @Test
     void refusesBadOptionsAndMissingVariants() throws IOException {
         assertThatThrownBy(() -> CorpusGenerator.Options.parse(new String[] {"--out", "x"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--udhr");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--udhr");
         assertThatThrownBy(() -> CorpusGenerator.Options.parse(new String[] {"--udhr", "u", "--out", "x", "--posts"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a value");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs a value");
         Path partial = dir.resolve("partial.jsonl");
         Files.writeString(partial, "{\"code\":\"eng\",\"text\":\"All human beings are born free and equal.\"}\n");
-        assertThatThrownBy(() -> CorpusGenerator.loadUdhr(partial)).isInstanceOf(IOException.class).hasMessageContaining("not found");
+        assertThatThrownBy(() -> CorpusGenerator.loadUdhr(partial))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("not found");
     }
 }

@@ -5,7 +5,6 @@ import dev.feedsearch.core.model.FollowChange;
 import dev.feedsearch.core.model.FollowEdge;
 import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.model.PostChange;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;

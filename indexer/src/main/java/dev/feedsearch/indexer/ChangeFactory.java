@@ -27,8 +27,9 @@ public final class ChangeFactory {
         return switch (PostJson.kindOf(record)) {
             case FOLLOW -> new FollowChange(PostJson.decodeFollow(record));
             case POST -> fromPost(PostJson.decodePost(record));
-            case UNKNOWN -> throw new InvalidRecordException(null,
-                    "neither a post (needs id) nor a follow edge (needs follower_id and followee_id)");
+            case UNKNOWN ->
+                throw new InvalidRecordException(
+                        null, "neither a post (needs id) nor a follow edge (needs follower_id and followee_id)");
         };
     }
 

@@ -9,8 +9,8 @@ import java.time.Instant;
  * re-submits. A record that is its raw form (a JSONL line) is stored once: {@code record} is then null and replay
  * re-submits {@code raw}.
  */
-public record DeadLetterEntry(Instant at, String source, String position, String field, String reason, String raw,
-                              String record) {
+public record DeadLetterEntry(
+        Instant at, String source, String position, String field, String reason, String raw, String record) {
     public DeadLetterEntry {
         if (record != null && record.equals(raw)) record = null;
     }

@@ -6,7 +6,6 @@ import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.model.InvalidRecordException;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.indexer.JsonlDeadLetterStore.StoredLine;
-
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +30,8 @@ public final class DeadLetterReplayer {
     /** An entry that passes validation now, the change it became, and its place in the file. */
     private record Resubmitted(DeadLetterEntry entry, IndexChange change, int slot) {}
 
-    public static Report replay(JsonlDeadLetterStore store, ChangeFactory changes, PostWriter index) throws IOException {
+    public static Report replay(JsonlDeadLetterStore store, ChangeFactory changes, PostWriter index)
+            throws IOException {
         long end = store.size();
         List<StoredLine> lines = store.lines();
         // what stays, in file order: a slot is emptied once its entry is re-applied
@@ -57,7 +57,8 @@ public final class DeadLetterReplayer {
         }
         // the engine may refuse some again (an OpenSearch write refused for good is dead-lettered by the engine
         // itself): those are appended during the apply and must survive the rewrite
-        List<DeadLetterEntry> resubmitted = good.stream().map(Resubmitted::entry).toList();
+        List<DeadLetterEntry> resubmitted =
+                good.stream().map(Resubmitted::entry).toList();
         store.forget(resubmitted);
         int[] poisoned = {0};
         try {
@@ -70,7 +71,8 @@ public final class DeadLetterReplayer {
             store.remember(resubmitted); // the file is untouched: they are still in it
             throw failed;
         }
-        List<StoredLine> kept = new ArrayList<>(Arrays.stream(keep).filter(Objects::nonNull).toList());
+        List<StoredLine> kept =
+                new ArrayList<>(Arrays.stream(keep).filter(Objects::nonNull).toList());
         List<StoredLine> refusedAgain = store.linesFrom(end);
         kept.addAll(refusedAgain);
         store.rewrite(kept);

@@ -4,15 +4,14 @@ import dev.feedsearch.core.index.PostWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Purges, on a schedule, the tombstones and undone follow edges older than a retention
@@ -29,19 +28,23 @@ public final class DeletionPurge implements AutoCloseable {
     private final ScheduledExecutorService timer;
 
     private DeletionPurge(PostWriter index, Duration retention, Duration every, Clock clock, MeterRegistry metrics) {
-        if (retention.isNegative() || retention.isZero()) throw new IllegalArgumentException("retention must be positive");
+        if (retention.isNegative() || retention.isZero())
+            throw new IllegalArgumentException("retention must be positive");
         if (every.isNegative() || every.isZero()) throw new IllegalArgumentException("every must be positive");
         this.index = Objects.requireNonNull(index, "index");
         this.retention = retention;
         this.clock = clock;
         this.purged = Counter.builder("feedsearch.index.deletions.purged")
-                .description("tombstones and undone follow edges purged after their retention").register(metrics);
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("deletion-purge").unstarted(r));
+                .description("tombstones and undone follow edges purged after their retention")
+                .register(metrics);
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().daemon().name("deletion-purge").unstarted(r));
         timer.scheduleWithFixedDelay(this::runOnce, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Purges every {@code every}, the first time after one {@code every}. */
-    public static DeletionPurge start(PostWriter index, Duration retention, Duration every, Clock clock, MeterRegistry metrics) {
+    public static DeletionPurge start(
+            PostWriter index, Duration retention, Duration every, Clock clock, MeterRegistry metrics) {
         return new DeletionPurge(index, retention, every, clock, metrics != null ? metrics : new SimpleMeterRegistry());
     }
 

@@ -5,4 +5,5 @@ package dev.feedsearch.indexer;
  * among posts, follows and deletes). Every line is exactly one of: a post, a follow edge, a delete, dead-lettered, or
  * blank.
  */
-public record IngestReport(long lines, long posts, long follows, long deletes, long stale, long deadLettered, long blank) {}
+public record IngestReport(
+        long lines, long posts, long follows, long deletes, long stale, long deadLettered, long blank) {}

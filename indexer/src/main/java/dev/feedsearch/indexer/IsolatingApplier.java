@@ -3,14 +3,13 @@ package dev.feedsearch.indexer;
 import dev.feedsearch.core.index.ApplyResult;
 import dev.feedsearch.core.index.PostWriter;
 import dev.feedsearch.core.model.IndexChange;
-import org.apache.lucene.store.AlreadyClosedException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.function.Function;
+import org.apache.lucene.store.AlreadyClosedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies a batch so that one change the engine cannot apply does not hold back the others: when
@@ -43,15 +42,21 @@ public final class IsolatingApplier {
      *
      * @throws IOException (or an unchecked I/O error) when the failure is the engine's, not a record's
      */
-    public static <T> Outcome apply(PostWriter index, List<T> items, Function<T, ? extends IndexChange> change, Poisoned<T> poisoned)
+    public static <T> Outcome apply(
+            PostWriter index, List<T> items, Function<T, ? extends IndexChange> change, Poisoned<T> poisoned)
             throws IOException {
         long[] counts = new long[2]; // stale, poisoned
         apply(index, items, change, poisoned, counts);
         return new Outcome(counts[0], (int) counts[1]);
     }
 
-    private static <T> void apply(PostWriter index, List<T> items, Function<T, ? extends IndexChange> change, Poisoned<T> poisoned,
-                                  long[] counts) throws IOException {
+    private static <T> void apply(
+            PostWriter index,
+            List<T> items,
+            Function<T, ? extends IndexChange> change,
+            Poisoned<T> poisoned,
+            long[] counts)
+            throws IOException {
         if (items.isEmpty()) return;
         try {
             ApplyResult r = index.apply(items.stream().map(change).toList());
@@ -60,7 +65,10 @@ public final class IsolatingApplier {
             throw engineFault;
         } catch (RuntimeException e) {
             if (items.size() == 1) {
-                log.warn("change {} could not be applied and goes to the dead-letter store", change.apply(items.getFirst()).key(), e);
+                log.warn(
+                        "change {} could not be applied and goes to the dead-letter store",
+                        change.apply(items.getFirst()).key(),
+                        e);
                 poisoned.accept(items.getFirst(), e);
                 counts[1]++;
                 return;

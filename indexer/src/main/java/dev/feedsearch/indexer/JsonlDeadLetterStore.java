@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,11 +14,11 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -30,6 +27,8 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A dead-letter file: one JSON object per line, appended and flushed per entry. An entry identical in source,
@@ -46,7 +45,10 @@ import java.util.Set;
 public final class JsonlDeadLetterStore implements DeadLetterStore {
     private static final Logger log = LoggerFactory.getLogger(JsonlDeadLetterStore.class);
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).maxDocumentLength(-1).build())
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .maxDocumentLength(-1)
+                    .build())
             .build());
     private static final ObjectWriter WRITER = JSON.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     /** The longest line read back (Java's largest array); the writer never comes near it. */
@@ -83,7 +85,8 @@ public final class JsonlDeadLetterStore implements DeadLetterStore {
     }
 
     private static OutputStream append(Path file) throws IOException {
-        return new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND), 1 << 16);
+        return new BufferedOutputStream(
+                Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND), 1 << 16);
     }
 
     private static boolean endsWithNewline(Path file) throws IOException {
@@ -197,7 +200,8 @@ public final class JsonlDeadLetterStore implements DeadLetterStore {
     }
 
     private static void read(Path file, long offset, LineVisitor visitor) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); InputStream in = Channels.newInputStream(ch.position(offset))) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+                InputStream in = Channels.newInputStream(ch.position(offset))) {
             JsonlLines lines = new JsonlLines(in, MAX_LINE, 0);
             for (JsonlLines.Line l; (l = lines.next()) != null; ) {
                 byte[] b = l.bytes();
@@ -206,9 +210,14 @@ public final class JsonlDeadLetterStore implements DeadLetterStore {
                 try {
                     line = new StoredLine(l.number(), b, entry(JSON.readTree(b)), null);
                 } catch (IOException | RuntimeException notAnEntry) {
-                    String problem = notAnEntry.getMessage() == null ? notAnEntry.toString() : notAnEntry.getMessage().lines().findFirst().orElse("");
-                    log.warn("{} line {} is not a dead-letter entry (a torn write or an edit?), kept as it is: {}", file,
-                            offset == 0 ? Long.toString(l.number()) : "at byte " + (offset + l.offset()), problem);
+                    String problem = notAnEntry.getMessage() == null
+                            ? notAnEntry.toString()
+                            : notAnEntry.getMessage().lines().findFirst().orElse("");
+                    log.warn(
+                            "{} line {} is not a dead-letter entry (a torn write or an edit?), kept as it is: {}",
+                            file,
+                            offset == 0 ? Long.toString(l.number()) : "at byte " + (offset + l.offset()),
+                            problem);
                     line = new StoredLine(l.number(), b, null, problem);
                 }
                 visitor.visit(line);
@@ -223,8 +232,14 @@ public final class JsonlDeadLetterStore implements DeadLetterStore {
 
     private static DeadLetterEntry entry(JsonNode n) {
         if (!n.isObject()) throw new IllegalArgumentException("not a JSON object");
-        return new DeadLetterEntry(Instant.parse(n.get("at").asText()), text(n, "source"), text(n, "position"), text(n, "field"),
-                text(n, "reason"), text(n, "raw"), text(n, "record"));
+        return new DeadLetterEntry(
+                Instant.parse(n.get("at").asText()),
+                text(n, "source"),
+                text(n, "position"),
+                text(n, "field"),
+                text(n, "reason"),
+                text(n, "raw"),
+                text(n, "record"));
     }
 
     private static String text(JsonNode n, String field) {
@@ -253,7 +268,8 @@ public final class JsonlDeadLetterStore implements DeadLetterStore {
     public synchronized void rewrite(List<StoredLine> keep) throws IOException {
         out.flush();
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             OutputStream o = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
             for (StoredLine l : keep) {
                 o.write(l.bytes());

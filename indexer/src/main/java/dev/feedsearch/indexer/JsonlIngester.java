@@ -8,7 +8,6 @@ import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.model.InvalidRecordException;
 import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.PostJson;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -48,7 +47,9 @@ public final class JsonlIngester {
     public static final int KEPT_PREFIX_BYTES = 4_096;
     /** A batch is applied once its lines hold this many bytes, whatever their count: memory stays near one longest line. */
     private static final long BATCH_BYTES = MAX_LINE_BYTES;
-    private static final Pattern DUPLICATE = Pattern.compile("Duplicate (?:field|Object property) '(.*)'", Pattern.DOTALL);
+
+    private static final Pattern DUPLICATE =
+            Pattern.compile("Duplicate (?:field|Object property) '(.*)'", Pattern.DOTALL);
 
     private final ChangeFactory factory;
     private final PostWriter index;
@@ -133,6 +134,7 @@ public final class JsonlIngester {
     private final class Applier implements AutoCloseable {
         /** How many decoded batches may wait, and how many bytes of lines they may keep alive. */
         private static final int MAX_WAITING_BATCHES = 8;
+
         private static final long MAX_WAITING_BYTES = BATCH_BYTES;
 
         private final String source;
@@ -152,7 +154,8 @@ public final class JsonlIngester {
         /** Queues a batch; blocks while too much waits; throws what the applier failed with. */
         synchronized void submit(Decoded batch) throws IOException {
             // one batch over the byte bound still goes when nothing waits, else a long line could never pass
-            while (failure == null && !waiting.isEmpty()
+            while (failure == null
+                    && !waiting.isEmpty()
                     && (waiting.size() >= MAX_WAITING_BATCHES || waitingBytes + batch.bytes() > MAX_WAITING_BYTES)) {
                 await();
             }
@@ -249,7 +252,8 @@ public final class JsonlIngester {
 
         private void rethrow() throws IOException {
             if (failure == null) return;
-            if (failure instanceof IOException io) throw new IOException("applying a batch failed: " + io.getMessage(), io);
+            if (failure instanceof IOException io)
+                throw new IOException("applying a batch failed: " + io.getMessage(), io);
             if (failure instanceof RuntimeException re) throw re;
             if (failure instanceof Error err) throw err;
             throw new IOException(failure);
@@ -268,15 +272,23 @@ public final class JsonlIngester {
     }
 
     private void deadLetter(String source, JsonlLines.Line line, String field, String reason) throws IOException {
-        deadLetters.add(new DeadLetterEntry(Instant.now(), source, "line " + line.number(), field, reason,
-                JsonlLines.decodeLenient(line.bytes()), null));
+        deadLetters.add(new DeadLetterEntry(
+                Instant.now(),
+                source,
+                "line " + line.number(),
+                field,
+                reason,
+                JsonlLines.decodeLenient(line.bytes()),
+                null));
     }
 
     /** The change a line stands for, the reason it stands for none, or null for a blank line. */
     private Object decode(JsonlLines.Line line) {
         if (line.tooLong()) {
-            return new InvalidRecordException(null, "line is " + line.length() + " bytes, longer than the " + MAX_LINE_BYTES
-                    + "-byte limit (raw holds its first " + line.bytes().length + " bytes)");
+            return new InvalidRecordException(
+                    null,
+                    "line is " + line.length() + " bytes, longer than the " + MAX_LINE_BYTES
+                            + "-byte limit (raw holds its first " + line.bytes().length + " bytes)");
         }
         if (blank(line.bytes())) return null;
         String text;
@@ -298,7 +310,9 @@ public final class JsonlIngester {
         String message = e.getOriginalMessage();
         Matcher dup = DUPLICATE.matcher(message);
         if (dup.find()) return new InvalidRecordException(dup.group(1), "duplicate key '" + dup.group(1) + "'");
-        if (e instanceof StreamReadException r && r.getLocation() != null && r.getLocation().getCharOffset() >= 0) {
+        if (e instanceof StreamReadException r
+                && r.getLocation() != null
+                && r.getLocation().getCharOffset() >= 0) {
             message += " (at character " + r.getLocation().getCharOffset() + ")";
         }
         return new InvalidRecordException(null, "not valid JSON: " + message);

@@ -86,7 +86,8 @@ public final class JsonlLines {
             int cap = over ? keepBytes : maxBytes;
             int room = Math.min(n, cap - kept);
             if (room > 0) {
-                if (kept + room > line.length) line = Arrays.copyOf(line, Math.max(kept + room, Math.min(cap, Math.max(64, line.length * 2))));
+                if (kept + room > line.length)
+                    line = Arrays.copyOf(line, Math.max(kept + room, Math.min(cap, Math.max(64, line.length * 2))));
                 System.arraycopy(buf, pos, line, kept, room);
                 kept += room;
             }
@@ -145,8 +146,10 @@ public final class JsonlLines {
 
     /** The line's text, strictly: any byte sequence that is not UTF-8 (surrogates encoded as UTF-8 included) fails. */
     public static String decode(byte[] bytes) throws MalformedUtf8Exception {
-        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharsetDecoder d = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
         CharBuffer out = CharBuffer.allocate(bytes.length); // UTF-8 never has fewer bytes than UTF-16 chars
         CoderResult r = d.decode(in, out, true);

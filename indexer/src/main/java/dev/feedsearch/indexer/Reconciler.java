@@ -1,7 +1,6 @@
 package dev.feedsearch.indexer;
 
 import dev.feedsearch.core.index.PostWriter;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,15 +19,17 @@ public final class Reconciler {
     /** One row of the source of truth. Sources that hard-delete rows simply do not report them. */
     public record SourceRow(String id, long version, boolean deleted) {}
 
-    public record Report(long sourceRows, long indexLive, long missing, long stale, long resurrected, List<String> examples) {
+    public record Report(
+            long sourceRows, long indexLive, long missing, long stale, long resurrected, List<String> examples) {
         public boolean clean() {
             return missing == 0 && stale == 0 && resurrected == 0;
         }
 
         @Override
         public String toString() {
-            return String.format("source rows %d, live in index %d: %d missing, %d stale, %d resurrected%s", sourceRows,
-                    indexLive, missing, stale, resurrected, examples.isEmpty() ? "" : "; e.g. " + examples);
+            return String.format(
+                    "source rows %d, live in index %d: %d missing, %d stale, %d resurrected%s",
+                    sourceRows, indexLive, missing, stale, resurrected, examples.isEmpty() ? "" : "; e.g. " + examples);
         }
     }
 
@@ -50,7 +51,8 @@ public final class Reconciler {
                 if (examples.size() < 10) examples.add("resurrected " + id);
             } else if (r.version() != version) {
                 stale[0]++;
-                if (examples.size() < 10) examples.add("stale " + id + " index v" + version + " source v" + r.version());
+                if (examples.size() < 10)
+                    examples.add("stale " + id + " index v" + version + " source v" + r.version());
             }
         });
         for (SourceRow r : rows.values()) {

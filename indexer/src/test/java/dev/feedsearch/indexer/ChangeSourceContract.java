@@ -1,5 +1,7 @@
 package dev.feedsearch.indexer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.embedded.EmbeddedPostIndex;
 import dev.feedsearch.core.index.PostIndex;
@@ -16,10 +18,6 @@ import dev.feedsearch.indexer.stream.StreamIndexer;
 import dev.feedsearch.mappings.Mappings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,8 +35,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What every change source must do, proved against the real store it reads (DynamoDB Local, a real PostgreSQL, ...):
@@ -69,7 +68,8 @@ public abstract class ChangeSourceContract {
     protected static Mappings mappings;
     protected static ChangeFactory factory;
 
-    @TempDir protected Path dir;
+    @TempDir
+    protected Path dir;
 
     private final AtomicInteger fences = new AtomicInteger();
 
@@ -103,7 +103,8 @@ public abstract class ChangeSourceContract {
         List<ChangeSource> openSources(CheckpointStore checkpoints) throws Exception;
 
         /** Backfills the store into {@code index} unless a backfill recorded in {@code checkpoints} finished; empty when it did not run. */
-        Optional<IngestReport> backfillIfNeeded(PostIndex index, DeadLetterStore deadLetters, CheckpointStore checkpoints) throws Exception;
+        Optional<IngestReport> backfillIfNeeded(
+                PostIndex index, DeadLetterStore deadLetters, CheckpointStore checkpoints) throws Exception;
 
         /**
          * Loses the stream position as an operator or the store's retention does (a dropped slot, a position past
@@ -156,8 +157,10 @@ public abstract class ChangeSourceContract {
 
     @Test
     void insertsUpdatesAndDeletesOfPostsAndFollowsReachTheIndex() throws Exception {
-        try (Store store = openStore(false); Session s = store.session(); Env env = env("writes");
-             Indexers ix = indexers(store.openSources(env.checkpoints()), env)) {
+        try (Store store = openStore(false);
+                Session s = store.session();
+                Env env = env("writes");
+                Indexers ix = indexers(store.openSources(env.checkpoints()), env)) {
             s.putPost("p1", "u1", "Morning coffee by the harbour");
             s.putPost("p2", "u2", "Evening tea on the balcony");
             s.putPost("p3", "u1", "今日は東京で美味しい寿司を食べました");
@@ -181,9 +184,13 @@ public abstract class ChangeSourceContract {
             assertThat(search(env.index(), "rain")).containsExactly("p1");
             assertThat(search(env.index(), "coffee")).isEmpty();
             assertThat(env.index().get("p2", null).orElseThrow().post().likes()).isEqualTo(1);
-            assertThat(env.index().versionOf("p2")).as("an update in place raises the version").isGreaterThan(p2);
+            assertThat(env.index().versionOf("p2"))
+                    .as("an update in place raises the version")
+                    .isGreaterThan(p2);
             assertThat(env.index().get("p3", null)).isEmpty();
-            assertThat(env.index().followees("u9")).containsExactlyInAnyOrder("u1", "u4").isEqualTo(store.followees("u9"));
+            assertThat(env.index().followees("u9"))
+                    .containsExactlyInAnyOrder("u1", "u4")
+                    .isEqualTo(store.followees("u9"));
             assertThat(env.dlq().list()).isEmpty();
             Reconciler.Report r = store.reconcile(env.index());
             assertThat(r.clean()).as(r.toString()).isTrue();
@@ -199,7 +206,10 @@ public abstract class ChangeSourceContract {
      */
     @Test
     void eventsNotCheckpointedComeAgainAndReplayingThemInAnyOrderChangesNothing() throws Exception {
-        try (Store store = openStore(false); Session s = store.session(); Env a = env("a"); Env b = env("b")) {
+        try (Store store = openStore(false);
+                Session s = store.session();
+                Env a = env("a");
+                Env b = env("b")) {
             closeAll(store.openSources(a.checkpoints())); // from here on every change is streamed
             s.putPost("a1", "u1", "First light over the bay");
             s.putPost("a2", "u1", "Second coffee of the morning");
@@ -240,19 +250,32 @@ public abstract class ChangeSourceContract {
             SimpleMeterRegistry metrics = new SimpleMeterRegistry();
             List<StreamIndexer> replays = new ArrayList<>();
             for (Recording r : again) {
-                replays.add(StreamIndexer.builder().source(r).changes(factory).index(a.index()).deadLetters(a.dlq()).metrics(metrics)
-                        .batchSize(40).maxWait(Duration.ofMillis(30)).build());
+                replays.add(StreamIndexer.builder()
+                        .source(r)
+                        .changes(factory)
+                        .index(a.index())
+                        .deadLetters(a.dlq())
+                        .metrics(metrics)
+                        .batchSize(40)
+                        .maxWait(Duration.ofMillis(30))
+                        .build());
             }
             final int expected = events;
             try (Indexers replay = new Indexers(replays)) {
-                replay.drainUntil(() -> again.stream().mapToInt(r -> r.seen.size()).sum() >= expected);
+                replay.drainUntil(
+                        () -> again.stream().mapToInt(r -> r.seen.size()).sum() >= expected);
                 replay.drainAll();
             }
             for (int i = 0; i < again.size(); i++) {
-                assertThat(positions(again.get(i).seen)).as("source " + i + " again").isEqualTo(positions(first.get(i)));
+                assertThat(positions(again.get(i).seen))
+                        .as("source " + i + " again")
+                        .isEqualTo(positions(first.get(i)));
             }
-            assertThat(metrics.get("feedsearch.indexer.stale").counters().stream().mapToDouble(Counter::count).sum())
-                    .as("every replayed change is a no-op").isEqualTo(events);
+            assertThat(metrics.get("feedsearch.indexer.stale").counters().stream()
+                            .mapToDouble(Counter::count)
+                            .sum())
+                    .as("every replayed change is a no-op")
+                    .isEqualTo(events);
             assertThat(snapshot(a.index())).isEqualTo(state);
             Reconciler.Report r = store.reconcile(a.index());
             assertThat(r.clean()).as(r.toString()).isTrue();
@@ -274,8 +297,12 @@ public abstract class ChangeSourceContract {
             s.commit();
             sources = store.openSources(a.checkpoints());
             try {
-                List<SourceEvent> after = pollAll(sources, 1).stream().flatMap(List::stream).toList();
-                assertThat(after).singleElement().satisfies(e -> assertThat(e.record().get("id").asText()).isEqualTo("a3"));
+                List<SourceEvent> after =
+                        pollAll(sources, 1).stream().flatMap(List::stream).toList();
+                assertThat(after)
+                        .singleElement()
+                        .satisfies(
+                                e -> assertThat(e.record().get("id").asText()).isEqualTo("a3"));
             } finally {
                 closeAll(sources);
             }
@@ -286,7 +313,9 @@ public abstract class ChangeSourceContract {
 
     @Test
     void aBadRecordIsDeadLetteredWithItsReasonTheOthersAreIndexedAndTheSourceMovesPastIt() throws Exception {
-        try (Store store = openStore(false); Session s = store.session(); Env env = env("bad")) {
+        try (Store store = openStore(false);
+                Session s = store.session();
+                Env env = env("bad")) {
             List<ChangeSource> sources = store.openSources(env.checkpoints());
             List<String> names = sources.stream().map(ChangeSource::name).toList();
             BadRecord bad;
@@ -318,7 +347,9 @@ public abstract class ChangeSourceContract {
             }
             assertThat(env.index().get("g3", null)).isPresent();
             assertThat(reopened.stream().flatMap(r -> r.seen.stream()))
-                    .noneMatch(e -> e.raw() != null && e.raw().contains("b1") || e.record() != null && "b1".equals(e.record().path("id").asText()));
+                    .noneMatch(e -> e.raw() != null && e.raw().contains("b1")
+                            || e.record() != null
+                                    && "b1".equals(e.record().path("id").asText()));
             assertThat(env.dlq().list()).hasSize(1);
         }
     }
@@ -327,7 +358,9 @@ public abstract class ChangeSourceContract {
 
     @Test
     void aBackfillUnderConcurrentWritesThenStreamingReconcilesClean() throws Exception {
-        try (Store store = openStore(false); Env env = env("backfill"); Session s = store.session()) {
+        try (Store store = openStore(false);
+                Env env = env("backfill");
+                Session s = store.session()) {
             store.seed(1500, 50);
             Writer writer = new Writer(store, 1700, 50, new Random(42));
             writer.start();
@@ -339,19 +372,25 @@ public abstract class ChangeSourceContract {
                 assertThat(report).isPresent();
                 assertThat(report.get().posts()).as(report.get().toString()).isGreaterThanOrEqualTo(1200);
                 assertThat(during).as("writes while the backfill ran").isGreaterThan(50);
-                assertThat(store.backfillIfNeeded(env.index(), env.dlq(), env.checkpoints())).as("done once").isEmpty();
+                assertThat(store.backfillIfNeeded(env.index(), env.dlq(), env.checkpoints()))
+                        .as("done once")
+                        .isEmpty();
                 try (Indexers ix = indexers(store.openSources(env.checkpoints()), env)) {
                     for (int i = 0; i < 10; i++) ix.drainOnce(); // streaming while the writes go on
                     writer.stop();
                     catchUp(s, env, ix);
                 }
                 Reconciler.Report r = store.reconcile(env.index());
-                System.out.printf("%s: backfill %s, writer %d units (%d during the backfill); %s%n", getClass().getSimpleName(),
-                        report.get(), writer.ops.get(), during, r);
+                System.out.printf(
+                        "%s: backfill %s, writer %d units (%d during the backfill); %s%n",
+                        getClass().getSimpleName(), report.get(), writer.ops.get(), during, r);
                 assertThat(writer.failure).isNull();
                 assertThat(r.clean()).as(r.toString()).isTrue();
                 assertThat(r.sourceRows()).isGreaterThan(1000);
-                for (int u = 0; u < 50; u++) assertThat(env.index().followees("u" + u)).as("followees of u" + u).isEqualTo(store.followees("u" + u));
+                for (int u = 0; u < 50; u++)
+                    assertThat(env.index().followees("u" + u))
+                            .as("followees of u" + u)
+                            .isEqualTo(store.followees("u" + u));
                 assertThat(env.dlq().list()).isEmpty();
             } finally {
                 writer.stop();
@@ -361,12 +400,15 @@ public abstract class ChangeSourceContract {
 
     @Test
     void aBackfillAfterTheStreamPositionWasLostRemovesPostsAndFollowsTheStoreNoLongerHolds() throws Exception {
-        try (Store store = openStore(false); Session s = store.session(); Env env = env("lost")) {
+        try (Store store = openStore(false);
+                Session s = store.session();
+                Env env = env("lost")) {
             store.seed(100, 6);
             s.follow("u1", "u3");
             s.follow("u1", "u4");
             s.commit();
-            assertThat(store.backfillIfNeeded(env.index(), env.dlq(), env.checkpoints())).isPresent();
+            assertThat(store.backfillIfNeeded(env.index(), env.dlq(), env.checkpoints()))
+                    .isPresent();
             assertThat(env.index().followees("u1")).containsExactlyInAnyOrder("u2", "u3", "u4");
             assertThat(env.index().followees("u5")).containsExactly("u0");
 
@@ -378,13 +420,16 @@ public abstract class ChangeSourceContract {
             s.unfollow("u1", "u3");
             s.unfollow("u5", "u0");
             s.commit();
-            IngestReport again = store.backfillIfNeeded(env.index(), env.dlq(), env.checkpoints()).orElseThrow();
+            IngestReport again = store.backfillIfNeeded(env.index(), env.dlq(), env.checkpoints())
+                    .orElseThrow();
             assertThat(again.deletes()).as("two posts, two follows").isEqualTo(4);
             assertThat(env.index().get("p1", null)).isEmpty();
             assertThat(env.index().get("p2", null)).isEmpty();
             assertThat(env.index().get("p4", null)).isPresent();
             assertThat(env.index().get("p3", null).orElseThrow().post().text()).isEqualTo("Edited while unwatched");
-            assertThat(env.index().followees("u1")).containsExactlyInAnyOrder("u2", "u4").isEqualTo(store.followees("u1"));
+            assertThat(env.index().followees("u1"))
+                    .containsExactlyInAnyOrder("u2", "u4")
+                    .isEqualTo(store.followees("u1"));
             assertThat(env.index().followees("u5")).isEmpty();
             Reconciler.Report r = store.reconcile(env.index());
             assertThat(r.clean()).as(r.toString()).isTrue();
@@ -418,7 +463,8 @@ public abstract class ChangeSourceContract {
                     long t0 = System.nanoTime();
                     Process child = store.startIndexerProcess(idx, dlq, cp, log);
                     try {
-                        switch (round) { // round 0 dies while backfilling (or just after), 1 mid-stream, 2 anywhere once it is up
+                        switch (round) { // round 0 dies while backfilling (or just after), 1 mid-stream, 2 anywhere
+                            // once it is up
                             case 0 -> {
                                 waitForLine(child, log, "BACKFILLING");
                                 Thread.sleep(rnd.nextInt(400));
@@ -432,31 +478,47 @@ public abstract class ChangeSourceContract {
                                 Thread.sleep(rnd.nextInt(3_000));
                             }
                         }
-                        assertThat(child.isAlive()).as("child still running, log: " + Files.readString(log)).isTrue();
+                        assertThat(child.isAlive())
+                                .as("child still running, log: " + Files.readString(log))
+                                .isTrue();
                     } finally {
                         child.destroyForcibly().waitFor(); // SIGKILL
                     }
                     List<String> lines = Files.readAllLines(log).stream()
-                            .filter(l -> l.startsWith("applied") || l.matches("BACKFILL\\w*|STREAMING")).toList();
-                    kills.add(String.format("round %d killed at %.1f s after %s", round, (System.nanoTime() - t0) / 1e9,
-                            lines.isEmpty() ? "startup" : lines.getLast()));
+                            .filter(l -> l.startsWith("applied") || l.matches("BACKFILL\\w*|STREAMING"))
+                            .toList();
+                    kills.add(String.format(
+                            "round %d killed at %.1f s after %s",
+                            round, (System.nanoTime() - t0) / 1e9, lines.isEmpty() ? "startup" : lines.getLast()));
                 }
             } finally {
                 writer.stop();
             }
             assertThat(writer.failure).isNull();
             long catchUp = System.nanoTime();
-            try (Env env = env("crash"); Session s = store.session()) {
+            try (Env env = env("crash");
+                    Session s = store.session()) {
                 store.backfillIfNeeded(env.index(), env.dlq(), env.checkpoints());
                 try (Indexers ix = indexers(store.openSources(env.checkpoints()), env)) {
                     catchUp(s, env, ix);
                 }
                 Reconciler.Report r = store.reconcile(env.index());
-                System.out.printf("%s crash test seed %d: writer %d units, %s; caught up in %d ms; %s%n", getClass().getSimpleName(), seed,
-                        writer.ops.get(), kills, (System.nanoTime() - catchUp) / 1_000_000, r);
-                assertThat(kills).as("some child got to streaming before its kill").anyMatch(k -> k.contains("applied"));
+                System.out.printf(
+                        "%s crash test seed %d: writer %d units, %s; caught up in %d ms; %s%n",
+                        getClass().getSimpleName(),
+                        seed,
+                        writer.ops.get(),
+                        kills,
+                        (System.nanoTime() - catchUp) / 1_000_000,
+                        r);
+                assertThat(kills)
+                        .as("some child got to streaming before its kill")
+                        .anyMatch(k -> k.contains("applied"));
                 assertThat(r.clean()).as("seed " + seed + ": " + r).isTrue();
-                for (int u = 0; u < 40; u++) assertThat(env.index().followees("u" + u)).as("followees of u" + u).isEqualTo(store.followees("u" + u));
+                for (int u = 0; u < 40; u++)
+                    assertThat(env.index().followees("u" + u))
+                            .as("followees of u" + u)
+                            .isEqualTo(store.followees("u" + u));
                 assertThat(env.dlq().list()).isEmpty();
             }
         }
@@ -465,7 +527,9 @@ public abstract class ChangeSourceContract {
     protected static void waitForLine(Process child, Path log, String regex) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            assertThat(child.isAlive()).as("child died: " + Files.readString(log)).isTrue();
+            assertThat(child.isAlive())
+                    .as("child died: " + Files.readString(log))
+                    .isTrue();
             if (Files.readAllLines(log).stream().anyMatch(l -> l.matches(regex))) return;
             Thread.sleep(10);
         }
@@ -475,11 +539,21 @@ public abstract class ChangeSourceContract {
     /** Starts a test class's {@code main} in a child JVM on the test classpath, output to {@code log}. */
     protected static Process childJvm(Class<?> main, Path log, String... args) throws Exception {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
-                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2", "-cp", classpath, main.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "--enable-native-access=ALL-UNNAMED",
+                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
+                "-cp",
+                classpath,
+                main.getName()));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     // ------------------------------------------------------------------ the writer
@@ -539,10 +613,12 @@ public abstract class ChangeSourceContract {
     // ------------------------------------------------------------------ helpers
 
     /** An index, a dead-letter store and a checkpoint store in a folder of their own: what one indexer owns. */
-    protected record Env(Path dir, EmbeddedPostIndex index, JsonlDeadLetterStore dlq, FileCheckpointStore checkpoints) implements AutoCloseable {
+    protected record Env(Path dir, EmbeddedPostIndex index, JsonlDeadLetterStore dlq, FileCheckpointStore checkpoints)
+            implements AutoCloseable {
         @Override
         public void close() throws java.io.IOException {
-            try (index; dlq) {
+            try (index;
+                    dlq) {
                 // both closed
             }
         }
@@ -550,13 +626,22 @@ public abstract class ChangeSourceContract {
 
     protected Env env(String name) throws Exception {
         Path d = dir.resolve(name);
-        return new Env(d, EmbeddedPostIndex.open(d.resolve("idx"), GroupAnalyzers.build(mappings)),
-                new JsonlDeadLetterStore(d.resolve("dlq.jsonl")), new FileCheckpointStore(d.resolve("cp")));
+        return new Env(
+                d,
+                EmbeddedPostIndex.open(d.resolve("idx"), GroupAnalyzers.build(mappings)),
+                new JsonlDeadLetterStore(d.resolve("dlq.jsonl")),
+                new FileCheckpointStore(d.resolve("cp")));
     }
 
     protected static StreamIndexer indexer(ChangeSource s, Env env) {
-        return StreamIndexer.builder().source(s).changes(factory).index(env.index()).deadLetters(env.dlq()).batchSize(100)
-                .maxWait(Duration.ofMillis(30)).build();
+        return StreamIndexer.builder()
+                .source(s)
+                .changes(factory)
+                .index(env.index())
+                .deadLetters(env.dlq())
+                .batchSize(100)
+                .maxWait(Duration.ofMillis(30))
+                .build();
     }
 
     /** One indexer per source, into one index, driven from the test's thread. Closing them checkpoints what they applied. */
@@ -578,7 +663,9 @@ public abstract class ChangeSourceContract {
         void drainUntil(Callable<Boolean> done) throws Exception {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!done.call()) {
-                assertThat(System.nanoTime()).as("timed out draining the sources").isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("timed out draining the sources")
+                        .isLessThan(deadline);
                 drainOnce();
             }
         }
@@ -615,7 +702,8 @@ public abstract class ChangeSourceContract {
         s.putPost(fence, "u0", "The fence after everything else");
         s.follow(fence, "u0");
         s.commit();
-        ix.drainUntil(() -> env.index().get(fence, null).isPresent() && env.index().followees(fence).contains("u0"));
+        ix.drainUntil(() -> env.index().get(fence, null).isPresent()
+                && env.index().followees(fence).contains("u0"));
         ix.drainAll();
     }
 
@@ -636,14 +724,19 @@ public abstract class ChangeSourceContract {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         int total = 0;
         while (total < expected) {
-            assertThat(System.nanoTime()).as("only " + total + " of " + expected + " events came").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("only " + total + " of " + expected + " events came")
+                    .isLessThan(deadline);
             for (int i = 0; i < sources.size(); i++) {
                 List<SourceEvent> got = sources.get(i).poll(100, Duration.ofMillis(100));
                 out.get(i).addAll(got);
                 total += got.size();
             }
         }
-        for (ChangeSource s : sources) assertThat(s.poll(100, Duration.ofMillis(300))).as("events past the " + expected).isEmpty();
+        for (ChangeSource s : sources)
+            assertThat(s.poll(100, Duration.ofMillis(300)))
+                    .as("events past the " + expected)
+                    .isEmpty();
         return out;
     }
 
@@ -662,8 +755,16 @@ public abstract class ChangeSourceContract {
     }
 
     protected static List<String> search(PostIndex index, String q) throws Exception {
-        return index.search(SearchQuery.builder().text(q).sort(SortOrder.RECENT).limit(50).build()).hits().stream()
-                .map(h -> h.post().post().id()).toList();
+        return index
+                .search(SearchQuery.builder()
+                        .text(q)
+                        .sort(SortOrder.RECENT)
+                        .limit(50)
+                        .build())
+                .hits()
+                .stream()
+                .map(h -> h.post().post().id())
+                .toList();
     }
 
     /** Every post the index remembers: id → version, with "x" for a tombstone. */
@@ -682,7 +783,10 @@ public abstract class ChangeSourceContract {
             this.in = in;
         }
 
-        @Override public String name() { return in.name(); }
+        @Override
+        public String name() {
+            return in.name();
+        }
 
         @Override
         public List<SourceEvent> poll(int maxEvents, Duration maxWait) throws Exception {
@@ -691,9 +795,15 @@ public abstract class ChangeSourceContract {
             return r;
         }
 
-        @Override public void checkpoint(List<SourceEvent> applied) throws Exception { in.checkpoint(applied); }
+        @Override
+        public void checkpoint(List<SourceEvent> applied) throws Exception {
+            in.checkpoint(applied);
+        }
 
-        @Override public void close() throws Exception { in.close(); }
+        @Override
+        public void close() throws Exception {
+            in.close();
+        }
     }
 
     /** Hands out a fixed list of events in batches of random size. */
@@ -707,7 +817,10 @@ public abstract class ChangeSourceContract {
             this.rnd = rnd;
         }
 
-        @Override public String name() { return "list"; }
+        @Override
+        public String name() {
+            return "list";
+        }
 
         @Override
         public List<SourceEvent> poll(int maxEvents, Duration maxWait) {
@@ -717,8 +830,10 @@ public abstract class ChangeSourceContract {
             return r;
         }
 
-        @Override public void checkpoint(List<SourceEvent> applied) { }
+        @Override
+        public void checkpoint(List<SourceEvent> applied) {}
 
-        @Override public void close() { }
+        @Override
+        public void close() {}
     }
 }

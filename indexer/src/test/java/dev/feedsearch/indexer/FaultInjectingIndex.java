@@ -2,7 +2,6 @@ package dev.feedsearch.indexer;
 
 import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.model.IndexChange;
-
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.List;
@@ -17,12 +16,14 @@ public final class FaultInjectingIndex {
     private FaultInjectingIndex() {}
 
     public static PostIndex wrap(PostIndex real, Set<String> poisonKeys) {
-        return (PostIndex) Proxy.newProxyInstance(PostIndex.class.getClassLoader(), new Class<?>[] {PostIndex.class},
-                (proxy, method, args) -> {
+        return (PostIndex) Proxy.newProxyInstance(
+                PostIndex.class.getClassLoader(), new Class<?>[] {PostIndex.class}, (proxy, method, args) -> {
                     if (method.getName().equals("apply")) {
-                        @SuppressWarnings("unchecked") List<? extends IndexChange> changes = (List<? extends IndexChange>) args[0];
+                        @SuppressWarnings("unchecked")
+                        List<? extends IndexChange> changes = (List<? extends IndexChange>) args[0];
                         for (IndexChange c : changes) {
-                            if (poisonKeys.contains(c.key())) throw new ArithmeticException("injected fault: long overflow on " + c.key());
+                            if (poisonKeys.contains(c.key()))
+                                throw new ArithmeticException("injected fault: long overflow on " + c.key());
                         }
                     }
                     try {

@@ -1,12 +1,11 @@
 package dev.feedsearch.indexer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.embedded.EmbeddedPostIndex;
 import dev.feedsearch.core.lang.ScriptFirstDetector;
 import dev.feedsearch.mappings.Mappings;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,8 +14,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Seeded fuzz (fixed seed, 2,000 lines): valid records mutated at random (bytes flipped, cut, doubled, keys
@@ -26,13 +25,49 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JsonlFuzzTest {
     static final int LINES = 2_000;
     static final String[] HOSTILE = {
-            "\"+292278995-01-01T00:00:00Z\"", "\"-999999999-01-01T00:00:00Z\"", "\"1969-12-31T23:59:59Z\"", "4611686018427387904",
-            "9223372036854775807", "-1", "1e400", "-0", "123456789012345678901234567890", "\"\\ud800\"", "\"\\udfff x\"", "null",
-            "true", "[]", "{}", "\"\"", "\"\\u0000\"", "[\"\\ud83d\"]", "\"" + "q".repeat(10_001) + "\"", "{\"a\":{\"a\":{\"a\":[[[[1]]]]}}}"};
-    static final String[] FIELDS = {"id", "author_id", "text", "created_at", "visibility", "version", "likes", "reposts",
-            "replies", "tags", "mentions", "deleted", "lang", "reply_to", "follower_id", "followee_id", "relation"};
+        "\"+292278995-01-01T00:00:00Z\"",
+        "\"-999999999-01-01T00:00:00Z\"",
+        "\"1969-12-31T23:59:59Z\"",
+        "4611686018427387904",
+        "9223372036854775807",
+        "-1",
+        "1e400",
+        "-0",
+        "123456789012345678901234567890",
+        "\"\\ud800\"",
+        "\"\\udfff x\"",
+        "null",
+        "true",
+        "[]",
+        "{}",
+        "\"\"",
+        "\"\\u0000\"",
+        "[\"\\ud83d\"]",
+        "\"" + "q".repeat(10_001) + "\"",
+        "{\"a\":{\"a\":{\"a\":[[[[1]]]]}}}"
+    };
+    static final String[] FIELDS = {
+        "id",
+        "author_id",
+        "text",
+        "created_at",
+        "visibility",
+        "version",
+        "likes",
+        "reposts",
+        "replies",
+        "tags",
+        "mentions",
+        "deleted",
+        "lang",
+        "reply_to",
+        "follower_id",
+        "followee_id",
+        "relation"
+    };
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void randomAndMutatedLinesNeverAbortAnIngestAndEveryLineIsAccountedFor() throws Exception {
@@ -48,11 +83,13 @@ class JsonlFuzzTest {
 
         Mappings m = Mappings.load();
         try (EmbeddedPostIndex index = EmbeddedPostIndex.open(dir.resolve("idx"), GroupAnalyzers.build(m));
-             JsonlDeadLetterStore dlq = new JsonlDeadLetterStore(dir.resolve("dlq.jsonl"))) {
-            IngestReport r = new JsonlIngester(new ChangeFactory(new ScriptFirstDetector(), m), index, dlq, 250).ingest(in, b -> { });
+                JsonlDeadLetterStore dlq = new JsonlDeadLetterStore(dir.resolve("dlq.jsonl"))) {
+            IngestReport r = new JsonlIngester(new ChangeFactory(new ScriptFirstDetector(), m), index, dlq, 250)
+                    .ingest(in, b -> {});
 
             assertThat(r.lines()).isEqualTo(LINES);
-            assertThat(r.posts() + r.follows() + r.deletes() + r.deadLettered() + r.blank()).isEqualTo(LINES);
+            assertThat(r.posts() + r.follows() + r.deletes() + r.deadLettered() + r.blank())
+                    .isEqualTo(LINES);
             List<DeadLetterEntry> dead = dlq.list();
             assertThat(dead).hasSize((int) r.deadLettered());
             Set<String> positions = new HashSet<>();
@@ -67,11 +104,16 @@ class JsonlFuzzTest {
     /** A valid post, follow edge or delete. */
     static String valid(Random rnd, int i) {
         return switch (rnd.nextInt(6)) {
-            case 0 -> "{\"follower_id\":\"u" + rnd.nextInt(50) + "\",\"followee_id\":\"u" + rnd.nextInt(50) + "\",\"version\":" + (i + 1) + "}";
+            case 0 ->
+                "{\"follower_id\":\"u" + rnd.nextInt(50) + "\",\"followee_id\":\"u" + rnd.nextInt(50)
+                        + "\",\"version\":" + (i + 1) + "}";
             case 1 -> "{\"id\":\"p" + rnd.nextInt(LINES) + "\",\"version\":" + (i + 1) + ",\"deleted\":true}";
-            default -> "{\"id\":\"p" + rnd.nextInt(LINES) + "\",\"author_id\":\"u" + rnd.nextInt(50) + "\",\"text\":\"harbour "
-                    + (rnd.nextBoolean() ? "morning news number " : "東京の朝のニュース ") + i + "\",\"created_at\":\"2026-11-01T12:00:00Z\","
-                    + "\"visibility\":\"public\",\"tags\":[\"t" + rnd.nextInt(9) + "\"],\"likes\":" + rnd.nextInt(100) + ",\"version\":" + (i + 1) + "}";
+            default ->
+                "{\"id\":\"p" + rnd.nextInt(LINES) + "\",\"author_id\":\"u" + rnd.nextInt(50) + "\",\"text\":\"harbour "
+                        + (rnd.nextBoolean() ? "morning news number " : "東京の朝のニュース ") + i
+                        + "\",\"created_at\":\"2026-11-01T12:00:00Z\","
+                        + "\"visibility\":\"public\",\"tags\":[\"t" + rnd.nextInt(9) + "\"],\"likes\":"
+                        + rnd.nextInt(100) + ",\"version\":" + (i + 1) + "}";
         };
     }
 
@@ -88,16 +130,32 @@ class JsonlFuzzTest {
                     yield c;
                 }
                 case 1 -> java.util.Arrays.copyOf(b, b.length == 0 ? 0 : rnd.nextInt(b.length)); // cut short
-                case 2 -> (s + (rnd.nextBoolean() ? s : " trailing")).getBytes(StandardCharsets.UTF_8); // a second object, garbage
-                case 3 -> s.replaceFirst("\\{", "{\"" + FIELDS[rnd.nextInt(FIELDS.length)] + "\":" + HOSTILE[rnd.nextInt(HOSTILE.length)] + ",")
-                        .getBytes(StandardCharsets.UTF_8); // a hostile value, maybe under a key the line already has
-                case 4 -> s.replace("\"2026-11-01T12:00:00Z\"", HOSTILE[rnd.nextInt(4)]).getBytes(StandardCharsets.UTF_8);
-                case 5 -> s.replace("\"public\"", rnd.nextBoolean() ? "\"private\",\"visibility\":\"public\"" : "\"PUBLIC\"")
-                        .getBytes(StandardCharsets.UTF_8);
-                case 6 -> (rnd.nextBoolean() ? "\r" + s : s.replace(",", ",\r")).getBytes(StandardCharsets.UTF_8); // bare CRs
-                case 7 -> { // raw bytes: a BOM mid-file, an encoded surrogate, an overlong form, a lone continuation byte
-                    byte[][] junk = {{(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
-                            {(byte) 0xC0, (byte) 0xAF}, {(byte) 0x80}};
+                case 2 ->
+                    (s + (rnd.nextBoolean() ? s : " trailing"))
+                            .getBytes(StandardCharsets.UTF_8); // a second object, garbage
+                case 3 ->
+                    s.replaceFirst(
+                                    "\\{",
+                                    "{\"" + FIELDS[rnd.nextInt(FIELDS.length)] + "\":"
+                                            + HOSTILE[rnd.nextInt(HOSTILE.length)] + ",")
+                            .getBytes(
+                                    StandardCharsets.UTF_8); // a hostile value, maybe under a key the line already has
+                case 4 ->
+                    s.replace("\"2026-11-01T12:00:00Z\"", HOSTILE[rnd.nextInt(4)])
+                            .getBytes(StandardCharsets.UTF_8);
+                case 5 ->
+                    s.replace("\"public\"", rnd.nextBoolean() ? "\"private\",\"visibility\":\"public\"" : "\"PUBLIC\"")
+                            .getBytes(StandardCharsets.UTF_8);
+                case 6 ->
+                    (rnd.nextBoolean() ? "\r" + s : s.replace(",", ",\r")).getBytes(StandardCharsets.UTF_8); // bare CRs
+                case 7 -> { // raw bytes: a BOM mid-file, an encoded surrogate, an overlong form, a lone continuation
+                    // byte
+                    byte[][] junk = {
+                        {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
+                        {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                        {(byte) 0xC0, (byte) 0xAF},
+                        {(byte) 0x80}
+                    };
                     byte[] j = junk[rnd.nextInt(junk.length)];
                     int at = rnd.nextInt(b.length + 1);
                     byte[] c = new byte[b.length + j.length];
@@ -106,7 +164,8 @@ class JsonlFuzzTest {
                     System.arraycopy(b, at, c, at + j.length, b.length - at);
                     yield c;
                 }
-                default -> s.replace("harbour", "harbour \\ud83d").getBytes(StandardCharsets.UTF_8); // a lone surrogate escape
+                default ->
+                    s.replace("harbour", "harbour \\ud83d").getBytes(StandardCharsets.UTF_8); // a lone surrogate escape
             };
         }
         return b;

@@ -1,14 +1,13 @@
 package dev.feedsearch.indexer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.embedded.EmbeddedPostIndex;
 import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortOrder;
 import dev.feedsearch.core.lang.ScriptFirstDetector;
 import dev.feedsearch.mappings.Mappings;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,11 +16,12 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class JsonlIngesterTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     static String post(String id, String extra) {
         return "{\"id\":\"" + id + "\",\"author_id\":\"u1\",\"text\":\"Good morning from the harbour " + id
@@ -49,9 +49,9 @@ class JsonlIngesterTest {
 
         Mappings m = Mappings.load();
         try (EmbeddedPostIndex index = EmbeddedPostIndex.open(dir.resolve("idx"), GroupAnalyzers.build(m));
-             JsonlDeadLetterStore dlq = new JsonlDeadLetterStore(dir.resolve("dlq.jsonl"))) {
+                JsonlDeadLetterStore dlq = new JsonlDeadLetterStore(dir.resolve("dlq.jsonl"))) {
             IngestReport r = new JsonlIngester(new ChangeFactory(new ScriptFirstDetector(), m), index, dlq, 4)
-                    .ingest(file, b -> { });
+                    .ingest(file, b -> {});
 
             assertThat(r.lines()).isEqualTo(13);
             assertThat(r.posts()).isEqualTo(2);
@@ -60,15 +60,22 @@ class JsonlIngesterTest {
             assertThat(r.deadLettered()).isEqualTo(8);
 
             List<DeadLetterEntry> dead = dlq.list();
-            assertThat(dead).extracting(DeadLetterEntry::position)
+            assertThat(dead)
+                    .extracting(DeadLetterEntry::position)
                     .containsExactly("line 2", "line 3", "line 4", "line 5", "line 6", "line 7", "line 8", "line 11");
-            assertThat(dead).extracting(DeadLetterEntry::field)
+            assertThat(dead)
+                    .extracting(DeadLetterEntry::field)
                     .containsExactly(null, "id", "version", "text", "visibility", "created_at", "tags", "version");
             assertThat(dead.get(0).reason()).startsWith("not valid JSON");
             assertThat(dead.get(3).reason()).contains("longer than 10000");
             assertThat(dead.get(1).raw()).isEqualTo(lines.get(2));
 
-            var hits = index.search(SearchQuery.builder().text("harbour").sort(SortOrder.RECENT).limit(10).build()).hits();
+            var hits = index.search(SearchQuery.builder()
+                            .text("harbour")
+                            .sort(SortOrder.RECENT)
+                            .limit(10)
+                            .build())
+                    .hits();
             assertThat(hits).extracting(h -> h.post().post().id()).containsExactly("g2");
             assertThat(hits.getFirst().post().lang()).isEqualTo("en");
             assertThat(index.followees("u2")).containsExactly("u1");
@@ -83,42 +90,67 @@ class JsonlIngesterTest {
     void strictLinesPoisonAndEngineFaultsAreDeadLetteredAndTheRestLoads() throws Exception {
         ByteArrayOutputStream f = new ByteArrayOutputStream();
         Object[] lines = {
-                new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, post("g1", ""), "\n",                                  // 1
-                post("t1", "") + " x\n",                                                                                // 2 trailing garbage
-                post("t2", "") + post("t3", "") + "\n",                                                                 // 3 a second object
-                post("d1", "").replace("\"visibility\":\"public\"", "\"visibility\":\"private\",\"visibility\":\"public\"") + "\n", // 4
-                post("s1", "").replace("\"s1\"", "\"s1\\ud800\"") + "\n",                                              // 5 lone surrogate in the id
-                post("s2", "").replace("harbour", "harbour \\udc00") + "\n",                                             // 6 lone surrogate in the text
-                post("u1", "").split("harbour")[0] + "harb", new byte[] {(byte) 0xC3, (byte) 0x28},                       // 7 invalid UTF-8
-                "our" + post("u1", "").split("harbour")[1] + "\n",
-                post("c1", "") + "\r" + post("c2", "") + "\n",                                                          // 8 a bare CR between two objects
-                post("g2", "") + "\r\n",                                                                                // 9 CRLF: fine
-                post("y1", "").replace("2026-11-01T12:00:00Z", "+292278995-01-01T00:00:00Z") + "\n",                      // 10
-                post("y2", ",\"likes\":4611686018427387904") + "\n",                                                     // 11 2^62
-                post("y3", "").replace("2026-11-01T12:00:00Z", "1969-12-31T23:59:59Z") + "\n",                             // 12
-                post("g3", ",\"likes\":9007199254740992,\"reposts\":9007199254740992,\"replies\":9007199254740992") + "\n", // 13 2^53: fine
-                post("f1", "") + "\n",                                                                                  // 14 the engine throws on it
-                "  \t\r\n",                                                                                             // 15 blank
-                post("g4", "") + "\n"};                                                                                 // 16
+            new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
+            post("g1", ""),
+            "\n", // 1
+            post("t1", "") + " x\n", // 2 trailing garbage
+            post("t2", "") + post("t3", "") + "\n", // 3 a second object
+            post("d1", "").replace("\"visibility\":\"public\"", "\"visibility\":\"private\",\"visibility\":\"public\"")
+                    + "\n", // 4
+            post("s1", "").replace("\"s1\"", "\"s1\\ud800\"") + "\n", // 5 lone surrogate in the id
+            post("s2", "").replace("harbour", "harbour \\udc00") + "\n", // 6 lone surrogate in the text
+            post("u1", "").split("harbour")[0] + "harb",
+            new byte[] {(byte) 0xC3, (byte) 0x28}, // 7 invalid UTF-8
+            "our" + post("u1", "").split("harbour")[1] + "\n",
+            post("c1", "") + "\r" + post("c2", "") + "\n", // 8 a bare CR between two objects
+            post("g2", "") + "\r\n", // 9 CRLF: fine
+            post("y1", "").replace("2026-11-01T12:00:00Z", "+292278995-01-01T00:00:00Z") + "\n", // 10
+            post("y2", ",\"likes\":4611686018427387904") + "\n", // 11 2^62
+            post("y3", "").replace("2026-11-01T12:00:00Z", "1969-12-31T23:59:59Z") + "\n", // 12
+            post("g3", ",\"likes\":9007199254740992,\"reposts\":9007199254740992,\"replies\":9007199254740992")
+                    + "\n", // 13 2^53: fine
+            post("f1", "") + "\n", // 14 the engine throws on it
+            "  \t\r\n", // 15 blank
+            post("g4", "") + "\n"
+        }; // 16
         for (Object l : lines) f.writeBytes(l instanceof byte[] b ? b : ((String) l).getBytes(StandardCharsets.UTF_8));
         Path file = dir.resolve("in.jsonl");
         Files.write(file, f.toByteArray());
 
         Mappings m = Mappings.load();
         try (EmbeddedPostIndex index = EmbeddedPostIndex.open(dir.resolve("idx"), GroupAnalyzers.build(m));
-             JsonlDeadLetterStore dlq = new JsonlDeadLetterStore(dir.resolve("dlq.jsonl"))) {
-            IngestReport r = new JsonlIngester(new ChangeFactory(new ScriptFirstDetector(), m), FaultInjectingIndex.wrap(index, Set.of("f1")),
-                    dlq, 100).ingest(file, b -> { });
+                JsonlDeadLetterStore dlq = new JsonlDeadLetterStore(dir.resolve("dlq.jsonl"))) {
+            IngestReport r = new JsonlIngester(
+                            new ChangeFactory(new ScriptFirstDetector(), m),
+                            FaultInjectingIndex.wrap(index, Set.of("f1")),
+                            dlq,
+                            100)
+                    .ingest(file, b -> {});
 
             assertThat(r.lines()).isEqualTo(16);
             assertThat(r.posts()).isEqualTo(4);
             assertThat(r.deadLettered()).isEqualTo(11);
             assertThat(r.blank()).isEqualTo(1);
             List<DeadLetterEntry> dead = dlq.list();
-            assertThat(dead).extracting(DeadLetterEntry::position).containsExactly("line 2", "line 3", "line 4", "line 5", "line 6",
-                    "line 7", "line 8", "line 10", "line 11", "line 12", "line 14");
-            assertThat(dead).extracting(DeadLetterEntry::field).containsExactly(null, null, "visibility", "id", "text", null, null,
-                    "created_at", "likes", "created_at", null);
+            assertThat(dead)
+                    .extracting(DeadLetterEntry::position)
+                    .containsExactly(
+                            "line 2", "line 3", "line 4", "line 5", "line 6", "line 7", "line 8", "line 10", "line 11",
+                            "line 12", "line 14");
+            assertThat(dead)
+                    .extracting(DeadLetterEntry::field)
+                    .containsExactly(
+                            null,
+                            null,
+                            "visibility",
+                            "id",
+                            "text",
+                            null,
+                            null,
+                            "created_at",
+                            "likes",
+                            "created_at",
+                            null);
             assertThat(dead.get(0).reason()).startsWith("not valid JSON");
             assertThat(dead.get(1).reason()).contains("Trailing token");
             assertThat(dead.get(2).reason()).isEqualTo("duplicate key 'visibility'");
@@ -129,10 +161,19 @@ class JsonlIngesterTest {
             assertThat(dead.get(7).reason()).contains("years 1970 to 2200");
             assertThat(dead.get(8).reason()).contains("at most 2^53");
             assertThat(dead.get(10).reason()).contains("could not apply", "injected fault");
-            assertThat(dead).allSatisfy(e -> assertThat(e.record()).as("the line is its own record: stored once").isNull());
+            assertThat(dead)
+                    .allSatisfy(e -> assertThat(e.record())
+                            .as("the line is its own record: stored once")
+                            .isNull());
 
-            assertThat(index.search(SearchQuery.builder().text("harbour").sort(SortOrder.RECENT).limit(20).build()).hits())
-                    .extracting(h -> h.post().post().id()).containsExactlyInAnyOrder("g1", "g2", "g3", "g4");
+            assertThat(index.search(SearchQuery.builder()
+                                    .text("harbour")
+                                    .sort(SortOrder.RECENT)
+                                    .limit(20)
+                                    .build())
+                            .hits())
+                    .extracting(h -> h.post().post().id())
+                    .containsExactlyInAnyOrder("g1", "g2", "g3", "g4");
             assertThat(index.get("d1", null)).isEmpty();
         }
     }
@@ -155,8 +196,9 @@ class JsonlIngesterTest {
         }
         Mappings m = Mappings.load();
         try (EmbeddedPostIndex index = EmbeddedPostIndex.open(dir.resolve("idx"), GroupAnalyzers.build(m));
-             JsonlDeadLetterStore dlq = new JsonlDeadLetterStore(dir.resolve("dlq.jsonl"))) {
-            IngestReport r = new JsonlIngester(new ChangeFactory(new ScriptFirstDetector(), m), index, dlq, 100).ingest(file, b -> { });
+                JsonlDeadLetterStore dlq = new JsonlDeadLetterStore(dir.resolve("dlq.jsonl"))) {
+            IngestReport r = new JsonlIngester(new ChangeFactory(new ScriptFirstDetector(), m), index, dlq, 100)
+                    .ingest(file, b -> {});
             assertThat(r.lines()).isEqualTo(3);
             assertThat(r.posts()).isEqualTo(1);
             assertThat(r.deadLettered()).isEqualTo(2);
@@ -164,9 +206,13 @@ class JsonlIngesterTest {
             assertThat(dead).extracting(DeadLetterEntry::position).containsExactly("line 1", "line 2");
             assertThat(dead.get(0).raw()).isEqualTo(big);
             assertThat(dead.get(0).field()).isEqualTo("text");
-            assertThat(dead.get(1).reason()).isEqualTo("line is " + (JsonlIngester.MAX_LINE_BYTES + 1) + " bytes, longer than the "
-                    + JsonlIngester.MAX_LINE_BYTES + "-byte limit (raw holds its first " + JsonlIngester.KEPT_PREFIX_BYTES + " bytes)");
-            assertThat(dead.get(1).raw()).hasSize(JsonlIngester.KEPT_PREFIX_BYTES).matches("w+");
+            assertThat(dead.get(1).reason())
+                    .isEqualTo("line is " + (JsonlIngester.MAX_LINE_BYTES + 1) + " bytes, longer than the "
+                            + JsonlIngester.MAX_LINE_BYTES + "-byte limit (raw holds its first "
+                            + JsonlIngester.KEPT_PREFIX_BYTES + " bytes)");
+            assertThat(dead.get(1).raw())
+                    .hasSize(JsonlIngester.KEPT_PREFIX_BYTES)
+                    .matches("w+");
             assertThat(index.get("g1", null)).isPresent();
         }
     }
@@ -182,8 +228,15 @@ class JsonlIngesterTest {
         Set<String> poison = new java.util.HashSet<>();
         for (int i = 1; i <= 60; i++) {
             switch (i % 5) {
-                case 2 -> { lines.add("{broken " + i); expectedDead.add("line " + i); }
-                case 4 -> { lines.add(post("f" + i, "")); poison.add("f" + i); expectedDead.add("line " + i); }
+                case 2 -> {
+                    lines.add("{broken " + i);
+                    expectedDead.add("line " + i);
+                }
+                case 4 -> {
+                    lines.add(post("f" + i, ""));
+                    poison.add("f" + i);
+                    expectedDead.add("line " + i);
+                }
                 default -> lines.add(post("g" + i, ""));
             }
         }
@@ -191,15 +244,25 @@ class JsonlIngesterTest {
         Files.write(file, lines);
         Mappings m = Mappings.load();
         try (EmbeddedPostIndex index = EmbeddedPostIndex.open(dir.resolve("idx"), GroupAnalyzers.build(m));
-             JsonlDeadLetterStore dlq = new JsonlDeadLetterStore(dir.resolve("dlq.jsonl"))) {
-            IngestReport r = new JsonlIngester(new ChangeFactory(new ScriptFirstDetector(), m), FaultInjectingIndex.wrap(index, poison),
-                    dlq, 2).ingest(file, b -> { });
+                JsonlDeadLetterStore dlq = new JsonlDeadLetterStore(dir.resolve("dlq.jsonl"))) {
+            IngestReport r = new JsonlIngester(
+                            new ChangeFactory(new ScriptFirstDetector(), m),
+                            FaultInjectingIndex.wrap(index, poison),
+                            dlq,
+                            2)
+                    .ingest(file, b -> {});
             assertThat(r.lines()).isEqualTo(60);
             assertThat(r.posts()).isEqualTo(36);
             assertThat(r.deadLettered()).isEqualTo(24);
             assertThat(dlq.list()).extracting(DeadLetterEntry::position).containsExactlyElementsOf(expectedDead);
-            assertThat(index.search(SearchQuery.builder().text("harbour").sort(SortOrder.RECENT).limit(100).build()).hits())
-                    .hasSize(36).allSatisfy(h -> assertThat(h.post().post().id()).startsWith("g"));
+            assertThat(index.search(SearchQuery.builder()
+                                    .text("harbour")
+                                    .sort(SortOrder.RECENT)
+                                    .limit(100)
+                                    .build())
+                            .hits())
+                    .hasSize(36)
+                    .allSatisfy(h -> assertThat(h.post().post().id()).startsWith("g"));
         }
     }
 }

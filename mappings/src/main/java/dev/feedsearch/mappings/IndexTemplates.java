@@ -3,7 +3,6 @@ package dev.feedsearch.mappings;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.Map;
 
 /**
@@ -23,7 +22,9 @@ public final class IndexTemplates {
         patterns.add("posts-" + g.name() + "-v*");
         ObjectNode template = root.putObject("template");
         ObjectNode settings = template.putObject("settings");
-        ObjectNode index = settings.putObject("index").put("number_of_shards", shards).put("number_of_replicas", replicas)
+        ObjectNode index = settings.putObject("index")
+                .put("number_of_shards", shards)
+                .put("number_of_replicas", replicas)
                 .put("refresh_interval", "1s");
         // newest first, the sort=recent order (as the embedded index is sorted): a recent listing with no total
         // count stops in each segment after its first page; set at index creation only, so a reindex brings it
@@ -31,22 +32,27 @@ public final class IndexTemplates {
         sort.putArray("field").add("created_at").add("id");
         sort.putArray("order").add("desc").add("asc");
         settings.set("analysis", g.analysis());
-        ObjectNode props = template.putObject("mappings").put("dynamic", "strict").putObject("properties");
+        ObjectNode props =
+                template.putObject("mappings").put("dynamic", "strict").putObject("properties");
         ObjectNode text = props.putObject("text").put("type", "text").put("analyzer", g.mainAnalyzer());
         ObjectNode subfields = JSON.createObjectNode();
         for (Map.Entry<String, String> f : g.fields().entrySet()) {
-            if (!f.getKey().isEmpty()) subfields.putObject(f.getKey()).put("type", "text").put("analyzer", f.getValue());
+            if (!f.getKey().isEmpty())
+                subfields.putObject(f.getKey()).put("type", "text").put("analyzer", f.getValue());
         }
         if (!subfields.isEmpty()) text.set("fields", subfields);
         // lang is the detected language (what filters use); lang_hint the client's tag, kept for the API;
         // tags are kept as written and filtered through tag_keys (lower-cased, without '#')
-        for (String k : new String[] {"id", "author_id", "lang", "group", "visibility", "tag_keys", "mentions", "reply_to"}) {
+        for (String k :
+                new String[] {"id", "author_id", "lang", "group", "visibility", "tag_keys", "mentions", "reply_to"}) {
             props.putObject(k).put("type", "keyword");
         }
-        for (String k : new String[] {"lang_hint", "tags"}) props.putObject(k).put("type", "keyword").put("index", false).put("doc_values", false);
+        for (String k : new String[] {"lang_hint", "tags"})
+            props.putObject(k).put("type", "keyword").put("index", false).put("doc_values", false);
         props.putObject("created_at").put("type", "date");
         // engagement = likes + 2 reposts + 3 replies, what popular-post candidates sort by
-        for (String n : new String[] {"likes", "reposts", "replies", "version", "engagement"}) props.putObject(n).put("type", "long");
+        for (String n : new String[] {"likes", "reposts", "replies", "version", "engagement"})
+            props.putObject(n).put("type", "long");
         root.put("priority", 100);
         root.putObject("_meta").put("generated_from", "feedsearch mappings/groups/" + g.name() + ".json");
         return root;
@@ -55,7 +61,10 @@ public final class IndexTemplates {
     /** The body of {@code PUT feedsearch-keys}: one small document per post id, the engine's version registry. */
     public static ObjectNode keysIndex(int shards, int replicas) {
         ObjectNode root = JSON.createObjectNode();
-        ObjectNode index = root.putObject("settings").putObject("index").put("number_of_shards", shards).put("number_of_replicas", replicas);
+        ObjectNode index = root.putObject("settings")
+                .putObject("index")
+                .put("number_of_shards", shards)
+                .put("number_of_replicas", replicas);
         // the engine flushes this index at every commit (before a source checkpoint moves); between commits a
         // lost tail only makes keys older than the group indices, which the replay from the checkpoint repairs
         index.putObject("translog").put("durability", "async").put("sync_interval", "1s");
@@ -65,14 +74,18 @@ public final class IndexTemplates {
         props.putObject("group").put("type", "keyword");
         props.putObject("author_id").put("type", "keyword").put("index", false).put("doc_values", false);
         props.putObject("deleted").put("type", "boolean");
-        props.putObject("deleted_at").put("type", "long"); // epoch ms a delete was applied: tombstones are purged by age
+        props.putObject("deleted_at")
+                .put("type", "long"); // epoch ms a delete was applied: tombstones are purged by age
         return root;
     }
 
     /** The body of {@code PUT feedsearch-follows}: one document per edge key, active or undone. */
     public static ObjectNode followsIndex(int shards, int replicas) {
         ObjectNode root = JSON.createObjectNode();
-        root.putObject("settings").putObject("index").put("number_of_shards", shards).put("number_of_replicas", replicas);
+        root.putObject("settings")
+                .putObject("index")
+                .put("number_of_shards", shards)
+                .put("number_of_replicas", replicas);
         ObjectNode props = root.putObject("mappings").put("dynamic", "strict").putObject("properties");
         props.putObject("follower").put("type", "keyword");
         props.putObject("followee").put("type", "keyword");

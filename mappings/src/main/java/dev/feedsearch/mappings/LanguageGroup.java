@@ -3,7 +3,6 @@ package dev.feedsearch.mappings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +21,8 @@ import java.util.Objects;
  * @param fields    sub-field suffix ({@code ""} = the main text field) to analyzer name, in file order
  *                  (the main field first)
  */
-public record LanguageGroup(String name, List<String> languages, List<String> plugins, JsonNode analysis,
-                            Map<String, String> fields) {
+public record LanguageGroup(
+        String name, List<String> languages, List<String> plugins, JsonNode analysis, Map<String, String> fields) {
 
     /** Suffix of the main text field in {@link #fields()}. */
     public static final String MAIN = "";
@@ -37,7 +36,8 @@ public record LanguageGroup(String name, List<String> languages, List<String> pl
         }
         analysis = analysis.deepCopy();
         if (fields.isEmpty() || !fields.containsKey(MAIN)) {
-            throw new IllegalArgumentException("group '" + name + "': fields must map \"\" (the main field) to an analyzer");
+            throw new IllegalArgumentException(
+                    "group '" + name + "': fields must map \"\" (the main field) to an analyzer");
         }
         fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
     }

@@ -2,7 +2,6 @@ package dev.feedsearch.mappings;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -49,8 +48,8 @@ public final class Mappings {
             for (String lang : g.languages()) {
                 LanguageGroup previous = langs.put(lang, g);
                 if (previous != null) {
-                    throw new IllegalStateException("language '" + lang + "' is in two groups: '"
-                        + previous.name() + "' and '" + g.name() + "'");
+                    throw new IllegalStateException("language '" + lang + "' is in two groups: '" + previous.name()
+                            + "' and '" + g.name() + "'");
                 }
             }
         }
@@ -59,16 +58,17 @@ public final class Mappings {
             throw new IllegalStateException("groups.json must list the '" + OTHER + "' group");
         }
         if (!other.languages().isEmpty()) {
-            throw new IllegalStateException("group '" + OTHER + "' must not list languages: it takes whatever no group takes");
+            throw new IllegalStateException(
+                    "group '" + OTHER + "' must not list languages: it takes whatever no group takes");
         }
         for (Map.Entry<String, String> alias : aliases.entrySet()) {
             if (!langs.containsKey(alias.getValue())) {
                 throw new IllegalStateException("language alias '" + alias.getKey() + "' -> '" + alias.getValue()
-                    + "' points at a language no group lists");
+                        + "' points at a language no group lists");
             }
             if (langs.containsKey(alias.getKey())) {
                 throw new IllegalStateException("language alias '" + alias.getKey() + "' is also listed by group '"
-                    + langs.get(alias.getKey()).name() + "'");
+                        + langs.get(alias.getKey()).name() + "'");
             }
         }
         this.groups = List.copyOf(groups);
@@ -98,7 +98,8 @@ public final class Mappings {
      * out through a reindex before it is committed to the bundled files.
      */
     public Mappings withGroup(LanguageGroup replacement) {
-        if (!byName.containsKey(replacement.name())) throw new IllegalArgumentException("no group named '" + replacement.name() + "'");
+        if (!byName.containsKey(replacement.name()))
+            throw new IllegalArgumentException("no group named '" + replacement.name() + "'");
         List<LanguageGroup> gs = new ArrayList<>(groups.size());
         for (LanguageGroup g : groups) gs.add(g.name().equals(replacement.name()) ? replacement : g);
         return new Mappings(gs, aliases);
@@ -123,7 +124,9 @@ public final class Mappings {
                 throw new IllegalStateException(base + "groups.json: 'language_aliases' must be an object");
             }
             for (Map.Entry<String, JsonNode> e : aliasNode.properties()) {
-                aliases.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue().asText().toLowerCase(Locale.ROOT));
+                aliases.put(
+                        e.getKey().toLowerCase(Locale.ROOT),
+                        e.getValue().asText().toLowerCase(Locale.ROOT));
             }
         }
         return new Mappings(groups, aliases);
@@ -147,7 +150,8 @@ public final class Mappings {
         for (JsonNode l : array(node, "languages", where)) {
             String lang = l.asText();
             if (!lang.equals(lang.toLowerCase(Locale.ROOT)) || lang.isBlank() || lang.contains("-")) {
-                throw new IllegalStateException(where + ": language '" + lang + "' must be a lower-case ISO 639-1 code");
+                throw new IllegalStateException(
+                        where + ": language '" + lang + "' must be a lower-case ISO 639-1 code");
             }
             languages.add(lang);
         }
@@ -173,7 +177,7 @@ public final class Mappings {
             }
             if (!analysis.path("analyzer").has(f.getValue())) {
                 throw new IllegalStateException(where + ": field '" + f.getKey() + "' names analyzer '" + f.getValue()
-                    + "', which analysis.analyzer does not define");
+                        + "', which analysis.analyzer does not define");
             }
         }
         try {
@@ -211,7 +215,8 @@ public final class Mappings {
     public LanguageGroup group(String name) {
         LanguageGroup g = byName.get(name);
         if (g == null) {
-            throw new IllegalArgumentException("unknown language group '" + name + "' (known: " + byName.keySet() + ")");
+            throw new IllegalArgumentException(
+                    "unknown language group '" + name + "' (known: " + byName.keySet() + ")");
         }
         return g;
     }

@@ -1,11 +1,11 @@
 package dev.feedsearch.mappings;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LanguageGroupJsonTest {
 
@@ -22,7 +22,9 @@ class LanguageGroupJsonTest {
     void aBadDefinitionIsRefusedByName() {
         ObjectNode n = Mappings.load().group("en").toJson();
         n.putObject("fields").put("", "no_such_analyzer");
-        assertThatThrownBy(() -> LanguageGroup.fromJson(n)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("groups/en.json").hasMessageContaining("no_such_analyzer");
+        assertThatThrownBy(() -> LanguageGroup.fromJson(n))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("groups/en.json")
+                .hasMessageContaining("no_such_analyzer");
     }
 }

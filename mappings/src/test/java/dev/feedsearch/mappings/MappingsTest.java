@@ -1,9 +1,10 @@
 package dev.feedsearch.mappings;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,9 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class MappingsTest {
 
@@ -32,30 +31,75 @@ class MappingsTest {
      * settings), with the plugin providing them ("" = core/analysis-common).
      */
     private static final Map<String, String> BUILTIN_TOKENIZERS = Map.of(
-        "standard", COMMON, "whitespace", COMMON, "keyword", COMMON, "thai", COMMON,
-        "icu_tokenizer", ICU, "kuromoji_tokenizer", KUROMOJI, "nori_tokenizer", NORI, "smartcn_tokenizer", SMARTCN);
+            "standard",
+            COMMON,
+            "whitespace",
+            COMMON,
+            "keyword",
+            COMMON,
+            "thai",
+            COMMON,
+            "icu_tokenizer",
+            ICU,
+            "kuromoji_tokenizer",
+            KUROMOJI,
+            "nori_tokenizer",
+            NORI,
+            "smartcn_tokenizer",
+            SMARTCN);
+
     private static final Map<String, String> BUILTIN_FILTERS = Map.ofEntries(
-        Map.entry("lowercase", COMMON), Map.entry("asciifolding", COMMON), Map.entry("cjk_width", COMMON),
-        Map.entry("cjk_bigram", COMMON), Map.entry("decimal_digit", COMMON), Map.entry("apostrophe", COMMON),
-        Map.entry("arabic_normalization", COMMON), Map.entry("arabic_stem", COMMON),
-        Map.entry("persian_normalization", COMMON), Map.entry("persian_stem", COMMON),
-        Map.entry("german_normalization", COMMON), Map.entry("scandinavian_folding", COMMON),
-        Map.entry("scandinavian_normalization", COMMON), Map.entry("indic_normalization", COMMON),
-        Map.entry("hindi_normalization", COMMON), Map.entry("bengali_normalization", COMMON),
-        Map.entry("sorani_normalization", COMMON),
-        Map.entry("icu_normalizer", ICU), Map.entry("icu_folding", ICU),
-        Map.entry("kuromoji_baseform", KUROMOJI), Map.entry("kuromoji_part_of_speech", KUROMOJI),
-        Map.entry("kuromoji_stemmer", KUROMOJI), Map.entry("kuromoji_number", KUROMOJI), Map.entry("ja_stop", KUROMOJI),
-        Map.entry("nori_readingform", NORI), Map.entry("nori_number", NORI), Map.entry("polish_stem", STEMPEL));
-    private static final Map<String, String> BUILTIN_CHAR_FILTERS = Map.of(
-        "html_strip", COMMON, "icu_normalizer", ICU, "kuromoji_iteration_mark", KUROMOJI);
+            Map.entry("lowercase", COMMON),
+            Map.entry("asciifolding", COMMON),
+            Map.entry("cjk_width", COMMON),
+            Map.entry("cjk_bigram", COMMON),
+            Map.entry("decimal_digit", COMMON),
+            Map.entry("apostrophe", COMMON),
+            Map.entry("arabic_normalization", COMMON),
+            Map.entry("arabic_stem", COMMON),
+            Map.entry("persian_normalization", COMMON),
+            Map.entry("persian_stem", COMMON),
+            Map.entry("german_normalization", COMMON),
+            Map.entry("scandinavian_folding", COMMON),
+            Map.entry("scandinavian_normalization", COMMON),
+            Map.entry("indic_normalization", COMMON),
+            Map.entry("hindi_normalization", COMMON),
+            Map.entry("bengali_normalization", COMMON),
+            Map.entry("sorani_normalization", COMMON),
+            Map.entry("icu_normalizer", ICU),
+            Map.entry("icu_folding", ICU),
+            Map.entry("kuromoji_baseform", KUROMOJI),
+            Map.entry("kuromoji_part_of_speech", KUROMOJI),
+            Map.entry("kuromoji_stemmer", KUROMOJI),
+            Map.entry("kuromoji_number", KUROMOJI),
+            Map.entry("ja_stop", KUROMOJI),
+            Map.entry("nori_readingform", NORI),
+            Map.entry("nori_number", NORI),
+            Map.entry("polish_stem", STEMPEL));
+    private static final Map<String, String> BUILTIN_CHAR_FILTERS =
+            Map.of("html_strip", COMMON, "icu_normalizer", ICU, "kuromoji_iteration_mark", KUROMOJI);
 
     /** Types that may only be used through a definition (they need settings, or we want them explicit). */
     private static final Map<String, String> DEFINED_ONLY_FILTERS = Map.of(
-        "stop", COMMON, "stemmer", COMMON, "snowball", COMMON, "elision", COMMON,
-        "icu_transform", ICU, "kuromoji_readingform", KUROMOJI, "polish_stop", STEMPEL, "pattern_replace", COMMON);
-    private static final Map<String, String> DEFINED_ONLY_CHAR_FILTERS = Map.of(
-        "mapping", COMMON, "pattern_replace", COMMON);
+            "stop",
+            COMMON,
+            "stemmer",
+            COMMON,
+            "snowball",
+            COMMON,
+            "elision",
+            COMMON,
+            "icu_transform",
+            ICU,
+            "kuromoji_readingform",
+            KUROMOJI,
+            "polish_stop",
+            STEMPEL,
+            "pattern_replace",
+            COMMON);
+
+    private static final Map<String, String> DEFINED_ONLY_CHAR_FILTERS =
+            Map.of("mapping", COMMON, "pattern_replace", COMMON);
 
     private final Mappings mappings = Mappings.load();
 
@@ -63,13 +107,17 @@ class MappingsTest {
     void loadsEveryGroupListedInOrder() {
         List<String> names = mappings.groups().stream().map(LanguageGroup::name).toList();
         assertThat(names).startsWith("en", "de", "fr").endsWith("other").doesNotHaveDuplicates();
-        assertThat(names).contains("es", "pt", "it", "nl", "nordic", "pl", "ru", "uk", "cs", "hu", "fi", "ro", "el", "tr",
-            "ar", "fa", "he", "hi", "bn", "th", "vi", "id", "ja", "zh", "ko");
+        assertThat(names)
+                .contains(
+                        "es", "pt", "it", "nl", "nordic", "pl", "ru", "uk", "cs", "hu", "fi", "ro", "el", "tr", "ar",
+                        "fa", "he", "hi", "bn", "th", "vi", "id", "ja", "zh", "ko");
         assertThat(Mappings.load()).isSameAs(mappings);
         for (LanguageGroup g : mappings.groups()) {
             assertThat(mappings.group(g.name())).isSameAs(g);
             assertThat(g.fields()).containsKey(LanguageGroup.MAIN);
-            assertThat(g.fields().keySet().iterator().next()).as("main field first in %s", g.name()).isEmpty();
+            assertThat(g.fields().keySet().iterator().next())
+                    .as("main field first in %s", g.name())
+                    .isEmpty();
         }
     }
 
@@ -79,14 +127,22 @@ class MappingsTest {
             JsonNode analyzers = g.analysis().path("analyzer");
             for (Map.Entry<String, String> f : g.fields().entrySet()) {
                 JsonNode a = analyzers.path(f.getValue());
-                assertThat(a.isObject()).as("%s: analyzer %s of field '%s'", g.name(), f.getValue(), f.getKey()).isTrue();
-                assertThat(a.path("type").asText()).as("%s: %s type", g.name(), f.getValue())
-                    .matches(t -> t.equals("custom") || PLUGIN_ANALYZERS.containsKey(t), "custom or a plugin's analyzer");
+                assertThat(a.isObject())
+                        .as("%s: analyzer %s of field '%s'", g.name(), f.getValue(), f.getKey())
+                        .isTrue();
+                assertThat(a.path("type").asText())
+                        .as("%s: %s type", g.name(), f.getValue())
+                        .matches(
+                                t -> t.equals("custom") || PLUGIN_ANALYZERS.containsKey(t),
+                                "custom or a plugin's analyzer");
             }
             // no unused analyzers either
             List<String> defined = new ArrayList<>();
             analyzers.properties().forEach(e -> defined.add(e.getKey()));
-            assertThat(defined).as("%s analyzers", g.name()).containsExactlyInAnyOrderElementsOf(new HashSet<>(g.fields().values()));
+            assertThat(defined)
+                    .as("%s analyzers", g.name())
+                    .containsExactlyInAnyOrderElementsOf(
+                            new HashSet<>(g.fields().values()));
         }
     }
 
@@ -103,58 +159,79 @@ class MappingsTest {
                 if (pluginAnalyzer != null) { // a whole analyzer: its settings only, no chain
                     needed.add(pluginAnalyzer);
                     for (Map.Entry<String, JsonNode> key : def.properties()) {
-                        assertThat(key.getKey()).as("%s: analyzer key", where).isIn("type", "stopwords", "stem_exclusion");
+                        assertThat(key.getKey())
+                                .as("%s: analyzer key", where)
+                                .isIn("type", "stopwords", "stem_exclusion");
                     }
                     continue;
                 }
                 for (Map.Entry<String, JsonNode> key : def.properties()) {
-                    assertThat(key.getKey()).as("%s: analyzer key", where)
-                        .isIn("type", "tokenizer", "filter", "char_filter", "position_increment_gap");
+                    assertThat(key.getKey())
+                            .as("%s: analyzer key", where)
+                            .isIn("type", "tokenizer", "filter", "char_filter", "position_increment_gap");
                 }
-                assertThat(def.path("tokenizer").isTextual()).as("%s names a tokenizer", where).isTrue();
-                needed.add(resolve(analysis, "tokenizer", def.path("tokenizer").asText(),
-                    BUILTIN_TOKENIZERS, Map.of(), where));
+                assertThat(def.path("tokenizer").isTextual())
+                        .as("%s names a tokenizer", where)
+                        .isTrue();
+                needed.add(resolve(
+                        analysis, "tokenizer", def.path("tokenizer").asText(), BUILTIN_TOKENIZERS, Map.of(), where));
                 referenced.add("tokenizer/" + def.path("tokenizer").asText());
                 for (JsonNode f : def.path("filter")) {
                     needed.add(resolve(analysis, "filter", f.asText(), BUILTIN_FILTERS, DEFINED_ONLY_FILTERS, where));
                     referenced.add("filter/" + f.asText());
                 }
                 for (JsonNode c : def.path("char_filter")) {
-                    needed.add(resolve(analysis, "char_filter", c.asText(), BUILTIN_CHAR_FILTERS,
-                        DEFINED_ONLY_CHAR_FILTERS, where));
+                    needed.add(resolve(
+                            analysis,
+                            "char_filter",
+                            c.asText(),
+                            BUILTIN_CHAR_FILTERS,
+                            DEFINED_ONLY_CHAR_FILTERS,
+                            where));
                     referenced.add("char_filter/" + c.asText());
                 }
             }
             needed.remove(COMMON);
-            assertThat(g.plugins()).as("%s: plugins must be exactly what its analysis uses", g.name())
-                .containsExactlyInAnyOrderElementsOf(needed);
+            assertThat(g.plugins())
+                    .as("%s: plugins must be exactly what its analysis uses", g.name())
+                    .containsExactlyInAnyOrderElementsOf(needed);
             for (String kind : List.of("tokenizer", "filter", "char_filter")) {
                 for (Map.Entry<String, JsonNode> c : analysis.path(kind).properties()) {
-                    assertThat(referenced).as("%s: %s '%s' is defined but unused", g.name(), kind, c.getKey())
-                        .contains(kind + "/" + c.getKey());
+                    assertThat(referenced)
+                            .as("%s: %s '%s' is defined but unused", g.name(), kind, c.getKey())
+                            .contains(kind + "/" + c.getKey());
                 }
             }
             for (Map.Entry<String, JsonNode> top : analysis.properties()) {
-                assertThat(top.getKey()).as("%s: analysis section", g.name())
-                    .isIn("analyzer", "tokenizer", "filter", "char_filter");
+                assertThat(top.getKey())
+                        .as("%s: analysis section", g.name())
+                        .isIn("analyzer", "tokenizer", "filter", "char_filter");
             }
         }
     }
 
     /** Returns the plugin providing the component, failing if it is neither defined nor built in. */
-    private static String resolve(JsonNode analysis, String kind, String name, Map<String, String> builtins,
-                                  Map<String, String> definedOnly, String where) {
+    private static String resolve(
+            JsonNode analysis,
+            String kind,
+            String name,
+            Map<String, String> builtins,
+            Map<String, String> definedOnly,
+            String where) {
         JsonNode def = analysis.path(kind).path(name);
         if (def.isObject()) {
             String type = def.path("type").asText("");
             assertThat(builtins.containsKey(type) || definedOnly.containsKey(type))
-                .as("%s: %s '%s' has unknown type '%s'", where, kind, name, type).isTrue();
+                    .as("%s: %s '%s' has unknown type '%s'", where, kind, name, type)
+                    .isTrue();
             assertThat(builtins.containsKey(name) || BUILTIN_TOKENIZERS.containsKey(name))
-                .as("%s: %s '%s' shadows a built-in name", where, kind, name).isFalse();
+                    .as("%s: %s '%s' shadows a built-in name", where, kind, name)
+                    .isFalse();
             return builtins.getOrDefault(type, definedOnly.get(type));
         }
-        assertThat(builtins).as("%s: %s '%s' is neither defined in the file nor a built-in", where, kind, name)
-            .containsKey(name);
+        assertThat(builtins)
+                .as("%s: %s '%s' is neither defined in the file nor a built-in", where, kind, name)
+                .containsKey(name);
         return builtins.get(name);
     }
 
@@ -168,9 +245,10 @@ class MappingsTest {
             }
         }
         assertThat(mappings.group(Mappings.OTHER).languages()).isEmpty();
-        assertThat(mappings.supportedLanguages()).containsExactlyInAnyOrderElementsOf(seen.keySet())
-            .contains("en", "ja", "zh", "ko", "sv", "da", "nb", "nn", "uk", "ms", "ar", "th")
-            .doesNotContain("other", "und", "no");
+        assertThat(mappings.supportedLanguages())
+                .containsExactlyInAnyOrderElementsOf(seen.keySet())
+                .contains("en", "ja", "zh", "ko", "sv", "da", "nb", "nn", "uk", "ms", "ar", "th")
+                .doesNotContain("other", "und", "no");
     }
 
     @Test
@@ -178,7 +256,9 @@ class MappingsTest {
         Set<String> all = new HashSet<>();
         for (LanguageGroup g : mappings.groups()) {
             for (String a : new HashSet<>(g.fields().values())) {
-                assertThat(all.add(a)).as("analyzer %s defined by two groups", a).isTrue();
+                assertThat(all.add(a))
+                        .as("analyzer %s defined by two groups", a)
+                        .isTrue();
                 assertThat(a).startsWith("fs_" + g.name());
             }
         }
@@ -204,7 +284,9 @@ class MappingsTest {
         assertThat(mappings.groupForLanguage("iw").name()).isEqualTo("he");
         assertThat(mappings.groupForLanguage("in").name()).isEqualTo("id");
         for (String unknown : new String[] {null, "", " ", "und", "xx", "-", "tlh", "sk"}) {
-            assertThat(mappings.groupForLanguage(unknown).name()).as("'%s'", unknown).isEqualTo("other");
+            assertThat(mappings.groupForLanguage(unknown).name())
+                    .as("'%s'", unknown)
+                    .isEqualTo("other");
         }
         assertThat(mappings.canonicalLanguage("no")).isEqualTo("nb");
         assertThat(mappings.canonicalLanguage("pt-BR")).isEqualTo("pt");
@@ -214,7 +296,8 @@ class MappingsTest {
     @Test
     void unknownGroupIsNamedInTheError() {
         assertThatThrownBy(() -> mappings.group("klingon"))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("klingon");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("klingon");
     }
 
     @Test
@@ -229,14 +312,17 @@ class MappingsTest {
     @Test
     void rejectsALanguageInTwoGroups() {
         assertThatThrownBy(() -> Mappings.loadFrom(getClass().getClassLoader(), "fixtures/dup/"))
-            .isInstanceOf(IllegalStateException.class)
-            .hasMessageContaining("'xx'").hasMessageContaining("'a'").hasMessageContaining("'b'");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'xx'")
+                .hasMessageContaining("'a'")
+                .hasMessageContaining("'b'");
     }
 
     @Test
     void rejectsAFieldWithAnUndefinedAnalyzer() {
         assertThatThrownBy(() -> Mappings.loadFrom(getClass().getClassLoader(), "fixtures/missing_analyzer/"))
-            .isInstanceOf(IllegalStateException.class)
-            .hasMessageContaining("groups/other.json").hasMessageContaining("fs_other_bigram");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("groups/other.json")
+                .hasMessageContaining("fs_other_bigram");
     }
 }

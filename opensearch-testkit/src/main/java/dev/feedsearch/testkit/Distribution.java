@@ -45,6 +45,7 @@ final class Distribution {
 
     /** Java package of the ICU stand-in plugin, copied into its own plugin jar. */
     static final String STANDIN_PACKAGE = "dev/feedsearch/testkit/icustandin/";
+
     static final String STANDIN_CLASS = "dev.feedsearch.testkit.icustandin.IcuStandInPlugin";
 
     private static final String LAYOUT = "1"; // bump when the install layout changes
@@ -70,7 +71,7 @@ final class Distribution {
         try (InputStream in = Distribution.class.getResourceAsStream("testkit.properties")) {
             if (in == null) {
                 throw new OpenSearchStartException("testkit.properties is missing from the opensearch-testkit classes: "
-                    + "build the module with Maven (./mvnw -pl opensearch-testkit package -DskipTests)");
+                        + "build the module with Maven (./mvnw -pl opensearch-testkit package -DskipTests)");
             }
             p.load(in);
         } catch (IOException e) {
@@ -82,8 +83,8 @@ final class Distribution {
     private static String required(Properties p, String key) {
         String v = p.getProperty(key, "");
         if (v.isBlank() || v.contains("${")) {
-            throw new OpenSearchStartException("testkit.properties: '" + key + "' was not filled in by the Maven build ("
-                + v + ")");
+            throw new OpenSearchStartException(
+                    "testkit.properties: '" + key + "' was not filled in by the Maven build (" + v + ")");
         }
         return v.trim();
     }
@@ -101,12 +102,16 @@ final class Distribution {
 
     /** A file of the local Maven repository, which must exist. */
     Path artifact(String groupId, String artifactId, String artifactVersion, String extension) {
-        Path p = localRepository.resolve(groupId.replace('.', '/')).resolve(artifactId).resolve(artifactVersion)
-            .resolve(artifactId + "-" + artifactVersion + "." + extension);
+        Path p = localRepository
+                .resolve(groupId.replace('.', '/'))
+                .resolve(artifactId)
+                .resolve(artifactVersion)
+                .resolve(artifactId + "-" + artifactVersion + "." + extension);
         if (!Files.isRegularFile(p)) {
             throw new OpenSearchStartException(groupId + ":" + artifactId + ":" + artifactVersion + ":" + extension
-                + " is not in the local Maven repository (" + p + "). The opensearch-testkit build downloads it: run "
-                + "./mvnw -pl opensearch-testkit package -DskipTests (bin/test does this first).");
+                    + " is not in the local Maven repository (" + p
+                    + "). The opensearch-testkit build downloads it: run "
+                    + "./mvnw -pl opensearch-testkit package -DskipTests (bin/test does this first).");
         }
         return p;
     }
@@ -119,35 +124,55 @@ final class Distribution {
     private Map<String, List<Path>> realPlugins() {
         Map<String, List<Path>> out = new TreeMap<>();
         for (String lang : List.of("kuromoji", "nori", "smartcn", "stempel")) {
-            out.put("analysis-" + lang, List.of(
-                artifact("org.opensearch.plugin", "analysis-" + lang, version, "jar"),
-                artifact("org.apache.lucene", "lucene-analysis-" + lang, luceneVersion, "jar")));
+            out.put(
+                    "analysis-" + lang,
+                    List.of(
+                            artifact("org.opensearch.plugin", "analysis-" + lang, version, "jar"),
+                            artifact("org.apache.lucene", "lucene-analysis-" + lang, luceneVersion, "jar")));
         }
         // Ukrainian: Lucene's morfologik module and its Ukrainian dictionary (the plugin does not need the Polish one)
-        out.put("analysis-ukrainian", List.of(
-            artifact("org.opensearch.plugin", "analysis-ukrainian", version, "jar"),
-            artifact("org.apache.lucene", "lucene-analysis-morfologik", luceneVersion, "jar"),
-            artifact("org.carrot2", "morfologik-stemming", morfologikVersion, "jar"),
-            artifact("org.carrot2", "morfologik-fsa", morfologikVersion, "jar"),
-            artifact("ua.net.nlp", "morfologik-ukrainian-search", morfologikUkrainianVersion, "jar")));
+        out.put(
+                "analysis-ukrainian",
+                List.of(
+                        artifact("org.opensearch.plugin", "analysis-ukrainian", version, "jar"),
+                        artifact("org.apache.lucene", "lucene-analysis-morfologik", luceneVersion, "jar"),
+                        artifact("org.carrot2", "morfologik-stemming", morfologikVersion, "jar"),
+                        artifact("org.carrot2", "morfologik-fsa", morfologikVersion, "jar"),
+                        artifact("ua.net.nlp", "morfologik-ukrainian-search", morfologikUkrainianVersion, "jar")));
         return out;
     }
 
     private static final Map<String, String[]> REAL_PLUGIN_INFO = Map.of(
-        "analysis-kuromoji", new String[] {"org.opensearch.plugin.analysis.kuromoji.AnalysisKuromojiPlugin",
-            "The Japanese (kuromoji) Analysis plugin integrates Lucene kuromoji analysis module into opensearch."},
-        "analysis-nori", new String[] {"org.opensearch.plugin.analysis.nori.AnalysisNoriPlugin",
-            "The Korean (nori) Analysis plugin integrates Lucene nori analysis module into opensearch."},
-        "analysis-smartcn", new String[] {"org.opensearch.plugin.analysis.smartcn.AnalysisSmartChinesePlugin",
-            "Smart Chinese Analysis plugin integrates Lucene Smart Chinese analysis module into opensearch."},
-        "analysis-stempel", new String[] {"org.opensearch.plugin.analysis.stempel.AnalysisStempelPlugin",
-            "The Stempel (Polish) Analysis plugin integrates Lucene stempel (polish) analysis module into opensearch."},
-        "analysis-ukrainian", new String[] {"org.opensearch.plugin.analysis.ukrainian.AnalysisUkrainianPlugin",
-            "The Ukrainian Analysis plugin integrates the Lucene UkrainianMorfologikAnalyzer into opensearch."});
+            "analysis-kuromoji",
+                    new String[] {
+                        "org.opensearch.plugin.analysis.kuromoji.AnalysisKuromojiPlugin",
+                        "The Japanese (kuromoji) Analysis plugin integrates Lucene kuromoji analysis module into opensearch."
+                    },
+            "analysis-nori",
+                    new String[] {
+                        "org.opensearch.plugin.analysis.nori.AnalysisNoriPlugin",
+                        "The Korean (nori) Analysis plugin integrates Lucene nori analysis module into opensearch."
+                    },
+            "analysis-smartcn",
+                    new String[] {
+                        "org.opensearch.plugin.analysis.smartcn.AnalysisSmartChinesePlugin",
+                        "Smart Chinese Analysis plugin integrates Lucene Smart Chinese analysis module into opensearch."
+                    },
+            "analysis-stempel",
+                    new String[] {
+                        "org.opensearch.plugin.analysis.stempel.AnalysisStempelPlugin",
+                        "The Stempel (Polish) Analysis plugin integrates Lucene stempel (polish) analysis module into opensearch."
+                    },
+            "analysis-ukrainian",
+                    new String[] {
+                        "org.opensearch.plugin.analysis.ukrainian.AnalysisUkrainianPlugin",
+                        "The Ukrainian Analysis plugin integrates the Lucene UkrainianMorfologikAnalyzer into opensearch."
+                    });
 
     private List<Path> icuJars() {
-        return List.of(artifact("org.apache.lucene", "lucene-analysis-icu", luceneVersion, "jar"),
-            artifact("com.ibm.icu", "icu4j", icu4jVersion, "jar"));
+        return List.of(
+                artifact("org.apache.lucene", "lucene-analysis-icu", luceneVersion, "jar"),
+                artifact("com.ibm.icu", "icu4j", icu4jVersion, "jar"));
     }
 
     /** The stand-in plugin's class files (name → bytes), read from wherever the testkit classes are. */
@@ -155,9 +180,14 @@ final class Distribution {
         Map<String, byte[]> out = new TreeMap<>();
         Path source;
         try {
-            source = Path.of(Distribution.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            source = Path.of(Distribution.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
         } catch (URISyntaxException | RuntimeException e) {
-            throw new OpenSearchStartException("cannot locate the opensearch-testkit classes to build the ICU stand-in plugin", e);
+            throw new OpenSearchStartException(
+                    "cannot locate the opensearch-testkit classes to build the ICU stand-in plugin", e);
         }
         try {
             if (Files.isDirectory(source)) {
@@ -175,7 +205,9 @@ final class Distribution {
                     while (entries.hasMoreElements()) {
                         JarEntry e = entries.nextElement();
                         String n = e.getName();
-                        if (n.startsWith(STANDIN_PACKAGE) && n.endsWith(".class") && n.indexOf('/', STANDIN_PACKAGE.length()) < 0) {
+                        if (n.startsWith(STANDIN_PACKAGE)
+                                && n.endsWith(".class")
+                                && n.indexOf('/', STANDIN_PACKAGE.length()) < 0) {
                             try (InputStream in = jar.getInputStream(e)) {
                                 out.put(n, in.readAllBytes());
                             }
@@ -187,8 +219,8 @@ final class Distribution {
             throw new OpenSearchStartException("cannot read the ICU stand-in classes from " + source + ": " + e, e);
         }
         if (!out.containsKey(STANDIN_CLASS.replace('.', '/') + ".class")) {
-            throw new OpenSearchStartException("the ICU stand-in plugin classes are not in " + source
-                + " (expected " + STANDIN_CLASS + ")");
+            throw new OpenSearchStartException(
+                    "the ICU stand-in plugin classes are not in " + source + " (expected " + STANDIN_CLASS + ")");
         }
         return out;
     }
@@ -209,8 +241,8 @@ final class Distribution {
         }
         try {
             NodeRuntime.createWorldReadableDirs(base);
-            try (FileChannel lockChannel = FileChannel.open(base.resolve("install.lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE)) {
+            try (FileChannel lockChannel = FileChannel.open(
+                    base.resolve("install.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 lockChannel.lock(); // released when the channel closes
                 if (Files.exists(marker)) {
                     return home;
@@ -218,7 +250,8 @@ final class Distribution {
                 Path staging = base.resolve("staging-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
                 unzip(zip, staging);
                 for (Map.Entry<String, List<Path>> plugin : plugins.entrySet()) {
-                    Path dir = Files.createDirectories(staging.resolve("plugins").resolve(plugin.getKey()));
+                    Path dir =
+                            Files.createDirectories(staging.resolve("plugins").resolve(plugin.getKey()));
                     for (Path jar : plugin.getValue()) {
                         Files.copy(jar, dir.resolve(jar.getFileName()));
                     }
@@ -230,10 +263,15 @@ final class Distribution {
                     Files.copy(jar, icuDir.resolve(jar.getFileName()));
                 }
                 writeStandInJar(icuDir.resolve("feedsearch-analysis-icu-standin.jar"), standIn);
-                writeDescriptor(icuDir, "analysis-icu", "TEST-ONLY STAND-IN for the official analysis-icu plugin "
-                    + "(not published anywhere reachable): icu_tokenizer, icu_normalizer, icu_folding, icu_transform over "
-                    + "lucene-analysis-icu " + luceneVersion + ". Installed by feedsearch's test harness only.",
-                    STANDIN_CLASS, version + "-feedsearch-standin");
+                writeDescriptor(
+                        icuDir,
+                        "analysis-icu",
+                        "TEST-ONLY STAND-IN for the official analysis-icu plugin "
+                                + "(not published anywhere reachable): icu_tokenizer, icu_normalizer, icu_folding, icu_transform over "
+                                + "lucene-analysis-icu " + luceneVersion
+                                + ". Installed by feedsearch's test harness only.",
+                        STANDIN_CLASS,
+                        version + "-feedsearch-standin");
                 Files.writeString(staging.resolve(".feedsearch-installed"), fingerprint + "\n");
                 if (nodeUser != null) {
                     NodeRuntime.chown(staging, nodeUser);
@@ -241,13 +279,14 @@ final class Distribution {
                 Files.move(staging, home, StandardCopyOption.ATOMIC_MOVE);
             }
         } catch (IOException e) {
-            throw new OpenSearchStartException("installing OpenSearch " + version + " into " + home + " failed: " + e, e);
+            throw new OpenSearchStartException(
+                    "installing OpenSearch " + version + " into " + home + " failed: " + e, e);
         }
         return home;
     }
 
-    private String fingerprint(Path zip, Map<String, List<Path>> plugins, List<Path> icu, Map<String, byte[]> standIn,
-                               String nodeUser) {
+    private String fingerprint(
+            Path zip, Map<String, List<Path>> plugins, List<Path> icu, Map<String, byte[]> standIn, String nodeUser) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             List<Path> files = new ArrayList<>();
@@ -256,7 +295,12 @@ final class Distribution {
             files.addAll(icu);
             StringBuilder s = new StringBuilder(LAYOUT).append('|').append(nodeUser);
             for (Path f : files) {
-                s.append('|').append(f).append(':').append(Files.size(f)).append(':').append(Files.getLastModifiedTime(f).toMillis());
+                s.append('|')
+                        .append(f)
+                        .append(':')
+                        .append(Files.size(f))
+                        .append(':')
+                        .append(Files.getLastModifiedTime(f).toMillis());
             }
             md.update(s.toString().getBytes(StandardCharsets.UTF_8));
             for (Map.Entry<String, byte[]> c : standIn.entrySet()) {
@@ -302,18 +346,19 @@ final class Distribution {
     }
 
     /** A plugin-descriptor.properties with the keys the distribution's own modules carry. */
-    private static void writeDescriptor(Path dir, String name, String description, String classname, String pluginVersion)
-        throws IOException {
-        String text = "# written by feedsearch's opensearch-testkit, in the form of the distribution's modules/*/plugin-descriptor.properties\n"
-            + "description=" + description + "\n"
-            + "version=" + pluginVersion + "\n"
-            + "name=" + name + "\n"
-            + "classname=" + classname + "\n"
-            + "java.version=21\n"
-            + "opensearch.version=" + versionOf(dir) + "\n"
-            + "custom.foldername=\n"
-            + "extended.plugins=\n"
-            + "has.native.controller=false\n";
+    private static void writeDescriptor(
+            Path dir, String name, String description, String classname, String pluginVersion) throws IOException {
+        String text =
+                "# written by feedsearch's opensearch-testkit, in the form of the distribution's modules/*/plugin-descriptor.properties\n"
+                        + "description=" + description + "\n"
+                        + "version=" + pluginVersion + "\n"
+                        + "name=" + name + "\n"
+                        + "classname=" + classname + "\n"
+                        + "java.version=21\n"
+                        + "opensearch.version=" + versionOf(dir) + "\n"
+                        + "custom.foldername=\n"
+                        + "extended.plugins=\n"
+                        + "has.native.controller=false\n";
         Files.writeString(dir.resolve("plugin-descriptor.properties"), text);
     }
 
@@ -322,10 +367,10 @@ final class Distribution {
         Path lib = pluginDir.getParent().getParent().resolve("lib");
         try (Stream<Path> jars = Files.list(lib)) {
             return jars.map(p -> p.getFileName().toString())
-                .filter(n -> n.matches("opensearch-\\d+\\.\\d+\\.\\d+\\.jar"))
-                .map(n -> n.substring("opensearch-".length(), n.length() - ".jar".length()))
-                .findFirst()
-                .orElseThrow(() -> new IOException("no lib/opensearch-<version>.jar in " + lib));
+                    .filter(n -> n.matches("opensearch-\\d+\\.\\d+\\.\\d+\\.jar"))
+                    .map(n -> n.substring("opensearch-".length(), n.length() - ".jar".length()))
+                    .findFirst()
+                    .orElseThrow(() -> new IOException("no lib/opensearch-<version>.jar in " + lib));
         }
     }
 
@@ -333,7 +378,8 @@ final class Distribution {
         Manifest mf = new Manifest();
         mf.getMainAttributes().putValue("Manifest-Version", "1.0");
         mf.getMainAttributes().putValue("Implementation-Title", "feedsearch TEST-ONLY analysis-icu stand-in");
-        try (OutputStream os = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(os, mf)) {
+        try (OutputStream os = Files.newOutputStream(jar);
+                JarOutputStream out = new JarOutputStream(os, mf)) {
             for (Map.Entry<String, byte[]> c : classes.entrySet()) {
                 out.putNextEntry(new JarEntry(c.getKey()));
                 out.write(c.getValue());

@@ -13,15 +13,14 @@ import java.util.regex.Pattern;
 final class LocalHttp {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(2))
-        .build();
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
     private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"(\\w+)\"");
     private static final Pattern NODES = Pattern.compile("\"number_of_nodes\"\\s*:\\s*(\\d+)");
 
-    private LocalHttp() {
-    }
+    private LocalHttp() {}
 
     record Response(int status, String body) {
         boolean ok() {

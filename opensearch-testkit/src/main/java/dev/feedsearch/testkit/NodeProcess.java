@@ -50,8 +50,17 @@ final class NodeProcess {
     /**
      * @param settings the node's opensearch.yml lines beyond name, network, ports and paths (discovery, roles, …)
      */
-    NodeProcess(Path home, Path javaHome, String nodeUser, Path dir, String clusterName, String name, int httpPort,
-                int transportPort, int heapMb, String settings) {
+    NodeProcess(
+            Path home,
+            Path javaHome,
+            String nodeUser,
+            Path dir,
+            String clusterName,
+            String name,
+            int httpPort,
+            int transportPort,
+            int heapMb,
+            String settings) {
         this.home = home;
         this.javaHome = javaHome;
         this.nodeUser = nodeUser;
@@ -61,15 +70,15 @@ final class NodeProcess {
         this.transportPort = transportPort;
         this.heapMb = heapMb;
         this.settings = "cluster.name: " + clusterName + "\n"
-            + "node.name: " + name + "\n"
-            + "network.host: 127.0.0.1\n"
-            + "http.port: " + httpPort + "\n"
-            + "transport.port: " + transportPort + "\n"
-            + "path.data: " + dir.resolve("data") + "\n"
-            + "path.logs: " + dir.resolve("logs") + "\n"
-            // a nearly full test disk must not stop shard allocation
-            + "cluster.routing.allocation.disk.threshold_enabled: false\n"
-            + settings;
+                + "node.name: " + name + "\n"
+                + "network.host: 127.0.0.1\n"
+                + "http.port: " + httpPort + "\n"
+                + "transport.port: " + transportPort + "\n"
+                + "path.data: " + dir.resolve("data") + "\n"
+                + "path.logs: " + dir.resolve("logs") + "\n"
+                // a nearly full test disk must not stop shard allocation
+                + "cluster.routing.allocation.disk.threshold_enabled: false\n"
+                + settings;
     }
 
     String url() {
@@ -93,13 +102,18 @@ final class NodeProcess {
             if (nodeUser != null) {
                 command.addAll(List.of("runuser", "-u", nodeUser, "--"));
             }
-            command.addAll(List.of("/bin/bash", "-c", WATCHDOG, "opensearch-watchdog",
-                String.valueOf(ProcessHandle.current().pid()), home.resolve("bin/opensearch").toString()));
+            command.addAll(List.of(
+                    "/bin/bash",
+                    "-c",
+                    WATCHDOG,
+                    "opensearch-watchdog",
+                    String.valueOf(ProcessHandle.current().pid()),
+                    home.resolve("bin/opensearch").toString()));
             ProcessBuilder pb = new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+                    .directory(dir.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
             Map<String, String> env = pb.environment();
             NodeRuntime.scrub(env);
             env.put("OPENSEARCH_JAVA_HOME", javaHome.toString());
@@ -107,9 +121,14 @@ final class NodeProcess {
             env.put("OPENSEARCH_PATH_CONF", dir.resolve("config").toString());
             env.put("OPENSEARCH_TMPDIR", dir.resolve("tmp").toString());
             env.put("OPENSEARCH_JAVA_OPTS", "");
-            Files.writeString(log(), "=== feedsearch testkit: starting " + name + " (" + String.join(" ", command.subList(0,
-                nodeUser == null ? 0 : 4)) + " " + home.resolve("bin/opensearch") + ", JDK " + javaHome + ")\n",
-                StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    log(),
+                    "=== feedsearch testkit: starting " + name + " ("
+                            + String.join(" ", command.subList(0, nodeUser == null ? 0 : 4)) + " "
+                            + home.resolve("bin/opensearch") + ", JDK " + javaHome + ")\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
             process = pb.start();
         } catch (IOException e) {
             throw new OpenSearchStartException("cannot launch OpenSearch node " + name + ": " + e + tail(), e);
@@ -136,10 +155,13 @@ final class NodeProcess {
      * dumps, error files) moved into this node's folder: the install is shared and read-only to nodes.
      */
     private String jvmOptions() throws IOException {
-        StringBuilder out = new StringBuilder("# the distribution's jvm.options, adapted by feedsearch's opensearch-testkit\n");
+        StringBuilder out =
+                new StringBuilder("# the distribution's jvm.options, adapted by feedsearch's opensearch-testkit\n");
         for (String line : Files.readAllLines(home.resolve("config/jvm.options"))) {
             String t = line.strip();
-            String option = t.contains(":-") && Character.isDigit(t.isEmpty() ? 'x' : t.charAt(0)) ? t.substring(t.indexOf(":-") + 1) : t;
+            String option = t.contains(":-") && Character.isDigit(t.isEmpty() ? 'x' : t.charAt(0))
+                    ? t.substring(t.indexOf(":-") + 1)
+                    : t;
             if (option.startsWith("-Xms") || option.startsWith("-Xmx")) {
                 continue;
             }
@@ -147,7 +169,7 @@ final class NodeProcess {
                 continue; // no GC log for test nodes
             }
             line = line.replace("-XX:HeapDumpPath=data", "-XX:HeapDumpPath=" + dir.resolve("logs"))
-                .replace("-XX:ErrorFile=logs/", "-XX:ErrorFile=" + dir.resolve("logs") + "/");
+                    .replace("-XX:ErrorFile=logs/", "-XX:ErrorFile=" + dir.resolve("logs") + "/");
             out.append(line).append('\n');
         }
         out.append("-Xms").append(heapMb).append("m\n-Xmx").append(heapMb).append("m\n");
@@ -173,11 +195,11 @@ final class NodeProcess {
             }
             if (!alive()) {
                 throw new OpenSearchStartException("OpenSearch node " + name + " exited with code " + exitCode()
-                    + " before answering on " + url() + tail());
+                        + " before answering on " + url() + tail());
             }
             if (System.nanoTime() > deadlineNanos) {
-                throw new OpenSearchStartException("OpenSearch node " + name + " did not answer on " + url()
-                    + " in time" + tail());
+                throw new OpenSearchStartException(
+                        "OpenSearch node " + name + " did not answer on " + url() + " in time" + tail());
             }
             sleep(250);
         }

@@ -29,8 +29,7 @@ final class NodeRuntime {
     /** The system user test nodes run as when the tests run as root. */
     static final String NODE_USER = "feedsearch-os";
 
-    private NodeRuntime() {
-    }
+    private NodeRuntime() {}
 
     static boolean isRoot() {
         try {
@@ -51,12 +50,12 @@ final class NodeRuntime {
         if (run(List.of("id", "-u", NODE_USER)).exit == 0) {
             return NODE_USER;
         }
-        Result add = run(List.of("useradd", "--system", "--no-create-home", "--user-group", "--shell", "/usr/sbin/nologin",
-            NODE_USER));
+        Result add = run(List.of(
+                "useradd", "--system", "--no-create-home", "--user-group", "--shell", "/usr/sbin/nologin", NODE_USER));
         // 9 = the user exists (another process created it meanwhile)
         if (add.exit != 0 && add.exit != 9) {
             throw new OpenSearchStartException("OpenSearch refuses to run as root, and creating the unprivileged user '"
-                + NODE_USER + "' to run it failed (useradd exit " + add.exit + "): " + add.output.strip());
+                    + NODE_USER + "' to run it failed (useradd exit " + add.exit + "): " + add.output.strip());
         }
         if (run(List.of("id", "-u", NODE_USER)).exit != 0) {
             throw new OpenSearchStartException("user '" + NODE_USER + "' still does not exist after useradd");
@@ -100,7 +99,10 @@ final class NodeRuntime {
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path d : (Iterable<Path>) dirs::iterator) {
                 Matcher m = OWNED.matcher(d.getFileName().toString());
-                if (!m.matches() || ProcessHandle.of(Long.parseLong(m.group(1))).map(ProcessHandle::isAlive).orElse(false)) {
+                if (!m.matches()
+                        || ProcessHandle.of(Long.parseLong(m.group(1)))
+                                .map(ProcessHandle::isAlive)
+                                .orElse(false)) {
                     continue;
                 }
                 if (newestModification(d) < cutoff) {
@@ -115,12 +117,14 @@ final class NodeRuntime {
     private static long newestModification(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir, 3)) {
             return files.mapToLong(f -> {
-                try {
-                    return Files.getLastModifiedTime(f).toMillis();
-                } catch (IOException e) {
-                    return Long.MAX_VALUE;
-                }
-            }).max().orElse(Long.MAX_VALUE);
+                        try {
+                            return Files.getLastModifiedTime(f).toMillis();
+                        } catch (IOException e) {
+                            return Long.MAX_VALUE;
+                        }
+                    })
+                    .max()
+                    .orElse(Long.MAX_VALUE);
         }
     }
 
@@ -130,8 +134,9 @@ final class NodeRuntime {
             try {
                 Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
                 if (!perms.contains(PosixFilePermission.OTHERS_EXECUTE)) {
-                    throw new OpenSearchStartException("the OpenSearch node runs as '" + NODE_USER + "', which cannot enter "
-                        + p + " (mode " + PosixFilePermissions.toString(perms) + "); point java.io.tmpdir elsewhere, e.g. /tmp");
+                    throw new OpenSearchStartException("the OpenSearch node runs as '" + NODE_USER
+                            + "', which cannot enter " + p + " (mode " + PosixFilePermissions.toString(perms)
+                            + "); point java.io.tmpdir elsewhere, e.g. /tmp");
                 }
             } catch (IOException e) {
                 throw new OpenSearchStartException("cannot read the permissions of " + p + ": " + e, e);
@@ -168,12 +173,13 @@ final class NodeRuntime {
             }
         }
         Optional<Path> best = roots.stream()
-            .filter(p -> Files.isExecutable(p.resolve("bin/java")))
-            .filter(p -> nodeUser == null || reachable(p))
-            .filter(p -> feature(p) >= 21)
-            .max(Comparator.comparingInt(NodeRuntime::feature));
-        return best.orElseThrow(() -> new OpenSearchStartException("OpenSearch needs a JDK 21 or newer; the running JVM is "
-            + Runtime.version() + " and none was found under /usr/lib/jvm (set FEEDSEARCH_OPENSEARCH_JAVA_HOME)"));
+                .filter(p -> Files.isExecutable(p.resolve("bin/java")))
+                .filter(p -> nodeUser == null || reachable(p))
+                .filter(p -> feature(p) >= 21)
+                .max(Comparator.comparingInt(NodeRuntime::feature));
+        return best.orElseThrow(() -> new OpenSearchStartException(
+                "OpenSearch needs a JDK 21 or newer; the running JVM is " + Runtime.version()
+                        + " and none was found under /usr/lib/jvm (set FEEDSEARCH_OPENSEARCH_JAVA_HOME)"));
     }
 
     private static boolean reachable(Path p) {
@@ -236,8 +242,7 @@ final class NodeRuntime {
         }
     }
 
-    record Result(int exit, String output) {
-    }
+    record Result(int exit, String output) {}
 
     static Result run(List<String> command) {
         try {
@@ -259,8 +264,14 @@ final class NodeRuntime {
 
     /** Environment variables that must not leak into the node's JVM or launcher scripts. */
     static void scrub(Map<String, String> env) {
-        for (String k : List.of("JAVA_TOOL_OPTIONS", "JAVA_OPTS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "OPENSEARCH_HOME",
-            "CLASSPATH", "MAVEN_OPTS")) {
+        for (String k : List.of(
+                "JAVA_TOOL_OPTIONS",
+                "JAVA_OPTS",
+                "_JAVA_OPTIONS",
+                "JDK_JAVA_OPTIONS",
+                "OPENSEARCH_HOME",
+                "CLASSPATH",
+                "MAVEN_OPTS")) {
             env.remove(k);
         }
     }

@@ -23,6 +23,7 @@ public final class OpenSearchTestCluster implements AutoCloseable {
 
     /** Index of the dedicated cluster-manager node. */
     public static final int CLUSTER_MANAGER = 0;
+
     static final int HEAP_MB = 384;
     private static final int NODES = 3;
 
@@ -39,7 +40,8 @@ public final class OpenSearchTestCluster implements AutoCloseable {
         if (Files.isDirectory(clusters)) {
             NodeRuntime.deleteStale(clusters);
         }
-        OpenSearchTestCluster cluster = start(clusters.resolve(ProcessHandle.current().pid() + "-" + System.nanoTime()));
+        OpenSearchTestCluster cluster =
+                start(clusters.resolve(ProcessHandle.current().pid() + "-" + System.nanoTime()));
         cluster.ownedDir = cluster.nodes.get(0).dir.getParent();
         return cluster;
     }
@@ -66,32 +68,44 @@ public final class OpenSearchTestCluster implements AutoCloseable {
             NodeRuntime.checkReachableByOthers(root);
         }
         int[] ports = NodeRuntime.freePorts(2 * NODES);
-        String clusterName = "feedsearch-cluster-" + ProcessHandle.current().pid() + "-" + (System.nanoTime() % 100_000);
+        String clusterName =
+                "feedsearch-cluster-" + ProcessHandle.current().pid() + "-" + (System.nanoTime() % 100_000);
         String seeds = IntStream.range(0, NODES)
-            .mapToObj(i -> "\"127.0.0.1:" + ports[NODES + i] + "\"").collect(Collectors.joining(", ", "[", "]"));
+                .mapToObj(i -> "\"127.0.0.1:" + ports[NODES + i] + "\"")
+                .collect(Collectors.joining(", ", "[", "]"));
         String managerName = "cm-0";
         List<NodeProcess> nodes = new ArrayList<>();
         for (int i = 0; i < NODES; i++) {
             String name = i == CLUSTER_MANAGER ? managerName : "data-" + i;
             String roles = i == CLUSTER_MANAGER ? "[cluster_manager]" : "[data, ingest]";
-            nodes.add(new NodeProcess(home, javaHome, user, root.resolve(name), clusterName, name, ports[i], ports[NODES + i],
-                HEAP_MB, "node.roles: " + roles + "\n"
-                + "discovery.seed_hosts: " + seeds + "\n"
-                + "cluster.initial_cluster_manager_nodes: [\"" + managerName + "\"]\n"));
+            nodes.add(new NodeProcess(
+                    home,
+                    javaHome,
+                    user,
+                    root.resolve(name),
+                    clusterName,
+                    name,
+                    ports[i],
+                    ports[NODES + i],
+                    HEAP_MB,
+                    "node.roles: " + roles + "\n"
+                            + "discovery.seed_hosts: " + seeds + "\n"
+                            + "cluster.initial_cluster_manager_nodes: [\"" + managerName + "\"]\n"));
         }
         OpenSearchTestCluster cluster = new OpenSearchTestCluster(nodes);
         try {
             for (NodeProcess n : nodes) {
                 n.start();
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(OpenSearchTestNode.seconds(
-                OpenSearchTestNode.START_TIMEOUT_ENV, 180));
+            long deadline = System.nanoTime()
+                    + TimeUnit.SECONDS.toNanos(OpenSearchTestNode.seconds(OpenSearchTestNode.START_TIMEOUT_ENV, 180));
             for (NodeProcess n : nodes) {
                 n.awaitHttp(deadline);
             }
             cluster.awaitNodes(NODES, deadline);
             OpenSearchTestNode.awaitStatus(nodes.get(CLUSTER_MANAGER), deadline, "green");
-            OpenSearchTestNode.checkPlugins(cluster.url(), nodes.get(CLUSTER_MANAGER).tail());
+            OpenSearchTestNode.checkPlugins(
+                    cluster.url(), nodes.get(CLUSTER_MANAGER).tail());
             return cluster;
         } catch (RuntimeException e) {
             for (NodeProcess n : nodes) {
@@ -138,8 +152,8 @@ public final class OpenSearchTestCluster implements AutoCloseable {
     public void startNode(int i) {
         NodeProcess n = node(i);
         n.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(OpenSearchTestNode.seconds(
-            OpenSearchTestNode.START_TIMEOUT_ENV, 180));
+        long deadline = System.nanoTime()
+                + TimeUnit.SECONDS.toNanos(OpenSearchTestNode.seconds(OpenSearchTestNode.START_TIMEOUT_ENV, 180));
         n.awaitHttp(deadline);
         awaitNodes((int) nodes.stream().filter(NodeProcess::alive).count(), deadline);
     }

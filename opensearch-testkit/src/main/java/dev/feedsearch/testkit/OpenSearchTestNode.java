@@ -92,7 +92,7 @@ public final class OpenSearchTestNode implements AutoCloseable {
 
     /** Starts a new single node owned by the caller (close it to stop it and delete its data). */
     public static OpenSearchTestNode start() {
-        return start(url -> { });
+        return start(url -> {});
     }
 
     /** @param launched told the base URL as soon as the ports are chosen, before installing and launching */
@@ -107,8 +107,17 @@ public final class OpenSearchTestNode implements AutoCloseable {
         Path javaHome = NodeRuntime.javaHome(user);
         String name = "feedsearch-test-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
         Path dir = nodesRoot(user).resolve(name);
-        NodeProcess node = new NodeProcess(home, javaHome, user, dir, name, "node-0", ports[0], ports[1], HEAP_MB,
-            "discovery.type: single-node\n");
+        NodeProcess node = new NodeProcess(
+                home,
+                javaHome,
+                user,
+                dir,
+                name,
+                "node-0",
+                ports[0],
+                ports[1],
+                HEAP_MB,
+                "discovery.type: single-node\n");
         node.start();
         OpenSearchTestNode n = new OpenSearchTestNode(node);
         try {
@@ -117,8 +126,9 @@ public final class OpenSearchTestNode implements AutoCloseable {
             awaitStatus(node, deadline, "yellow", "green");
             setDefaultReplicasZero(node);
             checkPlugins(node.url(), node.tail());
-            System.err.printf("opensearch-testkit: node %s ready at %s (install %d ms, start to ready %d ms, JDK %s)%n",
-                name, node.url(), ms(installed - t0), ms(System.nanoTime() - installed), javaHome);
+            System.err.printf(
+                    "opensearch-testkit: node %s ready at %s (install %d ms, start to ready %d ms, JDK %s)%n",
+                    name, node.url(), ms(installed - t0), ms(System.nanoTime() - installed), javaHome);
             return n;
         } catch (RuntimeException e) {
             node.stop(); // keep its folder: the log is named in the message
@@ -151,7 +161,9 @@ public final class OpenSearchTestNode implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------ shared
 
     static Path nodesRoot(String nodeUser) {
-        Path root = Path.of(System.getProperty("java.io.tmpdir")).resolve("feedsearch-opensearch").resolve("nodes");
+        Path root = Path.of(System.getProperty("java.io.tmpdir"))
+                .resolve("feedsearch-opensearch")
+                .resolve("nodes");
         try {
             NodeRuntime.createWorldReadableDirs(root);
         } catch (IOException e) {
@@ -174,11 +186,11 @@ public final class OpenSearchTestNode implements AutoCloseable {
             }
             if (!node.alive()) {
                 throw new OpenSearchStartException("OpenSearch node " + node.name + " exited before its cluster was "
-                    + String.join("/", ok) + node.tail());
+                        + String.join("/", ok) + node.tail());
             }
             if (System.nanoTime() > deadlineNanos) {
                 throw new OpenSearchStartException("OpenSearch node " + node.name + ": cluster health still " + last
-                    + " (wanted " + String.join("/", ok) + ")" + node.tail());
+                        + " (wanted " + String.join("/", ok) + ")" + node.tail());
             }
             NodeProcess.sleep(250);
         }
@@ -190,26 +202,31 @@ public final class OpenSearchTestNode implements AutoCloseable {
      */
     private static void setDefaultReplicasZero(NodeProcess node) {
         try {
-            LocalHttp.Response r = LocalHttp.send("PUT", node.url() + "/_cluster/settings",
-                "{\"persistent\":{\"cluster.default_number_of_replicas\":0}}", Duration.ofSeconds(30));
+            LocalHttp.Response r = LocalHttp.send(
+                    "PUT",
+                    node.url() + "/_cluster/settings",
+                    "{\"persistent\":{\"cluster.default_number_of_replicas\":0}}",
+                    Duration.ofSeconds(30));
             if (!r.ok()) {
-                throw new OpenSearchStartException("setting cluster.default_number_of_replicas=0 failed: HTTP " + r.status()
-                    + " " + r.body());
+                throw new OpenSearchStartException(
+                        "setting cluster.default_number_of_replicas=0 failed: HTTP " + r.status() + " " + r.body());
             }
         } catch (IOException e) {
-            throw new OpenSearchStartException("setting cluster.default_number_of_replicas=0 failed: " + e + node.tail(), e);
+            throw new OpenSearchStartException(
+                    "setting cluster.default_number_of_replicas=0 failed: " + e + node.tail(), e);
         }
     }
 
     /** The analysis plugins the language groups need must be installed. */
     static void checkPlugins(String url, String context) {
         try {
-            LocalHttp.Response r = LocalHttp.send("GET", url + "/_cat/plugins?h=component", null, Duration.ofSeconds(10));
+            LocalHttp.Response r =
+                    LocalHttp.send("GET", url + "/_cat/plugins?h=component", null, Duration.ofSeconds(10));
             List<String> have = r.body().lines().map(String::strip).toList();
             for (String p : List.of("analysis-icu", "analysis-kuromoji", "analysis-nori", "analysis-smartcn")) {
                 if (!have.contains(p)) {
-                    throw new OpenSearchStartException("OpenSearch at " + url + " lacks plugin " + p + " (has " + have + ")"
-                        + context);
+                    throw new OpenSearchStartException(
+                            "OpenSearch at " + url + " lacks plugin " + p + " (has " + have + ")" + context);
                 }
             }
         } catch (IOException e) {
@@ -231,12 +248,14 @@ public final class OpenSearchTestNode implements AutoCloseable {
             }
             if (logFile != null && starterFailed(logFile)) {
                 throw new OpenSearchStartException("the OpenSearch node " + URL_ENV + "=" + url + " failed to start; "
-                    + "its starter's log " + logFile + " ends:\n" + NodeProcess.tail(logFile, 60));
+                        + "its starter's log " + logFile + " ends:\n" + NodeProcess.tail(logFile, 60));
             }
             if (System.nanoTime() > deadline) {
                 throw new OpenSearchStartException(URL_ENV + "=" + url + " is set, but no OpenSearch cluster answered "
-                    + "there with health yellow or green within " + waitSeconds + " s (last health: " + status + ")"
-                    + (logFile == null ? "" : "; its starter's log " + logFile + " ends:\n" + NodeProcess.tail(logFile, 60)));
+                        + "there with health yellow or green within " + waitSeconds + " s (last health: " + status + ")"
+                        + (logFile == null
+                                ? ""
+                                : "; its starter's log " + logFile + " ends:\n" + NodeProcess.tail(logFile, 60)));
             }
             NodeProcess.sleep(250);
         }
@@ -298,12 +317,15 @@ public final class OpenSearchTestNode implements AutoCloseable {
             return;
         }
         AtomicBoolean stopping = new AtomicBoolean();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopping.set(true);
-            System.out.println(STOPPING + n.baseUrl() + " rss=" + n.rssMb() + "MB");
-            System.out.flush();
-            n.close();
-        }, "opensearch-test-node-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stopping.set(true);
+                            System.out.println(STOPPING + n.baseUrl() + " rss=" + n.rssMb() + "MB");
+                            System.out.flush();
+                            n.close();
+                        },
+                        "opensearch-test-node-stop"));
         System.out.println(READY + n.baseUrl() + " rss=" + n.rssMb() + "MB");
         System.out.flush();
         while (n.node.alive() || stopping.get()) {
@@ -316,5 +338,4 @@ public final class OpenSearchTestNode implements AutoCloseable {
         System.out.flush();
         System.exit(1);
     }
-
 }

@@ -1,6 +1,6 @@
 package dev.feedsearch.testkit;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * When there is no node to be had, {@link OpenSearchTestNode#url()} throws with the reason (and the node's log
@@ -32,7 +31,7 @@ class OpenSearchTestNodeFailureTest {
                     System.exit(0);
                 } catch (OpenSearchStartException e) {
                     System.out.println("call " + i + " threw after " + (System.nanoTime() - t0) / 1_000_000 + " ms: "
-                        + e.getMessage());
+                            + e.getMessage());
                 }
             }
             System.exit(3);
@@ -41,8 +40,11 @@ class OpenSearchTestNodeFailureTest {
 
     @Test
     void aUrlFromTheEnvironmentThatDoesNotAnswerFails() throws Exception {
-        String out = probe(Map.of(OpenSearchTestNode.URL_ENV, "http://127.0.0.1:" + NodeRuntime.freePorts(1)[0],
-            OpenSearchTestNode.ENV_WAIT_ENV, "1"));
+        String out = probe(Map.of(
+                OpenSearchTestNode.URL_ENV,
+                "http://127.0.0.1:" + NodeRuntime.freePorts(1)[0],
+                OpenSearchTestNode.ENV_WAIT_ENV,
+                "1"));
         assertThat(out).contains("call 1 threw", "call 2 threw", "is set, but no OpenSearch cluster answered");
     }
 
@@ -50,12 +52,20 @@ class OpenSearchTestNodeFailureTest {
     void aStarterThatReportedFailureFailsAtOnceWithItsLog() throws Exception {
         Path log = Files.createTempFile("opensearch-starter", ".log");
         try {
-            Files.writeString(log, "URL http://127.0.0.1:1\nFAILED: OpenSearch node node-0 exited with code 1 (example)\n");
+            Files.writeString(
+                    log, "URL http://127.0.0.1:1\nFAILED: OpenSearch node node-0 exited with code 1 (example)\n");
             long t0 = System.nanoTime();
-            String out = probe(Map.of(OpenSearchTestNode.URL_ENV, "http://127.0.0.1:" + NodeRuntime.freePorts(1)[0],
-                OpenSearchTestNode.LOG_ENV, log.toString(), OpenSearchTestNode.ENV_WAIT_ENV, "120"));
+            String out = probe(Map.of(
+                    OpenSearchTestNode.URL_ENV,
+                    "http://127.0.0.1:" + NodeRuntime.freePorts(1)[0],
+                    OpenSearchTestNode.LOG_ENV,
+                    log.toString(),
+                    OpenSearchTestNode.ENV_WAIT_ENV,
+                    "120"));
             assertThat(out).contains("call 1 threw", "failed to start", "exited with code 1 (example)", "call 2 threw");
-            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0)).as("fails without waiting 120 s").isLessThan(60);
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0))
+                    .as("fails without waiting 120 s")
+                    .isLessThan(60);
         } finally {
             Files.deleteIfExists(log);
         }
@@ -64,20 +74,27 @@ class OpenSearchTestNodeFailureTest {
     @Test
     void aNodeThatCannotStartFailsWithTheTailOfItsLog() throws Exception {
         // a "JDK" whose java refuses to run: the node's launcher script fails at once
-        Path fakeJdk = OpenSearchTestNode.nodesRoot(null).resolveSibling("fake-jdk-" + ProcessHandle.current().pid());
+        Path fakeJdk = OpenSearchTestNode.nodesRoot(null)
+                .resolveSibling("fake-jdk-" + ProcessHandle.current().pid());
         Path java = fakeJdk.resolve("bin/java");
         Files.createDirectories(java.getParent());
-        Files.writeString(java, "#!/bin/sh\necho 'fake java for OpenSearchTestNodeFailureTest: refusing to start' >&2\nexit 1\n");
+        Files.writeString(
+                java, "#!/bin/sh\necho 'fake java for OpenSearchTestNodeFailureTest: refusing to start' >&2\nexit 1\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         for (Path p : List.of(fakeJdk, java.getParent())) {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         try {
             String out = probe(Map.of("FEEDSEARCH_OPENSEARCH_JAVA_HOME", fakeJdk.toString()));
-            assertThat(out).contains("call 1 threw", "OpenSearch node node-0 exited with code",
-                "fake java for OpenSearchTestNodeFailureTest: refusing to start", "call 2 threw");
+            assertThat(out)
+                    .contains(
+                            "call 1 threw",
+                            "OpenSearch node node-0 exited with code",
+                            "fake java for OpenSearchTestNodeFailureTest: refusing to start",
+                            "call 2 threw");
             // the failed node's folder is kept for its log; clean it up here
-            Matcher m = Pattern.compile("--- last lines of (\\S+)/stdout\\.log ---").matcher(out);
+            Matcher m =
+                    Pattern.compile("--- last lines of (\\S+)/stdout\\.log ---").matcher(out);
             if (m.find()) {
                 Distribution.deleteTree(Path.of(m.group(1)));
             }
@@ -87,9 +104,12 @@ class OpenSearchTestNodeFailureTest {
     }
 
     private static String probe(Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", System.getProperty("java.class.path"), Probe.class.getName())
-            .redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Probe.class.getName())
+                .redirectErrorStream(true);
         pb.environment().remove(OpenSearchTestNode.URL_ENV);
         pb.environment().remove(OpenSearchTestNode.LOG_ENV);
         pb.environment().putAll(env);

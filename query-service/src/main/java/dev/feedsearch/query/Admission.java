@@ -2,7 +2,6 @@ package dev.feedsearch.query;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -25,14 +24,20 @@ public final class Admission implements AutoCloseable {
     /** The limits: concurrent searches, how long a request waits for a slot, and each search's time budget. */
     public record Limits(int maxConcurrent, Duration queueWait, Duration budget) {
         public Limits {
-            if (maxConcurrent < 1 || maxConcurrent > 1_024) throw new IllegalArgumentException("limits.max_concurrent_searches must be within 1..1024");
-            if (queueWait.isNegative() || queueWait.toMillis() > 60_000) throw new IllegalArgumentException("limits.queue_wait_ms must be within 0..60000");
-            if (budget.toMillis() < 1 || budget.toMillis() > 600_000) throw new IllegalArgumentException("limits.search_budget_ms must be within 1..600000");
+            if (maxConcurrent < 1 || maxConcurrent > 1_024)
+                throw new IllegalArgumentException("limits.max_concurrent_searches must be within 1..1024");
+            if (queueWait.isNegative() || queueWait.toMillis() > 60_000)
+                throw new IllegalArgumentException("limits.queue_wait_ms must be within 0..60000");
+            if (budget.toMillis() < 1 || budget.toMillis() > 600_000)
+                throw new IllegalArgumentException("limits.search_budget_ms must be within 1..600000");
         }
 
         /** Two searches per core (each is CPU-bound), a short wait for a slot, 5 s per search. */
         public static Limits defaults() {
-            return new Limits(Math.max(2, 2 * Runtime.getRuntime().availableProcessors()), Duration.ofMillis(200), Duration.ofSeconds(5));
+            return new Limits(
+                    Math.max(2, 2 * Runtime.getRuntime().availableProcessors()),
+                    Duration.ofMillis(200),
+                    Duration.ofSeconds(5));
         }
     }
 
@@ -50,8 +55,12 @@ public final class Admission implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.overloaded = Counter.builder("feedsearch.admission.refused").tag("reason", "overloaded").register(metrics);
-        this.timedOut = Counter.builder("feedsearch.admission.refused").tag("reason", "timeout").register(metrics);
+        this.overloaded = Counter.builder("feedsearch.admission.refused")
+                .tag("reason", "overloaded")
+                .register(metrics);
+        this.timedOut = Counter.builder("feedsearch.admission.refused")
+                .tag("reason", "timeout")
+                .register(metrics);
     }
 
     public Limits limits() {
@@ -62,7 +71,8 @@ public final class Admission implements AutoCloseable {
     public <T> T run(Callable<T> work) throws Exception {
         if (!slots.tryAcquire(limits.queueWait().toNanos(), TimeUnit.NANOSECONDS)) {
             overloaded.increment();
-            throw new ApiException(503, "overloaded", null, "too many searches at once; retry shortly").retryAfterSeconds(1);
+            throw new ApiException(503, "overloaded", null, "too many searches at once; retry shortly")
+                    .retryAfterSeconds(1);
         }
         Future<T> f;
         try {
@@ -81,8 +91,13 @@ public final class Admission implements AutoCloseable {
             return f.get(limits.budget().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             timedOut.increment();
-            throw new ApiException(503, "timeout", null, "the search ran past its time budget of " + limits.budget().toMillis()
-                    + " ms; narrow it (fewer words, a filter) or retry").retryAfterSeconds(1);
+            throw new ApiException(
+                            503,
+                            "timeout",
+                            null,
+                            "the search ran past its time budget of "
+                                    + limits.budget().toMillis() + " ms; narrow it (fewer words, a filter) or retry")
+                    .retryAfterSeconds(1);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof Exception cause) throw cause;
             throw e;

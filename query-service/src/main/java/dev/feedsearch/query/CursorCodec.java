@@ -5,7 +5,6 @@ import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortKey;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.query.rank.RelevanceWindow;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,7 +26,8 @@ public final class CursorCodec {
     private static final String RECENT = "c1", RELEVANCE = "r1", FEED = "f1";
     private static final String INVALID = "cursor is not a valid cursor (use next_cursor from a previous page as is)";
     private static final int MAX_GROUPS = 64;
-    private static final Pattern GROUP = Pattern.compile("[a-z][a-z0-9_]{0,31}"), LANGUAGE = Pattern.compile("[a-z]{2,3}");
+    private static final Pattern GROUP = Pattern.compile("[a-z][a-z0-9_]{0,31}"),
+            LANGUAGE = Pattern.compile("[a-z]{2,3}");
 
     private final CursorSigner signer;
 
@@ -58,8 +58,17 @@ public final class CursorCodec {
         String where = p.inWindow()
                 ? "w\n" + p.tier() + '\n' + Double.doubleToLongBits(p.score()) + '\n' + p.id()
                 : "e\n" + p.engineKey().value() + '\n' + p.engineKey().id();
-        return signer.seal(RELEVANCE + '\n' + fingerprint(q) + '\n' + String.join(",", r.queryGroups()) + ';'
-                + (r.clientLanguage() == null ? "" : r.clientLanguage()) + '\n' + p.asOfMillis() + '\n' + where);
+        return signer.seal(RELEVANCE
+                + '\n'
+                + fingerprint(q)
+                + '\n'
+                + String.join(",", r.queryGroups())
+                + ';'
+                + (r.clientLanguage() == null ? "" : r.clientLanguage())
+                + '\n'
+                + p.asOfMillis()
+                + '\n'
+                + where);
     }
 
     /** @throws ApiException (400, field {@code cursor}) when malformed, forged or made for another query */
@@ -101,8 +110,14 @@ public final class CursorCodec {
     public record Feed(String sessionId, String viewer, Instant now, int offset, int pageSize) {}
 
     public String encode(Feed f) {
-        return signer.seal(String.join("\n", FEED, f.sessionId(), f.viewer(), Long.toString(f.now().toEpochMilli()),
-                Integer.toString(f.offset()), Integer.toString(f.pageSize())));
+        return signer.seal(String.join(
+                "\n",
+                FEED,
+                f.sessionId(),
+                f.viewer(),
+                Long.toString(f.now().toEpochMilli()),
+                Integer.toString(f.offset()),
+                Integer.toString(f.pageSize())));
     }
 
     /**
@@ -112,14 +127,15 @@ public final class CursorCodec {
     public Feed decodeFeed(String cursor, String viewer, int maxOffset) {
         String[] f = unseal(cursor).split("\n", -1);
         if (f.length != 6 || !f[0].equals(FEED)) throw invalid();
-        if (!f[2].equals(viewer)) throw ApiException.badRequest("cursor", "cursor belongs to another viewer; start again without cursor");
+        if (!f[2].equals(viewer))
+            throw ApiException.badRequest("cursor", "cursor belongs to another viewer; start again without cursor");
         try {
             UUID.fromString(f[1]);
         } catch (IllegalArgumentException e) {
             throw invalid();
         }
-        return new Feed(f[1], f[2], Instant.ofEpochMilli(millis(f[3])), (int) number(f[4], 0, maxOffset),
-                (int) number(f[5], 1, SearchParams.MAX_LIMIT));
+        return new Feed(f[1], f[2], Instant.ofEpochMilli(millis(f[3])), (int) number(f[4], 0, maxOffset), (int)
+                number(f[5], 1, SearchParams.MAX_LIMIT));
     }
 
     private String unseal(String cursor) {
@@ -131,7 +147,8 @@ public final class CursorCodec {
         String[] lines = unseal(cursor).split("\n", -1);
         if (lines.length < 2 || !lines[0].equals(version)) throw invalid();
         if (!lines[1].equals(fingerprint(q))) {
-            throw ApiException.badRequest("cursor", "cursor belongs to a different query or viewer; start again without cursor");
+            throw ApiException.badRequest(
+                    "cursor", "cursor belongs to a different query or viewer; start again without cursor");
         }
         return lines;
     }
@@ -161,11 +178,22 @@ public final class CursorCodec {
 
     /** Everything that decides the result order and membership, except the page position and size. */
     static String fingerprint(SearchQuery q) {
-        String canonical = String.join("\u001f", String.valueOf(q.text()), String.valueOf(q.lang()),
-                String.valueOf(q.author()), String.valueOf(q.tags()), String.valueOf(q.since()),
-                String.valueOf(q.until()), q.sort().name(), String.valueOf(q.viewer()));
-        if (q.syntax() != null || !q.mentions().isEmpty() || q.reply() != null || q.replyTo() != null) { // (cursors of plain queries unchanged)
-            canonical += "\u001f" + q.syntax() + "\u001f" + q.mentions() + "\u001f" + q.reply() + "\u001f" + q.replyTo();
+        String canonical = String.join(
+                "\u001f",
+                String.valueOf(q.text()),
+                String.valueOf(q.lang()),
+                String.valueOf(q.author()),
+                String.valueOf(q.tags()),
+                String.valueOf(q.since()),
+                String.valueOf(q.until()),
+                q.sort().name(),
+                String.valueOf(q.viewer()));
+        if (q.syntax() != null
+                || !q.mentions().isEmpty()
+                || q.reply() != null
+                || q.replyTo() != null) { // (cursors of plain queries unchanged)
+            canonical +=
+                    "\u001f" + q.syntax() + "\u001f" + q.mentions() + "\u001f" + q.reply() + "\u001f" + q.replyTo();
         }
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));

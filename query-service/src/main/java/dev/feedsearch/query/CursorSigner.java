@@ -1,9 +1,6 @@
 package dev.feedsearch.query;
 
 import dev.feedsearch.query.auth.SharedSecret;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -13,6 +10,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Seals cursors with an HMAC-SHA256 under a server key, so a client can hand back only what this service (or a
@@ -25,6 +24,7 @@ public final class CursorSigner {
     public static final String ENV = "FEEDSEARCH_CURSOR_KEYS";
     /** Longer than any cursor this service writes (ids are at most 256 characters); refused before any decoding. */
     public static final int MAX_CURSOR_CHARS = 2_048;
+
     private static final int TAG_BYTES = 16;
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
@@ -43,7 +43,8 @@ public final class CursorSigner {
         List<byte[]> keys = new ArrayList<>();
         for (String s : secrets) {
             if (s == null || s.strip().length() < SharedSecret.MIN_CHARS) {
-                throw new IllegalArgumentException("a cursor key must have at least " + SharedSecret.MIN_CHARS + " characters");
+                throw new IllegalArgumentException(
+                        "a cursor key must have at least " + SharedSecret.MIN_CHARS + " characters");
             }
             keys.add(s.strip().getBytes(StandardCharsets.UTF_8));
         }
@@ -82,7 +83,8 @@ public final class CursorSigner {
             return Optional.empty();
         }
         for (SecretKeySpec k : keys) {
-            if (MessageDigest.isEqual(tag(k, body), given)) return Optional.of(new String(body, StandardCharsets.UTF_8));
+            if (MessageDigest.isEqual(tag(k, body), given))
+                return Optional.of(new String(body, StandardCharsets.UTF_8));
         }
         return Optional.empty();
     }

@@ -1,10 +1,9 @@
 package dev.feedsearch.query;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Logs an unexpected failure's stack trace once a minute per route and exception type, and a one-line summary in

@@ -8,12 +8,20 @@ import dev.feedsearch.core.lang.ScriptFirstDetector;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.core.reindex.ReindexControl;
 import dev.feedsearch.mappings.Mappings;
-import io.javalin.Javalin;
 import dev.feedsearch.query.admin.AdminRoutes;
 import dev.feedsearch.query.admin.IndexerView;
 import dev.feedsearch.query.admin.OpsRoutes;
 import dev.feedsearch.query.auth.ViewerAuth;
+import dev.feedsearch.query.cache.HighlightCache;
+import dev.feedsearch.query.cache.SearchResultCache;
+import dev.feedsearch.query.cache.TimelineCache;
+import dev.feedsearch.query.cache.ViewerContexts;
 import dev.feedsearch.query.console.ConsoleAssets;
+import dev.feedsearch.query.feed.FeedService;
+import dev.feedsearch.query.rank.FeatureScorer;
+import dev.feedsearch.query.rank.RankingConfig;
+import dev.feedsearch.query.rank.RelevanceWindow;
+import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
@@ -25,29 +33,19 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import dev.feedsearch.query.cache.HighlightCache;
-import dev.feedsearch.query.cache.SearchResultCache;
-import dev.feedsearch.query.cache.TimelineCache;
-import dev.feedsearch.query.cache.ViewerContexts;
-import dev.feedsearch.query.feed.FeedService;
-import dev.feedsearch.query.rank.FeatureScorer;
-import dev.feedsearch.query.rank.RankingConfig;
-import dev.feedsearch.query.rank.RelevanceWindow;
-
 import java.io.IOException;
-import java.time.Clock;
-import java.time.Duration;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP face of feedsearch: one Javalin app, one handler per route, all errors rendered as the
@@ -75,8 +73,9 @@ public final class FeedsearchServer implements AutoCloseable {
         this.index = Objects.requireNonNull(b.index, "index");
         this.auth = b.auth;
         this.cursors = new CursorCodec(b.cursorSigner != null ? b.cursorSigner : CursorSigner.fromEnvironment());
-        this.params = new SearchParams(b.languages, new QueryGroups(
-                b.detector != null ? b.detector : new ScriptFirstDetector(), index, Mappings.load()),
+        this.params = new SearchParams(
+                b.languages,
+                new QueryGroups(b.detector != null ? b.detector : new ScriptFirstDetector(), index, Mappings.load()),
                 cursors);
         this.metrics = b.metrics != null ? b.metrics : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
@@ -88,15 +87,27 @@ public final class FeedsearchServer implements AutoCloseable {
         this.ranking = b.ranking;
         long timelineBytes = b.timelineBytes == ServiceConfig.HALF ? b.cacheBytes / 2 : b.timelineBytes;
         if (timelineBytes <= 0 || timelineBytes >= b.cacheBytes) {
-            throw new IllegalArgumentException("the timelines' cache share must be within the cache's bytes: " + timelineBytes + " of " + b.cacheBytes);
+            throw new IllegalArgumentException("the timelines' cache share must be within the cache's bytes: "
+                    + timelineBytes + " of " + b.cacheBytes);
         }
-        SearchResultCache searchCache = new SearchResultCache(index, index.changes(), b.cacheRefresh, b.cacheBytes - timelineBytes, metrics);
-        TimelineCache timelines = new TimelineCache(index, index.changes(), b.ranking.candidatesPerAuthor(), timelineBytes, metrics);
+        SearchResultCache searchCache =
+                new SearchResultCache(index, index.changes(), b.cacheRefresh, b.cacheBytes - timelineBytes, metrics);
+        TimelineCache timelines =
+                new TimelineCache(index, index.changes(), b.ranking.candidatesPerAuthor(), timelineBytes, metrics);
         // one viewer context for search and feed, kept apart from the byte budget the two caches above split
-        ViewerContexts contexts = new ViewerContexts(index, index.changes(), timelines, b.cacheRefresh, VIEWER_CONTEXT_BYTES, metrics);
-        this.search = new SearchService(params, index, searchCache, new HighlightCache(100_000, metrics), contexts,
-                new RelevanceWindow(new FeatureScorer(b.ranking)), cursors, b.clock);
-        this.feed = new FeedService(index, timelines, contexts, b.ranking, cursors, b.popularRefresh, metrics, b.clock, b.ticker);
+        ViewerContexts contexts =
+                new ViewerContexts(index, index.changes(), timelines, b.cacheRefresh, VIEWER_CONTEXT_BYTES, metrics);
+        this.search = new SearchService(
+                params,
+                index,
+                searchCache,
+                new HighlightCache(100_000, metrics),
+                contexts,
+                new RelevanceWindow(new FeatureScorer(b.ranking)),
+                cursors,
+                b.clock);
+        this.feed = new FeedService(
+                index, timelines, contexts, b.ranking, cursors, b.popularRefresh, metrics, b.clock, b.ticker);
         this.admission = new Admission(b.limits, metrics);
         this.rateLimiter = new RateLimiter(b.rate, System::nanoTime);
         AdminRoutes admin = new AdminRoutes(b.reindex, b.adminToken);
@@ -104,12 +115,18 @@ public final class FeedsearchServer implements AutoCloseable {
         OpsRoutes ops = new OpsRoutes(b.adminToken, index, Mappings.load(), metrics, b.indexerView);
         List<Route> routes = List.of(
                 new Route(HandlerType.GET, "/v1/search", SEARCH_PARAMS, true, this::search),
-                new Route(HandlerType.GET, "/v1/feed", Set.of("viewer", "limit", "cursor", "explain"), true, this::feed),
+                new Route(
+                        HandlerType.GET, "/v1/feed", Set.of("viewer", "limit", "cursor", "explain"), true, this::feed),
                 new Route(HandlerType.GET, "/v1/posts/{id}", Set.of("viewer"), true, this::post),
                 new Route(HandlerType.GET, "/health", Set.of(), false, ctx -> ctx.result("{\"status\":\"live\"}")),
                 new Route(HandlerType.GET, "/ready", Set.of(), false, this::ready),
-                new Route(HandlerType.GET, "/metrics", Set.of(), false,
-                        ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape())),
+                new Route(
+                        HandlerType.GET,
+                        "/metrics",
+                        Set.of(),
+                        false,
+                        ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                                .result(metrics.scrape())),
                 new Route(HandlerType.GET, "/openapi.json", Set.of(), false, ctx -> ctx.result(openApi)),
                 new Route(HandlerType.POST, "/admin/reindex", Set.of(), false, admin::start),
                 new Route(HandlerType.GET, "/admin/reindex", Set.of(), false, admin::list),
@@ -148,22 +165,45 @@ public final class FeedsearchServer implements AutoCloseable {
                 renderError(ctx, new ApiException(500, "internal_error", null, "internal error; see the server log"));
             });
             config.routes.error(404, ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty() || !ctx.result().startsWith("{\"error\"")) {
-                    renderError(ctx, new ApiException(404, "no_route", null, "no route " + ctx.method() + " " + ctx.path()));
+                if (ctx.result() == null
+                        || ctx.result().isEmpty()
+                        || !ctx.result().startsWith("{\"error\"")) {
+                    renderError(
+                            ctx,
+                            new ApiException(404, "no_route", null, "no route " + ctx.method() + " " + ctx.path()));
                 }
             });
             config.routes.error(405, ctx -> {
                 String allow = Route.allowed(routes, ctx.path());
                 if (!allow.isEmpty()) ctx.header("Allow", allow);
-                renderError(ctx, new ApiException(405, "method_not_allowed", null, ctx.method() + " is not allowed on " + ctx.path()
-                        + (allow.isEmpty() ? "" : "; allowed: " + allow)));
+                renderError(
+                        ctx,
+                        new ApiException(
+                                405,
+                                "method_not_allowed",
+                                null,
+                                ctx.method() + " is not allowed on " + ctx.path()
+                                        + (allow.isEmpty() ? "" : "; allowed: " + allow)));
             });
         });
     }
 
     /** Parameter names /v1/search takes. */
-    static final Set<String> SEARCH_PARAMS = Set.of("q", "lang", "author", "tag", "viewer", "since", "until", "limit", "sort",
-            "cursor", "explain", "count", "highlight");
+    static final Set<String> SEARCH_PARAMS = Set.of(
+            "q",
+            "lang",
+            "author",
+            "tag",
+            "viewer",
+            "since",
+            "until",
+            "limit",
+            "sort",
+            "cursor",
+            "explain",
+            "count",
+            "highlight");
+
     static final int MAX_REQUEST_HEADER_BYTES = 32 * 1024;
     static final long VIEWER_CONTEXT_BYTES = 16L << 20;
 
@@ -204,7 +244,8 @@ public final class FeedsearchServer implements AutoCloseable {
 
     public FeedsearchServer start() {
         app.start();
-        log.info("listening on http://{}:{}", app.jettyServer().server().getURI().getHost(), app.port());
+        log.info(
+                "listening on http://{}:{}", app.jettyServer().server().getURI().getHost(), app.port());
         return this;
     }
 
@@ -228,8 +269,10 @@ public final class FeedsearchServer implements AutoCloseable {
         // parameters are read here, on the request's thread; the engine work runs within the admission bound
         SearchParams.Parsed asked = params.parse(ctx, auth.viewer(ctx, SearchParams.id(ctx, "viewer")));
         boolean explain = SearchParams.flag(ctx, "explain"), count = SearchParams.flag(ctx, "count");
-        boolean highlight = ctx.queryParam("highlight") == null || SearchParams.flag(ctx, "highlight"); // on unless false
-        ctx.result(admission.run(() -> HitJson.search(search.search(asked, highlight, count), explain, ranking).toString()));
+        boolean highlight =
+                ctx.queryParam("highlight") == null || SearchParams.flag(ctx, "highlight"); // on unless false
+        ctx.result(admission.run(() -> HitJson.search(search.search(asked, highlight, count), explain, ranking)
+                .toString()));
     }
 
     private void feed(Context ctx) throws Exception {
@@ -238,7 +281,8 @@ public final class FeedsearchServer implements AutoCloseable {
         int limit = SearchParams.limit(ctx.queryParam("limit"));
         boolean explain = SearchParams.flag(ctx, "explain");
         String cursor = ctx.queryParam("cursor");
-        ctx.result(admission.run(() -> HitJson.feed(feed.page(viewer, limit, cursor), explain, ranking).toString()));
+        ctx.result(admission.run(() ->
+                HitJson.feed(feed.page(viewer, limit, cursor), explain, ranking).toString()));
     }
 
     private void post(Context ctx) throws IOException {
@@ -256,7 +300,8 @@ public final class FeedsearchServer implements AutoCloseable {
             body.put("status", "ready").put("posts", s.posts()).put("follows", s.follows());
             if (ingest != null) {
                 var lag = ingest.lagSeconds();
-                if (lag.isPresent()) body.put("stream_lag_seconds", lag.getAsDouble()); else body.putNull("stream_lag_seconds");
+                if (lag.isPresent()) body.put("stream_lag_seconds", lag.getAsDouble());
+                else body.putNull("stream_lag_seconds");
                 String problem = ingest.problem();
                 if (problem != null) {
                     body.put("status", "unavailable").put("reason", "change stream stopped: " + problem);
@@ -266,7 +311,8 @@ public final class FeedsearchServer implements AutoCloseable {
             ctx.result(body.toString());
         } catch (IOException | RuntimeException e) {
             log.warn("not ready", e);
-            ctx.status(HttpStatus.SERVICE_UNAVAILABLE).result("{\"status\":\"unavailable\",\"reason\":\"index not reachable\"}");
+            ctx.status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .result("{\"status\":\"unavailable\",\"reason\":\"index not reachable\"}");
         }
     }
 
@@ -277,14 +323,19 @@ public final class FeedsearchServer implements AutoCloseable {
         } catch (RuntimeException none) {
             route = "unmatched";
         }
-        Timer.builder("http.server.requests").tag("route", route).tag("status", String.valueOf(ctx.statusCode()))
-                .publishPercentileHistogram(false).register(metrics)
+        Timer.builder("http.server.requests")
+                .tag("route", route)
+                .tag("status", String.valueOf(ctx.statusCode()))
+                .publishPercentileHistogram(false)
+                .register(metrics)
                 .record((long) (ms * 1_000_000L), TimeUnit.NANOSECONDS);
     }
 
     private static void renderError(Context ctx, ApiException e) {
         if (e.retryAfterSeconds() >= 0) ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
-        ctx.status(e.status()).contentType("application/json").result(HitJson.error(e).toString());
+        ctx.status(e.status())
+                .contentType("application/json")
+                .result(HitJson.error(e).toString());
     }
 
     private static byte[] loadOpenApi() {
@@ -322,10 +373,20 @@ public final class FeedsearchServer implements AutoCloseable {
         private Admission.Limits limits = Admission.Limits.defaults();
         private RateLimiter.Rate rate = RateLimiter.Rate.OFF;
 
-        public Builder index(PostIndex v) { index = v; return this; }
-        public Builder ranking(RankingConfig v) { ranking = v; return this; }
+        public Builder index(PostIndex v) {
+            index = v;
+            return this;
+        }
+
+        public Builder ranking(RankingConfig v) {
+            ranking = v;
+            return this;
+        }
         /** Detects the language of query texts (default: a new {@link ScriptFirstDetector}). */
-        public Builder detector(LanguageDetector v) { detector = v; return this; }
+        public Builder detector(LanguageDetector v) {
+            detector = v;
+            return this;
+        }
         /** Ranking and cache settings from a config file. */
         public Builder config(ServiceConfig v) {
             ranking = v.ranking();
@@ -338,37 +399,91 @@ public final class FeedsearchServer implements AutoCloseable {
             return this;
         }
         /** Concurrent searches, the wait for a slot and each search's time budget (default {@link Admission.Limits#defaults()}). */
-        public Builder limits(Admission.Limits v) { limits = Objects.requireNonNull(v, "limits"); return this; }
+        public Builder limits(Admission.Limits v) {
+            limits = Objects.requireNonNull(v, "limits");
+            return this;
+        }
         /** Per-client request rate on /v1/* (default off). */
-        public Builder rate(RateLimiter.Rate v) { rate = Objects.requireNonNull(v, "rate"); return this; }
+        public Builder rate(RateLimiter.Rate v) {
+            rate = Objects.requireNonNull(v, "rate");
+            return this;
+        }
         /** Longest a cached search page may lag behind a new matching post (default 1 s). */
-        public Builder cacheRefresh(Duration v) { cacheRefresh = v; return this; }
+        public Builder cacheRefresh(Duration v) {
+            cacheRefresh = v;
+            return this;
+        }
         /** How long one read of a language's popular posts serves every feed (default {@link ServiceConfig#POPULAR_REFRESH}). */
-        public Builder popularRefresh(Duration v) { popularRefresh = Objects.requireNonNull(v, "popularRefresh"); return this; }
+        public Builder popularRefresh(Duration v) {
+            popularRefresh = Objects.requireNonNull(v, "popularRefresh");
+            return this;
+        }
         /** Memory for the hot caches (default 64 MiB), split between search pages and author timelines. */
-        public Builder cacheBytes(long v) { cacheBytes = v; return this; }
+        public Builder cacheBytes(long v) {
+            cacheBytes = v;
+            return this;
+        }
         /** The author timelines' share of {@link #cacheBytes} (default half); the rest holds search pages. */
-        public Builder timelineBytes(long v) { timelineBytes = v; return this; }
+        public Builder timelineBytes(long v) {
+            timelineBytes = v;
+            return this;
+        }
         /** The clock feeds rank recency against (tests pin it). */
-        public Builder clock(Clock v) { clock = v; return this; }
+        public Builder clock(Clock v) {
+            clock = v;
+            return this;
+        }
         /** Nanosecond source for the ranking time budget (tests stand in a slow machine with a fake one). */
-        public Builder ticker(LongSupplier v) { ticker = v; return this; }
+        public Builder ticker(LongSupplier v) {
+            ticker = v;
+            return this;
+        }
         /** The change streams feeding the index, for /ready (lag, stopped streams). */
-        public Builder ingest(IngestStatus v) { ingest = v; return this; }
+        public Builder ingest(IngestStatus v) {
+            ingest = v;
+            return this;
+        }
         /** The change streams and dead letters behind /admin/overview and /admin/dead-letters (default: none). */
-        public Builder indexer(IndexerView v) { indexerView = v; return this; }
+        public Builder indexer(IndexerView v) {
+            indexerView = v;
+            return this;
+        }
         /** Seals and verifies cursors (default: keys from FEEDSEARCH_CURSOR_KEYS, else a random key of this process). */
-        public Builder cursorSigner(CursorSigner v) { cursorSigner = v; return this; }
+        public Builder cursorSigner(CursorSigner v) {
+            cursorSigner = v;
+            return this;
+        }
         /** Who may pass which {@code viewer} (default {@link ViewerAuth#NONE}: the parameter is believed). */
-        public Builder auth(ViewerAuth v) { auth = Objects.requireNonNull(v, "auth"); return this; }
+        public Builder auth(ViewerAuth v) {
+            auth = Objects.requireNonNull(v, "auth");
+            return this;
+        }
         /** Reindex jobs behind /admin/reindex, guarded by a bearer token (no token: the admin API answers 403). */
-        public Builder admin(ReindexControl jobs, String token) { reindex = jobs; adminToken = token; return this; }
+        public Builder admin(ReindexControl jobs, String token) {
+            reindex = jobs;
+            adminToken = token;
+            return this;
+        }
         /** language codes accepted by the {@code lang} filter */
-        public Builder languages(Set<String> v) { languages = v; return this; }
-        public Builder host(String v) { host = v; return this; }
+        public Builder languages(Set<String> v) {
+            languages = v;
+            return this;
+        }
+
+        public Builder host(String v) {
+            host = v;
+            return this;
+        }
         /** 0 picks a free port */
-        public Builder port(int v) { port = v; return this; }
-        public Builder metrics(PrometheusMeterRegistry v) { metrics = v; return this; }
+        public Builder port(int v) {
+            port = v;
+            return this;
+        }
+
+        public Builder metrics(PrometheusMeterRegistry v) {
+            metrics = v;
+            return this;
+        }
 
         public FeedsearchServer build() {
             return new FeedsearchServer(this);

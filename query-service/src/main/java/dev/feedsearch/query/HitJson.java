@@ -6,17 +6,15 @@ import dev.feedsearch.core.analysis.Highlighter;
 import dev.feedsearch.core.index.IndexedPost;
 import dev.feedsearch.core.index.SearchHit;
 import dev.feedsearch.core.index.SearchPage;
-import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.query.feed.FeedPage;
 import dev.feedsearch.query.rank.Features;
 import dev.feedsearch.query.rank.RankingConfig;
 import dev.feedsearch.query.rank.RelevanceWindow;
-
 import java.util.List;
-import java.util.function.Function;
 import java.util.Map;
+import java.util.function.Function;
 
 /** The response shapes of ARCHITECTURE.md, written field by field so the contract is visible here. */
 final class HitJson {
@@ -39,7 +37,11 @@ final class HitJson {
      * A {@code sort=recent} page: the engine's order; {@code score} is null. {@code highlights} gives each hit's
      * matched spans, or is null when the client turned them off (each hit's {@code highlights} is then null).
      */
-    static ObjectNode page(SearchPage page, String nextCursor, boolean explain, Function<IndexedPost, List<Highlighter.Span>> highlights) {
+    static ObjectNode page(
+            SearchPage page,
+            String nextCursor,
+            boolean explain,
+            Function<IndexedPost, List<Highlighter.Span>> highlights) {
         ObjectNode root = PostJson.MAPPER.createObjectNode();
         ArrayNode hits = root.putArray("hits");
         for (SearchHit h : page.hits()) {
@@ -53,8 +55,13 @@ final class HitJson {
     }
 
     /** A {@code sort=relevance} page in its combined order; {@code score} is the combined score. */
-    static ObjectNode ranked(List<RelevanceWindow.Ranked> ranked, boolean textQuery, String nextCursor, RankingConfig w, boolean explain,
-                             Function<IndexedPost, List<Highlighter.Span>> highlights) {
+    static ObjectNode ranked(
+            List<RelevanceWindow.Ranked> ranked,
+            boolean textQuery,
+            String nextCursor,
+            RankingConfig w,
+            boolean explain,
+            Function<IndexedPost, List<Highlighter.Span>> highlights) {
         ObjectNode root = PostJson.MAPPER.createObjectNode();
         ArrayNode hits = root.putArray("hits");
         for (RelevanceWindow.Ranked r : ranked) {
@@ -78,7 +85,8 @@ final class HitJson {
         ArrayNode hits = root.putArray("hits");
         for (FeedPage.Entry e : page.entries()) {
             ObjectNode o = hit(hits, e.post());
-            if (Double.isNaN(e.item().score())) o.putNull("score"); else o.put("score", e.item().score());
+            if (Double.isNaN(e.item().score())) o.putNull("score");
+            else o.put("score", e.item().score());
             if (explain) explain(o, e.item().features(), w, Float.NaN);
         }
         root.put("next_cursor", page.nextCursor());
@@ -99,13 +107,15 @@ final class HitJson {
     }
 
     /** {@code [[start, end], …]}: UTF-16 offsets into the hit's text, so String.slice/substring cut the words. */
-    private static void highlights(ObjectNode o, IndexedPost post, Function<IndexedPost, List<Highlighter.Span>> highlights) {
+    private static void highlights(
+            ObjectNode o, IndexedPost post, Function<IndexedPost, List<Highlighter.Span>> highlights) {
         if (highlights == null) {
             o.putNull("highlights");
             return;
         }
         ArrayNode spans = o.putArray("highlights");
-        for (Highlighter.Span s : highlights.apply(post)) spans.addArray().add(s.start()).add(s.end());
+        for (Highlighter.Span s : highlights.apply(post))
+            spans.addArray().add(s.start()).add(s.end());
     }
 
     private static void explain(ObjectNode o, Features f, RankingConfig w, float engineScore) {

@@ -1,5 +1,7 @@
 package dev.feedsearch.query;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -7,9 +9,6 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
-
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Jetty's own errors (a request line or headers too large, a bad HTTP version, an unparseable request) in the API's
@@ -28,12 +27,14 @@ final class JsonErrorHandler extends ErrorHandler {
             default -> "http_" + status;
         };
         String reason = HttpStatus.getMessage(status);
-        ApiException e = new ApiException(status, code, null, message == null || message.isBlank() ? reason : reason + ": " + message);
+        ApiException e = new ApiException(
+                status, code, null, message == null || message.isBlank() ? reason : reason + ": " + message);
         return HitJson.error(e).toString().getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
-    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause, Callback callback) {
+    protected void generateResponse(
+            Request request, Response response, int code, String message, Throwable cause, Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, CONTENT_TYPE);
         response.write(true, ByteBuffer.wrap(bodyFor(code, message)), callback);
     }

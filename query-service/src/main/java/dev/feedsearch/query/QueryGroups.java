@@ -2,11 +2,10 @@ package dev.feedsearch.query;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.feedsearch.core.model.Hashtags;
 import dev.feedsearch.core.index.PostReader;
 import dev.feedsearch.core.lang.LanguageDetector;
+import dev.feedsearch.core.model.Hashtags;
 import dev.feedsearch.mappings.Mappings;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -47,8 +46,10 @@ final class QueryGroups {
     private final LanguageDetector detector;
     private final PostReader index;
     private final Mappings mappings;
-    private final Cache<Key, Set<String>> recent = Caffeine.newBuilder().maximumSize(10_000)
-            .expireAfterWrite(Duration.ofMinutes(1)).build();
+    private final Cache<Key, Set<String>> recent = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(Duration.ofMinutes(1))
+            .build();
 
     QueryGroups(LanguageDetector detector, PostReader index, Mappings mappings) {
         this.detector = detector;
@@ -98,7 +99,9 @@ final class QueryGroups {
         // and within that tier ranking decides (the form as written, then the rest)
         long best = bounds.values().stream().mapToLong(Long::longValue).max().orElse(0);
         Set<String> out = new TreeSet<>();
-        bounds.forEach((g, n) -> { if (best > 0 && n >= NEAR_BEST * best) out.add(g); });
+        bounds.forEach((g, n) -> {
+            if (best > 0 && n >= NEAR_BEST * best) out.add(g);
+        });
         return out;
     }
 
@@ -127,10 +130,14 @@ final class QueryGroups {
             i += Character.charCount(cp);
             if (!Character.isLetter(cp)) continue;
             switch (Character.UnicodeScript.of(cp)) {
-                case LATIN, CYRILLIC, ARABIC -> { return true; }
-                case HIRAGANA, KATAKANA, HANGUL -> { return false; }
+                case LATIN, CYRILLIC, ARABIC -> {
+                    return true;
+                }
+                case HIRAGANA, KATAKANA, HANGUL -> {
+                    return false;
+                }
                 case HAN -> han = true;
-                default -> { }
+                default -> {}
             }
         }
         return han;

@@ -28,8 +28,13 @@ final class QueryString {
             String name = decode(rawName, "query");
             if (eq >= 0) decode(pair.substring(eq + 1), name);
             if (!allowed.contains(name)) {
-                throw ApiException.badRequest(name, "unknown parameter '" + name + "'"
-                        + (allowed.isEmpty() ? "; this route takes none" : "; this route takes " + allowed.stream().sorted().toList()));
+                throw ApiException.badRequest(
+                        name,
+                        "unknown parameter '" + name + "'"
+                                + (allowed.isEmpty()
+                                        ? "; this route takes none"
+                                        : "; this route takes "
+                                                + allowed.stream().sorted().toList()));
             }
             if (!seen.add(name)) throw ApiException.badRequest(name, name + " is given more than once");
         }
@@ -44,7 +49,9 @@ final class QueryString {
             if (c == '%') {
                 int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
                 int lo = hi >= 0 ? Character.digit(s.charAt(i + 2), 16) : -1;
-                if (lo < 0) throw ApiException.badRequest(field, field + " has a malformed percent-encoding (use %XX with two hex digits)");
+                if (lo < 0)
+                    throw ApiException.badRequest(
+                            field, field + " has a malformed percent-encoding (use %XX with two hex digits)");
                 bytes.write(hi << 4 | lo);
                 i += 2;
             } else if (c == '+') {
@@ -57,8 +64,12 @@ final class QueryString {
             }
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray()))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw ApiException.badRequest(field, field + " is not valid UTF-8 once percent-decoded");
         }

@@ -1,10 +1,9 @@
 package dev.feedsearch.query;
 
-import dev.feedsearch.core.model.Hashtags;
 import dev.feedsearch.core.index.ParsedQuery;
 import dev.feedsearch.core.index.ParsedQuery.Clause;
 import dev.feedsearch.core.index.ParsedQuery.Unit;
-
+import dev.feedsearch.core.model.Hashtags;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,11 +25,27 @@ public final class QuerySyntax {
 
     /** Each opening quote and the quotes that close it (German „…“, Swedish ”…”, Danish »…«, Japanese 「…」). */
     private static final Map<Integer, String> CLOSERS = Map.of(
-            (int) '"', "\"\u201d\u201c", (int) '\u201c', "\u201d\u201c\"", (int) '\u201d', "\u201d\"",
-            (int) '\u201e', "\u201c\u201d\"", (int) '\u00ab', "\u00bb", (int) '\u00bb', "\u00ab",
-            (int) '\u300c', "\u300d", (int) '\u300e', "\u300f", (int) '\uff02', "\uff02");
+            (int) '"',
+            "\"\u201d\u201c",
+            (int) '\u201c',
+            "\u201d\u201c\"",
+            (int) '\u201d',
+            "\u201d\"",
+            (int) '\u201e',
+            "\u201c\u201d\"",
+            (int) '\u00ab',
+            "\u00bb",
+            (int) '\u00bb',
+            "\u00ab",
+            (int) '\u300c',
+            "\u300d",
+            (int) '\u300e',
+            "\u300f",
+            (int) '\uff02',
+            "\uff02");
     /** Quotes that open a phrase even inside a run of text: CJK writing has no spaces to start a token. */
     private static final String OPEN_ANYWHERE = "\u300c\u300e";
+
     private static final Set<String> FILTERS = Set.of("from", "to", "lang", "since", "until", "is");
 
     /**
@@ -41,23 +56,41 @@ public final class QuerySyntax {
      *                 operators existed (the hashtags taken out of q as written)
      * @param reply    {@code is:reply} true, {@code -is:reply} false, else null
      */
-    public record Parsed(ParsedQuery query, boolean plain, String from, String to, String lang, String since, String until,
-                         Set<String> mentions, Set<String> tags, Boolean reply) {
+    public record Parsed(
+            ParsedQuery query,
+            boolean plain,
+            String from,
+            String to,
+            String lang,
+            String since,
+            String until,
+            Set<String> mentions,
+            Set<String> tags,
+            Boolean reply) {
         public Parsed {
             mentions = Set.copyOf(mentions);
             tags = Set.copyOf(tags);
         }
 
         boolean hasFilter() {
-            return from != null || to != null || lang != null || since != null || until != null || reply != null
-                    || !mentions.isEmpty() || !tags.isEmpty();
+            return from != null
+                    || to != null
+                    || lang != null
+                    || since != null
+                    || until != null
+                    || reply != null
+                    || !mentions.isEmpty()
+                    || !tags.isEmpty();
         }
     }
 
     private QuerySyntax() {}
 
     /** The kinds of token {@link #tokens} reads. */
-    private enum Kind { WORD, PHRASE }
+    private enum Kind {
+        WORD,
+        PHRASE
+    }
 
     /** @param literal an escape was used: the token is text, never an operator */
     private record Token(Kind kind, String text, boolean negated, boolean literal) {}
@@ -75,8 +108,12 @@ public final class QuerySyntax {
             if (t.literal() || t.kind() == Kind.PHRASE || t.negated()) plain = false;
             if (t.kind() == Kind.WORD && !t.literal()) {
                 String w = t.text();
-                if (isOr(t) && i > 0 && isPositiveUnit(tokens.get(i - 1)) && i + 1 < tokens.size()
-                        && isPositiveUnit(tokens.get(i + 1)) && !required.isEmpty()) {
+                if (isOr(t)
+                        && i > 0
+                        && isPositiveUnit(tokens.get(i - 1))
+                        && i + 1 < tokens.size()
+                        && isPositiveUnit(tokens.get(i + 1))
+                        && !required.isEmpty()) {
                     required.getLast().add(unitOf(tokens.get(++i), tags));
                     plain = false;
                     continue;
@@ -87,15 +124,19 @@ public final class QuerySyntax {
                     String value = w.substring(colon + 1);
                     plain = false;
                     if (name.equals("is")) {
-                        if (!value.equalsIgnoreCase("reply")) throw bad("is: takes only reply (is:reply, -is:reply), got '" + w + "'");
-                        if (reply != null && reply == t.negated()) throw bad("q asks for is:reply and -is:reply at once");
+                        if (!value.equalsIgnoreCase("reply"))
+                            throw bad("is: takes only reply (is:reply, -is:reply), got '" + w + "'");
+                        if (reply != null && reply == t.negated())
+                            throw bad("q asks for is:reply and -is:reply at once");
                         reply = !t.negated();
                         continue;
                     }
                     if (t.negated()) throw bad("only is:reply can be negated, got '-" + w + "'");
                     switch (name) {
-                        case "to" -> filters[4] = once(filters[4], value.startsWith("@") ? value.substring(1) : value, "to:");
-                        case "from" -> filters[0] = once(filters[0], value.startsWith("@") ? value.substring(1) : value, "from:");
+                        case "to" ->
+                            filters[4] = once(filters[4], value.startsWith("@") ? value.substring(1) : value, "to:");
+                        case "from" ->
+                            filters[0] = once(filters[0], value.startsWith("@") ? value.substring(1) : value, "from:");
                         case "lang" -> filters[1] = once(filters[1], value, "lang:");
                         case "since" -> filters[2] = once(filters[2], value, "since:");
                         default -> filters[3] = once(filters[3], value, "until:");
@@ -121,20 +162,28 @@ public final class QuerySyntax {
             if (u != null) required.add(new ArrayList<>(List.of(u)));
         }
         List<Clause> clauses = required.stream().map(Clause::new).toList();
-        long units = excluded.size() + clauses.stream().filter(c -> c.anyOf().size() > 1 || c.anyOf().getFirst() instanceof ParsedQuery.Phrase)
-                .mapToLong(c -> c.anyOf().size()).sum();
-        if (units > MAX_UNITS) throw bad("q holds more than " + MAX_UNITS + " phrases, OR alternatives and exclusions (" + units + ")");
+        long units = excluded.size()
+                + clauses.stream()
+                        .filter(c -> c.anyOf().size() > 1 || c.anyOf().getFirst() instanceof ParsedQuery.Phrase)
+                        .mapToLong(c -> c.anyOf().size())
+                        .sum();
+        if (units > MAX_UNITS)
+            throw bad("q holds more than " + MAX_UNITS + " phrases, OR alternatives and exclusions (" + units + ")");
         ParsedQuery query = clauses.isEmpty() && excluded.isEmpty() ? null : new ParsedQuery(clauses, excluded);
-        Parsed p = new Parsed(query, plain, filters[0], filters[4], filters[1], filters[2], filters[3], mentions, tags, reply);
+        Parsed p = new Parsed(
+                query, plain, filters[0], filters[4], filters[1], filters[2], filters[3], mentions, tags, reply);
         if (clauses.isEmpty() && !p.hasFilter()) {
-            throw bad(excluded.isEmpty() ? "q has nothing to search for (no words, phrases or filters)"
-                    : "q holds only exclusions: add a word, a phrase or a filter to exclude from");
+            throw bad(
+                    excluded.isEmpty()
+                            ? "q has nothing to search for (no words, phrases or filters)"
+                            : "q holds only exclusions: add a word, a phrase or a filter to exclude from");
         }
         return p;
     }
 
     private static String once(String had, String value, String name) {
-        if (had != null && !had.equals(value)) throw bad(name + " is given twice with different values ('" + had + "', '" + value + "')");
+        if (had != null && !had.equals(value))
+            throw bad(name + " is given twice with different values ('" + had + "', '" + value + "')");
         return value;
     }
 
@@ -148,9 +197,13 @@ public final class QuerySyntax {
         if (t.kind() == Kind.PHRASE) return !t.text().isBlank();
         if (t.literal()) return true;
         String w = t.text();
-        if (w.equals("OR") || (w.length() > 1 && w.startsWith("@")) || !Hashtags.strip(w).equals(w)) return false;
+        if (w.equals("OR")
+                || (w.length() > 1 && w.startsWith("@"))
+                || !Hashtags.strip(w).equals(w)) return false;
         int colon = w.indexOf(':');
-        return !(colon > 0 && colon < w.length() - 1 && FILTERS.contains(w.substring(0, colon).toLowerCase(Locale.ROOT)));
+        return !(colon > 0
+                && colon < w.length() - 1
+                && FILTERS.contains(w.substring(0, colon).toLowerCase(Locale.ROOT)));
     }
 
     /** A required word or phrase; a word's #tags become tag filters (null when nothing else is left). */

@@ -2,7 +2,6 @@ package dev.feedsearch.query;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,9 +21,12 @@ public final class RateLimiter {
         public static final Rate OFF = new Rate(0, 0);
 
         public Rate {
-            if (!(perSecond >= 0 && perSecond <= 1_000_000)) throw new IllegalArgumentException("limits.rate_per_second must be within 0..1000000");
-            if (burst < 0 || burst > 1_000_000) throw new IllegalArgumentException("limits.rate_burst must be within 0..1000000");
-            if (perSecond > 0 && burst < 1) throw new IllegalArgumentException("limits.rate_burst must be >= 1 when a rate is set");
+            if (!(perSecond >= 0 && perSecond <= 1_000_000))
+                throw new IllegalArgumentException("limits.rate_per_second must be within 0..1000000");
+            if (burst < 0 || burst > 1_000_000)
+                throw new IllegalArgumentException("limits.rate_burst must be within 0..1000000");
+            if (perSecond > 0 && burst < 1)
+                throw new IllegalArgumentException("limits.rate_burst must be >= 1 when a rate is set");
         }
     }
 
@@ -40,8 +42,10 @@ public final class RateLimiter {
 
     private final Rate rate;
     private final LongSupplier nanos;
-    private final Cache<String, Bucket> buckets = Caffeine.newBuilder().maximumSize(100_000)
-            .expireAfterAccess(Duration.ofMinutes(10)).build();
+    private final Cache<String, Bucket> buckets = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterAccess(Duration.ofMinutes(10))
+            .build();
 
     RateLimiter(Rate rate, LongSupplier nanos) {
         this.rate = rate;
@@ -68,7 +72,11 @@ public final class RateLimiter {
             }
             wait = (1 - b.tokens) / rate.perSecond();
         }
-        throw new ApiException(429, "rate_limited", null, "more than " + rate.perSecond() + " requests per second from this client")
+        throw new ApiException(
+                        429,
+                        "rate_limited",
+                        null,
+                        "more than " + rate.perSecond() + " requests per second from this client")
                 .retryAfterSeconds((int) Math.max(1, Math.ceil(wait)));
     }
 

@@ -1,12 +1,11 @@
 package dev.feedsearch.query;
 
-import dev.feedsearch.core.model.Hashtags;
 import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortOrder;
+import dev.feedsearch.core.model.Hashtags;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.query.rank.RelevanceWindow;
 import io.javalin.http.Context;
-
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -42,8 +41,12 @@ public final class SearchParams {
      * keeps the query's language groups and the client's language its cursor carries; a first page's groups are
      * pending until {@link #resolve}.
      */
-    public record Parsed(SearchQuery query, RelevanceWindow.Position relevanceAfter, String clientLanguage, String acceptLanguage,
-                         boolean groupsPending) {}
+    public record Parsed(
+            SearchQuery query,
+            RelevanceWindow.Position relevanceAfter,
+            String clientLanguage,
+            String acceptLanguage,
+            boolean groupsPending) {}
 
     /** @param viewer who the request reads as, as {@link dev.feedsearch.query.auth.ViewerAuth} decided */
     public Parsed parse(Context ctx, String viewer) {
@@ -51,22 +54,28 @@ public final class SearchParams {
         String s = ctx.queryParam("sort");
         if (s != null) {
             sort = SortOrder.parse(s);
-            if (sort == null) throw ApiException.badRequest("sort", "sort must be relevance or recent, got '" + s + "'");
+            if (sort == null)
+                throw ApiException.badRequest("sort", "sort must be relevance or recent, got '" + s + "'");
         }
         String q = ctx.queryParam("q");
         if (q != null) {
             q = q.strip();
             if (q.isEmpty()) throw ApiException.badRequest("q", "q must not be empty");
             if (q.length() > MAX_Q_CHARS) {
-                throw ApiException.badRequest("q", "q is longer than " + MAX_Q_CHARS + " characters (" + q.length() + ")");
+                throw ApiException.badRequest(
+                        "q", "q is longer than " + MAX_Q_CHARS + " characters (" + q.length() + ")");
             }
         } else if (sort == SortOrder.RELEVANCE) {
             throw ApiException.badRequest("q", "q is required (it may be omitted only with sort=recent)");
         }
-        SearchQuery.Builder b = SearchQuery.builder().sort(sort).viewer(viewer).limit(limit(ctx.queryParam("limit")))
+        SearchQuery.Builder b = SearchQuery.builder()
+                .sort(sort)
+                .viewer(viewer)
+                .limit(limit(ctx.queryParam("limit")))
                 .tag(id(ctx, "tag"));
         String author = id(ctx, "author"), lang = lang(ctx.queryParam("lang"), "lang");
-        Instant since = time(ctx.queryParam("since"), "since", false), until = time(ctx.queryParam("until"), "until", true);
+        Instant since = time(ctx.queryParam("since"), "since", false),
+                until = time(ctx.queryParam("until"), "until", true);
         if (q != null) {
             QuerySyntax.Parsed p = QuerySyntax.parse(q);
             if (p.plain()) {
@@ -74,7 +83,10 @@ public final class SearchParams {
                 String text = Hashtags.strip(q);
                 b.tags(Hashtags.in(q)).text(text.isEmpty() ? null : text);
             } else {
-                b.tags(p.tags()).mentions(p.mentions()).reply(p.reply()).syntax(p.query())
+                b.tags(p.tags())
+                        .mentions(p.mentions())
+                        .reply(p.reply())
+                        .syntax(p.query())
                         .replyTo(p.to() == null ? null : idInQ(p.to(), "to:"))
                         .text(p.query() == null ? null : p.query().positiveText());
             }
@@ -91,12 +103,18 @@ public final class SearchParams {
         }
         String cursor = ctx.queryParam("cursor");
         if (sort == SortOrder.RECENT) {
-            if (cursor != null) query = query.toBuilder().after(cursors.decode(cursor, query)).build();
+            if (cursor != null)
+                query = query.toBuilder().after(cursors.decode(cursor, query)).build();
             return new Parsed(query, null, null, null, false);
         }
         if (cursor != null) {
             CursorCodec.Relevance r = cursors.decodeRelevance(cursor, query);
-            return new Parsed(query.toBuilder().queryGroups(r.queryGroups()).build(), r.position(), r.clientLanguage(), null, false);
+            return new Parsed(
+                    query.toBuilder().queryGroups(r.queryGroups()).build(),
+                    r.position(),
+                    r.clientLanguage(),
+                    null,
+                    false);
         }
         String acceptLanguage = ctx.header("Accept-Language");
         return new Parsed(query, null, queryGroups.clientLanguage(acceptLanguage), acceptLanguage, true);
@@ -108,7 +126,9 @@ public final class SearchParams {
      */
     public Parsed resolve(Parsed p) throws IOException {
         if (!p.groupsPending()) return p;
-        SearchQuery q = p.query().toBuilder().queryGroups(queryGroups.of(p.query().text(), p.acceptLanguage())).build();
+        SearchQuery q = p.query().toBuilder()
+                .queryGroups(queryGroups.of(p.query().text(), p.acceptLanguage()))
+                .build();
         return new Parsed(q, null, p.clientLanguage(), p.acceptLanguage(), false);
     }
 
@@ -131,8 +151,10 @@ public final class SearchParams {
         if (v == null) return null;
         String primary = v.toLowerCase(Locale.ROOT).split("[-_]", 2)[0];
         if (!languages.contains(primary)) {
-            throw ApiException.badRequest(field, "lang '" + v + "' is not a supported language; use one of "
-                    + languages.stream().sorted().toList());
+            throw ApiException.badRequest(
+                    field,
+                    "lang '" + v + "' is not a supported language; use one of "
+                            + languages.stream().sorted().toList());
         }
         return primary;
     }
@@ -176,10 +198,14 @@ public final class SearchParams {
             try {
                 LocalDate d = LocalDate.parse(v);
                 if (d.getYear() < 1970 || d.getYear() > 2200) throw outOfRange(field, v);
-                t = endOfDay ? d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusMillis(1)
+                t = endOfDay
+                        ? d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusMillis(1)
                         : d.atStartOfDay(ZoneOffset.UTC).toInstant();
             } catch (DateTimeParseException notDate) {
-                throw ApiException.badRequest(field, field + " must be an ISO-8601 instant (2026-11-01T12:00:00Z) or date (2026-11-01), got '" + v + "'");
+                throw ApiException.badRequest(
+                        field,
+                        field + " must be an ISO-8601 instant (2026-11-01T12:00:00Z) or date (2026-11-01), got '" + v
+                                + "'");
             }
         }
         // the range post times are validated to: a filter outside it can match nothing and may not fit the engines

@@ -14,7 +14,6 @@ import dev.feedsearch.query.cache.SearchResultCache;
 import dev.feedsearch.query.cache.ViewerContexts;
 import dev.feedsearch.query.rank.RelevanceWindow;
 import dev.feedsearch.query.rank.ViewerContext;
-
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
@@ -36,12 +35,21 @@ final class SearchService {
     }
 
     /** A {@code sort=recent} page, in the engine's order. */
-    record Recent(SearchPage page, String nextCursor, Function<IndexedPost, List<Highlighter.Span>> highlights, HitTotal total)
+    record Recent(
+            SearchPage page,
+            String nextCursor,
+            Function<IndexedPost, List<Highlighter.Span>> highlights,
+            HitTotal total)
             implements Result {}
 
     /** A {@code sort=relevance} page, in the combined order; {@code textQuery}: the search had text (explain shows tiers). */
-    record Ranked(List<RelevanceWindow.Ranked> hits, boolean textQuery, String nextCursor,
-                  Function<IndexedPost, List<Highlighter.Span>> highlights, HitTotal total) implements Result {}
+    record Ranked(
+            List<RelevanceWindow.Ranked> hits,
+            boolean textQuery,
+            String nextCursor,
+            Function<IndexedPost, List<Highlighter.Span>> highlights,
+            HitTotal total)
+            implements Result {}
 
     private final SearchParams params;
     private final PostReader index;
@@ -53,8 +61,15 @@ final class SearchService {
     private final Clock clock;
     private volatile GroupAnalyzers highlightAnalyzers;
 
-    SearchService(SearchParams params, PostReader index, SearchResultCache searchCache, HighlightCache highlightCache,
-                  ViewerContexts contexts, RelevanceWindow relevance, CursorCodec cursors, Clock clock) {
+    SearchService(
+            SearchParams params,
+            PostReader index,
+            SearchResultCache searchCache,
+            HighlightCache highlightCache,
+            ViewerContexts contexts,
+            RelevanceWindow relevance,
+            CursorCodec cursors,
+            Clock clock) {
         this.params = params;
         this.index = index;
         this.searchCache = searchCache;
@@ -70,18 +85,23 @@ final class SearchService {
         SearchParams.Parsed parsed = params.resolve(asked);
         SearchQuery q = parsed.query();
         // one per search: it analyses the query lazily, only for hits not highlighted before
-        Function<IndexedPost, List<Highlighter.Span>> highlights = highlight ? highlightCache.forQuery(q, new Highlighter(highlightAnalyzers(), q)) : null;
+        Function<IndexedPost, List<Highlighter.Span>> highlights =
+                highlight ? highlightCache.forQuery(q, new Highlighter(highlightAnalyzers(), q)) : null;
         if (q.sort() == SortOrder.RECENT) {
             SearchPage page = searchCache.search(q);
-            return new Recent(page, page.next().map(k -> cursors.encode(k, q)).orElse(null), highlights, total(q, count));
+            return new Recent(
+                    page, page.next().map(k -> cursors.encode(k, q)).orElse(null), highlights, total(q, count));
         }
         // relevance: the engine's best hits scored together, one order over the whole window (RelevanceWindow). The
         // language feature takes the languages the viewer writes in, as the feed does, and the client's own language,
         // which tells apart neighbours sharing a group and its words (its cursor carries it to later pages)
         String client = parsed.clientLanguage();
         ViewerContext viewer = contexts.get(q.viewer()).withLanguage(client);
-        RelevanceWindow.Page page = relevance.page(q, viewer, parsed.relevanceAfter(), clock.instant(), searchCache::search);
-        String next = page.next() == null ? null : cursors.encode(new CursorCodec.Relevance(q.queryGroups(), client, page.next()), q);
+        RelevanceWindow.Page page =
+                relevance.page(q, viewer, parsed.relevanceAfter(), clock.instant(), searchCache::search);
+        String next = page.next() == null
+                ? null
+                : cursors.encode(new CursorCodec.Relevance(q.queryGroups(), client, page.next()), q);
         return new Ranked(page.hits(), q.text() != null, next, highlights, total(q, count));
     }
 

@@ -1,18 +1,17 @@
 package dev.feedsearch.query;
 
+import static dev.feedsearch.query.SampleServer.enc;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.Visibility;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
-import static dev.feedsearch.query.SampleServer.enc;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Language-aware search end to end: each text goes through real detection and its group's analyzer
@@ -27,21 +26,21 @@ class MultilingualSearchTest {
     static void load() throws Exception {
         s = SampleServer.get();
         String[][] posts = {
-                {"ml-ja-1", "ml-ja", "東京都に住んでいる友達とラーメンを食べました"},
-                {"ml-ja-2", "ml-ja", "駅前のパン屋で朝ごはんを買いました"},
-                {"ml-zh-1", "ml-zh", "我们在大学里学习热力学和统计物理"},
-                {"ml-ko-1", "ml-ko", "어제 새 에어팟을 샀다"},
-                {"ml-th-1", "ml-th", "ฉันชอบเรียนภาษาไทยมากที่สุด"},
-                {"ml-ar-1", "ml-ar", "قرأت الكتاب الجديد في المكتبة العامة"},
-                {"ml-fr-1", "ml-fr", "L'éducation est un droit fondamental pour tous les enfants"},
-                {"ml-de-1", "ml-de", "Die alten Häuser in der Altstadt sind wunderschön"},
-                {"ml-es-1", "ml-es", "Las ciudades ofrecen educación gratuita a los niños"},
-                {"ml-ru-1", "ml-ru", "Мы читали интересные книги всё лето"},
+            {"ml-ja-1", "ml-ja", "東京都に住んでいる友達とラーメンを食べました"},
+            {"ml-ja-2", "ml-ja", "駅前のパン屋で朝ごはんを買いました"},
+            {"ml-zh-1", "ml-zh", "我们在大学里学习热力学和统计物理"},
+            {"ml-ko-1", "ml-ko", "어제 새 에어팟을 샀다"},
+            {"ml-th-1", "ml-th", "ฉันชอบเรียนภาษาไทยมากที่สุด"},
+            {"ml-ar-1", "ml-ar", "قرأت الكتاب الجديد في المكتبة العامة"},
+            {"ml-fr-1", "ml-fr", "L'éducation est un droit fondamental pour tous les enfants"},
+            {"ml-de-1", "ml-de", "Die alten Häuser in der Altstadt sind wunderschön"},
+            {"ml-es-1", "ml-es", "Las ciudades ofrecen educación gratuita a los niños"},
+            {"ml-ru-1", "ml-ru", "Мы читали интересные книги всё лето"},
         };
         List<IndexChange> changes = new ArrayList<>();
         for (String[] p : posts) {
-            changes.add(s.changes.fromPost(new Post(p[0], p[1], p[2], null, FUTURE, Visibility.PUBLIC, List.of(), List.of(),
-                    null, 0, 0, 0, 1, false)));
+            changes.add(s.changes.fromPost(new Post(
+                    p[0], p[1], p[2], null, FUTURE, Visibility.PUBLIC, List.of(), List.of(), null, 0, 0, 0, 1, false)));
         }
         s.index.apply(changes);
     }
@@ -111,13 +110,17 @@ class MultilingualSearchTest {
 
     @Test
     void sampleAnswersJapaneseThaiAndGermanQueriesInTheirLanguage() throws Exception {
-        for (String[] c : new String[][] {{"人権", "ja"}, {"สิทธิ", "th"}, {"Menschenrechte", "de"}, {"Freiheit", "de"}, {"Würde", "de"}}) {
+        for (String[] c : new String[][] {
+            {"人権", "ja"}, {"สิทธิ", "th"}, {"Menschenrechte", "de"}, {"Freiheit", "de"}, {"Würde", "de"}
+        }) {
             SampleServer.Response r = s.get("/v1/search?q=" + enc(c[0]) + "&until=2026-11-01");
             assertThat(r.status()).isEqualTo(200);
             JsonNode hits = r.json().get("hits");
             assertThat(hits.size()).as("hits for %s", c[0]).isGreaterThan(0);
             for (JsonNode h : hits) {
-                assertThat(h.get("lang").asText()).as("hit for %s: %s", c[0], h.get("text").asText()).isEqualTo(c[1]);
+                assertThat(h.get("lang").asText())
+                        .as("hit for %s: %s", c[0], h.get("text").asText())
+                        .isEqualTo(c[1]);
             }
         }
     }

@@ -1,9 +1,9 @@
 package dev.feedsearch.query;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static dev.feedsearch.query.SampleServer.enc;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +13,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static dev.feedsearch.query.SampleServer.enc;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** /health, /ready, /metrics, and /openapi.json checked against what the real routes do. */
 class OperationsAndContractTest {
@@ -34,7 +33,8 @@ class OperationsAndContractTest {
         assertThat(ready.json().get("posts").asLong()).isGreaterThanOrEqualTo(s.report.posts() - s.report.deletes());
         s.get("/v1/search?q=rights");
         String metrics = s.get("/metrics").body();
-        assertThat(metrics).contains("http_server_requests_seconds_count{route=\"/v1/search\",status=\"200\"}")
+        assertThat(metrics)
+                .contains("http_server_requests_seconds_count{route=\"/v1/search\",status=\"200\"}")
                 .contains("jvm_memory_used_bytes");
     }
 
@@ -42,7 +42,8 @@ class OperationsAndContractTest {
     void everyDocumentedPathIsARealRouteAndEveryConstraintIsEnforced() throws Exception {
         JsonNode doc = s.get("/openapi.json").json();
         assertThat(doc.get("openapi").asText()).startsWith("3.");
-        String someId = s.get("/v1/search?q=rights&limit=1").json().at("/hits/0/id").asText();
+        String someId =
+                s.get("/v1/search?q=rights&limit=1").json().at("/hits/0/id").asText();
         List<String> checked = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = doc.get("paths").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> path = it.next();
@@ -55,19 +56,26 @@ class OperationsAndContractTest {
             for (JsonNode p : get.path("parameters")) {
                 if (p.get("in").asText().equals("query") && p.path("required").asBoolean(false)) {
                     String value = p.get("name").asText().equals("q") ? "rights" : "u1";
-                    req.append(req.isEmpty() ? "?" : "&").append(p.get("name").asText()).append('=').append(value);
+                    req.append(req.isEmpty() ? "?" : "&")
+                            .append(p.get("name").asText())
+                            .append('=')
+                            .append(value);
                 }
             }
             String valid = url + (url.equals("/v1/search") ? "?q=rights" : req);
             SampleServer.Response ok = s.get(valid);
             assertThat(ok.status()).as("%s answers", valid).isEqualTo(200);
-            assertThat(get.at("/responses/200")).as("200 documented for %s", path.getKey()).isNotNull();
+            assertThat(get.at("/responses/200"))
+                    .as("200 documented for %s", path.getKey())
+                    .isNotNull();
             for (JsonNode p : get.path("parameters")) {
                 if (!p.get("in").asText().equals("query")) continue;
                 String name = p.get("name").asText();
                 for (String bad : invalidValues(p.get("schema"))) {
                     SampleServer.Response r = s.get(with(valid, name, bad));
-                    assertThat(r.status()).as("%s=%s on %s", name, bad, path.getKey()).isEqualTo(400);
+                    assertThat(r.status())
+                            .as("%s=%s on %s", name, bad, path.getKey())
+                            .isEqualTo(400);
                     assertThat(r.json().at("/error/field").asText()).isEqualTo(name);
                     checked.add(path.getKey() + " " + name + "=" + bad.length());
                 }
@@ -84,7 +92,8 @@ class OperationsAndContractTest {
         java.util.Set<String> searchHit = new java.util.TreeSet<>(required(doc, "Hit"));
         searchHit.addAll(required(doc, "SearchHit/allOf/1")); // a search hit is a Hit with its highlights
         assertThat(fieldNames(page.get("hits").get(0))).isEqualTo(searchHit);
-        JsonNode post = s.get("/v1/posts/" + enc(page.at("/hits/0/id").asText())).json();
+        JsonNode post =
+                s.get("/v1/posts/" + enc(page.at("/hits/0/id").asText())).json();
         assertThat(fieldNames(post)).containsAll(required(doc, "IndexedPost"));
         assertThat(fieldNames(post)).isSubsetOf(properties(doc, "IndexedPost"));
         JsonNode err = s.get("/v1/search?q=").json();
@@ -94,7 +103,8 @@ class OperationsAndContractTest {
     /** bin/lib/openapi-lint.sh lints the resource file: what the server answers must be that file, byte for byte. */
     @Test
     void servedOpenApiIsTheLintedResourceFile() throws Exception {
-        byte[] file = Files.readAllBytes(Path.of("src/main/resources/openapi.json")); // surefire runs in the module's directory
+        byte[] file = Files.readAllBytes(
+                Path.of("src/main/resources/openapi.json")); // surefire runs in the module's directory
         SampleServer.Response served = s.get("/openapi.json");
         assertThat(served.status()).isEqualTo(200);
         assertThat(served.json()).as("served as JSON").isNotNull();

@@ -1,11 +1,9 @@
 package dev.feedsearch.query;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.model.PostJson;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,8 +12,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The admin endpoints /ops polls and the console's pages, over HTTP on the sample's embedded index (the streams and
@@ -29,7 +28,12 @@ class OpsEndpointsHttpTest {
     @BeforeAll
     static void start() throws Exception {
         SampleServer s = SampleServer.get();
-        withToken = FeedsearchServer.builder().index(s.index).port(0).admin(null, TOKEN).build().start();
+        withToken = FeedsearchServer.builder()
+                .index(s.index)
+                .port(0)
+                .admin(null, TOKEN)
+                .build()
+                .start();
         withoutToken = FeedsearchServer.builder().index(s.index).port(0).build().start();
     }
 
@@ -39,7 +43,8 @@ class OpsEndpointsHttpTest {
         withoutToken.close();
     }
 
-    static HttpResponse<String> send(FeedsearchServer server, String method, String path, String token) throws Exception {
+    static HttpResponse<String> send(FeedsearchServer server, String method, String path, String token)
+            throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                 .method(method, HttpRequest.BodyPublishers.noBody());
         if (token != null) b.header("Authorization", "Bearer " + token);
@@ -48,8 +53,12 @@ class OpsEndpointsHttpTest {
 
     @Test
     void everyOpsEndpointWantsTheAdminToken() throws Exception {
-        for (String[] call : new String[][] {{"GET", "/admin/overview"}, {"GET", "/admin/dead-letters"}, {"POST", "/admin/dead-letters/replay"}}) {
-            assertThat(send(withToken, call[0], call[1], null).statusCode()).as("%s without a token", call[1]).isEqualTo(401);
+        for (String[] call : new String[][] {
+            {"GET", "/admin/overview"}, {"GET", "/admin/dead-letters"}, {"POST", "/admin/dead-letters/replay"}
+        }) {
+            assertThat(send(withToken, call[0], call[1], null).statusCode())
+                    .as("%s without a token", call[1])
+                    .isEqualTo(401);
             HttpResponse<String> wrong = send(withToken, call[0], call[1], "not-the-ops-admin-token");
             assertThat(wrong.statusCode()).as("%s with a wrong token", call[1]).isEqualTo(403);
             assertThat(wrong.body()).contains("\"field\":\"Authorization\"");
@@ -71,7 +80,9 @@ class OpsEndpointsHttpTest {
             sum += g.getValue().get("posts").asLong();
             assertThat(g.getValue().get("version").asInt()).as(g.getKey()).isGreaterThanOrEqualTo(1);
         }
-        assertThat(sum).isEqualTo(o.at("/index/posts").asLong()).isEqualTo(SampleServer.get().index.stats().posts());
+        assertThat(sum)
+                .isEqualTo(o.at("/index/posts").asLong())
+                .isEqualTo(SampleServer.get().index.stats().posts());
         assertThat(o.at("/index/groups/ja/posts").asLong()).isPositive();
         List<String> caches = new ArrayList<>();
         o.get("caches").forEach(c -> caches.add(c.get("name").asText()));
@@ -85,11 +96,13 @@ class OpsEndpointsHttpTest {
         for (String bad : new String[] {"0", "201", "x", "-1"}) {
             HttpResponse<String> r = send(withToken, "GET", "/admin/dead-letters?limit=" + bad, TOKEN);
             assertThat(r.statusCode()).as("limit=%s", bad).isEqualTo(400);
-            assertThat(PostJson.MAPPER.readTree(r.body()).at("/error/field").asText()).isEqualTo("limit");
+            assertThat(PostJson.MAPPER.readTree(r.body()).at("/error/field").asText())
+                    .isEqualTo("limit");
         }
         HttpResponse<String> ok = send(withToken, "GET", "/admin/dead-letters?limit=200", TOKEN);
         assertThat(ok.body()).isEqualTo("{\"count\":0,\"entries\":[]}");
-        assertThat(send(withToken, "GET", "/admin/dead-letters?lmit=5", TOKEN).statusCode()).isEqualTo(400);
+        assertThat(send(withToken, "GET", "/admin/dead-letters?lmit=5", TOKEN).statusCode())
+                .isEqualTo(400);
     }
 
     @Test
@@ -97,13 +110,21 @@ class OpsEndpointsHttpTest {
         for (String page : new String[] {"/", "/ops", "/console/playground.js", "/console/console.css"}) {
             HttpResponse<String> r = send(withoutToken, "GET", page, null);
             assertThat(r.statusCode()).as(page).isEqualTo(200);
-            assertThat(r.headers().firstValue("content-security-policy").orElse("")).contains("script-src 'self'");
+            assertThat(r.headers().firstValue("content-security-policy").orElse(""))
+                    .contains("script-src 'self'");
             assertThat(r.headers().firstValue("x-content-type-options")).contains("nosniff");
         }
-        assertThat(send(withoutToken, "GET", "/", null).headers().firstValue("content-type").orElse("")).startsWith("text/html");
+        assertThat(send(withoutToken, "GET", "/", null)
+                        .headers()
+                        .firstValue("content-type")
+                        .orElse(""))
+                .startsWith("text/html");
         // only the named files: no path reaches the classpath
-        for (String missing : new String[] {"/console/openapi.json", "/console/..%2Fopenapi.json", "/console/nothing.js"}) {
-            assertThat(send(withoutToken, "GET", missing, null).statusCode()).as(missing).isEqualTo(404);
+        for (String missing :
+                new String[] {"/console/openapi.json", "/console/..%2Fopenapi.json", "/console/nothing.js"}) {
+            assertThat(send(withoutToken, "GET", missing, null).statusCode())
+                    .as(missing)
+                    .isEqualTo(404);
         }
     }
 }

@@ -1,10 +1,8 @@
 package dev.feedsearch.query;
 
-import dev.feedsearch.core.index.PostIndex;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.feedsearch.core.index.PostIndex;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.net.URI;
@@ -16,8 +14,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Overload over real HTTP: the bound on concurrent searches, the search time budget, /health beside a saturated
@@ -43,17 +42,18 @@ class OverloadHttpTest {
      * index with every {@code search} held at a gate the test opens.
      */
     static PostIndex heldAtGate(PostIndex real, CountDownLatch entered, CountDownLatch gate) {
-        return (PostIndex) Proxy.newProxyInstance(PostIndex.class.getClassLoader(), new Class<?>[] {PostIndex.class}, (proxy, m, args) -> {
-            if (m.getName().equals("search")) {
-                entered.countDown();
-                gate.await(60, TimeUnit.SECONDS);
-            }
-            try {
-                return m.invoke(real, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        });
+        return (PostIndex) Proxy.newProxyInstance(
+                PostIndex.class.getClassLoader(), new Class<?>[] {PostIndex.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("search")) {
+                        entered.countDown();
+                        gate.await(60, TimeUnit.SECONDS);
+                    }
+                    try {
+                        return m.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     HttpResponse<String> get(String pathAndQuery, String authorization) throws Exception {
@@ -65,8 +65,14 @@ class OverloadHttpTest {
     @Test
     void pastTheBoundSearchesAre503WithRetryAfterAndHealthStillAnswers() throws Exception {
         CountDownLatch entered = new CountDownLatch(1), gate = new CountDownLatch(1);
-        server = FeedsearchServer.builder().index(heldAtGate(sample.index, entered, gate)).languages(Set.of("en", "und")).port(0)
-                .cacheRefresh(Duration.ZERO).limits(new Admission.Limits(1, Duration.ZERO, Duration.ofMillis(300))).build().start();
+        server = FeedsearchServer.builder()
+                .index(heldAtGate(sample.index, entered, gate))
+                .languages(Set.of("en", "und"))
+                .port(0)
+                .cacheRefresh(Duration.ZERO)
+                .limits(new Admission.Limits(1, Duration.ZERO, Duration.ofMillis(300)))
+                .build()
+                .start();
         try {
             CompletableFuture<HttpResponse<String>> held = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -88,7 +94,8 @@ class OverloadHttpTest {
             HttpResponse<String> timedOut = held.get(60, TimeUnit.SECONDS);
             assertThat(timedOut.statusCode()).as(timedOut.body()).isEqualTo(503);
             assertThat(timedOut.body()).contains("\"code\":\"timeout\"");
-            assertThat(get("/v1/search?q=freedom&sort=recent", null).statusCode()).isEqualTo(503);
+            assertThat(get("/v1/search?q=freedom&sort=recent", null).statusCode())
+                    .isEqualTo(503);
         } finally {
             gate.countDown();
         }
@@ -104,16 +111,23 @@ class OverloadHttpTest {
     @Test
     void perClientRateLimitsAre429AndCountEachClientApart() throws Exception {
         // a refill so slow that no pause of a busy machine refills a token within the test
-        server = FeedsearchServer.builder().index(sample.index).languages(Set.of("en", "und")).port(0)
-                .rate(new RateLimiter.Rate(0.001, 2)).build().start();
+        server = FeedsearchServer.builder()
+                .index(sample.index)
+                .languages(Set.of("en", "und"))
+                .port(0)
+                .rate(new RateLimiter.Rate(0.001, 2))
+                .build()
+                .start();
         assertThat(get("/v1/search?q=rights", null).statusCode()).isEqualTo(200);
         assertThat(get("/v1/search?q=rights", null).statusCode()).isEqualTo(200);
         HttpResponse<String> limited = get("/v1/search?q=rights", null);
         assertThat(limited.statusCode()).as(limited.body()).isEqualTo(429);
         assertThat(limited.body()).contains("\"code\":\"rate_limited\"");
-        assertThat(Integer.parseInt(limited.headers().firstValue("Retry-After").orElseThrow())).isPositive();
+        assertThat(Integer.parseInt(limited.headers().firstValue("Retry-After").orElseThrow()))
+                .isPositive();
         // another credential is another client; operations endpoints are not limited
-        assertThat(get("/v1/search?q=rights", "Bearer another-client-key").statusCode()).isEqualTo(200);
+        assertThat(get("/v1/search?q=rights", "Bearer another-client-key").statusCode())
+                .isEqualTo(200);
         assertThat(get("/health", null).statusCode()).isEqualTo(200);
     }
 }

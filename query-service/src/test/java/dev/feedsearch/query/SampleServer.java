@@ -10,7 +10,6 @@ import dev.feedsearch.indexer.IngestReport;
 import dev.feedsearch.indexer.JsonlDeadLetterStore;
 import dev.feedsearch.indexer.JsonlIngester;
 import dev.feedsearch.mappings.Mappings;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -42,22 +41,28 @@ final class SampleServer {
 
     private SampleServer() throws IOException {
         if (!Files.isRegularFile(SAMPLE)) {
-            throw new IllegalStateException("sample corpus not found at " + SAMPLE.toAbsolutePath() + " (set -Dfeedsearch.root)");
+            throw new IllegalStateException(
+                    "sample corpus not found at " + SAMPLE.toAbsolutePath() + " (set -Dfeedsearch.root)");
         }
         Path dir = Files.createTempDirectory("feedsearch-test-");
         Mappings mappings = Mappings.load();
         index = EmbeddedPostIndex.open(dir.resolve("index"), GroupAnalyzers.build(mappings));
         changes = new ChangeFactory(new ScriptFirstDetector(), mappings);
         try (JsonlDeadLetterStore dlq = new JsonlDeadLetterStore(dir.resolve("dlq.jsonl"))) {
-            report = new JsonlIngester(changes, index, dlq, 500).ingest(SAMPLE, b -> { });
+            report = new JsonlIngester(changes, index, dlq, 500).ingest(SAMPLE, b -> {});
         }
         Set<String> langs = new HashSet<>(mappings.supportedLanguages());
         langs.add("und");
         languages = Set.copyOf(langs);
         // a long refresh interval: every invalidation the tests check must come from the change tracking,
         // never from an entry merely timing out (and a slow CI machine cannot expire one mid-test)
-        server = FeedsearchServer.builder().index(index).languages(langs).port(0).cacheRefresh(java.time.Duration.ofSeconds(30))
-                .build().start();
+        server = FeedsearchServer.builder()
+                .index(index)
+                .languages(langs)
+                .port(0)
+                .cacheRefresh(java.time.Duration.ofSeconds(30))
+                .build()
+                .start();
     }
 
     static synchronized SampleServer get() throws IOException {
@@ -70,8 +75,13 @@ final class SampleServer {
      * meet an entry another test left in the shared server's caches (shared for their refresh interval by design).
      */
     FeedsearchServer freshServer() {
-        return FeedsearchServer.builder().index(index).languages(languages).port(0).cacheRefresh(java.time.Duration.ofSeconds(30))
-                .build().start();
+        return FeedsearchServer.builder()
+                .index(index)
+                .languages(languages)
+                .port(0)
+                .cacheRefresh(java.time.Duration.ofSeconds(30))
+                .build()
+                .start();
     }
 
     record Response(int status, String body, JsonNode json) {}
@@ -81,7 +91,10 @@ final class SampleServer {
     }
 
     Response get(FeedsearchServer on, String pathAndQuery) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + on.port() + pathAndQuery)).GET().build(),
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + on.port() + pathAndQuery))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonNode json = null;
         String type = r.headers().firstValue("content-type").orElse("");

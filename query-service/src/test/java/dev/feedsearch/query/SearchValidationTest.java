@@ -1,12 +1,12 @@
 package dev.feedsearch.query;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
-
 import static dev.feedsearch.query.SampleServer.enc;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Every refusal of /v1/search: a 400 whose JSON body names the field at fault. */
 class SearchValidationTest {
@@ -18,23 +18,25 @@ class SearchValidationTest {
     }
 
     @ParameterizedTest(name = "{0} -> field {1}")
-    @CsvSource(delimiter = '|', value = {
-            "q=                                   | q",
-            "q=%20%20                             | q",
-            "lang=en                              | q",
-            "q=rights&limit=0                     | limit",
-            "q=rights&limit=101                   | limit",
-            "q=rights&limit=ten                   | limit",
-            "q=rights&limit=-5                    | limit",
-            "q=rights&sort=popular                | sort",
-            "q=rights&since=yesterday             | since",
-            "q=rights&until=2026-13-45            | until",
-            "q=rights&since=2026-11-02&until=2026-11-01 | since",
-            "q=rights&lang=klingon                | lang",
-            "q=rights&cursor=@@@                  | cursor",
-            "q=rights&cursor=bm90LWEtY3Vyc29y     | cursor",
-            "q=rights&viewer=                     | viewer",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "q=                                   | q",
+                "q=%20%20                             | q",
+                "lang=en                              | q",
+                "q=rights&limit=0                     | limit",
+                "q=rights&limit=101                   | limit",
+                "q=rights&limit=ten                   | limit",
+                "q=rights&limit=-5                    | limit",
+                "q=rights&sort=popular                | sort",
+                "q=rights&since=yesterday             | since",
+                "q=rights&until=2026-13-45            | until",
+                "q=rights&since=2026-11-02&until=2026-11-01 | since",
+                "q=rights&lang=klingon                | lang",
+                "q=rights&cursor=@@@                  | cursor",
+                "q=rights&cursor=bm90LWEtY3Vyc29y     | cursor",
+                "q=rights&viewer=                     | viewer",
+            })
     void badRequestsNameTheirField(String query, String field) throws Exception {
         SampleServer.Response r = s.get("/v1/search?" + query.strip());
         assertThat(r.status()).as(r.body()).isEqualTo(400);
@@ -55,7 +57,8 @@ class SearchValidationTest {
     void cursorFromAnotherQueryOrViewerIsRefused() throws Exception {
         SampleServer.Response first = s.get("/v1/search?q=" + enc("freedom") + "&limit=1");
         String cursor = first.json().get("next_cursor").asText();
-        assertThat(s.get("/v1/search?q=freedom&limit=1&cursor=" + enc(cursor)).status()).isEqualTo(200);
+        assertThat(s.get("/v1/search?q=freedom&limit=1&cursor=" + enc(cursor)).status())
+                .isEqualTo(200);
         SampleServer.Response other = s.get("/v1/search?q=liberty&limit=1&cursor=" + enc(cursor));
         assertThat(other.status()).isEqualTo(400);
         assertThat(other.json().at("/error/field").asText()).isEqualTo("cursor");

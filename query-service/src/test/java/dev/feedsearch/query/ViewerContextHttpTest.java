@@ -1,5 +1,7 @@
 package dev.feedsearch.query;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.model.FollowChange;
 import dev.feedsearch.core.model.FollowEdge;
@@ -7,16 +9,13 @@ import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.Visibility;
 import io.micrometer.core.instrument.Timer;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The viewer's context (follows, mutuals, hidden authors, languages) over HTTP: one context feeds search and feed, it
@@ -32,15 +31,43 @@ class ViewerContextHttpTest {
         s = SampleServer.get();
         s.index.apply(List.of(
                 // the viewer writes German
-                post("vc-own", "vc-viewer", "Heute habe ich im Garten einen neuen Apfelbaum gepflanzt und bin sehr zufrieden", "de", 30),
+                post(
+                        "vc-own",
+                        "vc-viewer",
+                        "Heute habe ich im Garten einen neuen Apfelbaum gepflanzt und bin sehr zufrieden",
+                        "de",
+                        30),
                 // an author the viewer does not follow yet, writing the same rare word in English and in German
-                post("vc-en", "vc-author", "The quokkafest parade went through the whole city this afternoon with music", "en", 10),
-                post("vc-de", "vc-author", "Die quokkafest Parade zog heute Nachmittag mit Musik durch die ganze Stadt", "de", 11)));
+                post(
+                        "vc-en",
+                        "vc-author",
+                        "The quokkafest parade went through the whole city this afternoon with music",
+                        "en",
+                        10),
+                post(
+                        "vc-de",
+                        "vc-author",
+                        "Die quokkafest Parade zog heute Nachmittag mit Musik durch die ganze Stadt",
+                        "de",
+                        11)));
     }
 
     static IndexChange post(String id, String author, String text, String lang, int minutesAgo) {
-        return s.changes.fromPost(new Post(id, author, text, lang, NOW.minusSeconds(60L * minutesAgo), Visibility.PUBLIC, List.of(),
-                List.of(), null, 0, 0, 0, 1, false));
+        return s.changes.fromPost(new Post(
+                id,
+                author,
+                text,
+                lang,
+                NOW.minusSeconds(60L * minutesAgo),
+                Visibility.PUBLIC,
+                List.of(),
+                List.of(),
+                null,
+                0,
+                0,
+                0,
+                1,
+                false));
     }
 
     static IndexChange follow(String follower, String followee) {
@@ -58,7 +85,8 @@ class ViewerContextHttpTest {
     }
 
     static long contextLoads(FeedsearchServer on) {
-        Timer t = on.metrics().find("cache.load").tag("cache", "viewer_contexts").timer();
+        Timer t =
+                on.metrics().find("cache.load").tag("cache", "viewer_contexts").timer();
         return t == null ? 0 : t.count();
     }
 
@@ -93,9 +121,14 @@ class ViewerContextHttpTest {
             assertThat(following.get("vc-en").get("mutual").asDouble()).isZero();
             assertThat(contextLoads(fresh)).isEqualTo(2);
 
-            // the author follows back: an edge of the followee's, not the reader's, and the mutual feature shows it at once
+            // the author follows back: an edge of the followee's, not the reader's, and the mutual feature shows it at
+            // once
             s.index.apply(List.of(follow("vc-author", "vc-reader")));
-            assertThat(explained(fresh, "&viewer=vc-reader").get("vc-en").get("mutual").asDouble()).isPositive();
+            assertThat(explained(fresh, "&viewer=vc-reader")
+                            .get("vc-en")
+                            .get("mutual")
+                            .asDouble())
+                    .isPositive();
             assertThat(contextLoads(fresh)).isEqualTo(3);
         }
     }

@@ -1,5 +1,8 @@
 package dev.feedsearch.query;
 
+import static dev.feedsearch.query.SampleServer.enc;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.model.FollowChange;
 import dev.feedsearch.core.model.FollowEdge;
@@ -7,9 +10,6 @@ import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.core.model.Visibility;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,9 +18,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static dev.feedsearch.query.SampleServer.enc;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 class VisibilityAndCursorHttpTest {
     static SampleServer s;
@@ -38,8 +37,21 @@ class VisibilityAndCursorHttpTest {
     }
 
     static IndexChange post(String id, Visibility v) {
-        return s.changes.fromPost(new Post(id, "vis-alice", "Marmalade recipe number " + id, "en", FUTURE, v,
-                List.of("jam"), List.of(), null, 0, 0, 0, 1, false));
+        return s.changes.fromPost(new Post(
+                id,
+                "vis-alice",
+                "Marmalade recipe number " + id,
+                "en",
+                FUTURE,
+                v,
+                List.of("jam"),
+                List.of(),
+                null,
+                0,
+                0,
+                0,
+                1,
+                false));
     }
 
     Set<String> ids(String query) throws Exception {
@@ -94,9 +106,13 @@ class VisibilityAndCursorHttpTest {
             assertThat(r.status()).as(r.body()).isEqualTo(200);
             assertThat(r.json().get("hits").size()).isLessThanOrEqualTo(limit);
             for (JsonNode h : r.json().get("hits")) {
-                assertThat(seen.add(h.get("id").asText())).as("duplicate " + h.get("id")).isTrue();
+                assertThat(seen.add(h.get("id").asText()))
+                        .as("duplicate " + h.get("id"))
+                        .isTrue();
             }
-            cursor = r.json().get("next_cursor").isNull() ? null : r.json().get("next_cursor").asText();
+            cursor = r.json().get("next_cursor").isNull()
+                    ? null
+                    : r.json().get("next_cursor").asText();
         } while (cursor != null);
         return seen;
     }
@@ -109,21 +125,26 @@ class VisibilityAndCursorHttpTest {
             if (line.isBlank()) continue;
             JsonNode n = PostJson.MAPPER.readTree(line);
             boolean follow = n.has("follower_id");
-            String key = follow ? n.get("follower_id").asText() + ">" + n.get("followee_id").asText() : n.get("id").asText();
+            String key = follow
+                    ? n.get("follower_id").asText() + ">" + n.get("followee_id").asText()
+                    : n.get("id").asText();
             Map<String, JsonNode> m = follow ? follows : posts;
             JsonNode prev = m.get(key);
             if (prev == null || n.get("version").asLong() > prev.get("version").asLong()) m.put(key, n);
         }
         Set<String> followees = new HashSet<>();
         follows.values().forEach(f -> {
-            if (f.get("follower_id").asText().equals(viewer) && !f.path("deleted").asBoolean(false)) followees.add(f.get("followee_id").asText());
+            if (f.get("follower_id").asText().equals(viewer)
+                    && !f.path("deleted").asBoolean(false))
+                followees.add(f.get("followee_id").asText());
         });
         Set<String> out = new HashSet<>();
         for (JsonNode p : posts.values()) {
             if (p.path("deleted").asBoolean(false)) continue;
             String vis = p.get("visibility").asText();
             String author = p.get("author_id").asText();
-            boolean visible = vis.equals("public") || author.equals(viewer)
+            boolean visible = vis.equals("public")
+                    || author.equals(viewer)
                     || (vis.equals("followers") && followees.contains(author));
             if (visible) out.add(p.get("id").asText());
         }

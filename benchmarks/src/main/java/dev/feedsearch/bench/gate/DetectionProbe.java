@@ -9,7 +9,6 @@ import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.indexer.ChangeFactory;
 import dev.feedsearch.mappings.Mappings;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,9 +61,13 @@ public final class DetectionProbe implements Probe {
     @Override
     public Round round(int round) {
         double[] rates = rates(round, perTargetNanos);
-        return new Round(Map.of(SHARE, rates[0] / rates[1]),
-                Map.of("detection.detect_analyze.posts_per_s", rates[0],
-                        "detection.analyze_only.posts_per_s", rates[1]));
+        return new Round(
+                Map.of(SHARE, rates[0] / rates[1]),
+                Map.of(
+                        "detection.detect_analyze.posts_per_s",
+                        rates[0],
+                        "detection.analyze_only.posts_per_s",
+                        rates[1]));
     }
 
     /**

@@ -19,25 +19,41 @@ import java.util.TreeMap;
 public final class Gate {
     private Gate() {}
 
-    public static List<Verdict> judge(Map<String, Threshold> thresholds, Map<String, Measured> measured,
-                                      Map<String, Accepted> baseline) {
+    public static List<Verdict> judge(
+            Map<String, Threshold> thresholds, Map<String, Measured> measured, Map<String, Accepted> baseline) {
         List<Verdict> out = new ArrayList<>();
         for (Threshold t : thresholds.values()) {
             Measured m = measured.get(t.metric());
             Accepted a = baseline.get(t.metric());
             if (m == null) {
-                out.add(new Verdict(t, null, a, 0, Verdict.Status.FAIL_MISSING, "not measured: its probe did not run or failed"));
+                out.add(new Verdict(
+                        t, null, a, 0, Verdict.Status.FAIL_MISSING, "not measured: its probe did not run or failed"));
                 continue;
             }
             double value = m.median();
             double tolerance = a == null ? 0 : Math.max(a.spread(), m.spread());
             if (!Double.isFinite(value) || !t.direction().holds(value, t.limit())) {
-                out.add(new Verdict(t, m, a, tolerance, Verdict.Status.FAIL_THRESHOLD,
+                out.add(new Verdict(
+                        t,
+                        m,
+                        a,
+                        tolerance,
+                        Verdict.Status.FAIL_THRESHOLD,
                         number(value) + " is past its threshold " + t.direction().symbol + " " + number(t.limit())));
             } else if (a != null && t.direction().worseBy(value, a.value()) > tolerance) {
-                out.add(new Verdict(t, m, a, tolerance, Verdict.Status.FAIL_REGRESSION,
-                        String.format(Locale.ROOT, "%s is worse than the accepted %s by %s, more than the spread %s",
-                                number(value), number(a.value()), number(Math.abs(value - a.value())), number(tolerance))));
+                out.add(new Verdict(
+                        t,
+                        m,
+                        a,
+                        tolerance,
+                        Verdict.Status.FAIL_REGRESSION,
+                        String.format(
+                                Locale.ROOT,
+                                "%s is worse than the accepted %s by %s, more than the spread %s",
+                                number(value),
+                                number(a.value()),
+                                number(Math.abs(value - a.value())),
+                                number(tolerance))));
             } else {
                 out.add(new Verdict(t, m, a, tolerance, Verdict.Status.PASS, a == null ? "no accepted value yet" : ""));
             }
@@ -52,7 +68,8 @@ public final class Gate {
     public static Map<String, Accepted> accept(Map<String, Accepted> old, Map<String, Measured> measured) {
         Map<String, Accepted> next = new TreeMap<>(old);
         measured.forEach((k, m) -> {
-            List<Accepted.Run> runs = new ArrayList<>(old.containsKey(k) ? old.get(k).runs() : List.of());
+            List<Accepted.Run> runs =
+                    new ArrayList<>(old.containsKey(k) ? old.get(k).runs() : List.of());
             runs.add(new Accepted.Run(round(m.median()), round(m.spread())));
             next.put(k, Accepted.of(runs));
         });

@@ -2,7 +2,6 @@ package dev.feedsearch.bench.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.model.PostJson;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,8 +23,16 @@ import java.util.Optional;
  * @param openSearchUrl a running OpenSearch node, if any; a probe that needs one fails without it
  * @param perTarget     how long each side of a ratio is measured in one round
  */
-public record GateContext(Path root, Path work, boolean quick, Path corpus, int posts, Path index, SharedEngine engine,
-                          Optional<String> openSearchUrl, Duration perTarget) {
+public record GateContext(
+        Path root,
+        Path work,
+        boolean quick,
+        Path corpus,
+        int posts,
+        Path index,
+        SharedEngine engine,
+        Optional<String> openSearchUrl,
+        Duration perTarget) {
 
     /** The node's URL, or a failure that says how to get one. */
     public String requireOpenSearch() {
@@ -40,7 +47,8 @@ public record GateContext(Path root, Path work, boolean quick, Path corpus, int 
             for (String line; out.size() < max && (line = in.readLine()) != null; ) {
                 if (line.isBlank()) continue;
                 JsonNode n = PostJson.MAPPER.readTree(line);
-                if (PostJson.kindOf(n) == PostJson.Kind.POST && !n.path("deleted").asBoolean(false)) out.add(n);
+                if (PostJson.kindOf(n) == PostJson.Kind.POST
+                        && !n.path("deleted").asBoolean(false)) out.add(n);
             }
         }
         if (out.isEmpty()) throw new IllegalStateException("no posts in " + corpus);

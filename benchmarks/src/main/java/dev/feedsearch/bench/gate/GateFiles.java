@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,13 +34,21 @@ public final class GateFiles {
             JsonNode n = e.getValue();
             boolean max = n.has("max"), min = n.has("min");
             if (max == min || !n.path("reason").isTextual()) {
-                throw new IllegalArgumentException(file + ": metric " + e.getKey() + " needs exactly one of max or min, and a reason");
+                throw new IllegalArgumentException(
+                        file + ": metric " + e.getKey() + " needs exactly one of max or min, and a reason");
             }
-            thresholds.put(e.getKey(), new Threshold(e.getKey(), max ? Threshold.Direction.AT_MOST : Threshold.Direction.AT_LEAST,
-                    (max ? n.get("max") : n.get("min")).asDouble(), n.get("reason").asText()));
+            thresholds.put(
+                    e.getKey(),
+                    new Threshold(
+                            e.getKey(),
+                            max ? Threshold.Direction.AT_MOST : Threshold.Direction.AT_LEAST,
+                            (max ? n.get("max") : n.get("min")).asDouble(),
+                            n.get("reason").asText()));
         }
         Map<String, String> notGated = new LinkedHashMap<>();
-        root.path("not_gated").fields().forEachRemaining(e -> notGated.put(e.getKey(), e.getValue().asText()));
+        root.path("not_gated")
+                .fields()
+                .forEachRemaining(e -> notGated.put(e.getKey(), e.getValue().asText()));
         return new GateSpec(thresholds, notGated);
     }
 
@@ -52,7 +59,9 @@ public final class GateFiles {
         JSON.readTree(file.toFile()).path(mode).fields().forEachRemaining(e -> {
             JsonNode n = e.getValue();
             List<Accepted.Run> runs = new ArrayList<>();
-            n.path("runs").forEach(r -> runs.add(new Accepted.Run(r.path("median").asDouble(), r.path("spread").asDouble())));
+            n.path("runs")
+                    .forEach(r -> runs.add(new Accepted.Run(
+                            r.path("median").asDouble(), r.path("spread").asDouble())));
             double value = n.path("value").asDouble(), spread = n.path("spread").asDouble();
             out.put(e.getKey(), runs.isEmpty() ? new Accepted(value, spread) : new Accepted(value, spread, runs));
         });

@@ -2,10 +2,6 @@ package dev.feedsearch.bench.gate;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import java.time.Instant;
-import java.util.function.DoubleToIntFunction;
-import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -14,23 +10,37 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleToIntFunction;
+import javax.imageio.ImageIO;
 
 /** The gate's outputs: a table (stdout and markdown), the results as JSON, and a plot of each metric against its limit. */
 final class GateReport {
     private GateReport() {}
 
     static String table(List<Verdict> verdicts) {
-        StringBuilder sb = new StringBuilder("| metric | value | rounds | accepted ± spread | threshold | verdict |\n|---|---|---|---|---|---|\n");
+        StringBuilder sb = new StringBuilder(
+                "| metric | value | rounds | accepted ± spread | threshold | verdict |\n|---|---|---|---|---|---|\n");
         for (Verdict v : verdicts) {
             Threshold t = v.threshold();
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s %s | %s |%n", t.metric(),
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %s | %s %s | %s |%n",
+                    t.metric(),
                     v.measured() == null ? "—" : Gate.number(v.measured().median()),
-                    v.measured() == null ? "—" : String.join(" ", v.measured().rounds().stream().map(Gate::number).toList()),
+                    v.measured() == null
+                            ? "—"
+                            : String.join(
+                                    " ",
+                                    v.measured().rounds().stream()
+                                            .map(Gate::number)
+                                            .toList()),
                     v.accepted() == null ? "—" : Gate.number(v.accepted().value()) + " ± " + Gate.number(v.tolerance()),
-                    t.direction().symbol, Gate.number(t.limit()),
+                    t.direction().symbol,
+                    Gate.number(t.limit()),
                     v.status() == Verdict.Status.PASS ? "pass" : "**FAIL** " + v.why()));
         }
         return sb.toString();
@@ -38,15 +48,27 @@ final class GateReport {
 
     static String figures(Map<String, Measured> figures) {
         StringBuilder sb = new StringBuilder("| figure (recorded, not gated) | median | rounds |\n|---|---|---|\n");
-        figures.forEach((k, m) -> sb.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", k, Gate.number(m.median()),
+        figures.forEach((k, m) -> sb.append(String.format(
+                Locale.ROOT,
+                "| %s | %s | %s |%n",
+                k,
+                Gate.number(m.median()),
                 String.join(" ", m.rounds().stream().map(Gate::number).toList()))));
         return sb.toString();
     }
 
-    static void json(Path file, String mode, int posts, List<Verdict> verdicts, Map<String, Measured> figures,
-                     Map<String, String> errors) throws IOException {
+    static void json(
+            Path file,
+            String mode,
+            int posts,
+            List<Verdict> verdicts,
+            Map<String, Measured> figures,
+            Map<String, String> errors)
+            throws IOException {
         ObjectNode root = GateFiles.JSON.createObjectNode();
-        root.put("mode", mode).put("posts", posts).put("finished", Instant.now().toString())
+        root.put("mode", mode)
+                .put("posts", posts)
+                .put("finished", Instant.now().toString())
                 .put("cores", Runtime.getRuntime().availableProcessors());
         ObjectNode metrics = root.putObject("metrics");
         ArrayNode failed = root.putArray("failed");
@@ -54,9 +76,12 @@ final class GateReport {
             ObjectNode n = metrics.putObject(v.threshold().metric());
             if (v.measured() != null) {
                 v.measured().rounds().forEach(n.putArray("rounds")::add);
-                n.put("median", v.measured().median()).put("spread", v.measured().spread());
+                n.put("median", v.measured().median())
+                        .put("spread", v.measured().spread());
             }
-            n.put(v.threshold().direction() == Threshold.Direction.AT_MOST ? "max" : "min", v.threshold().limit());
+            n.put(
+                    v.threshold().direction() == Threshold.Direction.AT_MOST ? "max" : "min",
+                    v.threshold().limit());
             if (v.accepted() != null) n.put("accepted", v.accepted().value()).put("tolerance", v.tolerance());
             n.put("verdict", v.status().name().toLowerCase(Locale.ROOT)).put("why", v.why());
             if (v.failed()) failed.add(v.threshold().metric());
@@ -104,7 +129,8 @@ final class GateReport {
             g.fillRect(left, y + 4, pw, rowH - 8);
             if (v.accepted() != null) {
                 g.setColor(new Color(0xbbbbbb));
-                int a0 = x.applyAsInt(v.accepted().value() - v.tolerance()), a1 = x.applyAsInt(v.accepted().value() + v.tolerance());
+                int a0 = x.applyAsInt(v.accepted().value() - v.tolerance()),
+                        a1 = x.applyAsInt(v.accepted().value() + v.tolerance());
                 g.fillRect(a0, y + 4, Math.max(2, a1 - a0), rowH - 8);
             }
             if (v.measured() != null) {
@@ -112,14 +138,20 @@ final class GateReport {
                 g.fillRect(left, y + 12, x.applyAsInt(v.measured().median()) - left, rowH - 24);
                 g.setColor(Color.BLACK);
                 for (double r : v.measured().rounds()) g.fillOval(x.applyAsInt(r) - 3, y + rowH / 2 - 3, 6, 6);
-                g.drawString(Gate.number(v.measured().median()), x.applyAsInt(v.measured().median()) + 6, y + 14);
+                g.drawString(
+                        Gate.number(v.measured().median()),
+                        x.applyAsInt(v.measured().median()) + 6,
+                        y + 14);
             }
             g.setColor(Color.RED);
             int tx = x.applyAsInt(v.threshold().limit());
             g.fillRect(tx - 1, y + 2, 3, rowH - 4);
         }
         g.setColor(Color.DARK_GRAY);
-        g.drawString("bar: median of the rounds (dots); red line: threshold; grey band: accepted level ± tolerance", left, h - 10);
+        g.drawString(
+                "bar: median of the rounds (dots); red line: threshold; grey band: accepted level ± tolerance",
+                left,
+                h - 10);
         g.dispose();
         ImageIO.write(img, "png", png.toFile());
     }

@@ -7,8 +7,6 @@ import dev.feedsearch.core.embedded.EmbeddedPostIndex;
 import dev.feedsearch.mappings.Mappings;
 import dev.feedsearch.query.FeedsearchServer;
 import io.javalin.Javalin;
-import org.HdrHistogram.Histogram;
-
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -27,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.IntFunction;
+import org.HdrHistogram.Histogram;
 
 /**
  * The service over HTTP against a bare Javalin endpoint that returns a search response's bytes, with the same
@@ -63,24 +62,37 @@ public final class HttpProbe implements Probe {
         Set<String> langs = new HashSet<>(m.supportedLanguages());
         langs.add("und");
         index = ctx.engine().get();
-        FeedsearchServer cached = start(FeedsearchServer.builder().index(index).languages(langs).port(0).cacheRefresh(Duration.ofHours(1)));
-        FeedsearchServer uncached = start(FeedsearchServer.builder().index(index).languages(langs).port(0).cacheRefresh(Duration.ZERO));
-        feedServer = start(FeedsearchServer.builder().index(index).languages(langs).port(0).clock(HttpLoadRun.corpusClock(index)));
+        FeedsearchServer cached = start(
+                FeedsearchServer.builder().index(index).languages(langs).port(0).cacheRefresh(Duration.ofHours(1)));
+        FeedsearchServer uncached = start(
+                FeedsearchServer.builder().index(index).languages(langs).port(0).cacheRefresh(Duration.ZERO));
+        feedServer = start(
+                FeedsearchServer.builder().index(index).languages(langs).port(0).clock(HttpLoadRun.corpusClock(index)));
         HttpLoadRun.requirePopularWindow(index, feedServer);
         clientThreads = Executors.newFixedThreadPool(CLIENTS);
-        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientThreads).build();
+        client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .executor(clientThreads)
+                .build();
         List<String> queries = new ArrayList<>();
-        for (String q : BenchQueries.QUERIES) queries.add("q=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&limit=20");
-        for (String q : BenchQueries.QUERIES) queries.add("q=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&sort=recent&limit=20");
+        for (String q : BenchQueries.QUERIES)
+            queries.add("q=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&limit=20");
+        for (String q : BenchQueries.QUERIES)
+            queries.add("q=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&sort=recent&limit=20");
         String cachedBase = "http://127.0.0.1:" + cached.port(), uncachedBase = "http://127.0.0.1:" + uncached.port();
         String feedBase = "http://127.0.0.1:" + feedServer.port();
-        byte[] body = client.send(HttpRequest.newBuilder(URI.create(cachedBase + "/v1/search?" + queries.getFirst())).build(),
-                HttpResponse.BodyHandlers.ofByteArray()).body();
+        byte[] body = client.send(
+                        HttpRequest.newBuilder(URI.create(cachedBase + "/v1/search?" + queries.getFirst()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray())
+                .body();
         bare = Javalin.create(c -> {
-            c.startup.showJavalinBanner = false;
-            c.jetty.host = "127.0.0.1";
-            c.routes.get("/bare", ctx -> ctx.contentType("application/json").result(body));
-        }).start(0);
+                    c.startup.showJavalinBanner = false;
+                    c.jetty.host = "127.0.0.1";
+                    c.routes.get(
+                            "/bare", ctx -> ctx.contentType("application/json").result(body));
+                })
+                .start(0);
         String bareUrl = "http://127.0.0.1:" + bare.port() + "/bare";
         int users = ctx.quick() ? 2_000 : 10_000;
         Zipf queryMix = new Zipf(queries.size(), 1.1, 1), viewerMix = new Zipf(users, 1.1, 2);
@@ -134,16 +146,23 @@ public final class HttpProbe implements Probe {
         double bareP99 = bareLoad.latency().getValueAtPercentile(99);
         Map<String, Double> figures = new HashMap<>();
         for (var e : r.entrySet()) {
-            figures.put("http." + e.getKey() + ".p50_ms", Timed.ms(e.getValue().latency().getValueAtPercentile(50)));
-            figures.put("http." + e.getKey() + ".p99_ms", Timed.ms(e.getValue().latency().getValueAtPercentile(99)));
+            figures.put(
+                    "http." + e.getKey() + ".p50_ms",
+                    Timed.ms(e.getValue().latency().getValueAtPercentile(50)));
+            figures.put(
+                    "http." + e.getKey() + ".p99_ms",
+                    Timed.ms(e.getValue().latency().getValueAtPercentile(99)));
             figures.put("http." + e.getKey() + ".rps", e.getValue().rps());
         }
         figures.put("http.feed.timelines_hit_rate", HttpLoadRun.hitRate(feedServer, "timelines"));
         figures.put("http.feed.popular_hit_rate", HttpLoadRun.hitRate(feedServer, "popular_candidates"));
-        return new Round(Map.of(
-                "http.search_cached.rps", r.get("search_cached").rps() / bareLoad.rps(),
-                "http.search_uncached.p99", r.get("search_uncached").latency().getValueAtPercentile(99) / bareP99,
-                "http.feed.p99", r.get("feed").latency().getValueAtPercentile(99) / bareP99), figures);
+        return new Round(
+                Map.of(
+                        "http.search_cached.rps", r.get("search_cached").rps() / bareLoad.rps(),
+                        "http.search_uncached.p99",
+                                r.get("search_uncached").latency().getValueAtPercentile(99) / bareP99,
+                        "http.feed.p99", r.get("feed").latency().getValueAtPercentile(99) / bareP99),
+                figures);
     }
 
     @Override

@@ -9,12 +9,6 @@ import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.indexer.ChangeFactory;
 import dev.feedsearch.indexer.IsolatingApplier;
 import dev.feedsearch.mappings.Mappings;
-import org.apache.lucene.document.Document;
-import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.store.Directory;
-import org.apache.lucene.store.FSDirectory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +17,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
 
 /**
  * What the change-stream pipeline costs over bare Lucene: posts/s of the work the stream indexer does per record
@@ -85,9 +84,15 @@ public final class IngestProbe implements Probe {
     @Override
     public Round round(int round) throws Exception {
         Sides m = measure(round, perTargetNanos);
-        return new Round(Map.of(SHARE, m.pipeline() / m.rawLucene()),
-                Map.of("ingest.pipeline.posts_per_s", m.pipeline(), "ingest.raw_lucene.posts_per_s", m.rawLucene(),
-                        "ingest.bytes_per_post", m.bytesPerPost()));
+        return new Round(
+                Map.of(SHARE, m.pipeline() / m.rawLucene()),
+                Map.of(
+                        "ingest.pipeline.posts_per_s",
+                        m.pipeline(),
+                        "ingest.raw_lucene.posts_per_s",
+                        m.rawLucene(),
+                        "ingest.bytes_per_post",
+                        m.bytesPerPost()));
     }
 
     /** One round: each side's posts/s, and the size of the pipeline's index per post. */
@@ -237,7 +242,9 @@ public final class IngestProbe implements Probe {
 
     private static long sizeOf(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(f -> f.toFile().length())
+                    .sum();
         }
     }
 

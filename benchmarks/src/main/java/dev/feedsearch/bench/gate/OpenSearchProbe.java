@@ -12,9 +12,6 @@ import dev.feedsearch.core.opensearch.OpenSearchPostIndex;
 import dev.feedsearch.indexer.ChangeFactory;
 import dev.feedsearch.mappings.Mappings;
 import jakarta.json.stream.JsonGenerator;
-import org.HdrHistogram.Histogram;
-import org.opensearch.client.opensearch.core.SearchRequest;
-
 import java.io.StringWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +20,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.opensearch.client.opensearch.core.SearchRequest;
 
 /**
  * The OpenSearch engine against raw OpenSearch on the same node (as {@code OpenSearchRun}, in gate form):
@@ -73,12 +72,14 @@ public final class OpenSearchProbe implements Probe {
         // searches use): built here without a load, which would cost ~3 s of index creation for nothing; the
         // lengths are summed and checked so that the JIT cannot drop the work
         long bytes = 0;
-        for (int pass = 0; pass < 3; pass++) for (PostChange pc : changes) bytes += OpenSearchRun.document(pc).length();
+        for (int pass = 0; pass < 3; pass++)
+            for (PostChange pc : changes) bytes += OpenSearchRun.document(pc).length();
         if (bytes == 0) throw new IllegalStateException("empty documents");
         OpenSearchRun.engineBulk(url, mappings, changes, OpenSearchConfig.Refresh.FALSE);
         // one engine instance searches in every round, as a service keeps one: opening re-puts the 30 group
         // templates (~2 s). Searches name only the read alias, which every reload recreates (same v1 indices)
-        searcher = OpenSearchPostIndex.open(OpenSearchConfig.builder(url).replicas(0).build(), mappings, OpenSearchPostIndex.RejectedWrites.FAIL);
+        searcher = OpenSearchPostIndex.open(
+                OpenSearchConfig.builder(url).replicas(0).build(), mappings, OpenSearchPostIndex.RejectedWrites.FAIL);
         buildQueries();
         search(true, 1, Duration.ZERO);
     }
@@ -100,7 +101,10 @@ public final class OpenSearchProbe implements Probe {
         engine = OpenSearchRun.engineBulk(url, mappings, changes, OpenSearchConfig.Refresh.FALSE);
         // the fresh segments' first touch (page faults, per-segment caches) goes to neither side
         for (int i = 0; i < queries.size(); i++) OpenSearchRun.send(url, "POST", rawPaths.get(i), rawBodies.get(i));
-        Histogram[] s = search(rawFirst, ctx.quick() ? QUICK_PASSES : FULL_PASSES, ctx.perTarget().multipliedBy(2));
+        Histogram[] s = search(
+                rawFirst,
+                ctx.quick() ? QUICK_PASSES : FULL_PASSES,
+                ctx.perTarget().multipliedBy(2));
         if (!rawFirst) raw = OpenSearchRun.rawBulk(url, mappings, changes);
         Histogram rawH = s[0], engH = s[1];
 
@@ -113,10 +117,13 @@ public final class OpenSearchProbe implements Probe {
             figures.put("opensearch.raw_search.p" + p + "_ms", Timed.ms(rawH.getValueAtPercentile(p)));
             figures.put("opensearch.engine_search.p" + p + "_ms", Timed.ms(engH.getValueAtPercentile(p)));
         }
-        return new Round(Map.of(
-                "opensearch.ingest.ratio", engine / raw,
-                "opensearch.search.ratio", engH.getMean() / rawH.getMean(),
-                "opensearch.search.p99", (double) engH.getValueAtPercentile(99) / rawH.getValueAtPercentile(99)), figures);
+        return new Round(
+                Map.of(
+                        "opensearch.ingest.ratio", engine / raw,
+                        "opensearch.search.ratio", engH.getMean() / rawH.getMean(),
+                        "opensearch.search.p99",
+                                (double) engH.getValueAtPercentile(99) / rawH.getValueAtPercentile(99)),
+                figures);
     }
 
     /** Every bench query × both sorts, with the exact {@code _search} call the engine makes for it. */
@@ -124,7 +131,8 @@ public final class OpenSearchProbe implements Probe {
         var mapper = searcher.client()._transport().jsonpMapper();
         for (SortOrder sort : SortOrder.values()) {
             for (String q : BenchQueries.QUERIES) {
-                SearchQuery sq = SearchQuery.builder().text(q).sort(sort).limit(20).build();
+                SearchQuery sq =
+                        SearchQuery.builder().text(q).sort(sort).limit(20).build();
                 SearchRequest req = searcher.searchRequest(sq);
                 StringWriter w = new StringWriter();
                 try (JsonGenerator gen = mapper.jsonProvider().createGenerator(w)) {
@@ -134,7 +142,9 @@ public final class OpenSearchProbe implements Probe {
                 rawBodies.add(w.toString());
                 // the engine's target and preference travel in the URL, not the body
                 rawPaths.add("/" + String.join(",", req.index()) + "/_search"
-                        + (req.preference() == null ? "" : "?preference=" + URLEncoder.encode(req.preference(), StandardCharsets.UTF_8)));
+                        + (req.preference() == null
+                                ? ""
+                                : "?preference=" + URLEncoder.encode(req.preference(), StandardCharsets.UTF_8)));
             }
         }
     }

@@ -4,6 +4,12 @@ import dev.feedsearch.bench.BenchQueries;
 import dev.feedsearch.core.embedded.EmbeddedPostIndex;
 import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortOrder;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.HdrHistogram.Histogram;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.StoredFields;
@@ -12,13 +18,6 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.FSDirectory;
-
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Embedded search against raw Lucene on the same index and the same Lucene text query (as {@code SearchBenchmark}):
@@ -40,7 +39,11 @@ public final class SearchProbe implements Probe {
 
     @Override
     public List<String> metrics() {
-        return List.of("search.relevance.mean", "search.relevance.p99", "search.recent_viewer.mean", "search.recent_viewer.p99");
+        return List.of(
+                "search.relevance.mean",
+                "search.relevance.p99",
+                "search.recent_viewer.mean",
+                "search.recent_viewer.p99");
     }
 
     @Override
@@ -53,7 +56,11 @@ public final class SearchProbe implements Probe {
         measure(0); // warm-up: JIT, caches, the page cache
     }
 
-    private enum Side { RAW, RELEVANCE, RECENT_VIEWER }
+    private enum Side {
+        RAW,
+        RELEVANCE,
+        RECENT_VIEWER
+    }
 
     private void run(Side side, int i) throws Exception {
         int n = BenchQueries.QUERIES.size();
@@ -64,8 +71,15 @@ public final class SearchProbe implements Probe {
                 StoredFields stored = raw.storedFields();
                 for (ScoreDoc sd : top.scoreDocs) stored.document(sd.doc, Set.of("src"));
             }
-            case RELEVANCE -> engine.search(SearchQuery.builder().text(q).limit(20).build());
-            case RECENT_VIEWER -> engine.search(SearchQuery.builder().text(q).sort(SortOrder.RECENT).viewer("u1").limit(20).build());
+            case RELEVANCE ->
+                engine.search(SearchQuery.builder().text(q).limit(20).build());
+            case RECENT_VIEWER ->
+                engine.search(SearchQuery.builder()
+                        .text(q)
+                        .sort(SortOrder.RECENT)
+                        .viewer("u1")
+                        .limit(20)
+                        .build());
         }
     }
 
@@ -93,16 +107,23 @@ public final class SearchProbe implements Probe {
     public Round round(int round) throws Exception {
         Map<Side, Histogram> h = measure(round);
         Histogram r = h.get(Side.RAW), rel = h.get(Side.RELEVANCE), rv = h.get(Side.RECENT_VIEWER);
-        return new Round(Map.of(
-                "search.relevance.mean", rel.getMean() / r.getMean(),
-                "search.relevance.p99", (double) rel.getValueAtPercentile(99) / r.getValueAtPercentile(99),
-                "search.recent_viewer.mean", rv.getMean() / r.getMean(),
-                "search.recent_viewer.p99", (double) rv.getValueAtPercentile(99) / r.getValueAtPercentile(99)),
-                Map.of("search.raw.p50_ms", Timed.ms(r.getValueAtPercentile(50)),
-                        "search.relevance.p50_ms", Timed.ms(rel.getValueAtPercentile(50)),
-                        "search.relevance.p99_ms", Timed.ms(rel.getValueAtPercentile(99)),
-                        "search.recent_viewer.p50_ms", Timed.ms(rv.getValueAtPercentile(50)),
-                        "search.recent_viewer.p99_ms", Timed.ms(rv.getValueAtPercentile(99))));
+        return new Round(
+                Map.of(
+                        "search.relevance.mean", rel.getMean() / r.getMean(),
+                        "search.relevance.p99", (double) rel.getValueAtPercentile(99) / r.getValueAtPercentile(99),
+                        "search.recent_viewer.mean", rv.getMean() / r.getMean(),
+                        "search.recent_viewer.p99", (double) rv.getValueAtPercentile(99) / r.getValueAtPercentile(99)),
+                Map.of(
+                        "search.raw.p50_ms",
+                        Timed.ms(r.getValueAtPercentile(50)),
+                        "search.relevance.p50_ms",
+                        Timed.ms(rel.getValueAtPercentile(50)),
+                        "search.relevance.p99_ms",
+                        Timed.ms(rel.getValueAtPercentile(99)),
+                        "search.recent_viewer.p50_ms",
+                        Timed.ms(rv.getValueAtPercentile(50)),
+                        "search.recent_viewer.p99_ms",
+                        Timed.ms(rv.getValueAtPercentile(99))));
     }
 
     @Override

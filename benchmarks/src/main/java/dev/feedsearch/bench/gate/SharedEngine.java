@@ -3,7 +3,6 @@ package dev.feedsearch.bench.gate;
 import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.embedded.EmbeddedPostIndex;
 import dev.feedsearch.mappings.Mappings;
-
 import java.io.IOException;
 import java.nio.file.Path;
 

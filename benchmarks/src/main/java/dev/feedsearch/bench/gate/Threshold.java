@@ -6,7 +6,8 @@ import java.util.Locale;
 public record Threshold(String metric, Direction direction, double limit, String reason) {
 
     public enum Direction {
-        AT_MOST("<="), AT_LEAST(">=");
+        AT_MOST("<="),
+        AT_LEAST(">=");
 
         final String symbol;
 

@@ -7,9 +7,15 @@ package dev.feedsearch.bench.gate;
  * @param tolerance how much worse than {@code accepted} the value may be: the larger of the accepted run's spread
  *                  and this run's spread
  */
-public record Verdict(Threshold threshold, Measured measured, Accepted accepted, double tolerance, Status status, String why) {
+public record Verdict(
+        Threshold threshold, Measured measured, Accepted accepted, double tolerance, Status status, String why) {
 
-    public enum Status { PASS, FAIL_THRESHOLD, FAIL_REGRESSION, FAIL_MISSING }
+    public enum Status {
+        PASS,
+        FAIL_THRESHOLD,
+        FAIL_REGRESSION,
+        FAIL_MISSING
+    }
 
     public boolean failed() {
         return status != Status.PASS;

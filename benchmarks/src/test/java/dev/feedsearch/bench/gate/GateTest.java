@@ -1,15 +1,14 @@
 package dev.feedsearch.bench.gate;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The gate's decisions on synthetic results: no measuring here, so each case is exact. */
 class GateTest {
@@ -18,12 +17,18 @@ class GateTest {
     static final Map<String, Threshold> BOTH = Map.of(LATENCY.metric(), LATENCY, THROUGHPUT.metric(), THROUGHPUT);
 
     static Map<String, Measured> measured(double latency1, double latency2, double latency3, double rps) {
-        return Map.of(LATENCY.metric(), new Measured(LATENCY.metric(), List.of(latency1, latency2, latency3)),
-                THROUGHPUT.metric(), new Measured(THROUGHPUT.metric(), List.of(rps, rps, rps)));
+        return Map.of(
+                LATENCY.metric(),
+                new Measured(LATENCY.metric(), List.of(latency1, latency2, latency3)),
+                THROUGHPUT.metric(),
+                new Measured(THROUGHPUT.metric(), List.of(rps, rps, rps)));
     }
 
     static Verdict of(List<Verdict> verdicts, String metric) {
-        return verdicts.stream().filter(v -> v.threshold().metric().equals(metric)).findFirst().orElseThrow();
+        return verdicts.stream()
+                .filter(v -> v.threshold().metric().equals(metric))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -51,7 +56,8 @@ class GateTest {
 
     @Test
     void aRegressionBeyondTheSpreadFailsEvenWithinTheThreshold() {
-        Map<String, Accepted> accepted = Map.of("search.mean", new Accepted(1.2, 0.1), "http.rps", new Accepted(0.9, 0.05));
+        Map<String, Accepted> accepted =
+                Map.of("search.mean", new Accepted(1.2, 0.1), "http.rps", new Accepted(0.9, 0.05));
         List<Verdict> v = Gate.judge(BOTH, measured(1.50, 1.52, 1.55, 0.8), accepted);
         assertThat(of(v, "search.mean").status()).isEqualTo(Verdict.Status.FAIL_REGRESSION);
         assertThat(of(v, "search.mean").why()).contains("accepted 1.200");
@@ -60,7 +66,8 @@ class GateTest {
 
     @Test
     void aChangeWithinTheSpreadPassesAndAnImprovementAlwaysPasses() {
-        Map<String, Accepted> accepted = Map.of("search.mean", new Accepted(1.2, 0.1), "http.rps", new Accepted(0.6, 0.05));
+        Map<String, Accepted> accepted =
+                Map.of("search.mean", new Accepted(1.2, 0.1), "http.rps", new Accepted(0.6, 0.05));
         List<Verdict> v = Gate.judge(BOTH, measured(1.25, 1.28, 1.30, 0.95), accepted);
         assertThat(v).noneMatch(Verdict::failed);
     }
@@ -69,7 +76,10 @@ class GateTest {
     void thisRunsOwnSpreadWidensTheToleranceWhenItIsTheNoisier() {
         Map<String, Accepted> accepted = Map.of("search.mean", new Accepted(1.2, 0.01));
         // median 1.4 is 0.2 worse; the accepted spread (0.01) alone would fail it, this run's spread (0.3) does not
-        List<Verdict> v = Gate.judge(Map.of("search.mean", LATENCY), Map.of("search.mean", new Measured("search.mean", List.of(1.2, 1.4, 1.5))), accepted);
+        List<Verdict> v = Gate.judge(
+                Map.of("search.mean", LATENCY),
+                Map.of("search.mean", new Measured("search.mean", List.of(1.2, 1.4, 1.5))),
+                accepted);
         assertThat(of(v, "search.mean").status()).isEqualTo(Verdict.Status.PASS);
         assertThat(of(v, "search.mean").tolerance()).isCloseTo(0.3, org.assertj.core.data.Offset.offset(1e-9));
     }
@@ -86,17 +96,25 @@ class GateTest {
         GateFiles.writeBaseline(file, "full", Map.of("search.mean", new Accepted(1.1, 0.05)));
         GateFiles.writeBaseline(file, "quick", Map.of("search.mean", new Accepted(1.2, 0.1)));
         Map<String, Measured> slower = Map.of("search.mean", new Measured("search.mean", List.of(1.6, 1.62, 1.63)));
-        assertThat(of(Gate.judge(Map.of("search.mean", LATENCY), slower, GateFiles.readBaseline(file, "quick")), "search.mean").status())
+        assertThat(of(
+                                Gate.judge(
+                                        Map.of("search.mean", LATENCY), slower, GateFiles.readBaseline(file, "quick")),
+                                "search.mean")
+                        .status())
                 .isEqualTo(Verdict.Status.FAIL_REGRESSION);
 
         GateFiles.writeBaseline(file, "quick", Gate.accept(GateFiles.readBaseline(file, "quick"), slower));
 
         Map<String, Accepted> after = GateFiles.readBaseline(file, "quick");
         // two accepted runs now: medians 1.2 and 1.62, so the run-to-run spread (0.42) is what the gate allows
-        assertThat(after.get("search.mean").runs()).extracting(Accepted.Run::median).containsExactly(1.2, 1.62);
+        assertThat(after.get("search.mean").runs())
+                .extracting(Accepted.Run::median)
+                .containsExactly(1.2, 1.62);
         assertThat(after.get("search.mean").value()).isEqualTo(1.41);
         assertThat(after.get("search.mean").spread()).isEqualTo(0.42);
-        assertThat(of(Gate.judge(Map.of("search.mean", LATENCY), slower, after), "search.mean").status()).isEqualTo(Verdict.Status.PASS);
+        assertThat(of(Gate.judge(Map.of("search.mean", LATENCY), slower, after), "search.mean")
+                        .status())
+                .isEqualTo(Verdict.Status.PASS);
         assertThat(GateFiles.readBaseline(file, "full").get("search.mean")).isEqualTo(new Accepted(1.1, 0.05));
     }
 
@@ -134,9 +152,12 @@ class GateTest {
 
     @Test
     void theCommittedGateFileCoversEveryProbesMetrics() throws Exception {
-        GateFiles.GateSpec spec = GateFiles.readGate(Path.of(System.getProperty("feedsearch.root", "..")).resolve("benchmarks/gate.json"));
+        GateFiles.GateSpec spec = GateFiles.readGate(
+                Path.of(System.getProperty("feedsearch.root", "..")).resolve("benchmarks/gate.json"));
         for (var probe : PerfGate.PROBES) {
-            assertThat(spec.thresholds().keySet()).as(probe.get().name()).containsAll(probe.get().metrics());
+            assertThat(spec.thresholds().keySet())
+                    .as(probe.get().name())
+                    .containsAll(probe.get().metrics());
         }
     }
 }

@@ -4,11 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.feedsearch.core.analysis.LuceneComponent.Translation;
 import dev.feedsearch.mappings.LanguageGroup;
-import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.CharArraySet;
-import org.apache.lucene.analysis.custom.CustomAnalyzer;
-import org.apache.lucene.analysis.uk.UkrainianMorfologikAnalyzer;
-
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.CharArraySet;
+import org.apache.lucene.analysis.custom.CustomAnalyzer;
+import org.apache.lucene.analysis.uk.UkrainianMorfologikAnalyzer;
 
 /**
  * Translates a language group's analysis, written in OpenSearch's {@code settings.analysis} JSON form, into
@@ -35,8 +34,7 @@ import java.util.function.Supplier;
  */
 public final class AnalysisTranslator {
 
-    private AnalysisTranslator() {
-    }
+    private AnalysisTranslator() {}
 
     /** Builds every analyzer the group defines, by analyzer name (in file order). */
     public static Map<String, Analyzer> translate(LanguageGroup group) {
@@ -58,7 +56,7 @@ public final class AnalysisTranslator {
         for (Map.Entry<String, JsonNode> section : analysis.properties()) {
             if (!Set.of("analyzer", "tokenizer", "filter", "char_filter").contains(section.getKey())) {
                 throw new IllegalArgumentException("group '" + group + "': unsupported analysis section '"
-                    + section.getKey() + "' (supported: analyzer, tokenizer, filter, char_filter)");
+                        + section.getKey() + "' (supported: analyzer, tokenizer, filter, char_filter)");
             }
         }
         Map<String, Analyzer> out = new LinkedHashMap<>();
@@ -81,8 +79,9 @@ public final class AnalysisTranslator {
             return ukrainian(p);
         }
         if (!"custom".equals(type)) {
-            throw new IllegalArgumentException(where + ": only \"type\": \"custom\" and \"ukrainian\" analyzers are supported, got "
-                + (type == null ? "none" : "'" + type + "'"));
+            throw new IllegalArgumentException(
+                    where + ": only \"type\": \"custom\" and \"ukrainian\" analyzers are supported, got "
+                            + (type == null ? "none" : "'" + type + "'"));
         }
         String tokenizer = p.string("tokenizer", null);
         if (tokenizer == null) {
@@ -125,8 +124,10 @@ public final class AnalysisTranslator {
      * the whole analyzer is the one definition, with its {@code stopwords} and {@code stem_exclusion} settings.
      */
     private static Analyzer ukrainian(ComponentParams p) {
-        Map<String, Supplier<CharArraySet>> named = Map.of("_ukrainian_", UkrainianMorfologikAnalyzer::getDefaultStopwords);
-        CharArraySet stop = new CharArraySet(TokenFilterTranslations.wordsOf(p, "stopwords", named, "_ukrainian_"), true);
+        Map<String, Supplier<CharArraySet>> named =
+                Map.of("_ukrainian_", UkrainianMorfologikAnalyzer::getDefaultStopwords);
+        CharArraySet stop =
+                new CharArraySet(TokenFilterTranslations.wordsOf(p, "stopwords", named, "_ukrainian_"), true);
         CharArraySet exclusion = new CharArraySet(p.list("stem_exclusion", List.of()), false);
         p.done();
         return new UkrainianMorfologikAnalyzer(stop, exclusion);
@@ -140,15 +141,18 @@ public final class AnalysisTranslator {
         try {
             step.run();
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new IllegalArgumentException(where + ", " + c.where() + " -> Lucene '" + c.spiName() + "' "
-                + c.args() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    where + ", " + c.where() + " -> Lucene '" + c.spiName() + "' " + c.args() + ": " + e.getMessage(),
+                    e);
         }
     }
 
     // ------------------------------------------------------------------------------------------------ components
 
     private enum Kind {
-        TOKENIZER("tokenizer"), CHAR_FILTER("char_filter"), FILTER("filter");
+        TOKENIZER("tokenizer"),
+        CHAR_FILTER("char_filter"),
+        FILTER("filter");
 
         final String section;
 
@@ -157,7 +161,8 @@ public final class AnalysisTranslator {
         }
     }
 
-    private static LuceneComponent component(String group, JsonNode analysis, Kind kind, String name, InlineResources r) {
+    private static LuceneComponent component(
+            String group, JsonNode analysis, Kind kind, String name, InlineResources r) {
         JsonNode def = analysis.path(kind.section).path(name);
         String type;
         String where;
@@ -170,7 +175,7 @@ public final class AnalysisTranslator {
         } else {
             if (!def.isObject() || !def.path("type").isTextual()) {
                 throw new IllegalArgumentException("group '" + group + "', " + kind.section + " '" + name
-                    + "': definition must be an object with a 'type'");
+                        + "': definition must be an object with a 'type'");
             }
             type = def.path("type").asText();
             where = kind.section + " '" + name + "' (type " + type + ")";
@@ -185,8 +190,10 @@ public final class AnalysisTranslator {
         Translation t = table.get(type);
         if (t == null) {
             throw new IllegalArgumentException("group '" + group + "', " + where + ": unsupported " + kind.section
-                + (def.isMissingNode() ? " (neither defined in analysis." + kind.section + " nor a supported built-in)" : " type")
-                + "; supported: " + new TreeSet<>(table.keySet()));
+                    + (def.isMissingNode()
+                            ? " (neither defined in analysis." + kind.section + " nor a supported built-in)"
+                            : " type")
+                    + "; supported: " + new TreeSet<>(table.keySet()));
         }
         LuceneComponent c = t.translate(p, r);
         p.done();

@@ -1,7 +1,8 @@
 package dev.feedsearch.core.analysis;
 
-import dev.feedsearch.core.analysis.LuceneComponent.Translation;
+import static dev.feedsearch.core.analysis.LuceneComponent.lucene;
 
+import dev.feedsearch.core.analysis.LuceneComponent.Translation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -9,34 +10,45 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static dev.feedsearch.core.analysis.LuceneComponent.lucene;
-
 /** OpenSearch char filter types → the Lucene char filter factories OpenSearch itself builds for them. */
 final class CharFilterTranslations {
 
-    private CharFilterTranslations() {
-    }
+    private CharFilterTranslations() {}
 
     static final Map<String, Translation> CHAR_FILTERS = Map.of(
-        "mapping", CharFilterTranslations::mappingCharFilter,
-        "pattern_replace", (p, r) -> {
-            String pattern = p.required("pattern");
-            String replacement = p.string("replacement", "");
-            if (!p.string("flags", "").isEmpty()) {
-                throw p.fail("flags", "regex flags are not supported; use inline flags such as (?i) in the pattern");
-            }
-            return lucene("patternReplace", "pattern", pattern, "replacement", replacement);
-        },
-        "html_strip", (p, r) -> {
-            List<String> escaped = p.list("escaped_tags", List.of());
-            return lucene("htmlStrip", "escapedTags", escaped.isEmpty() ? null : String.join(",", escaped));
-        },
-        "icu_normalizer", (p, r) -> lucene("icuNormalizer2",
-            "form", p.oneOf("name", "nfkc_cf", "nfc", "nfkc", "nfkc_cf"),
-            "mode", p.oneOf("mode", "compose", "compose", "decompose"),
-            "filter", p.string("unicode_set_filter", null)),
-        "kuromoji_iteration_mark", (p, r) -> lucene("japaneseIterationMark",
-            "normalizeKanji", p.bool("normalize_kanji", true), "normalizeKana", p.bool("normalize_kana", true)));
+            "mapping", CharFilterTranslations::mappingCharFilter,
+            "pattern_replace",
+                    (p, r) -> {
+                        String pattern = p.required("pattern");
+                        String replacement = p.string("replacement", "");
+                        if (!p.string("flags", "").isEmpty()) {
+                            throw p.fail(
+                                    "flags",
+                                    "regex flags are not supported; use inline flags such as (?i) in the pattern");
+                        }
+                        return lucene("patternReplace", "pattern", pattern, "replacement", replacement);
+                    },
+            "html_strip",
+                    (p, r) -> {
+                        List<String> escaped = p.list("escaped_tags", List.of());
+                        return lucene("htmlStrip", "escapedTags", escaped.isEmpty() ? null : String.join(",", escaped));
+                    },
+            "icu_normalizer",
+                    (p, r) -> lucene(
+                            "icuNormalizer2",
+                            "form",
+                            p.oneOf("name", "nfkc_cf", "nfc", "nfkc", "nfkc_cf"),
+                            "mode",
+                            p.oneOf("mode", "compose", "compose", "decompose"),
+                            "filter",
+                            p.string("unicode_set_filter", null)),
+            "kuromoji_iteration_mark",
+                    (p, r) -> lucene(
+                            "japaneseIterationMark",
+                            "normalizeKanji",
+                            p.bool("normalize_kanji", true),
+                            "normalizeKana",
+                            p.bool("normalize_kana", true)));
 
     /** OpenSearch's rule syntax: {@code source => target}, both sides trimmed, with \\uXXXX-style escapes. */
     private static final Pattern OPENSEARCH_MAPPING_RULE = Pattern.compile("(.*)\\s*=>\\s*(.*)\\s*$");

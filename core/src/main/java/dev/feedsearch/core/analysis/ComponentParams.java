@@ -1,7 +1,6 @@
 package dev.feedsearch.core.analysis;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -120,8 +119,8 @@ final class ComponentParams {
             }
         }
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException(where + ": unsupported parameter" + (unknown.size() > 1 ? "s " : " ")
-                + unknown);
+            throw new IllegalArgumentException(
+                    where + ": unsupported parameter" + (unknown.size() > 1 ? "s " : " ") + unknown);
         }
     }
 }

@@ -2,11 +2,6 @@ package dev.feedsearch.core.analysis;
 
 import dev.feedsearch.mappings.LanguageGroup;
 import dev.feedsearch.mappings.Mappings;
-import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.TokenStream;
-import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
-import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 
 /**
  * The embedded engine's analyzers: every text field of every language group, each built once from the group's
@@ -62,8 +61,12 @@ public final class GroupAnalyzers implements Closeable {
     private final List<Analyzer> owned;
     private final Mappings mappings;
 
-    private GroupAnalyzers(Mappings mappings, List<TextField> fields, Map<String, List<TextField>> byGroup, Analyzer defaultAnalyzer,
-                           List<Analyzer> owned) {
+    private GroupAnalyzers(
+            Mappings mappings,
+            List<TextField> fields,
+            Map<String, List<TextField>> byGroup,
+            Analyzer defaultAnalyzer,
+            List<Analyzer> owned) {
         this.mappings = mappings;
         this.fields = List.copyOf(fields);
         this.byGroup = Collections.unmodifiableMap(byGroup);
@@ -92,12 +95,12 @@ public final class GroupAnalyzers implements Closeable {
                 Analyzer a = analyzers.get(f.getValue());
                 if (a == null) {
                     throw new IllegalArgumentException("group '" + g.name() + "': field '" + f.getKey()
-                        + "' names undefined analyzer '" + f.getValue() + "'");
+                            + "' names undefined analyzer '" + f.getValue() + "'");
                 }
                 TextField tf = new TextField(g.name(), f.getKey(), luceneField(g.name(), f.getKey()), a);
                 if (!luceneFields.add(tf.luceneField())) {
-                    throw new IllegalArgumentException("group '" + g.name() + "': Lucene field name '"
-                        + tf.luceneField() + "' is produced twice");
+                    throw new IllegalArgumentException(
+                            "group '" + g.name() + "': Lucene field name '" + tf.luceneField() + "' is produced twice");
                 }
                 groupFields.add(tf);
             }
@@ -141,7 +144,8 @@ public final class GroupAnalyzers implements Closeable {
     public List<TextField> fieldsOf(String group) {
         List<TextField> f = byGroup.get(group);
         if (f == null) {
-            throw new IllegalArgumentException("unknown language group '" + group + "' (known: " + byGroup.keySet() + ")");
+            throw new IllegalArgumentException(
+                    "unknown language group '" + group + "' (known: " + byGroup.keySet() + ")");
         }
         return f;
     }
@@ -165,7 +169,8 @@ public final class GroupAnalyzers implements Closeable {
     public TextField field(String luceneField) {
         TextField f = byLuceneField.get(luceneField);
         if (f == null) {
-            throw new IllegalArgumentException("unknown text field '" + luceneField + "' (known: " + byLuceneField.keySet() + ")");
+            throw new IllegalArgumentException(
+                    "unknown text field '" + luceneField + "' (known: " + byLuceneField.keySet() + ")");
         }
         return f;
     }

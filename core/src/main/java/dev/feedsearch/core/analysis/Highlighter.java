@@ -2,11 +2,6 @@ package dev.feedsearch.core.analysis;
 
 import dev.feedsearch.core.index.ParsedQuery;
 import dev.feedsearch.core.index.SearchQuery;
-import org.apache.lucene.analysis.TokenStream;
-import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
-import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
-import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -15,6 +10,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
+import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
 
 /**
  * Where a post's text holds what its search asked for: the post's text and the query's words and phrases are
@@ -41,7 +40,9 @@ public final class Highlighter {
     public Highlighter(GroupAnalyzers analyzers, SearchQuery q) {
         this.analyzers = analyzers;
         if (q.syntax() != null) {
-            units = q.syntax().required().stream().flatMap(c -> c.anyOf().stream()).toList();
+            units = q.syntax().required().stream()
+                    .flatMap(c -> c.anyOf().stream())
+                    .toList();
         } else {
             units = q.text() == null ? List.of() : List.of(new ParsedQuery.Words(q.text()));
         }
@@ -62,7 +63,8 @@ public final class Highlighter {
             if (query.isEmpty()) continue;
             List<Token> tokens = analyse(f, text);
             for (UnitTerms u : query) {
-                if (u.phrase()) phraseSpans(u, tokens, found); else wordSpans(u, tokens, found);
+                if (u.phrase()) phraseSpans(u, tokens, found);
+                else wordSpans(u, tokens, found);
             }
         }
         return merge(found);
@@ -98,14 +100,16 @@ public final class Highlighter {
     /** Every run of tokens standing at the phrase's relative positions with one of its terms at each. */
     private static void phraseSpans(UnitTerms u, List<Token> tokens, List<Span> out) {
         Map<Integer, List<Token>> atPosition = new HashMap<>();
-        for (Token t : tokens) atPosition.computeIfAbsent(t.position(), k -> new ArrayList<>()).add(t);
+        for (Token t : tokens)
+            atPosition.computeIfAbsent(t.position(), k -> new ArrayList<>()).add(t);
         for (Token t : tokens) {
             if (!u.positions().getFirst().contains(t.term())) continue;
             int start = t.start(), end = t.end();
             boolean all = true;
             for (int i = 1; i < u.offsets().size() && all; i++) {
                 all = false;
-                for (Token n : atPosition.getOrDefault(t.position() + u.offsets().get(i), List.of())) {
+                for (Token n :
+                        atPosition.getOrDefault(t.position() + u.offsets().get(i), List.of())) {
                     if (u.positions().get(i).contains(n.term())) {
                         start = Math.min(start, n.start());
                         end = Math.max(end, n.end());
@@ -140,7 +144,8 @@ public final class Highlighter {
     private static List<Span> merge(List<Span> spans) {
         if (spans.isEmpty()) return List.of();
         List<Span> sorted = new ArrayList<>(spans);
-        sorted.sort((a, b) -> a.start() != b.start() ? Integer.compare(a.start(), b.start()) : Integer.compare(a.end(), b.end()));
+        sorted.sort((a, b) ->
+                a.start() != b.start() ? Integer.compare(a.start(), b.start()) : Integer.compare(a.end(), b.end()));
         List<Span> out = new ArrayList<>();
         Span cur = sorted.getFirst();
         for (Span s : sorted.subList(1, sorted.size())) {

@@ -1,8 +1,5 @@
 package dev.feedsearch.core.analysis;
 
-import org.apache.lucene.util.ClasspathResourceLoader;
-import org.apache.lucene.util.ResourceLoader;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +8,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.lucene.util.ClasspathResourceLoader;
+import org.apache.lucene.util.ResourceLoader;
 
 /**
  * Serves word lists, rules and dictionaries to Lucene's factories from memory. Every file name it hands out
@@ -47,7 +46,7 @@ final class InlineResources implements ResourceLoader {
         byte[] bytes = files.get(resource);
         if (bytes == null) {
             throw new IOException("resource '" + resource + "' was requested, but analysis definitions may only "
-                + "use inline word lists");
+                    + "use inline word lists");
         }
         return new ByteArrayInputStream(bytes);
     }

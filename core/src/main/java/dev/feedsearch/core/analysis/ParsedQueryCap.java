@@ -3,7 +3,6 @@ package dev.feedsearch.core.analysis;
 import dev.feedsearch.core.index.ParsedQuery;
 import dev.feedsearch.core.index.ParsedQuery.Clause;
 import dev.feedsearch.core.index.ParsedQuery.Unit;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,8 +20,11 @@ public final class ParsedQueryCap {
     /** True when no analysis can pass the bound (so no analyzers are needed to cut it). */
     public static boolean fits(ParsedQuery q) {
         int codePoints = 0;
-        for (Unit u : q.excluded()) codePoints += u.text().codePointCount(0, u.text().length());
-        for (Clause c : q.required()) for (Unit u : c.anyOf()) codePoints += u.text().codePointCount(0, u.text().length());
+        for (Unit u : q.excluded())
+            codePoints += u.text().codePointCount(0, u.text().length());
+        for (Clause c : q.required())
+            for (Unit u : c.anyOf())
+                codePoints += u.text().codePointCount(0, u.text().length());
         return codePoints <= QueryTextCap.MAX_POSITIONS;
     }
 

@@ -1,12 +1,11 @@
 package dev.feedsearch.core.analysis;
 
-import org.apache.lucene.analysis.TokenStream;
-import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
-import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
+import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
 
 /**
  * How much of a query's text matching reads: the text up to the last space or punctuation before the finest of the
@@ -55,7 +54,8 @@ public final class QueryTextCap {
         // any (unspaced Chinese, Thai) is cut where it is
         for (int i = cut; i > 0; i = text.offsetByCodePoints(i, -1)) {
             if (separator(text.codePointBefore(i))) {
-                String before = text.substring(0, text.offsetByCodePoints(i, -1)).strip();
+                String before =
+                        text.substring(0, text.offsetByCodePoints(i, -1)).strip();
                 if (!before.isEmpty()) return before;
                 break;
             }
@@ -84,8 +84,12 @@ public final class QueryTextCap {
     private static boolean separator(int codePoint) {
         if (Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint)) return true;
         return switch (Character.getType(codePoint)) {
-            case Character.OTHER_PUNCTUATION, Character.START_PUNCTUATION, Character.END_PUNCTUATION,
-                 Character.INITIAL_QUOTE_PUNCTUATION, Character.FINAL_QUOTE_PUNCTUATION, Character.DASH_PUNCTUATION -> true;
+            case Character.OTHER_PUNCTUATION,
+                    Character.START_PUNCTUATION,
+                    Character.END_PUNCTUATION,
+                    Character.INITIAL_QUOTE_PUNCTUATION,
+                    Character.FINAL_QUOTE_PUNCTUATION,
+                    Character.DASH_PUNCTUATION -> true;
             default -> false;
         };
     }

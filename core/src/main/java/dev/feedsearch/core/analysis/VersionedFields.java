@@ -1,12 +1,11 @@
 package dev.feedsearch.core.analysis;
 
 import dev.feedsearch.mappings.LanguageGroup;
-import org.apache.lucene.analysis.Analyzer;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.apache.lucene.analysis.Analyzer;
 
 /**
  * The text fields of one version of a language group, for an engine that keeps several versions of a group's
@@ -16,13 +15,13 @@ import java.util.Map;
  */
 public final class VersionedFields {
 
-    private VersionedFields() {
-    }
+    private VersionedFields() {}
 
     /** The Lucene field of one sub-field of one version of a group. */
     public static String luceneField(String group, int version, String suffix) {
         if (version < 1) throw new IllegalArgumentException("versions start at 1, not " + version);
-        return version == 1 ? GroupAnalyzers.luceneField(group, suffix)
+        return version == 1
+                ? GroupAnalyzers.luceneField(group, suffix)
                 : GroupAnalyzers.luceneField(group + "_v" + version, suffix);
     }
 
@@ -33,8 +32,8 @@ public final class VersionedFields {
      *
      * @throws IllegalArgumentException naming the group if the definition is bad
      */
-    public static List<GroupAnalyzers.TextField> build(LanguageGroup definition, int version, GroupAnalyzers current,
-                                                       Collection<Analyzer> owned) {
+    public static List<GroupAnalyzers.TextField> build(
+            LanguageGroup definition, int version, GroupAnalyzers current, Collection<Analyzer> owned) {
         String group = definition.name();
         boolean same = current.mappings().groups().stream().anyMatch(g -> g.equals(definition));
         Map<String, Analyzer> translated = null;

@@ -1,13 +1,19 @@
 package dev.feedsearch.core.embedded;
 
-import dev.feedsearch.core.model.Hashtags;
+import static dev.feedsearch.core.embedded.EmbeddedDocuments.*;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.feedsearch.core.index.IndexedPost;
 import dev.feedsearch.core.model.FollowChange;
 import dev.feedsearch.core.model.FollowEdge;
+import dev.feedsearch.core.model.Hashtags;
 import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.PostJson;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.Set;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.LongPoint;
@@ -17,12 +23,6 @@ import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.util.BytesRef;
-import java.io.IOException;
-import java.util.HashSet;
-import java.util.Set;
-import com.fasterxml.jackson.core.JsonProcessingException;
-
-import static dev.feedsearch.core.embedded.EmbeddedDocuments.*;
 
 /**
  * What the embedded engine writes to Lucene: the field names (one place, so the query side cannot drift from the index
@@ -30,12 +30,28 @@ import static dev.feedsearch.core.embedded.EmbeddedDocuments.*;
  */
 final class EmbeddedDocuments {
 
-    static final String KEY = "key", KIND = "kind", VERSION = "ver", ID = "id", AUTHOR = "author", LANG = "lang",
-            GROUP = "group", VIS = "vis", TAG = "tag", CREATED = "created", SOURCE = "src",
-            ACTIVE_FOLLOW = "follows", ACTIVE_MUTE = "mutes", ACTIVE_BLOCK = "blocks", BLOCKED_BY = "blocked_by",
+    static final String KEY = "key",
+            KIND = "kind",
+            VERSION = "ver",
+            ID = "id",
+            AUTHOR = "author",
+            LANG = "lang",
+            GROUP = "group",
+            VIS = "vis",
+            TAG = "tag",
+            CREATED = "created",
+            SOURCE = "src",
+            ACTIVE_FOLLOW = "follows",
+            ACTIVE_MUTE = "mutes",
+            ACTIVE_BLOCK = "blocks",
+            BLOCKED_BY = "blocked_by",
             FOLLOWED_BY = "followed_by",
-            TOMB_AUTHOR = "tomb_author", ENGAGEMENT = "eng", DELETED_AT = "deleted_at", MENTION = "mention",
-            REPLY = "reply", REPLY_TO = "reply_to";
+            TOMB_AUTHOR = "tomb_author",
+            ENGAGEMENT = "eng",
+            DELETED_AT = "deleted_at",
+            MENTION = "mention",
+            REPLY = "reply",
+            REPLY_TO = "reply_to";
     static final String POST = "post", TOMBSTONE = "tomb", FOLLOW = "follow", UNFOLLOW = "unfollow";
 
     private final GroupVersions versions;
@@ -49,7 +65,8 @@ final class EmbeddedDocuments {
         d.add(new StringField(KEY, key, Field.Store.NO));
         d.add(new NumericDocValuesField(VERSION, c.order()));
         switch (c) {
-            case PostChange pc when pc.deleted() -> {
+            case PostChange pc
+            when pc.deleted() -> {
                 // the key alone marks it; no id/author fields, whose schema (indexed + doc values) is the posts'
                 d.add(new StringField(KIND, TOMBSTONE, Field.Store.NO));
                 d.add(new NumericDocValuesField(DELETED_AT, System.currentTimeMillis())); // purged by age
@@ -59,19 +76,22 @@ final class EmbeddedDocuments {
             case FollowChange fc -> {
                 FollowEdge e = fc.edge();
                 d.add(new StringField(KIND, e.deleted() ? UNFOLLOW : FOLLOW, Field.Store.NO));
-                if (e.deleted()) d.add(new NumericDocValuesField(DELETED_AT, System.currentTimeMillis())); // purged by age
+                if (e.deleted())
+                    d.add(new NumericDocValuesField(DELETED_AT, System.currentTimeMillis())); // purged by age
                 // "follower<US>followee", present only while the relation is active: a viewer's followees
                 // (mutes, blocks, blockers) are then one prefix scan of a terms dictionary
                 if (!e.deleted()) {
                     switch (e.relation()) {
                         case FOLLOW -> {
                             d.add(new StringField(ACTIVE_FOLLOW, e.pair(), Field.Store.NO));
-                            d.add(new StringField(FOLLOWED_BY, e.followeeId() + "\u001f" + e.followerId(), Field.Store.NO));
+                            d.add(new StringField(
+                                    FOLLOWED_BY, e.followeeId() + "\u001f" + e.followerId(), Field.Store.NO));
                         }
                         case MUTE -> d.add(new StringField(ACTIVE_MUTE, e.pair(), Field.Store.NO));
                         case BLOCK -> {
                             d.add(new StringField(ACTIVE_BLOCK, e.pair(), Field.Store.NO));
-                            d.add(new StringField(BLOCKED_BY, e.followeeId() + "\u001f" + e.followerId(), Field.Store.NO));
+                            d.add(new StringField(
+                                    BLOCKED_BY, e.followeeId() + "\u001f" + e.followerId(), Field.Store.NO));
                         }
                     }
                 }
@@ -100,7 +120,8 @@ final class EmbeddedDocuments {
         long created = p.createdAt().toEpochMilli();
         d.add(new LongPoint(CREATED, created));
         d.add(new NumericDocValuesField(CREATED, created));
-        versions.addTextFields(d, pc.group(), p.text()); // every live version of the group (dual writes during a rebuild)
+        versions.addTextFields(
+                d, pc.group(), p.text()); // every live version of the group (dual writes during a rebuild)
         var src = PostJson.encode(p);
         src.put("_lang", pc.lang());
         src.put("_group", pc.group());

@@ -1,18 +1,15 @@
 package dev.feedsearch.core.embedded;
 
-import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.store.LockObtainFailedException;
-import org.apache.lucene.util.IOUtils;
+import static dev.feedsearch.core.embedded.EmbeddedDocuments.*;
+
 import dev.feedsearch.core.analysis.GroupAnalyzers;
-import dev.feedsearch.core.analysis.QueryTextCap;
 import dev.feedsearch.core.index.ApplyResult;
 import dev.feedsearch.core.index.ChangeLog;
 import dev.feedsearch.core.index.ChangeTracker;
 import dev.feedsearch.core.index.HitTotal;
 import dev.feedsearch.core.index.IndexStats;
-import dev.feedsearch.core.index.NewestPerKey;
 import dev.feedsearch.core.index.IndexedPost;
+import dev.feedsearch.core.index.NewestPerKey;
 import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.index.SearchHit;
 import dev.feedsearch.core.index.SearchPage;
@@ -25,32 +22,6 @@ import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.Visibility;
 import dev.feedsearch.core.reindex.Rebuildable;
-import org.apache.lucene.document.Document;
-import org.apache.lucene.document.LongPoint;
-import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.StoredFields;
-import org.apache.lucene.index.Term;
-import org.apache.lucene.search.BooleanClause.Occur;
-import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.ConstantScoreQuery;
-import org.apache.lucene.search.FieldDoc;
-import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.TopFieldCollectorManager;
-import org.apache.lucene.search.TopScoreDocCollectorManager;
-import org.apache.lucene.search.TotalHits;
-import org.apache.lucene.search.Query;
-import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.SearcherManager;
-import org.apache.lucene.search.Sort;
-import org.apache.lucene.search.SortField;
-import org.apache.lucene.search.TermInSetQuery;
-import org.apache.lucene.search.TermQuery;
-import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.store.Directory;
-import org.apache.lucene.store.FSDirectory;
-import org.apache.lucene.util.BytesRef;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,8 +34,35 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-
-import static dev.feedsearch.core.embedded.EmbeddedDocuments.*;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.ConstantScoreQuery;
+import org.apache.lucene.search.FieldDoc;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TopFieldCollectorManager;
+import org.apache.lucene.search.TopScoreDocCollectorManager;
+import org.apache.lucene.search.TotalHits;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.IOUtils;
 
 /**
  * The embedded engine: one Lucene index on local disk holding posts, tombstones of deleted posts and
@@ -93,7 +91,8 @@ public final class EmbeddedPostIndex implements PostIndex {
     private final EmbeddedWriter writes;
     private final EmbeddedRebuilds rebuilds;
 
-    private EmbeddedPostIndex(Directory dir, IndexWriter writer, GroupVersions versions, int writerThreads) throws IOException {
+    private EmbeddedPostIndex(Directory dir, IndexWriter writer, GroupVersions versions, int writerThreads)
+            throws IOException {
         this.dir = dir;
         this.writer = writer;
         this.versions = versions;
@@ -106,9 +105,17 @@ public final class EmbeddedPostIndex implements PostIndex {
         this.documents = new EmbeddedDocuments(versions);
         this.queries = new EmbeddedQueries(versions);
         this.writes = new EmbeddedWriter(writer, documents, writerThreads);
-        this.searchers = writer != null ? new SearcherManager(writer, null) : new SearcherManager(DirectoryReader.open(dir), null);
-        this.rebuilds = new EmbeddedRebuilds(writer, searchers, writeLock, versions,
-                c -> documents.toDocument(c.scopedKey(), c, c.post().authorId()), changeLog, this::apply);
+        this.searchers = writer != null
+                ? new SearcherManager(writer, null)
+                : new SearcherManager(DirectoryReader.open(dir), null);
+        this.rebuilds = new EmbeddedRebuilds(
+                writer,
+                searchers,
+                writeLock,
+                versions,
+                c -> documents.toDocument(c.scopedKey(), c, c.post().authorId()),
+                changeLog,
+                this::apply);
     }
 
     /**
@@ -150,8 +157,10 @@ public final class EmbeddedPostIndex implements PostIndex {
             return new EmbeddedPostIndex(dir, new IndexWriter(dir, cfg), versions, writerThreads);
         } catch (LockObtainFailedException e) {
             dir.close();
-            throw new IOException("index at " + path + " is already open by another feedsearch process "
-                    + "(stop it, or give this one another --data-dir)", e);
+            throw new IOException(
+                    "index at " + path + " is already open by another feedsearch process "
+                            + "(stop it, or give this one another --data-dir)",
+                    e);
         }
     }
 
@@ -184,7 +193,8 @@ public final class EmbeddedPostIndex implements PostIndex {
                         case FollowChange fc -> null;
                     };
                     writes.add(new EmbeddedWriter.Write(e.getKey(), c, author, stored >= 0));
-                    if (c.removal()) deleted++; else upserted++;
+                    if (c.removal()) deleted++;
+                    else upserted++;
                     switch (c) {
                         case PostChange pc -> {
                             posts.add(pc.id());
@@ -192,7 +202,8 @@ public final class EmbeddedPostIndex implements PostIndex {
                         }
                         case FollowChange fc -> {
                             viewers.add(fc.edge().followerId());
-                            if (fc.edge().relation() == FollowEdge.Relation.BLOCK) viewers.add(fc.edge().followeeId());
+                            if (fc.edge().relation() == FollowEdge.Relation.BLOCK)
+                                viewers.add(fc.edge().followeeId());
                         }
                     }
                 }
@@ -225,15 +236,13 @@ public final class EmbeddedPostIndex implements PostIndex {
         writer.commit();
     }
 
-
-
-
     /**
      * The document {@link #apply} writes for a post not yet in the index: for benchmarks that compare the engine
      * with bare Lucene on the same documents.
      */
     public Document documentOf(PostChange c) {
-        return documents.toDocument(c.scopedKey(), c, c.deleted() ? null : c.post().authorId());
+        return documents.toDocument(
+                c.scopedKey(), c, c.deleted() ? null : c.post().authorId());
     }
 
     /** The per-field analyzer the writer indexes documents with (for the same benchmarks as {@link #documentOf}). */
@@ -255,7 +264,8 @@ public final class EmbeddedPostIndex implements PostIndex {
                 FieldDoc after = q.after() == null ? null : EmbeddedQueries.fieldDocOf(q.sort(), q.after(), maxDoc);
                 // newest first is the index's own order and no count is returned: each segment stops at its first page
                 docs = q.sort() == SortOrder.RECENT
-                        ? s.search(query, new TopFieldCollectorManager(sort, q.fetchSize(), after, q.fetchSize())).scoreDocs
+                        ? s.search(query, new TopFieldCollectorManager(sort, q.fetchSize(), after, q.fetchSize()))
+                                .scoreDocs
                         : s.searchAfter(after, query, q.fetchSize(), sort, true).scoreDocs;
             }
             StoredFields stored = s.storedFields();
@@ -265,7 +275,9 @@ public final class EmbeddedPostIndex implements PostIndex {
                 IndexedPost post = readPost(stored, sd.doc);
                 float score = q.sort() == SortOrder.RELEVANCE ? sd.score : Float.NaN;
                 SortKey key = q.sort() == SortOrder.RECENT
-                        ? new SortKey(post.post().createdAt().toEpochMilli(), post.post().id())
+                        ? new SortKey(
+                                post.post().createdAt().toEpochMilli(),
+                                post.post().id())
                         : SortKey.ofScore(sd.score, post.post().id());
                 hits.add(new SearchHit(post, score, key));
             }
@@ -278,7 +290,8 @@ public final class EmbeddedPostIndex implements PostIndex {
         return read(s -> {
             // no scores needed; Lucene counts exactly up to the threshold (one past the limit, as on OpenSearch), then
             // only says "at least"
-            Query query = new ConstantScoreQuery(queries.buildQuery(s, q.toBuilder().after(null).build()));
+            Query query = new ConstantScoreQuery(
+                    queries.buildQuery(s, q.toBuilder().after(null).build()));
             TopDocs top = s.search(query, new TopScoreDocCollectorManager(1, HitTotal.LIMIT + 1));
             return HitTotal.of(top.totalHits.value(), top.totalHits.relation() != TotalHits.Relation.EQUAL_TO);
         });
@@ -311,7 +324,8 @@ public final class EmbeddedPostIndex implements PostIndex {
             Query q = new BooleanQuery.Builder()
                     .add(new TermQuery(new Term(KEY, IndexChange.postKey(id))), Occur.FILTER)
                     .add(new TermQuery(new Term(KIND, POST)), Occur.FILTER)
-                    .add(EmbeddedQueries.visibilityFilter(s, viewer), Occur.FILTER).build();
+                    .add(EmbeddedQueries.visibilityFilter(s, viewer), Occur.FILTER)
+                    .build();
             TopDocs top = s.search(q, 1);
             if (top.scoreDocs.length == 0) return Optional.empty();
             return Optional.of(readPost(s.storedFields(), top.scoreDocs[0].doc));
@@ -338,9 +352,16 @@ public final class EmbeddedPostIndex implements PostIndex {
         if (ids.isEmpty()) return List.of();
         return read(s -> {
             Query q = new BooleanQuery.Builder()
-                    .add(new TermInSetQuery(KEY, ids.stream().map(id -> new BytesRef(IndexChange.postKey(id))).toList()), Occur.FILTER)
+                    .add(
+                            new TermInSetQuery(
+                                    KEY,
+                                    ids.stream()
+                                            .map(id -> new BytesRef(IndexChange.postKey(id)))
+                                            .toList()),
+                            Occur.FILTER)
                     .add(new TermQuery(new Term(KIND, POST)), Occur.FILTER)
-                    .add(EmbeddedQueries.visibilityFilter(s, viewer), Occur.FILTER).build();
+                    .add(EmbeddedQueries.visibilityFilter(s, viewer), Occur.FILTER)
+                    .build();
             StoredFields stored = s.storedFields();
             List<IndexedPost> out = new ArrayList<>(ids.size());
             for (ScoreDoc sd : s.search(q, ids.size()).scoreDocs) out.add(readPost(stored, sd.doc));
@@ -349,7 +370,8 @@ public final class EmbeddedPostIndex implements PostIndex {
     }
 
     @Override
-    public Map<String, List<IndexedPost>> recentPostsUnfiltered(Collection<String> authors, int perAuthor) throws IOException {
+    public Map<String, List<IndexedPost>> recentPostsUnfiltered(Collection<String> authors, int perAuthor)
+            throws IOException {
         if (authors.isEmpty()) return Map.of();
         return read(s -> {
             // one newest-first search per author: the index is sorted newest first, so each segment stops at the
@@ -360,7 +382,8 @@ public final class EmbeddedPostIndex implements PostIndex {
             for (String author : new LinkedHashSet<>(authors)) {
                 Query q = new BooleanQuery.Builder()
                         .add(new TermQuery(new Term(AUTHOR, author)), Occur.FILTER)
-                        .add(new TermQuery(new Term(KIND, POST)), Occur.FILTER).build();
+                        .add(new TermQuery(new Term(KIND, POST)), Occur.FILTER)
+                        .build();
                 ScoreDoc[] docs = s.search(q, perAuthor, EmbeddedQueries.RECENT, false).scoreDocs;
                 if (docs.length == 0) continue;
                 List<IndexedPost> posts = new ArrayList<>(docs.length);
@@ -378,9 +401,14 @@ public final class EmbeddedPostIndex implements PostIndex {
             Query q = new BooleanQuery.Builder()
                     .add(new TermQuery(new Term(KIND, POST)), Occur.FILTER)
                     .add(new TermQuery(new Term(VIS, Visibility.PUBLIC.wire())), Occur.FILTER)
-                    .add(new TermInSetQuery(LANG, langs.stream().map(BytesRef::new).toList()), Occur.FILTER)
-                    .add(LongPoint.newRangeQuery(CREATED, since.toEpochMilli(), Long.MAX_VALUE), Occur.FILTER).build();
-            Sort byEngagement = new Sort(new SortField(ENGAGEMENT, SortField.Type.LONG, true), new SortField(ID, SortField.Type.STRING));
+                    .add(
+                            new TermInSetQuery(
+                                    LANG, langs.stream().map(BytesRef::new).toList()),
+                            Occur.FILTER)
+                    .add(LongPoint.newRangeQuery(CREATED, since.toEpochMilli(), Long.MAX_VALUE), Occur.FILTER)
+                    .build();
+            Sort byEngagement = new Sort(
+                    new SortField(ENGAGEMENT, SortField.Type.LONG, true), new SortField(ID, SortField.Type.STRING));
             StoredFields stored = s.storedFields();
             List<IndexedPost> out = new ArrayList<>(limit);
             for (ScoreDoc sd : s.search(q, limit, byEngagement).scoreDocs) out.add(readPost(stored, sd.doc));
@@ -427,7 +455,8 @@ public final class EmbeddedPostIndex implements PostIndex {
     public IndexStats stats() throws IOException {
         IndexSearcher s = searchers.acquire();
         try {
-            return new IndexStats(s.count(new TermQuery(new Term(KIND, POST))),
+            return new IndexStats(
+                    s.count(new TermQuery(new Term(KIND, POST))),
                     s.count(new TermQuery(new Term(KIND, TOMBSTONE))),
                     s.count(new TermQuery(new Term(KIND, FOLLOW))));
         } finally {

@@ -1,7 +1,7 @@
 package dev.feedsearch.core.embedded;
 
-import java.time.Instant;
-import org.apache.lucene.document.NumericDocValuesField;
+import static dev.feedsearch.core.embedded.EmbeddedDocuments.*;
+
 import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.analysis.ParsedQueryCap;
 import dev.feedsearch.core.analysis.QueryTextCap;
@@ -11,7 +11,16 @@ import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortKey;
 import dev.feedsearch.core.index.SortOrder;
 import dev.feedsearch.core.model.Visibility;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedDocValues;
@@ -31,15 +40,6 @@ import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.QueryBuilder;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-
-import static dev.feedsearch.core.embedded.EmbeddedDocuments.*;
 
 /**
  * The Lucene queries of the embedded engine's reads: filters, the viewer's visibility, the text match over every
@@ -47,8 +47,8 @@ import static dev.feedsearch.core.embedded.EmbeddedDocuments.*;
  */
 final class EmbeddedQueries {
 
-    static final Sort RECENT = new Sort(new SortField(CREATED, SortField.Type.LONG, true),
-            new SortField(ID, SortField.Type.STRING));
+    static final Sort RECENT =
+            new Sort(new SortField(CREATED, SortField.Type.LONG, true), new SortField(ID, SortField.Type.STRING));
     static final Sort RELEVANCE = new Sort(SortField.FIELD_SCORE, new SortField(ID, SortField.Type.STRING));
 
     private final GroupVersions versions;
@@ -60,10 +60,15 @@ final class EmbeddedQueries {
     /** Tombstones and undone follow edges applied before {@code before}: what a purge deletes. */
     static Query deletedBefore(Instant before) {
         return new BooleanQuery.Builder()
-                .add(new BooleanQuery.Builder()
-                        .add(new TermQuery(new Term(KIND, TOMBSTONE)), Occur.SHOULD)
-                        .add(new TermQuery(new Term(KIND, UNFOLLOW)), Occur.SHOULD).build(), Occur.FILTER)
-                .add(NumericDocValuesField.newSlowRangeQuery(DELETED_AT, Long.MIN_VALUE, before.toEpochMilli() - 1), Occur.FILTER)
+                .add(
+                        new BooleanQuery.Builder()
+                                .add(new TermQuery(new Term(KIND, TOMBSTONE)), Occur.SHOULD)
+                                .add(new TermQuery(new Term(KIND, UNFOLLOW)), Occur.SHOULD)
+                                .build(),
+                        Occur.FILTER)
+                .add(
+                        NumericDocValuesField.newSlowRangeQuery(DELETED_AT, Long.MIN_VALUE, before.toEpochMilli() - 1),
+                        Occur.FILTER)
                 .build();
     }
 
@@ -106,14 +111,20 @@ final class EmbeddedQueries {
         BooleanQuery.Builder any = new BooleanQuery.Builder();
         Query prose = syntax == null ? textQuery(q.text()) : SyntaxQueries.required(syntax, versions.servingFields());
         if (prose != null && !q.queryGroups().isEmpty()) {
-            Query inLanguage = new ConstantScoreQuery(new TermInSetQuery(GROUP, q.queryGroups().stream().map(BytesRef::new).toList()));
-            prose = new BooleanQuery.Builder().add(prose, Occur.MUST)
-                    .add(new BoostQuery(inLanguage, MatchBoosts.QUERY_LANGUAGE), Occur.SHOULD).build();
+            Query inLanguage = new ConstantScoreQuery(new TermInSetQuery(
+                    GROUP, q.queryGroups().stream().map(BytesRef::new).toList()));
+            prose = new BooleanQuery.Builder()
+                    .add(prose, Occur.MUST)
+                    .add(new BoostQuery(inLanguage, MatchBoosts.QUERY_LANGUAGE), Occur.SHOULD)
+                    .build();
         }
         if (prose != null) any.add(prose, Occur.SHOULD);
-        String tag = MatchBoosts.tagAlternative(syntax == null ? q.text()
-                : syntax.structuredClauses().isEmpty() ? syntax.requiredWords() : null);
-        if (tag != null) any.add(new BoostQuery(new ConstantScoreQuery(new TermQuery(new Term(TAG, tag))), MatchBoosts.TAG_ONLY), Occur.SHOULD);
+        String tag = MatchBoosts.tagAlternative(
+                syntax == null ? q.text() : syntax.structuredClauses().isEmpty() ? syntax.requiredWords() : null);
+        if (tag != null)
+            any.add(
+                    new BoostQuery(new ConstantScoreQuery(new TermQuery(new Term(TAG, tag))), MatchBoosts.TAG_ONLY),
+                    Occur.SHOULD);
         BooleanQuery built = any.build();
         return built.clauses().isEmpty() ? null : built;
     }
@@ -142,19 +153,28 @@ final class EmbeddedQueries {
     static Query visibilityFilter(IndexSearcher s, String viewer) throws IOException {
         Query pub = new TermQuery(new Term(VIS, Visibility.PUBLIC.wire()));
         if (viewer == null) return pub;
-        BooleanQuery.Builder b = new BooleanQuery.Builder().add(pub, Occur.SHOULD)
+        BooleanQuery.Builder b = new BooleanQuery.Builder()
+                .add(pub, Occur.SHOULD)
                 .add(new TermQuery(new Term(AUTHOR, viewer)), Occur.SHOULD);
         Set<String> followees = followees(s, viewer);
         if (!followees.isEmpty()) {
             List<BytesRef> authors = followees.stream().map(BytesRef::new).toList();
-            b.add(new BooleanQuery.Builder()
-                    .add(new TermQuery(new Term(VIS, Visibility.FOLLOWERS.wire())), Occur.FILTER)
-                    .add(new TermInSetQuery(AUTHOR, authors), Occur.FILTER).build(), Occur.SHOULD);
+            b.add(
+                    new BooleanQuery.Builder()
+                            .add(new TermQuery(new Term(VIS, Visibility.FOLLOWERS.wire())), Occur.FILTER)
+                            .add(new TermInSetQuery(AUTHOR, authors), Occur.FILTER)
+                            .build(),
+                    Occur.SHOULD);
         }
         Set<String> hidden = hiddenAuthors(s, viewer);
         if (hidden.isEmpty()) return b.build();
-        return new BooleanQuery.Builder().add(b.build(), Occur.FILTER)
-                .add(new TermInSetQuery(AUTHOR, hidden.stream().map(BytesRef::new).toList()), Occur.MUST_NOT).build();
+        return new BooleanQuery.Builder()
+                .add(b.build(), Occur.FILTER)
+                .add(
+                        new TermInSetQuery(
+                                AUTHOR, hidden.stream().map(BytesRef::new).toList()),
+                        Occur.MUST_NOT)
+                .build();
     }
 
     static Set<String> followees(IndexSearcher s, String viewer) throws IOException {
@@ -174,14 +194,17 @@ final class EmbeddedQueries {
      * A parent the viewer may not see is not looked under, so its replies never tell that it exists.
      */
     private static Query repliesTo(IndexSearcher s, String author, Query visible) throws IOException {
-        Query parents = new BooleanQuery.Builder().add(visible, Occur.FILTER)
-                .add(new TermQuery(new Term(AUTHOR, author)), Occur.FILTER).build();
+        Query parents = new BooleanQuery.Builder()
+                .add(visible, Occur.FILTER)
+                .add(new TermQuery(new Term(AUTHOR, author)), Occur.FILTER)
+                .build();
         List<BytesRef> ids = new ArrayList<>();
         List<LeafReaderContext> leaves = s.getIndexReader().leaves();
         for (ScoreDoc sd : s.search(parents, SearchQuery.MAX_REPLY_PARENTS, RECENT, false).scoreDocs) {
             LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
             SortedDocValues docIds = leaf.reader().getSortedDocValues(ID);
-            if (docIds != null && docIds.advanceExact(sd.doc - leaf.docBase)) ids.add(BytesRef.deepCopyOf(docIds.lookupOrd(docIds.ordValue())));
+            if (docIds != null && docIds.advanceExact(sd.doc - leaf.docBase))
+                ids.add(BytesRef.deepCopyOf(docIds.lookupOrd(docIds.ordValue())));
         }
         return new TermInSetQuery(REPLY_TO, ids); // none: matches nothing
     }
@@ -190,8 +213,9 @@ final class EmbeddedQueries {
         Object primary = order == SortOrder.RECENT ? (Object) k.value() : (Object) k.score();
         // Lucene skips a hit whose sort values all equal the cursor's when its doc id <= after.doc: with the
         // largest doc id that is exactly the cursor's own post (ids are unique), so it is not repeated
-        return new FieldDoc(maxDoc - 1, order == SortOrder.RELEVANCE ? k.score() : Float.NaN,
-                new Object[] {primary, new BytesRef(k.id())});
+        return new FieldDoc(maxDoc - 1, order == SortOrder.RELEVANCE ? k.score() : Float.NaN, new Object[] {
+            primary, new BytesRef(k.id())
+        });
     }
 
     /** {@link dev.feedsearch.core.index.PostReader#proseMatchBounds}, on one reader. */
@@ -203,7 +227,9 @@ final class EmbeddedQueries {
             Query fq = new QueryBuilder(f.analyzer()).createBooleanQuery(f.luceneField(), matched, Occur.MUST);
             if (fq == null) continue;
             // one clause per query position (a lone position is the query itself); stacked tokens share one
-            List<Query> positions = fq instanceof BooleanQuery bq ? bq.clauses().stream().map(c -> c.query()).toList() : List.of(fq);
+            List<Query> positions = fq instanceof BooleanQuery bq
+                    ? bq.clauses().stream().map(c -> c.query()).toList()
+                    : List.of(fq);
             long bound = Long.MAX_VALUE;
             for (Query position : positions) {
                 Set<Term> terms = new HashSet<>();

@@ -1,9 +1,29 @@
 package dev.feedsearch.core.embedded;
 
+import static dev.feedsearch.core.embedded.EmbeddedDocuments.GROUP;
+import static dev.feedsearch.core.embedded.EmbeddedDocuments.ID;
+import static dev.feedsearch.core.embedded.EmbeddedDocuments.KEY;
+import static dev.feedsearch.core.embedded.EmbeddedDocuments.KIND;
+import static dev.feedsearch.core.embedded.EmbeddedDocuments.POST;
+import static dev.feedsearch.core.embedded.EmbeddedDocuments.VERSION;
+
+import dev.feedsearch.core.index.ChangeLog;
 import dev.feedsearch.core.index.IndexedPost;
 import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.reindex.Rebuildable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.LeafReaderContext;
@@ -26,28 +46,6 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TermRangeQuery;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.util.Bits;
-
-import dev.feedsearch.core.index.ChangeLog;
-
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
-import java.util.Set;
-import java.util.stream.IntStream;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-
-import static dev.feedsearch.core.embedded.EmbeddedDocuments.GROUP;
-import static dev.feedsearch.core.embedded.EmbeddedDocuments.ID;
-import static dev.feedsearch.core.embedded.EmbeddedDocuments.KEY;
-import static dev.feedsearch.core.embedded.EmbeddedDocuments.KIND;
-import static dev.feedsearch.core.embedded.EmbeddedDocuments.POST;
-import static dev.feedsearch.core.embedded.EmbeddedDocuments.VERSION;
 
 /**
  * Blue/green rebuilds on the embedded engine. The index keeps one document per post; a group's new version is a
@@ -77,16 +75,24 @@ final class EmbeddedRebuilds implements Rebuildable {
     interface Applier {
         void apply(List<PostChange> changes) throws IOException;
     }
-    private volatile Thread ioThread;
-    private final ThreadPoolExecutor io = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-        Thread t = new Thread(r, "embedded-rebuild");
-        t.setDaemon(true);
-        ioThread = t;
-        return t;
-    });
 
-    EmbeddedRebuilds(IndexWriter writer, SearcherManager searchers, Object writeLock, GroupVersions versions,
-                     Function<PostChange, Document> postDocument, ChangeLog changeLog, Applier applier) {
+    private volatile Thread ioThread;
+    private final ThreadPoolExecutor io =
+            new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "embedded-rebuild");
+                t.setDaemon(true);
+                ioThread = t;
+                return t;
+            });
+
+    EmbeddedRebuilds(
+            IndexWriter writer,
+            SearcherManager searchers,
+            Object writeLock,
+            GroupVersions versions,
+            Function<PostChange, Document> postDocument,
+            ChangeLog changeLog,
+            Applier applier) {
         this.writer = writer;
         this.searchers = searchers;
         this.writeLock = writeLock;
@@ -162,7 +168,8 @@ final class EmbeddedRebuilds implements Rebuildable {
         try {
             Query q = new BooleanQuery.Builder()
                     .add(posts(group), Occur.FILTER)
-                    .add(TermRangeQuery.newStringRange(ID, afterId, null, false, true), Occur.FILTER).build();
+                    .add(TermRangeQuery.newStringRange(ID, afterId, null, false, true), Occur.FILTER)
+                    .build();
             ScoreDoc[] docs = s.search(q, max, BY_ID).scoreDocs;
             StoredFields stored = s.storedFields();
             for (ScoreDoc sd : docs) read.add(EmbeddedDocuments.readPost(stored, sd.doc));
@@ -171,7 +178,9 @@ final class EmbeddedRebuilds implements Rebuildable {
         }
         if (read.isEmpty()) return new Copied(0, 0, null);
         PostChange[] now = new PostChange[read.size()];
-        IntStream.range(0, now.length).parallel().forEach(i -> now[i] = redetect.checked(read.get(i).post()));
+        IntStream.range(0, now.length)
+                .parallel()
+                .forEach(i -> now[i] = redetect.checked(read.get(i).post()));
 
         synchronized (writeLock) {
             if (!versions.isLive(group, version)) {
@@ -190,7 +199,8 @@ final class EmbeddedRebuilds implements Rebuildable {
                     // and the document is also this engine's version registry
                     writer.updateDocument(new Term(KEY, IndexChange.postKey(c.id())), postDocument.apply(c));
                     if (!c.group().equals(group)) regrouped++;
-                    if (!c.group().equals(group) || !Objects.equals(c.lang(), read.get(i).lang())) { // what caches hold of it changed
+                    if (!c.group().equals(group)
+                            || !Objects.equals(c.lang(), read.get(i).lang())) { // what caches hold of it changed
                         changed.add(c.id());
                         authors.add(c.post().authorId());
                     }
@@ -201,7 +211,8 @@ final class EmbeddedRebuilds implements Rebuildable {
             // durable before the job records its position past these posts, so a resumed job skips nothing
             writer.commit();
             if (!changed.isEmpty()) {
-                searchers.maybeRefreshBlocking(); // visible before it is recorded: a cache load in between would look fresh
+                searchers.maybeRefreshBlocking(); // visible before it is recorded: a cache load in between would look
+                // fresh
                 changeLog.record(changed, authors, List.of()); // cached pages holding them drop
             }
             return new Copied(read.size(), regrouped, read.getLast().post().id());
@@ -226,7 +237,8 @@ final class EmbeddedRebuilds implements Rebuildable {
                 for (PostChange p : posts) {
                     long stored = registry.get(IndexChange.postKey(p.id()));
                     String current = stored >= 0 ? registry.groupOfLastHit() : null;
-                    if (!(p.group() != null && groups.contains(p.group())) && !(current != null && groups.contains(current))) continue;
+                    if (!(p.group() != null && groups.contains(p.group()))
+                            && !(current != null && groups.contains(current))) continue;
                     placed++;
                     long order = p.order();
                     if (stored < order) behind.add(p); // the index has not seen this change yet
@@ -255,7 +267,8 @@ final class EmbeddedRebuilds implements Rebuildable {
     private static Query posts(String group) {
         return new BooleanQuery.Builder()
                 .add(new TermQuery(new Term(KIND, POST)), Occur.FILTER)
-                .add(new TermQuery(new Term(GROUP, group)), Occur.FILTER).build();
+                .add(new TermQuery(new Term(GROUP, group)), Occur.FILTER)
+                .build();
     }
 
     /** The live posts of a group that carry {@code version}'s fields. */
@@ -263,7 +276,8 @@ final class EmbeddedRebuilds implements Rebuildable {
         if (version == 1) return posts(group);
         return new BooleanQuery.Builder()
                 .add(posts(group), Occur.FILTER)
-                .add(new TermQuery(new Term(GroupVersions.MARKER, GroupVersions.marker(group, version))), Occur.FILTER).build();
+                .add(new TermQuery(new Term(GroupVersions.MARKER, GroupVersions.marker(group, version))), Occur.FILTER)
+                .build();
     }
 
     @Override
@@ -306,7 +320,8 @@ final class EmbeddedRebuilds implements Rebuildable {
                 for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
                     if (live != null && !live.get(doc)) continue;
                     if (ids == null || !ids.advanceExact(doc) || orders == null || !orders.advanceExact(doc)) {
-                        throw new IOException("post document " + doc + " of segment " + leaf.ord + " has no id or version");
+                        throw new IOException(
+                                "post document " + doc + " of segment " + leaf.ord + " has no id or version");
                     }
                     d.add(ids.lookupOrd(ids.ordValue()).utf8ToString(), orders.longValue() >>> 1);
                 }
@@ -319,11 +334,12 @@ final class EmbeddedRebuilds implements Rebuildable {
 
     @Override
     public <T> T whileWritesPaused(IoSupplier<T> action) throws IOException {
-        return onOwnThread(() -> { // the steps the action calls then run directly, under this same lock
-            synchronized (writeLock) {
-                return action.get();
-            }
-        });
+        return onOwnThread(
+                () -> { // the steps the action calls then run directly, under this same lock
+                    synchronized (writeLock) {
+                        return action.get();
+                    }
+                });
     }
 
     @Override
@@ -331,7 +347,9 @@ final class EmbeddedRebuilds implements Rebuildable {
         requireWritable();
         onOwnThread(() -> {
             synchronized (writeLock) {
-                versions.swap(group, version); // searches build their text clauses from the serving versions: one volatile switch
+                versions.swap(
+                        group,
+                        version); // searches build their text clauses from the serving versions: one volatile switch
                 searchers.maybeRefreshBlocking();
                 changeLog.recordEverything(); // cached pages and timelines were built with the other version's analysis
             }

@@ -1,12 +1,8 @@
 package dev.feedsearch.core.embedded;
 
-import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.TieredMergePolicy;
+import static dev.feedsearch.core.embedded.EmbeddedDocuments.*;
+
 import dev.feedsearch.core.model.IndexChange;
-import org.apache.lucene.document.Document;
-import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.Term;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +12,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static dev.feedsearch.core.embedded.EmbeddedDocuments.*;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.TieredMergePolicy;
 
 /**
  * Writes one apply's documents, on several threads when configured (the caller is one of them): the keys of one
@@ -52,8 +52,14 @@ final class EmbeddedWriter implements AutoCloseable {
         this.documents = documents;
         this.writerThreads = writer == null ? 1 : Math.max(1, writerThreads);
         AtomicInteger n = new AtomicInteger();
-        this.writers = this.writerThreads == 1 ? null : Executors.newFixedThreadPool(this.writerThreads - 1,
-                r -> Thread.ofPlatform().daemon().name("embedded-index-writer-" + n.incrementAndGet()).unstarted(r));
+        this.writers = this.writerThreads == 1
+                ? null
+                : Executors.newFixedThreadPool(
+                        this.writerThreads - 1,
+                        r -> Thread.ofPlatform()
+                                .daemon()
+                                .name("embedded-index-writer-" + n.incrementAndGet())
+                                .unstarted(r));
     }
 
     /** One document to write: {@code replace} when the reader holds an older one under the key. */

@@ -7,15 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.analysis.VersionedFields;
 import dev.feedsearch.mappings.LanguageGroup;
-import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.DelegatingAnalyzerWrapper;
-import org.apache.lucene.document.Document;
-import org.apache.lucene.document.Field;
-import org.apache.lucene.document.StringField;
-import org.apache.lucene.util.IOUtils;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -33,6 +24,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.DelegatingAnalyzerWrapper;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.util.IOUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The versions of each language group that the embedded index holds, and the analysis of each. A group's version
@@ -78,7 +77,8 @@ final class GroupVersions implements Closeable {
     private final boolean writable; // false: opened read-only, the file is never written
     private final GroupAnalyzers current;
     private final Map<String, State> states = new LinkedHashMap<>(); // guarded by this
-    private final Map<String, List<GroupAnalyzers.TextField>> liveFields = new HashMap<>(); // "group@v" → fields; guarded by this
+    private final Map<String, List<GroupAnalyzers.TextField>> liveFields =
+            new HashMap<>(); // "group@v" → fields; guarded by this
     private final Map<String, Analyzer> analyzerByField = new ConcurrentHashMap<>();
     private final Map<String, String> ownerByField = new HashMap<>(); // Lucene field → "group@v"; guarded by this
     private final List<Analyzer> owned = new ArrayList<>(); // analyzers built here (closed with this), guarded by this
@@ -120,7 +120,8 @@ final class GroupVersions implements Closeable {
             }
         }
         for (Map.Entry<String, State> e : states.entrySet()) {
-            for (Map.Entry<Integer, LanguageGroup> d : e.getValue().definitions().entrySet()) {
+            for (Map.Entry<Integer, LanguageGroup> d :
+                    e.getValue().definitions().entrySet()) {
                 register(e.getKey(), d.getKey(), d.getValue());
             }
         }
@@ -129,8 +130,11 @@ final class GroupVersions implements Closeable {
         for (LanguageGroup g : current.mappings().groups()) {
             State s = states.get(g.name());
             if (!s.definitions().get(s.serving()).equals(g)) {
-                log.info("language group {} serves version {}, built with another analysis definition than the current mappings'; "
-                        + "reindex the group to serve the current one", g.name(), s.serving());
+                log.info(
+                        "language group {} serves version {}, built with another analysis definition than the current mappings'; "
+                                + "reindex the group to serve the current one",
+                        g.name(),
+                        s.serving());
             }
         }
     }
@@ -139,7 +143,8 @@ final class GroupVersions implements Closeable {
         Map<String, State> out = new LinkedHashMap<>();
         try {
             JsonNode root = JSON.readTree(file.toFile());
-            if (root.path("format").asInt(-1) != FORMAT) throw new IllegalStateException("unknown format " + root.path("format"));
+            if (root.path("format").asInt(-1) != FORMAT)
+                throw new IllegalStateException("unknown format " + root.path("format"));
             for (Map.Entry<String, JsonNode> g : root.path("groups").properties()) {
                 String name = g.getKey();
                 JsonNode n = g.getValue();
@@ -149,7 +154,8 @@ final class GroupVersions implements Closeable {
                 Map<Integer, LanguageGroup> defs = new TreeMap<>();
                 for (Map.Entry<String, JsonNode> d : n.path("definitions").properties()) {
                     LanguageGroup def = LanguageGroup.fromJson(d.getValue());
-                    if (!def.name().equals(name)) throw new IllegalStateException("group " + name + " holds a definition of " + def.name());
+                    if (!def.name().equals(name))
+                        throw new IllegalStateException("group " + name + " holds a definition of " + def.name());
                     defs.put(Integer.parseInt(d.getKey()), def);
                 }
                 List<Integer> live = new ArrayList<>(also);
@@ -179,9 +185,12 @@ final class GroupVersions implements Closeable {
     /** Adds a post's text to every live version of its group, and the markers of the versions ≥ 2. */
     void addTextFields(Document d, String group, String text) {
         Written w = written.get(group);
-        if (w == null) throw new IllegalArgumentException("unknown language group '" + group + "' (known: " + written.keySet() + ")");
+        if (w == null)
+            throw new IllegalArgumentException(
+                    "unknown language group '" + group + "' (known: " + written.keySet() + ")");
         // Lucene's TextField stays qualified: GroupAnalyzers.TextField is the other one on this line
-        for (GroupAnalyzers.TextField f : w.fields()) d.add(new org.apache.lucene.document.TextField(f.luceneField(), text, Field.Store.NO));
+        for (GroupAnalyzers.TextField f : w.fields())
+            d.add(new org.apache.lucene.document.TextField(f.luceneField(), text, Field.Store.NO));
         for (String m : w.markers()) d.add(new StringField(MARKER, m, Field.Store.NO));
     }
 
@@ -201,9 +210,11 @@ final class GroupVersions implements Closeable {
     /** Adds {@code version} with the current mappings' definition of the group; a version that is live is kept as it is. */
     synchronized void beginBuild(String group, int version) throws IOException {
         State s = state(group);
-        if (version == s.serving()) throw new IllegalStateException("version " + version + " of group " + group + " is serving");
+        if (version == s.serving())
+            throw new IllegalStateException("version " + version + " of group " + group + " is serving");
         if (s.live(version)) return; // a resumed build keeps what it has
-        if (version < 2) throw new IllegalArgumentException("a new version of group " + group + " must be >= 2, not " + version);
+        if (version < 2)
+            throw new IllegalArgumentException("a new version of group " + group + " must be >= 2, not " + version);
         LanguageGroup def = current.mappings().group(group);
         register(group, version, def);
         List<Integer> also = new ArrayList<>(s.alsoWritten());
@@ -222,7 +233,9 @@ final class GroupVersions implements Closeable {
     synchronized void swap(String group, int version) throws IOException {
         State s = state(group);
         if (version == s.serving()) return;
-        if (!s.live(version)) throw new IllegalStateException("version " + version + " of group " + group + " does not exist or is not being written");
+        if (!s.live(version))
+            throw new IllegalStateException(
+                    "version " + version + " of group " + group + " does not exist or is not being written");
         List<Integer> also = new ArrayList<>(s.alsoWritten());
         also.remove(Integer.valueOf(version));
         also.add(s.serving());
@@ -237,7 +250,9 @@ final class GroupVersions implements Closeable {
      */
     synchronized void drop(String group, int version) throws IOException {
         State s = state(group);
-        if (version == s.serving()) throw new IllegalStateException("version " + version + " of group " + group + " is serving and cannot be dropped");
+        if (version == s.serving())
+            throw new IllegalStateException(
+                    "version " + version + " of group " + group + " is serving and cannot be dropped");
         if (!s.live(version)) return;
         List<Integer> also = new ArrayList<>(s.alsoWritten());
         also.remove(Integer.valueOf(version));
@@ -249,7 +264,9 @@ final class GroupVersions implements Closeable {
 
     private State state(String group) {
         State s = states.get(group);
-        if (s == null) throw new IllegalArgumentException("unknown language group '" + group + "' (known: " + states.keySet() + ")");
+        if (s == null)
+            throw new IllegalArgumentException(
+                    "unknown language group '" + group + "' (known: " + states.keySet() + ")");
         return s;
     }
 
@@ -271,7 +288,8 @@ final class GroupVersions implements Closeable {
             String other = ownerByField.get(f.luceneField());
             if (other != null && !other.equals(owner)) {
                 built.forEach(Analyzer::close);
-                throw new IllegalArgumentException("Lucene field " + f.luceneField() + " of " + owner + " is already a field of " + other);
+                throw new IllegalArgumentException(
+                        "Lucene field " + f.luceneField() + " of " + owner + " is already a field of " + other);
             }
         }
         owned.addAll(built);
@@ -329,7 +347,8 @@ final class GroupVersions implements Closeable {
         }
         ByteBuffer bytes = ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
         Path tmp = file.resolveSibling(FILE + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             while (bytes.hasRemaining()) ch.write(bytes);
             ch.force(true);
         }

@@ -1,5 +1,12 @@
 package dev.feedsearch.core.embedded;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
 import org.apache.lucene.index.CodecReader;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
@@ -14,14 +21,6 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The one-time rebuild that gives an index written before the index sort existed its sort (newest first). Lucene
@@ -44,14 +43,19 @@ final class IndexSortMigration {
             if (!DirectoryReader.indexExists(dir) || sorted(dir, sort)) return;
             long start = System.nanoTime();
             int docs;
-            try (DirectoryReader reader = DirectoryReader.open(dir); Directory out = FSDirectory.open(copy);
-                 IndexWriter writer = new IndexWriter(out, new IndexWriterConfig().setIndexSort(sort)
-                         .setOpenMode(IndexWriterConfig.OpenMode.CREATE))) {
+            try (DirectoryReader reader = DirectoryReader.open(dir);
+                    Directory out = FSDirectory.open(copy);
+                    IndexWriter writer = new IndexWriter(
+                            out,
+                            new IndexWriterConfig()
+                                    .setIndexSort(sort)
+                                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE))) {
                 docs = reader.numDocs();
                 log.info("index at {} predates its sort (newest first): rebuilding it once, {} documents", path, docs);
                 List<CodecReader> leaves = new ArrayList<>();
                 for (LeafReaderContext leaf : reader.leaves()) {
-                    leaves.add(SortingCodecReader.wrap(SlowCodecReaderWrapper.wrap(leaf.reader()), sort)); // a sorted view
+                    leaves.add(
+                            SortingCodecReader.wrap(SlowCodecReaderWrapper.wrap(leaf.reader()), sort)); // a sorted view
                 }
                 writer.addIndexes(leaves.toArray(CodecReader[]::new)); // merged into one sorted segment as it copies
                 writer.commit();
@@ -89,7 +93,10 @@ final class IndexSortMigration {
     }
 
     private static boolean lucenes(String name) {
-        return name.startsWith("_") || name.startsWith("segments") || name.startsWith("pending_segments") || name.equals("write.lock");
+        return name.startsWith("_")
+                || name.startsWith("segments")
+                || name.startsWith("pending_segments")
+                || name.equals("write.lock");
     }
 
     private static Path sibling(Path path, String suffix) {

@@ -1,8 +1,13 @@
 package dev.feedsearch.core.embedded;
 
+import static dev.feedsearch.core.embedded.EmbeddedDocuments.*;
+
 import dev.feedsearch.core.index.PostWriter;
 import dev.feedsearch.core.model.FollowEdge;
 import dev.feedsearch.core.model.IndexChange;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.Set;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.PostingsEnum;
@@ -12,11 +17,6 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.StringHelper;
-import java.io.IOException;
-import java.util.HashSet;
-import java.util.Set;
-
-import static dev.feedsearch.core.embedded.EmbeddedDocuments.*;
 
 /** Scans of the terms dictionary by prefix: the live keys of one kind, and the active follow/mute/block pairs. */
 final class KeyScan {
@@ -29,23 +29,24 @@ final class KeyScan {
 
     /** Every live document whose key starts with {@code prefix}, with its version order (version << 1 | removal). */
     static void forEachKey(IndexSearcher s, String prefixText, KeyVisitor visitor) throws IOException {
-            BytesRef prefix = new BytesRef(prefixText);
-            PostingsEnum pe = null;
-            for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
-                Terms terms = leaf.reader().terms(KEY);
-                if (terms == null) continue;
-                TermsEnum te = terms.iterator();
-                if (te.seekCeil(prefix) == TermsEnum.SeekStatus.END) continue;
-                Bits live = leaf.reader().getLiveDocs();
-                for (BytesRef t = te.term(); t != null && StringHelper.startsWith(t, prefix); t = te.next()) {
-                    pe = te.postings(pe, PostingsEnum.NONE);
-                    for (int doc = pe.nextDoc(); doc != PostingsEnum.NO_MORE_DOCS; doc = pe.nextDoc()) {
-                        if (live != null && !live.get(doc)) continue;
-                        NumericDocValues v = leaf.reader().getNumericDocValues(VERSION);
-                        if (v != null && v.advanceExact(doc)) visitor.visit(t.utf8ToString().substring(prefixText.length()), v.longValue());
-                    }
+        BytesRef prefix = new BytesRef(prefixText);
+        PostingsEnum pe = null;
+        for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+            Terms terms = leaf.reader().terms(KEY);
+            if (terms == null) continue;
+            TermsEnum te = terms.iterator();
+            if (te.seekCeil(prefix) == TermsEnum.SeekStatus.END) continue;
+            Bits live = leaf.reader().getLiveDocs();
+            for (BytesRef t = te.term(); t != null && StringHelper.startsWith(t, prefix); t = te.next()) {
+                pe = te.postings(pe, PostingsEnum.NONE);
+                for (int doc = pe.nextDoc(); doc != PostingsEnum.NO_MORE_DOCS; doc = pe.nextDoc()) {
+                    if (live != null && !live.get(doc)) continue;
+                    NumericDocValues v = leaf.reader().getNumericDocValues(VERSION);
+                    if (v != null && v.advanceExact(doc))
+                        visitor.visit(t.utf8ToString().substring(prefixText.length()), v.longValue());
                 }
             }
+        }
     }
 
     /** The second halves of the active "viewer US other" terms of {@code field}. */
@@ -85,7 +86,8 @@ final class KeyScan {
             // "follower US followee", plus "US relation" unless a follow (FollowEdge#key)
             String[] parts = key.split("\u001f", -1);
             if (parts.length < 2) return;
-            FollowEdge.Relation relation = parts.length > 2 ? FollowEdge.Relation.parse(parts[2]) : FollowEdge.Relation.FOLLOW;
+            FollowEdge.Relation relation =
+                    parts.length > 2 ? FollowEdge.Relation.parse(parts[2]) : FollowEdge.Relation.FOLLOW;
             if (relation == null) return;
             visitor.visit(new FollowEdge(parts[0], parts[1], null, order >>> 1, (order & 1) == 1, relation));
         });

@@ -6,12 +6,11 @@ import dev.feedsearch.core.index.IndexedPost;
 import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.core.model.Visibility;
-import org.apache.lucene.util.BytesRef;
-
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.lucene.util.BytesRef;
 
 /**
  * Reads the post a document stores ({@link PostJson#encode} plus the detected {@code _lang} and {@code _group}) in
@@ -30,7 +29,8 @@ final class StoredPosts {
         long likes = 0, reposts = 0, replies = 0, version = 0;
         boolean deleted = false;
         try (JsonParser p = PostJson.MAPPER.getFactory().createParser(src.bytes, src.offset, src.length)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) throw new IllegalStateException("a stored post is not a JSON object");
+            if (p.nextToken() != JsonToken.START_OBJECT)
+                throw new IllegalStateException("a stored post is not a JSON object");
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken v = p.nextToken();
@@ -56,15 +56,37 @@ final class StoredPosts {
                 }
             }
         }
-        if (id == null || author == null || created == null || visibility == null || detected == null || group == null) {
+        if (id == null
+                || author == null
+                || created == null
+                || visibility == null
+                || detected == null
+                || group == null) {
             throw new IllegalStateException("a stored post lacks a field it was indexed with (id " + id + ")");
         }
-        return new IndexedPost(new Post(id, author, text, lang, created, visibility, tags, mentions, replyTo, likes, reposts, replies,
-                version, deleted), detected, group);
+        return new IndexedPost(
+                new Post(
+                        id,
+                        author,
+                        text,
+                        lang,
+                        created,
+                        visibility,
+                        tags,
+                        mentions,
+                        replyTo,
+                        likes,
+                        reposts,
+                        replies,
+                        version,
+                        deleted),
+                detected,
+                group);
     }
 
     private static List<String> strings(JsonParser p) throws IOException {
-        if (p.currentToken() != JsonToken.START_ARRAY) throw new IllegalStateException("a stored post's list is not an array");
+        if (p.currentToken() != JsonToken.START_ARRAY)
+            throw new IllegalStateException("a stored post's list is not an array");
         List<String> out = new ArrayList<>();
         while (p.nextToken() != JsonToken.END_ARRAY) out.add(p.getText());
         return out;

@@ -2,12 +2,11 @@ package dev.feedsearch.core.embedded;
 
 import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.index.ParsedQuery;
+import java.util.List;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.util.QueryBuilder;
-
-import java.util.List;
 
 /**
  * A {@link ParsedQuery} (already capped) as Lucene queries over the groups' text fields. Each unit is analysed by

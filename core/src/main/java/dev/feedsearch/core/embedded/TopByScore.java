@@ -1,18 +1,18 @@
 package dev.feedsearch.core.embedded;
 
+import static dev.feedsearch.core.embedded.EmbeddedDocuments.*;
+
 import dev.feedsearch.core.index.SearchQuery;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Comparator;
-
-import static dev.feedsearch.core.embedded.EmbeddedDocuments.*;
 
 /** Relevance pages ordered by (score desc, id), the way that lets Lucene skip what cannot compete. */
 final class TopByScore {
@@ -38,7 +38,8 @@ final class TopByScore {
             float lowest = top[top.length - 1].score;
             if (hits.size() < want || hits.get(want - 1).doc().score <= lowest) {
                 // take every hit down to that score, ties included (WAND still skips everything below it)
-                float highest = q.after() == null ? Float.POSITIVE_INFINITY : q.after().score();
+                float highest =
+                        q.after() == null ? Float.POSITIVE_INFINITY : q.after().score();
                 List<ScoreDoc> band = ScoreBand.collect(s, query, lowest, highest, MAX_TIED);
                 hits = band == null ? null : byScoreThenId(s, band, q);
                 // fewer than a page at or above the cut-off: the page reaches below it, which was not gathered
@@ -59,7 +60,9 @@ final class TopByScore {
             SortedDocValues ids = leaf.reader().getSortedDocValues(ID);
             if (ids == null || !ids.advanceExact(sd.doc - leaf.docBase)) return null;
             String id = ids.lookupOrd(ids.ordValue()).utf8ToString();
-            if (q.after() != null && sd.score == q.after().score() && id.compareTo(q.after().id()) <= 0) continue; // seen
+            if (q.after() != null
+                    && sd.score == q.after().score()
+                    && id.compareTo(q.after().id()) <= 0) continue; // seen
             hits.add(new IdHit(sd, id));
         }
         hits.sort(Comparator.comparing((IdHit h) -> -h.doc().score).thenComparing(IdHit::id));

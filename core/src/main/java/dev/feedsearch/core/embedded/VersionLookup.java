@@ -1,6 +1,11 @@
 package dev.feedsearch.core.embedded;
 
+import static dev.feedsearch.core.embedded.EmbeddedDocuments.*;
+
 import dev.feedsearch.core.model.IndexChange;
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
@@ -11,11 +16,6 @@ import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
-import java.io.IOException;
-import java.util.List;
-import java.util.Set;
-
-import static dev.feedsearch.core.embedded.EmbeddedDocuments.*;
 
 /**
  * Reads stored versions from one point-in-time reader; the per-segment term dictionaries are opened

@@ -19,6 +19,7 @@ public final class ChangeLog implements ChangeTracker {
     private volatile long forgottenBefore;
     /** The last generation at which anything may have changed (a swap of what serves): older entries are all stale. */
     private volatile long everythingAt;
+
     private volatile Listener listener;
 
     /**
@@ -45,7 +46,8 @@ public final class ChangeLog implements ChangeTracker {
     }
 
     /** Records one write batch; call after the batch is visible to readers. */
-    public synchronized void record(Collection<String> postIds, Collection<String> authorIds, Collection<String> viewerIds) {
+    public synchronized void record(
+            Collection<String> postIds, Collection<String> authorIds, Collection<String> viewerIds) {
         long g = generation + 1;
         for (String id : postIds) posts.put(id, g);
         for (String a : authorIds) authors.put(a, g);

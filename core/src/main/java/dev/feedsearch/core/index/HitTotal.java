@@ -9,7 +9,9 @@ public record HitTotal(long value, boolean atLeast) {
 
     /** The total of an exact count, capped at {@link #LIMIT}. */
     public static HitTotal of(long exact, boolean lowerBound) {
-        return exact > LIMIT || (lowerBound && exact >= LIMIT) ? new HitTotal(LIMIT, true) : new HitTotal(exact, lowerBound);
+        return exact > LIMIT || (lowerBound && exact >= LIMIT)
+                ? new HitTotal(LIMIT, true)
+                : new HitTotal(exact, lowerBound);
     }
 
     /** {@code eq} or {@code gte}, as the API writes it. */

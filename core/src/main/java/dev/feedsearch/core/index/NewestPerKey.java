@@ -1,7 +1,6 @@
 package dev.feedsearch.core.index;
 
 import dev.feedsearch.core.model.IndexChange;
-
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;

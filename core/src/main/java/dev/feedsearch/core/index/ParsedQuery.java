@@ -57,7 +57,9 @@ public record ParsedQuery(List<Clause> required, List<Unit> excluded) {
      * {@code human rights -abuse} are read exactly as those of {@code human rights}.
      */
     public String requiredWords() {
-        String s = required.stream().filter(Clause::isPlainWords).map(c -> c.anyOf().getFirst().text())
+        String s = required.stream()
+                .filter(Clause::isPlainWords)
+                .map(c -> c.anyOf().getFirst().text())
                 .collect(Collectors.joining(" "));
         return s.isEmpty() ? null : s;
     }
@@ -69,7 +71,9 @@ public record ParsedQuery(List<Clause> required, List<Unit> excluded) {
 
     /** Every required unit's text, in order (null if none): what ranking features and language detection read. */
     public String positiveText() {
-        String s = required.stream().flatMap(c -> c.anyOf().stream()).map(Unit::text)
+        String s = required.stream()
+                .flatMap(c -> c.anyOf().stream())
+                .map(Unit::text)
                 .collect(Collectors.joining(" "));
         return s.isEmpty() ? null : s;
     }

@@ -1,7 +1,6 @@
 package dev.feedsearch.core.index;
 
 import dev.feedsearch.core.reindex.Rebuildable;
-
 import java.io.IOException;
 import java.util.Optional;
 

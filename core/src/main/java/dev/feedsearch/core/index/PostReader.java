@@ -1,7 +1,6 @@
 package dev.feedsearch.core.index;
 
 import dev.feedsearch.core.model.Visibility;
-
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Collection;
@@ -62,5 +61,4 @@ public interface PostReader {
 
     /** Counts for /ready and the operators. */
     IndexStats stats() throws IOException;
-
 }

@@ -2,7 +2,6 @@ package dev.feedsearch.core.index;
 
 import dev.feedsearch.core.model.FollowEdge;
 import dev.feedsearch.core.model.IndexChange;
-
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -53,5 +52,4 @@ public interface PostWriter {
      * (the DynamoDB stream's 24 h retention; a PostgreSQL slot's unacknowledged tail; a JSONL file fed again).
      */
     long purgeDeletions(Instant before) throws IOException;
-
 }

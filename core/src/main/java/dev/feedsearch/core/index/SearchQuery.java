@@ -23,9 +23,22 @@ import java.util.TreeSet;
  * @param syntax      the phrases, OR groups and exclusions {@code q} was written with, or null for a plain query
  *                    ({@code text} alone); when set, {@code text} is its positive text, for ranking only
  */
-public record SearchQuery(String text, String lang, String author, Set<String> tags, Instant since, Instant until,
-                          SortOrder sort, int limit, SortKey after, String viewer, Set<String> queryGroups,
-                          Set<String> mentions, Boolean reply, String replyTo, ParsedQuery syntax) {
+public record SearchQuery(
+        String text,
+        String lang,
+        String author,
+        Set<String> tags,
+        Instant since,
+        Instant until,
+        SortOrder sort,
+        int limit,
+        SortKey after,
+        String viewer,
+        Set<String> queryGroups,
+        Set<String> mentions,
+        Boolean reply,
+        String replyTo,
+        ParsedQuery syntax) {
     /**
      * How many of a {@code to:} user's newest posts its replies are looked for under: each engine reads their ids
      * and filters on them, so this bounds that read and the filter (newest first: the replies people look for).
@@ -38,7 +51,8 @@ public record SearchQuery(String text, String lang, String author, Set<String> t
         tags = tags == null ? Set.of() : Collections.unmodifiableSortedSet(new TreeSet<>(tags));
         queryGroups = queryGroups == null ? Set.of() : Collections.unmodifiableSortedSet(new TreeSet<>(queryGroups));
         mentions = mentions == null ? Set.of() : Collections.unmodifiableSortedSet(new TreeSet<>(mentions));
-        if (syntax != null && syntax.isPlain()) syntax = null; // its words are the text: one form per query (cache keys)
+        if (syntax != null && syntax.isPlain())
+            syntax = null; // its words are the text: one form per query (cache keys)
     }
 
     public static Builder builder() {
@@ -51,9 +65,22 @@ public record SearchQuery(String text, String lang, String author, Set<String> t
     }
 
     public Builder toBuilder() {
-        return new Builder().text(text).lang(lang).author(author).tags(tags).since(since).until(until)
-                .sort(sort).limit(limit).after(after).viewer(viewer).queryGroups(queryGroups)
-                .mentions(mentions).reply(reply).replyTo(replyTo).syntax(syntax);
+        return new Builder()
+                .text(text)
+                .lang(lang)
+                .author(author)
+                .tags(tags)
+                .since(since)
+                .until(until)
+                .sort(sort)
+                .limit(limit)
+                .after(after)
+                .viewer(viewer)
+                .queryGroups(queryGroups)
+                .mentions(mentions)
+                .reply(reply)
+                .replyTo(replyTo)
+                .syntax(syntax);
     }
 
     public static final class Builder {
@@ -69,28 +96,105 @@ public record SearchQuery(String text, String lang, String author, Set<String> t
         private int limit = 20;
         private SortKey after;
 
-        public Builder text(String v) { text = v; return this; }
-        public Builder lang(String v) { lang = v; return this; }
-        public Builder author(String v) { author = v; return this; }
-        /** Adds one required hashtag (null adds none); case and a leading '#' do not matter. */
-        public Builder tag(String v) { if (v != null) tags.add(Hashtags.normalize(v)); return this; }
-        public Builder tags(Collection<String> v) { v.forEach(this::tag); return this; }
-        public Builder since(Instant v) { since = v; return this; }
-        public Builder until(Instant v) { until = v; return this; }
-        public Builder sort(SortOrder v) { sort = v; return this; }
-        public Builder limit(int v) { limit = v; return this; }
-        public Builder after(SortKey v) { after = v; return this; }
-        public Builder viewer(String v) { viewer = v; return this; }
-        public Builder queryGroups(Collection<String> v) { queryGroups.clear(); queryGroups.addAll(v); return this; }
+        public Builder text(String v) {
+            text = v;
+            return this;
+        }
 
-        public Builder mentions(Collection<String> v) { mentions.clear(); mentions.addAll(v); return this; }
-        public Builder reply(Boolean v) { reply = v; return this; }
-        public Builder replyTo(String v) { replyTo = v; return this; }
-        public Builder syntax(ParsedQuery v) { syntax = v; return this; }
+        public Builder lang(String v) {
+            lang = v;
+            return this;
+        }
+
+        public Builder author(String v) {
+            author = v;
+            return this;
+        }
+        /** Adds one required hashtag (null adds none); case and a leading '#' do not matter. */
+        public Builder tag(String v) {
+            if (v != null) tags.add(Hashtags.normalize(v));
+            return this;
+        }
+
+        public Builder tags(Collection<String> v) {
+            v.forEach(this::tag);
+            return this;
+        }
+
+        public Builder since(Instant v) {
+            since = v;
+            return this;
+        }
+
+        public Builder until(Instant v) {
+            until = v;
+            return this;
+        }
+
+        public Builder sort(SortOrder v) {
+            sort = v;
+            return this;
+        }
+
+        public Builder limit(int v) {
+            limit = v;
+            return this;
+        }
+
+        public Builder after(SortKey v) {
+            after = v;
+            return this;
+        }
+
+        public Builder viewer(String v) {
+            viewer = v;
+            return this;
+        }
+
+        public Builder queryGroups(Collection<String> v) {
+            queryGroups.clear();
+            queryGroups.addAll(v);
+            return this;
+        }
+
+        public Builder mentions(Collection<String> v) {
+            mentions.clear();
+            mentions.addAll(v);
+            return this;
+        }
+
+        public Builder reply(Boolean v) {
+            reply = v;
+            return this;
+        }
+
+        public Builder replyTo(String v) {
+            replyTo = v;
+            return this;
+        }
+
+        public Builder syntax(ParsedQuery v) {
+            syntax = v;
+            return this;
+        }
 
         public SearchQuery build() {
-            return new SearchQuery(text, lang, author, tags, since, until, sort, limit, after, viewer, queryGroups,
-                    mentions, reply, replyTo, syntax);
+            return new SearchQuery(
+                    text,
+                    lang,
+                    author,
+                    tags,
+                    since,
+                    until,
+                    sort,
+                    limit,
+                    after,
+                    viewer,
+                    queryGroups,
+                    mentions,
+                    reply,
+                    replyTo,
+                    syntax);
         }
     }
 }

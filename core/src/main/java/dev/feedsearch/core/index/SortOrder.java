@@ -2,7 +2,8 @@ package dev.feedsearch.core.index;
 
 /** Result order: engine relevance (ties by id) or newest first (ties by id). */
 public enum SortOrder {
-    RELEVANCE, RECENT;
+    RELEVANCE,
+    RECENT;
 
     public static SortOrder parse(String s) {
         return switch (s) {

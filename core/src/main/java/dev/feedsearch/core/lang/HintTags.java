@@ -8,8 +8,7 @@ import java.util.Locale;
  */
 final class HintTags {
 
-    private HintTags() {
-    }
+    private HintTags() {}
 
     /** See {@link ScriptFirstDetector#normalizeHint}. */
     static String normalize(String hint) {

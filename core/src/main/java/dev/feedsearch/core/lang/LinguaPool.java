@@ -1,10 +1,9 @@
 package dev.feedsearch.core.lang;
 
 import com.github.pemistahl.lingua.api.Language;
-import com.github.pemistahl.lingua.api.LanguageDetector; // lingua's; this package's own LanguageDetector is not used here
+import com.github.pemistahl.lingua.api.LanguageDetector;
 import com.github.pemistahl.lingua.api.LanguageDetectorBuilder;
 import dev.feedsearch.core.lang.ScriptCensus.Group;
-
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.Locale;
@@ -42,9 +41,11 @@ import java.util.concurrent.atomic.AtomicReference;
 final class LinguaPool {
     /** The script the family's languages are written in. */
     final Group group;
+
     private final Language[] languages;
     /** The codes the detector reports for them (Bokmål and Nynorsk both as {@code nb}). */
     final Set<String> codes;
+
     private final EnumMap<Language, String> codeOf = new EnumMap<>(Language.class);
     /**
      * The full detector, built once. Not a lock: lingua loads its models through
@@ -116,7 +117,9 @@ final class LinguaPool {
             Language[] subset = new Language[Integer.bitCount(key)];
             int j = 0;
             for (int i = 0; i < languages.length; i++) if ((key & (1 << i)) != 0) subset[j++] = languages[i];
-            d = LanguageDetectorBuilder.fromLanguages(subset).withLowAccuracyMode().build();
+            d = LanguageDetectorBuilder.fromLanguages(subset)
+                    .withLowAccuracyMode()
+                    .build();
             var previous = subsets.putIfAbsent(key, d);
             if (previous != null) d = previous;
         }

@@ -1,7 +1,6 @@
 package dev.feedsearch.core.lang;
 
 import com.github.pemistahl.lingua.api.Language;
-
 import java.util.Map;
 import java.util.SortedMap;
 
@@ -12,8 +11,8 @@ import java.util.SortedMap;
  */
 record LinguaRanking(String best, double bestValue, String rival, double rivalValue, double hintValue) {
 
-    static LinguaRanking of(SortedMap<Language, Double> conf, LinguaPool family, String hintLang,
-                            boolean hintIsCandidate) {
+    static LinguaRanking of(
+            SortedMap<Language, Double> conf, LinguaPool family, String hintLang, boolean hintIsCandidate) {
         // lingua sorts by descending confidence. The distance is measured to the best rival that is not a
         // sibling of the winner (da/nb/sv, es/pt are too close for the distance to mean "unsupported").
         String best = null, rival = null;

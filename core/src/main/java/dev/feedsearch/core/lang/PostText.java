@@ -6,8 +6,7 @@ package dev.feedsearch.core.lang;
  */
 final class PostText {
 
-    private PostText() {
-    }
+    private PostText() {}
 
     /** True when the text holds combining diacritics (decomposed text, e.g. from macOS), which lingua reads badly. */
     static boolean hasCombiningMark(String s) {

@@ -13,7 +13,18 @@ import java.util.Set;
 final class ScriptCensus {
 
     /** The script groups the detector tells apart; Han, kana and Hangul share {@code CJK}. */
-    enum Group { LATIN, CYRILLIC, ARABIC, CJK, THAI, GREEK, HEBREW, BENGALI, DEVANAGARI, OTHER }
+    enum Group {
+        LATIN,
+        CYRILLIC,
+        ARABIC,
+        CJK,
+        THAI,
+        GREEK,
+        HEBREW,
+        BENGALI,
+        DEVANAGARI,
+        OTHER
+    }
 
     /** Han, kana and Hangul letters count this many times when choosing the dominant script. */
     static final int CJK_WEIGHT = 3;
@@ -31,10 +42,10 @@ final class ScriptCensus {
     private int ukOnly;
     /** Arabic-script letters of Persian, not Arabic (پ چ ژ گ ک ی), and of Arabic, not Persian (ة ك ي ى). */
     private int faOnly, arOnly;
+
     private int previous;
 
-    private ScriptCensus() {
-    }
+    private ScriptCensus() {}
 
     /** Han letters (CJK ideographs). */
     int han() {
@@ -106,9 +117,15 @@ final class ScriptCensus {
         int a, b;
         String first, second;
         if (g == Group.CYRILLIC) {
-            a = ukOnly; b = ruOnly; first = "uk"; second = "ru";
+            a = ukOnly;
+            b = ruOnly;
+            first = "uk";
+            second = "ru";
         } else if (g == Group.ARABIC) {
-            a = faOnly; b = arOnly; first = "fa"; second = "ar";
+            a = faOnly;
+            b = arOnly;
+            first = "fa";
+            second = "ar";
         } else {
             return null;
         }
@@ -152,7 +169,7 @@ final class ScriptCensus {
                 switch (cp) {
                     case 0x067E, 0x0686, 0x0698, 0x06AF, 0x06A9, 0x06CC -> faOnly++;
                     case 0x0629, 0x0643, 0x064A, 0x0649 -> arOnly++;
-                    default -> { }
+                    default -> {}
                 }
             }
             case HAN -> {
@@ -172,7 +189,7 @@ final class ScriptCensus {
             case HEBREW -> counts[Group.HEBREW.ordinal()]++;
             case BENGALI -> counts[Group.BENGALI.ordinal()]++;
             case DEVANAGARI -> counts[Group.DEVANAGARI.ordinal()]++;
-            case COMMON, INHERITED, UNKNOWN -> { }
+            case COMMON, INHERITED, UNKNOWN -> {}
             default -> counts[Group.OTHER.ordinal()]++;
         }
     }
@@ -202,7 +219,8 @@ final class ScriptCensus {
 
     static boolean isForeignLatin(int cp) {
         int lower = Character.toLowerCase(cp);
-        if (lower >= 0x250 && lower <= 0x2AF) return true; // IPA extensions (ɛ ɔ ŋ-like ɲ ə ...), used by African orthographies
+        if (lower >= 0x250 && lower <= 0x2AF)
+            return true; // IPA extensions (ɛ ɔ ŋ-like ɲ ə ...), used by African orthographies
         return FOREIGN_LATIN.indexOf(lower) >= 0;
     }
 
@@ -219,9 +237,15 @@ final class ScriptCensus {
     static boolean isForeignArabic(int cp) {
         if (cp >= 0x0621 && cp <= 0x064A) return false; // the Arabic alphabet (with hamza forms and ى)
         return switch (cp) {
-            case 0x067E, 0x0686, 0x0698, 0x06AF, // Persian پ چ ژ گ
-                 0x06A9, 0x06CC, 0x0671, 0x0640, // ک ی ٱ and the tatweel
-                 0x06C0 -> false; // ۀ
+            case 0x067E,
+                    0x0686,
+                    0x0698,
+                    0x06AF, // Persian پ چ ژ گ
+                    0x06A9,
+                    0x06CC,
+                    0x0671,
+                    0x0640, // ک ی ٱ and the tatweel
+                    0x06C0 -> false; // ۀ
             default -> cp >= 0x0600 && cp <= 0x06FF || cp >= 0x0750 && cp <= 0x077F || cp >= 0x08A0 && cp <= 0x08FF;
         };
     }
@@ -231,8 +255,32 @@ final class ScriptCensus {
      * forms е, са, има, няма, the reflexive се, the future particle ще, and pronouns and prepositions.
      */
     private static final Set<String> BULGARIAN_WORDS = Set.of(
-            "е", "са", "се", "има", "няма", "ще", "това", "тези", "този", "който", "която", "което", "които",
-            "към", "със", "във", "всеки", "всяка", "всички", "човек", "трябва", "нейния", "неговата", "аз", "ние", "вие");
+            "е",
+            "са",
+            "се",
+            "има",
+            "няма",
+            "ще",
+            "това",
+            "тези",
+            "този",
+            "който",
+            "която",
+            "което",
+            "които",
+            "към",
+            "със",
+            "във",
+            "всеки",
+            "всяка",
+            "всички",
+            "човек",
+            "трябва",
+            "нейния",
+            "неговата",
+            "аз",
+            "ние",
+            "вие");
 
     /**
      * How many of the first 64 words are {@link #BULGARIAN_WORDS} (counting stops at 2). Words, not letters,
@@ -246,7 +294,8 @@ final class ScriptCensus {
             while (i < n && Character.isLetter(text.charAt(i))) i++;
             if (i > start) {
                 words++;
-                if (i - start <= 8 && BULGARIAN_WORDS.contains(text.substring(start, i).toLowerCase(Locale.ROOT))) found++;
+                if (i - start <= 8
+                        && BULGARIAN_WORDS.contains(text.substring(start, i).toLowerCase(Locale.ROOT))) found++;
             }
         }
         return found;

@@ -2,7 +2,6 @@ package dev.feedsearch.core.lang;
 
 import com.github.pemistahl.lingua.api.Language;
 import dev.feedsearch.core.lang.ScriptCensus.Group;
-
 import java.text.Normalizer;
 import java.util.Objects;
 import java.util.Set;
@@ -85,8 +84,8 @@ public final class ScriptFirstDetector implements LanguageDetector {
 
     /** The ISO 639-1 codes this detector can return (besides {@link #UNDETERMINED}). */
     public static final Set<String> SUPPORTED = Set.of(
-            "en", "de", "fr", "es", "pt", "it", "nl", "sv", "da", "nb", "pl", "ru", "uk", "cs", "hu", "fi",
-            "ro", "el", "tr", "ar", "fa", "he", "hi", "bn", "th", "vi", "id", "ja", "zh", "ko");
+            "en", "de", "fr", "es", "pt", "it", "nl", "sv", "da", "nb", "pl", "ru", "uk", "cs", "hu", "fi", "ro", "el",
+            "tr", "ar", "fa", "he", "hi", "bn", "th", "vi", "id", "ja", "zh", "ko");
 
     /**
      * Tuning knobs.
@@ -109,9 +108,18 @@ public final class ScriptFirstDetector implements LanguageDetector {
      *                                writes (at least two, none of the other's) decide before lingua is asked
      *                                (false = only when lingua's call is too close)
      */
-    public record Settings(double minDistance, double weakDistance, double weakWordRate,
-                           double minDistanceTwoCandidates, double hintMargin, int maxChars, int shortlist,
-                           int decisiveWords, double decisiveShare, double decisiveRatio, boolean lettersDecide) {
+    public record Settings(
+            double minDistance,
+            double weakDistance,
+            double weakWordRate,
+            double minDistanceTwoCandidates,
+            double hintMargin,
+            int maxChars,
+            int shortlist,
+            int decisiveWords,
+            double decisiveShare,
+            double decisiveRatio,
+            boolean lettersDecide) {
 
         /**
          * The defaults, tuned on the UDHR corpus: 532 variants, every paragraph cut to a post of 40–280
@@ -166,16 +174,22 @@ public final class ScriptFirstDetector implements LanguageDetector {
         public static final Settings DEFAULTS = new Settings(0.05, 0.15, 0.20, 0.08, 0.02, 120, 4, 6, 0.2, 2, true);
 
         public Settings {
-            if (minDistance < 0 || minDistance >= 1 || weakDistance < 0 || weakDistance >= 1
-                    || minDistanceTwoCandidates < 0 || minDistanceTwoCandidates >= 1) {
+            if (minDistance < 0
+                    || minDistance >= 1
+                    || weakDistance < 0
+                    || weakDistance >= 1
+                    || minDistanceTwoCandidates < 0
+                    || minDistanceTwoCandidates >= 1) {
                 throw new IllegalArgumentException("distances must be in [0,1)");
             }
-            if (weakWordRate < 0 || weakWordRate > 1) throw new IllegalArgumentException("weakWordRate must be in [0,1]");
+            if (weakWordRate < 0 || weakWordRate > 1)
+                throw new IllegalArgumentException("weakWordRate must be in [0,1]");
             if (hintMargin < 0 || hintMargin >= 1) throw new IllegalArgumentException("hintMargin must be in [0,1)");
             if (maxChars < 16) throw new IllegalArgumentException("maxChars must be at least 16");
             if (shortlist < 0 || shortlist == 1) throw new IllegalArgumentException("shortlist must be 0 or >= 2");
             if (decisiveWords < 0) throw new IllegalArgumentException("decisiveWords must be >= 0");
-            if (decisiveShare < 0 || decisiveShare > 1) throw new IllegalArgumentException("decisiveShare must be in [0,1]");
+            if (decisiveShare < 0 || decisiveShare > 1)
+                throw new IllegalArgumentException("decisiveShare must be in [0,1]");
             if (decisiveRatio < 1) throw new IllegalArgumentException("decisiveRatio must be at least 1");
         }
 
@@ -242,11 +256,13 @@ public final class ScriptFirstDetector implements LanguageDetector {
     private final Settings settings;
 
     private final LinguaPool latin = new LinguaPool(Group.LATIN, new Language[] {
-            Language.ENGLISH, Language.GERMAN, Language.FRENCH, Language.SPANISH, Language.PORTUGUESE,
-            Language.ITALIAN, Language.DUTCH, Language.SWEDISH, Language.DANISH, Language.BOKMAL,
-            Language.NYNORSK, Language.POLISH, Language.CZECH, Language.HUNGARIAN, Language.FINNISH,
-            Language.ROMANIAN, Language.TURKISH, Language.VIETNAMESE, Language.INDONESIAN});
-    private final LinguaPool cyrillic = new LinguaPool(Group.CYRILLIC, new Language[] {Language.RUSSIAN, Language.UKRAINIAN});
+        Language.ENGLISH, Language.GERMAN, Language.FRENCH, Language.SPANISH, Language.PORTUGUESE,
+        Language.ITALIAN, Language.DUTCH, Language.SWEDISH, Language.DANISH, Language.BOKMAL,
+        Language.NYNORSK, Language.POLISH, Language.CZECH, Language.HUNGARIAN, Language.FINNISH,
+        Language.ROMANIAN, Language.TURKISH, Language.VIETNAMESE, Language.INDONESIAN
+    });
+    private final LinguaPool cyrillic =
+            new LinguaPool(Group.CYRILLIC, new Language[] {Language.RUSSIAN, Language.UKRAINIAN});
     private final LinguaPool arabic = new LinguaPool(Group.ARABIC, new Language[] {Language.ARABIC, Language.PERSIAN});
 
     /** A detector with {@link Settings#DEFAULTS}. */
@@ -347,7 +363,8 @@ public final class ScriptFirstDetector implements LanguageDetector {
         if (family.group == Group.LATIN) {
             fw = FunctionWords.score(input, 64);
             if (settings.decisiveWords() > 0) {
-                String decided = fw.decisive(settings.decisiveWords(), settings.decisiveShare(), settings.decisiveRatio());
+                String decided =
+                        fw.decisive(settings.decisiveWords(), settings.decisiveShare(), settings.decisiveRatio());
                 // a hint naming another candidate is a reason to ask lingua (the hint may win a close call)
                 if (decided != null && (!hintIsCandidate || decided.equals(hintLang))) {
                     return new Detection(decided, script, Source.FUNCTION_WORDS, null, null, Double.NaN);

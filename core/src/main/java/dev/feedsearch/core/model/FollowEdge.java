@@ -8,12 +8,14 @@ import java.util.Objects;
  * A directed relation between two users: {@code followerId} follows, mutes or blocks {@code followeeId}.
  * {@code deleted} means the relation was undone. Versions are ordered per (follower, followee, relation).
  */
-public record FollowEdge(String followerId, String followeeId, Instant createdAt, long version, boolean deleted,
-                         Relation relation) {
+public record FollowEdge(
+        String followerId, String followeeId, Instant createdAt, long version, boolean deleted, Relation relation) {
 
     /** follow: see followers-only posts, feed candidates; mute: hide their posts from me; block: hide both ways. */
     public enum Relation {
-        FOLLOW, MUTE, BLOCK;
+        FOLLOW,
+        MUTE,
+        BLOCK;
 
         public String wire() {
             return name().toLowerCase(Locale.ROOT);

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -36,6 +35,7 @@ public final class PostJson {
      * which overflows near the year 292,278,994, and a real post was never written outside this range.
      */
     public static final Instant MIN_TIME = Instant.parse("1970-01-01T00:00:00Z");
+
     public static final Instant MAX_TIME_EXCLUSIVE = Instant.parse("2201-01-01T00:00:00Z");
     /**
      * Counters (likes, reposts, replies) go up to 2^53: exact as a double (JavaScript, OpenSearch scripts), and the
@@ -50,15 +50,24 @@ public final class PostJson {
      * a second object). Strings as long as the record itself: its source bounds its size (a JSONL line, an item).
      */
     private static final ObjectReader STRICT = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
-            .reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxStringLength(Integer.MAX_VALUE)
+                            .build())
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .build())
+            .reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private PostJson() {}
 
     /** Which contract a JSONL object follows. */
-    public enum Kind { POST, FOLLOW, UNKNOWN }
+    public enum Kind {
+        POST,
+        FOLLOW,
+        UNKNOWN
+    }
 
     /** Parses one record strictly (see {@link #STRICT}); the caller validates it with {@link #decodePost} or {@link #decodeFollow}. */
     public static JsonNode readStrict(String json) throws JsonProcessingException {
@@ -82,7 +91,8 @@ public final class PostJson {
         String id = requiredId(n, "id");
         long version = version(n);
         boolean deleted = optionalBoolean(n, "deleted");
-        if (deleted) return new Post(id, null, null, null, null, null, List.of(), List.of(), null, 0, 0, 0, version, true);
+        if (deleted)
+            return new Post(id, null, null, null, null, null, List.of(), List.of(), null, 0, 0, 0, version, true);
         requireWellFormed(n);
         String author = requiredId(n, "author_id");
         String text = requiredString(n, "text", MAX_TEXT_CHARS);
@@ -92,12 +102,24 @@ public final class PostJson {
         String vis = requiredString(n, "visibility", 16);
         Visibility visibility = Visibility.parse(vis);
         if (visibility == null) {
-            throw new InvalidRecordException("visibility", "visibility must be public, followers or private, got '" + vis + "'");
+            throw new InvalidRecordException(
+                    "visibility", "visibility must be public, followers or private, got '" + vis + "'");
         }
-        return new Post(id, author, text, optionalString(n, "lang", 35), created, visibility,
-                stringList(n, "tags", MAX_TAGS, MAX_TAG_CHARS), stringList(n, "mentions", MAX_TAGS, MAX_ID_CHARS),
-                optionalString(n, "reply_to", MAX_ID_CHARS), counter(n, "likes"), counter(n, "reposts"),
-                counter(n, "replies"), version, false);
+        return new Post(
+                id,
+                author,
+                text,
+                optionalString(n, "lang", 35),
+                created,
+                visibility,
+                stringList(n, "tags", MAX_TAGS, MAX_TAG_CHARS),
+                stringList(n, "mentions", MAX_TAGS, MAX_ID_CHARS),
+                optionalString(n, "reply_to", MAX_ID_CHARS),
+                counter(n, "likes"),
+                counter(n, "reposts"),
+                counter(n, "replies"),
+                version,
+                false);
     }
 
     public static FollowEdge decodeFollow(JsonNode n) throws InvalidRecordException {
@@ -106,10 +128,13 @@ public final class PostJson {
         String followee = requiredId(n, "followee_id");
         String rel = optionalString(n, "relation", 16);
         FollowEdge.Relation relation = FollowEdge.Relation.parse(rel);
-        if (relation == null) throw new InvalidRecordException("relation", "relation must be follow, mute or block, got '" + rel + "'");
+        if (relation == null)
+            throw new InvalidRecordException("relation", "relation must be follow, mute or block, got '" + rel + "'");
         long version = version(n);
         boolean deleted = optionalBoolean(n, "deleted");
-        if (deleted) return new FollowEdge(follower, followee, null, version, true, relation); // as for posts: only the key and version
+        if (deleted)
+            return new FollowEdge(
+                    follower, followee, null, version, true, relation); // as for posts: only the key and version
         requireWellFormed(n);
         return new FollowEdge(follower, followee, optionalInstant(n, "created_at"), version, false, relation);
     }
@@ -142,19 +167,23 @@ public final class PostJson {
         o.put("created_at", e.createdAt() == null ? null : e.createdAt().toString());
         o.put("version", e.version());
         o.put("deleted", e.deleted());
-        if (e.relation() != FollowEdge.Relation.FOLLOW) o.put("relation", e.relation().wire());
+        if (e.relation() != FollowEdge.Relation.FOLLOW)
+            o.put("relation", e.relation().wire());
         return o;
     }
 
     private static String requiredString(JsonNode n, String field, int max) throws InvalidRecordException {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) throw new InvalidRecordException(field, field + " is required");
-        if (!v.isTextual()) throw new InvalidRecordException(field, field + " must be a string, got " + v.getNodeType());
+        if (!v.isTextual())
+            throw new InvalidRecordException(field, field + " must be a string, got " + v.getNodeType());
         String s = v.textValue();
         if (s.isEmpty()) throw new InvalidRecordException(field, field + " is empty");
         int lone = loneSurrogate(s);
         if (lone >= 0) throw new InvalidRecordException(field, loneSurrogateReason(field, s, lone));
-        if (s.length() > max) throw new InvalidRecordException(field, field + " is longer than " + max + " characters (" + s.length() + ")");
+        if (s.length() > max)
+            throw new InvalidRecordException(
+                    field, field + " is longer than " + max + " characters (" + s.length() + ")");
         return s;
     }
 
@@ -194,14 +223,16 @@ public final class PostJson {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) return 0;
         long c = requiredLong(n, field);
-        if (c > MAX_COUNTER) throw new InvalidRecordException(field, field + " must be at most 2^53 (" + MAX_COUNTER + "), got " + c);
+        if (c > MAX_COUNTER)
+            throw new InvalidRecordException(field, field + " must be at most 2^53 (" + MAX_COUNTER + "), got " + c);
         return c;
     }
 
     private static boolean optionalBoolean(JsonNode n, String field) throws InvalidRecordException {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) return false;
-        if (!v.isBoolean()) throw new InvalidRecordException(field, field + " must be true or false, got " + v.getNodeType());
+        if (!v.isBoolean())
+            throw new InvalidRecordException(field, field + " must be true or false, got " + v.getNodeType());
         return v.booleanValue();
     }
 
@@ -213,10 +244,12 @@ public final class PostJson {
         try {
             t = Instant.parse(v.textValue());
         } catch (DateTimeParseException e) {
-            throw new InvalidRecordException(field, field + " is not an ISO-8601 instant like 2026-11-01T12:00:00Z: '" + v.textValue() + "'");
+            throw new InvalidRecordException(
+                    field, field + " is not an ISO-8601 instant like 2026-11-01T12:00:00Z: '" + v.textValue() + "'");
         }
         if (t.isBefore(MIN_TIME) || !t.isBefore(MAX_TIME_EXCLUSIVE)) {
-            throw new InvalidRecordException(field, field + " must be in the years 1970 to 2200, got '" + v.textValue() + "'");
+            throw new InvalidRecordException(
+                    field, field + " must be in the years 1970 to 2200, got '" + v.textValue() + "'");
         }
         return t;
     }
@@ -271,19 +304,25 @@ public final class PostJson {
     }
 
     private static String loneSurrogateReason(String what, String s, int at) {
-        return what + " holds a lone surrogate (U+" + Integer.toHexString(s.charAt(at)).toUpperCase(Locale.ROOT)
-                + " at character " + at + "), which is not valid Unicode";
+        return what + " holds a lone surrogate (U+"
+                + Integer.toHexString(s.charAt(at)).toUpperCase(Locale.ROOT) + " at character " + at
+                + "), which is not valid Unicode";
     }
 
-    private static List<String> stringList(JsonNode n, String field, int maxItems, int maxChars) throws InvalidRecordException {
+    private static List<String> stringList(JsonNode n, String field, int maxItems, int maxChars)
+            throws InvalidRecordException {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) return List.of();
         if (!v.isArray()) throw new InvalidRecordException(field, field + " must be an array of strings");
-        if (v.size() > maxItems) throw new InvalidRecordException(field, field + " has more than " + maxItems + " items");
+        if (v.size() > maxItems)
+            throw new InvalidRecordException(field, field + " has more than " + maxItems + " items");
         List<String> out = new ArrayList<>(v.size());
         for (JsonNode item : v) {
-            if (!item.isTextual() || item.textValue().isEmpty() || item.textValue().length() > maxChars) {
-                throw new InvalidRecordException(field, field + " items must be non-empty strings of at most " + maxChars + " characters");
+            if (!item.isTextual()
+                    || item.textValue().isEmpty()
+                    || item.textValue().length() > maxChars) {
+                throw new InvalidRecordException(
+                        field, field + " items must be non-empty strings of at most " + maxChars + " characters");
             }
             out.add(item.textValue());
         }

@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** Who may see a post. Enforced inside every engine query, never after the fact. */
 public enum Visibility {
-    PUBLIC, FOLLOWERS, PRIVATE;
+    PUBLIC,
+    FOLLOWERS,
+    PRIVATE;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

@@ -1,5 +1,14 @@
 package dev.feedsearch.core.opensearch;
 
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.ErrorCause;
 import org.opensearch.client.opensearch._types.OpenSearchException;
@@ -10,16 +19,6 @@ import org.opensearch.client.opensearch.core.bulk.BulkResponseItem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.InterruptedIOException;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
-
 /**
  * Sends {@code _bulk} requests and sorts every item into done, conflict (an external version that is not newer:
  * the write was stale, not an error) or rejected for good. Items answered 429 or 5xx, and whole requests that
@@ -29,7 +28,11 @@ import java.util.concurrent.ThreadLocalRandom;
 final class BulkWriter {
     private static final Logger log = LoggerFactory.getLogger(BulkWriter.class);
 
-    enum Outcome { DONE, CONFLICT, REJECTED }
+    enum Outcome {
+        DONE,
+        CONFLICT,
+        REJECTED
+    }
 
     /** What happened to one operation; {@code reason} is set for REJECTED. */
     record Result(Outcome outcome, String reason) {}
@@ -84,7 +87,8 @@ final class BulkWriter {
                     chunk.get();
                 } catch (ExecutionException e) {
                     IOException why = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-                    if (failed == null) failed = why; else failed.addSuppressed(why);
+                    if (failed == null) failed = why;
+                    else failed.addSuppressed(why);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new InterruptedIOException("interrupted while bulk chunks were in flight");
@@ -95,7 +99,8 @@ final class BulkWriter {
         return List.of(results);
     }
 
-    private void writeChunk(List<BulkOperation> ops, int from, int to, Result[] results, Refresh refresh) throws IOException {
+    private void writeChunk(List<BulkOperation> ops, int from, int to, Result[] results, Refresh refresh)
+            throws IOException {
         List<Integer> pending = new ArrayList<>(to - from);
         for (int i = from; i < to; i++) pending.add(i);
         String lastError = null;
@@ -138,7 +143,8 @@ final class BulkWriter {
                     results[i] = new Result(Outcome.REJECTED, status + " " + err.type() + ": " + err.reason());
                 }
             }
-            if (!retry.isEmpty()) log.warn("bulk: {} of {} items to retry ({})", retry.size(), pending.size(), lastError);
+            if (!retry.isEmpty())
+                log.warn("bulk: {} of {} items to retry ({})", retry.size(), pending.size(), lastError);
             pending = retry;
         }
     }
@@ -172,7 +178,8 @@ final class BulkWriter {
                 lastError = e.getMessage(); // a 429/5xx answer the client reports as ResponseException, or the wire
             }
         }
-        throw new IOException(what + " still failing after " + cfg.maxAttempts() + " attempts; last error: " + lastError);
+        throw new IOException(
+                what + " still failing after " + cfg.maxAttempts() + " attempts; last error: " + lastError);
     }
 
     /** Attempts made after a first one failed (per chunk), since start. */

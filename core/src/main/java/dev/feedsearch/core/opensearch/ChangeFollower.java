@@ -1,19 +1,18 @@
 package dev.feedsearch.core.opensearch;
 
 import dev.feedsearch.core.index.ChangeLog;
-import org.opensearch.client.opensearch.OpenSearchClient;
-import org.opensearch.client.opensearch._types.OpenSearchException;
-import org.opensearch.client.opensearch.core.MgetResponse;
-import org.opensearch.client.opensearch.core.mget.MultiGetResponseItem;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.OpenSearchException;
+import org.opensearch.client.opensearch.core.MgetResponse;
+import org.opensearch.client.opensearch.core.mget.MultiGetResponseItem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A query replica's side of change tracking: reads the writer's {@link ChangeJournal} in order and records each entry
@@ -40,8 +39,13 @@ public final class ChangeFollower implements AutoCloseable {
     private long lastHoleCheckNanos = System.nanoTime();
     private volatile boolean closed;
 
-    private ChangeFollower(OpenSearchClient client, ChangeLog local, Runnable onEverything, Duration poll, Duration maxLag,
-                           long next) {
+    private ChangeFollower(
+            OpenSearchClient client,
+            ChangeLog local,
+            Runnable onEverything,
+            Duration poll,
+            Duration maxLag,
+            long next) {
         this.client = client;
         this.local = local;
         this.onEverything = onEverything;
@@ -56,9 +60,11 @@ public final class ChangeFollower implements AutoCloseable {
      * yet). {@code onEverything} runs on each "everything" entry, after it is recorded: where a replica reloads which
      * index version of each language group serves.
      */
-    public static ChangeFollower start(OpenSearchClient client, ChangeLog local, Runnable onEverything, Duration poll,
-                                       Duration maxLag) throws IOException {
-        ChangeFollower f = new ChangeFollower(client, local, onEverything, poll, maxLag, ChangeJournal.newest(client, true) + 1);
+    public static ChangeFollower start(
+            OpenSearchClient client, ChangeLog local, Runnable onEverything, Duration poll, Duration maxLag)
+            throws IOException {
+        ChangeFollower f =
+                new ChangeFollower(client, local, onEverything, poll, maxLag, ChangeJournal.newest(client, true) + 1);
         f.thread.start();
         return f;
     }
@@ -78,7 +84,8 @@ public final class ChangeFollower implements AutoCloseable {
                 lastInTouchNanos = System.nanoTime(); // read up to the head
             } catch (IOException | RuntimeException e) {
                 if (closed) return;
-                if (!stale) log.warn("change journal unreachable ({}); caches are dropped while this lasts", e.toString());
+                if (!stale)
+                    log.warn("change journal unreachable ({}); caches are dropped while this lasts", e.toString());
                 stale = true;
             }
             if (stale || lagNanos() > maxLag.toNanos()) local.recordEverything(); // cannot know what changed meanwhile
@@ -93,7 +100,8 @@ public final class ChangeFollower implements AutoCloseable {
     /** Reads and records the entries from {@code next} on, up to one batch; returns how many. */
     int readOnce() throws IOException {
         long from = next;
-        List<String> ids = LongStream.range(from, from + BATCH).mapToObj(Long::toString).toList();
+        List<String> ids =
+                LongStream.range(from, from + BATCH).mapToObj(Long::toString).toList();
         MgetResponse<ChangeJournal.Entry> r;
         try {
             r = client.mget(m -> m.index(ChangeJournal.INDEX).ids(ids).realtime(true), ChangeJournal.Entry.class);
@@ -103,7 +111,9 @@ public final class ChangeFollower implements AutoCloseable {
         }
         List<ChangeJournal.Entry> found = new ArrayList<>();
         for (MultiGetResponseItem<ChangeJournal.Entry> item : r.docs()) {
-            if (item.isFailure()) throw new IOException("change journal read failed: " + item.failure().error().reason());
+            if (item.isFailure())
+                throw new IOException(
+                        "change journal read failed: " + item.failure().error().reason());
             found.add(item.result().found() ? item.result().source() : null);
         }
         int read = 0;
@@ -142,7 +152,8 @@ public final class ChangeFollower implements AutoCloseable {
     /** Entries from {@code missing} are gone; reading resumes at {@code resume}. */
     private void gap(long missing, long resume) {
         gaps.incrementAndGet();
-        log.warn("change journal entries from {} are gone (pruned, or renumbered); dropping every cached page", missing);
+        log.warn(
+                "change journal entries from {} are gone (pruned, or renumbered); dropping every cached page", missing);
         local.recordEverything();
         onEverything.run();
         next = resume;

@@ -2,6 +2,9 @@ package dev.feedsearch.core.opensearch;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.feedsearch.core.index.ChangeLog;
+import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
 import org.opensearch.client.json.JsonData;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.Conflicts;
@@ -10,10 +13,6 @@ import org.opensearch.client.opensearch._types.SortOrder;
 import org.opensearch.client.opensearch.core.SearchResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
-import java.util.Collection;
-import java.util.List;
 
 /**
  * The writer's side of change tracking across processes: every batch its {@link ChangeLog} records (the posts, their
@@ -38,9 +37,13 @@ public final class ChangeJournal implements ChangeLog.Listener {
     static final long KEEP = 100_000;
 
     /** One journal entry; lists are capped by what one apply batch writes. */
-    public record Entry(@JsonProperty("seq") long seq, @JsonProperty("posts") List<String> posts,
-                        @JsonProperty("authors") List<String> authors, @JsonProperty("viewers") List<String> viewers,
-                        @JsonProperty("everything") boolean everything, @JsonProperty("at_ms") long atMs) {}
+    public record Entry(
+            @JsonProperty("seq") long seq,
+            @JsonProperty("posts") List<String> posts,
+            @JsonProperty("authors") List<String> authors,
+            @JsonProperty("viewers") List<String> viewers,
+            @JsonProperty("everything") boolean everything,
+            @JsonProperty("at_ms") long atMs) {}
 
     private final OpenSearchClient client;
     private long next;
@@ -66,9 +69,14 @@ public final class ChangeJournal implements ChangeLog.Listener {
     static long newest(OpenSearchClient client, boolean refresh) throws IOException {
         try {
             if (refresh) client.indices().refresh(r -> r.index(INDEX));
-            SearchResponse<Entry> r = client.search(s -> s.index(INDEX).size(1)
-                    .sort(so -> so.field(f -> f.field("seq").order(SortOrder.Desc))), Entry.class);
-            return r.hits().hits().isEmpty() ? 0 : r.hits().hits().getFirst().source().seq();
+            SearchResponse<Entry> r = client.search(
+                    s -> s.index(INDEX)
+                            .size(1)
+                            .sort(so -> so.field(f -> f.field("seq").order(SortOrder.Desc))),
+                    Entry.class);
+            return r.hits().hits().isEmpty()
+                    ? 0
+                    : r.hits().hits().getFirst().source().seq();
         } catch (OpenSearchException e) {
             if (e.status() == 404) return 0;
             throw e;
@@ -76,7 +84,8 @@ public final class ChangeJournal implements ChangeLog.Listener {
     }
 
     @Override
-    public synchronized void recorded(Collection<String> postIds, Collection<String> authorIds, Collection<String> viewerIds) {
+    public synchronized void recorded(
+            Collection<String> postIds, Collection<String> authorIds, Collection<String> viewerIds) {
         append(new Entry(0, List.copyOf(postIds), List.copyOf(authorIds), List.copyOf(viewerIds), false, 0));
     }
 
@@ -93,7 +102,10 @@ public final class ChangeJournal implements ChangeLog.Listener {
             write(e);
         } catch (IOException | RuntimeException ex) {
             owesEverything = true;
-            log.warn("change journal entry {} not written ({}); the next one says everything changed", next, ex.toString());
+            log.warn(
+                    "change journal entry {} not written ({}); the next one says everything changed",
+                    next,
+                    ex.toString());
         }
     }
 
@@ -113,13 +125,16 @@ public final class ChangeJournal implements ChangeLog.Listener {
 
     private void write(Entry e) throws IOException {
         long seq = next;
-        Entry numbered = new Entry(seq, e.posts(), e.authors(), e.viewers(), e.everything(), System.currentTimeMillis());
+        Entry numbered =
+                new Entry(seq, e.posts(), e.authors(), e.viewers(), e.everything(), System.currentTimeMillis());
         try {
             client.create(c -> c.index(INDEX).id(Long.toString(seq)).document(numbered));
         } catch (OpenSearchException ex) {
             if (ex.status() == 409) {
-                throw new IllegalStateException("change journal entry " + seq + " exists: another writer is publishing to "
-                        + "this cluster (only the writer-lease holder may write)", ex);
+                throw new IllegalStateException(
+                        "change journal entry " + seq + " exists: another writer is publishing to "
+                                + "this cluster (only the writer-lease holder may write)",
+                        ex);
             }
             throw ex;
         }
@@ -129,10 +144,13 @@ public final class ChangeJournal implements ChangeLog.Listener {
 
     private void prune(long before) {
         try {
-            client.deleteByQuery(d -> d.index(INDEX).conflicts(Conflicts.Proceed)
-                    .waitForCompletion(false).query(q -> q.range(r -> r.field("seq").lt(JsonData.of(before)))));
+            client.deleteByQuery(d -> d.index(INDEX)
+                    .conflicts(Conflicts.Proceed)
+                    .waitForCompletion(false)
+                    .query(q -> q.range(r -> r.field("seq").lt(JsonData.of(before)))));
         } catch (IOException | RuntimeException ex) {
-            log.warn("change journal: pruning before {} failed ({}); retried at the next 10,000", before, ex.toString());
+            log.warn(
+                    "change journal: pruning before {} failed ({}); retried at the next 10,000", before, ex.toString());
         }
     }
 

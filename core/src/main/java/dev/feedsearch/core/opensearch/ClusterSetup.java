@@ -7,11 +7,6 @@ import dev.feedsearch.mappings.IndexNames;
 import dev.feedsearch.mappings.IndexTemplates;
 import dev.feedsearch.mappings.LanguageGroup;
 import dev.feedsearch.mappings.Mappings;
-import org.opensearch.client.opensearch.OpenSearchClient;
-import org.opensearch.client.opensearch.generic.Body;
-import org.opensearch.client.opensearch.generic.Requests;
-import org.opensearch.client.opensearch.generic.Response;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -23,6 +18,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch.generic.Body;
+import org.opensearch.client.opensearch.generic.Requests;
+import org.opensearch.client.opensearch.generic.Response;
 
 /**
  * Brings a cluster to the layout the engine expects, idempotently: every node has the analysis plugins the
@@ -46,30 +45,34 @@ public final class ClusterSetup {
         JsonNode nodes = call("GET", "/_nodes/plugins", null).path("nodes");
         Map<String, Set<String>> needs = new TreeMap<>(); // plugin -> groups
         for (LanguageGroup g : mappings.groups()) {
-            for (String p : g.plugins()) needs.computeIfAbsent(p, k -> new TreeSet<>()).add(g.name());
+            for (String p : g.plugins())
+                needs.computeIfAbsent(p, k -> new TreeSet<>()).add(g.name());
         }
         List<String> problems = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = nodes.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> node = it.next();
             Set<String> has = new TreeSet<>();
-            for (JsonNode p : node.getValue().path("plugins")) has.add(p.path("name").asText());
+            for (JsonNode p : node.getValue().path("plugins"))
+                has.add(p.path("name").asText());
             for (Map.Entry<String, Set<String>> need : needs.entrySet()) {
                 if (!has.contains(need.getKey())) {
-                    problems.add("node " + node.getValue().path("name").asText(node.getKey()) + " lacks " + need.getKey()
-                            + " (needed by groups " + String.join(",", need.getValue()) + ")");
+                    problems.add("node " + node.getValue().path("name").asText(node.getKey()) + " lacks "
+                            + need.getKey() + " (needed by groups " + String.join(",", need.getValue()) + ")");
                 }
             }
         }
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("the OpenSearch cluster is missing analysis plugins: " + String.join("; ", problems)
-                    + ". Install them on every node (bin/opensearch-plugin install <name>) and restart.");
+            throw new IllegalStateException(
+                    "the OpenSearch cluster is missing analysis plugins: " + String.join("; ", problems)
+                            + ". Install them on every node (bin/opensearch-plugin install <name>) and restart.");
         }
     }
 
     /** Creates what is missing; leaves what exists alone (a changed template applies to the next index version). */
     public void ensureLayout() throws IOException {
         Map<String, JsonNode> missing = new LinkedHashMap<>(); // index → create body
-        JsonNode existing = call("GET", "/_alias/" + IndexNames.READ_ALIAS + "-*?allow_no_indices=true&ignore_unavailable=true", null);
+        JsonNode existing = call(
+                "GET", "/_alias/" + IndexNames.READ_ALIAS + "-*?allow_no_indices=true&ignore_unavailable=true", null);
         for (LanguageGroup g : mappings.groups()) {
             call("PUT", "/_index_template/posts-" + g.name(), IndexTemplates.forGroup(g, cfg.shards(), cfg.replicas()));
             if (writeIndexIn(existing, g.name()) == null) {
@@ -84,7 +87,8 @@ public final class ClusterSetup {
         missing.put(IndexNames.FOLLOWS, IndexTemplates.followsIndex(cfg.shards(), cfg.replicas()));
         // created concurrently: the cluster manager batches the create tasks, ~30 one after another take seconds
         List<CompletableFuture<Void>> creates = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> e : missing.entrySet()) creates.add(createIfAbsentAsync(e.getKey(), e.getValue()));
+        for (Map.Entry<String, JsonNode> e : missing.entrySet())
+            creates.add(createIfAbsentAsync(e.getKey(), e.getValue()));
         try {
             CompletableFuture.allOf(creates.toArray(CompletableFuture[]::new)).join();
         } catch (CompletionException e) {
@@ -95,7 +99,8 @@ public final class ClusterSetup {
         // the new field, since other fields of older indices may differ in settings a mapping update cannot change
         ObjectNode deletedAt = PostJson.MAPPER.createObjectNode();
         deletedAt.putObject("properties").putObject("deleted_at").put("type", "long");
-        for (String index : List.of(IndexNames.KEYS, IndexNames.FOLLOWS)) call("PUT", "/" + index + "/_mapping", deletedAt);
+        for (String index : List.of(IndexNames.KEYS, IndexNames.FOLLOWS))
+            call("PUT", "/" + index + "/_mapping", deletedAt);
         // the group indices just created must be searchable before the first apply or search
         call("GET", "/_cluster/health?wait_for_status=yellow&timeout=30s", null);
     }
@@ -152,7 +157,11 @@ public final class ClusterSetup {
         actions.addObject().putObject("remove").put("index", from).put("alias", IndexNames.READ_ALIAS);
         actions.addObject().putObject("remove").put("index", from).put("alias", IndexNames.writeAlias(group));
         actions.addObject().putObject("add").put("index", to).put("alias", IndexNames.READ_ALIAS);
-        actions.addObject().putObject("add").put("index", to).put("alias", IndexNames.writeAlias(group)).put("is_write_index", true);
+        actions.addObject()
+                .putObject("add")
+                .put("index", to)
+                .put("alias", IndexNames.writeAlias(group))
+                .put("is_write_index", true);
         call("POST", "/_aliases", body);
     }
 
@@ -163,9 +172,18 @@ public final class ClusterSetup {
         Map<String, Boolean> indices = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = aliases.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            indices.put(e.getKey(), e.getValue().path("aliases").path(IndexNames.writeAlias(group)).path("is_write_index").asBoolean(false));
+            indices.put(
+                    e.getKey(),
+                    e.getValue()
+                            .path("aliases")
+                            .path(IndexNames.writeAlias(group))
+                            .path("is_write_index")
+                            .asBoolean(false));
         }
-        return indices.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).findFirst()
+        return indices.entrySet().stream()
+                .filter(Map.Entry::getValue)
+                .map(Map.Entry::getKey)
+                .findFirst()
                 .orElse(indices.size() == 1 ? indices.keySet().iterator().next() : null);
     }
 

@@ -1,28 +1,28 @@
 package dev.feedsearch.core.opensearch;
 
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.EDGE_IDENTITY;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.FOLLOWEE;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.FOLLOWER;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.feedsearch.core.index.ChangeLog;
 import dev.feedsearch.core.model.FollowEdge;
 import dev.feedsearch.core.opensearch.OpenSearchDocuments.FollowDoc;
 import dev.feedsearch.mappings.IndexNames;
-import org.opensearch.client.opensearch.OpenSearchClient;
-
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import static dev.feedsearch.core.opensearch.OpenSearchDocuments.EDGE_IDENTITY;
-import static dev.feedsearch.core.opensearch.OpenSearchDocuments.FOLLOWEE;
-import static dev.feedsearch.core.opensearch.OpenSearchDocuments.FOLLOWER;
+import org.opensearch.client.opensearch.OpenSearchClient;
 
 /** The reads of the follows index: a viewer's followees and hidden authors, and a user's followers. */
 final class FollowGraph {
     private final OpenSearchClient client;
     private final ChangeLog changeLog;
     private final boolean cacheable;
-    private final Cache<String, ViewerEdges> viewerEdgeCache = Caffeine.newBuilder().maximumSize(100_000).build();
+    private final Cache<String, ViewerEdges> viewerEdgeCache =
+            Caffeine.newBuilder().maximumSize(100_000).build();
 
     /** @param cacheable false when writes return before they are searchable (see {@link #viewerEdges}) */
     FollowGraph(OpenSearchClient client, ChangeLog changeLog, boolean cacheable) {
@@ -37,8 +37,14 @@ final class FollowGraph {
 
     Set<String> followers(String user) throws IOException {
         Set<String> out = new HashSet<>();
-        Scan.of(client, IndexNames.FOLLOWS, Queries.activeEdges(Queries.term(FOLLOWEE, user), FollowEdge.Relation.FOLLOW),
-                List.of(FOLLOWER), FollowDoc.class).only(List.of(FOLLOWER)).forEach(h -> out.add(h.source().follower()));
+        Scan.of(
+                        client,
+                        IndexNames.FOLLOWS,
+                        Queries.activeEdges(Queries.term(FOLLOWEE, user), FollowEdge.Relation.FOLLOW),
+                        List.of(FOLLOWER),
+                        FollowDoc.class)
+                .only(List.of(FOLLOWER))
+                .forEach(h -> out.add(h.source().follower()));
         return out;
     }
 
@@ -61,12 +67,13 @@ final class FollowGraph {
         ViewerEdges known = viewerEdgeCache.getIfPresent(viewer);
         if (known != null && known.generation() == generation) return known;
         Set<String> followees = new HashSet<>(), hidden = new HashSet<>();
-        Scan.of(client, IndexNames.FOLLOWS, Queries.viewerEdges(viewer), EDGE_IDENTITY, FollowDoc.class).forEach(h -> {
-            FollowDoc edge = h.source();
-            if (!edge.follower().equals(viewer)) hidden.add(edge.follower()); // blocks the viewer
-            else if (FollowEdge.Relation.FOLLOW.wire().equals(edge.relation())) followees.add(edge.followee());
-            else hidden.add(edge.followee()); // muted or blocked by the viewer
-        });
+        Scan.of(client, IndexNames.FOLLOWS, Queries.viewerEdges(viewer), EDGE_IDENTITY, FollowDoc.class)
+                .forEach(h -> {
+                    FollowDoc edge = h.source();
+                    if (!edge.follower().equals(viewer)) hidden.add(edge.follower()); // blocks the viewer
+                    else if (FollowEdge.Relation.FOLLOW.wire().equals(edge.relation())) followees.add(edge.followee());
+                    else hidden.add(edge.followee()); // muted or blocked by the viewer
+                });
         ViewerEdges fresh = new ViewerEdges(generation, Set.copyOf(followees), Set.copyOf(hidden));
         if (cacheable) viewerEdgeCache.put(viewer, fresh);
         return fresh;

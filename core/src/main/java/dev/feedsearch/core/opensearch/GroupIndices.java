@@ -2,7 +2,6 @@ package dev.feedsearch.core.opensearch;
 
 import dev.feedsearch.mappings.IndexNames;
 import dev.feedsearch.mappings.Mappings;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,8 @@ final class GroupIndices {
         for (Map.Entry<String, Map<String, Boolean>> g : versionIndices.entrySet()) {
             List<String> others = new CopyOnWriteArrayList<>();
             for (Map.Entry<String, Boolean> v : g.getValue().entrySet()) {
-                if (v.getValue()) serving.put(g.getKey(), v.getKey()); else others.add(v.getKey());
+                if (v.getValue()) serving.put(g.getKey(), v.getKey());
+                else others.add(v.getKey());
             }
             alsoWritten.put(g.getKey(), others);
         }

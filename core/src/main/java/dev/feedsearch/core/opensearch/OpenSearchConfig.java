@@ -1,8 +1,8 @@
 package dev.feedsearch.core.opensearch;
 
-import java.util.ArrayList;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -21,8 +21,17 @@ import java.util.Objects;
  * @param backoff       first retry delay; doubles per attempt, with full jitter
  * @param bulkBatch     at most this many documents per {@code _bulk} request
  */
-public record OpenSearchConfig(List<URI> urls, String username, String password, String awsRegion, Refresh refresh,
-                               int shards, int replicas, int maxAttempts, Duration backoff, int bulkBatch) {
+public record OpenSearchConfig(
+        List<URI> urls,
+        String username,
+        String password,
+        String awsRegion,
+        Refresh refresh,
+        int shards,
+        int replicas,
+        int maxAttempts,
+        Duration backoff,
+        int bulkBatch) {
 
     /**
      * {@code WAIT_FOR} (default) returns from {@code apply} once the scheduled refresh has made the batch
@@ -33,7 +42,9 @@ public record OpenSearchConfig(List<URI> urls, String username, String password,
      * caches may serve that long a stale page: only for bulk loads.
      */
     public enum Refresh {
-        TRUE, WAIT_FOR, FALSE
+        TRUE,
+        WAIT_FOR,
+        FALSE
     }
 
     public OpenSearchConfig {
@@ -43,7 +54,8 @@ public record OpenSearchConfig(List<URI> urls, String username, String password,
         if (shards < 1 || replicas < 0 || maxAttempts < 1 || bulkBatch < 1) {
             throw new IllegalArgumentException("shards >= 1, replicas >= 0, maxAttempts >= 1, bulkBatch >= 1");
         }
-        if ((username == null) != (password == null)) throw new IllegalArgumentException("username and password go together");
+        if ((username == null) != (password == null))
+            throw new IllegalArgumentException("username and password go together");
     }
 
     public static Builder builder(String... urls) {
@@ -66,17 +78,50 @@ public record OpenSearchConfig(List<URI> urls, String username, String password,
             return this;
         }
 
-        public Builder basicAuth(String user, String pass) { username = user; password = pass; return this; }
-        public Builder awsSigV4(String region) { awsRegion = region; return this; }
-        public Builder refresh(Refresh v) { refresh = v; return this; }
-        public Builder shards(int v) { shards = v; return this; }
-        public Builder replicas(int v) { replicas = v; return this; }
-        public Builder maxAttempts(int v) { maxAttempts = v; return this; }
-        public Builder backoff(Duration v) { backoff = v; return this; }
-        public Builder bulkBatch(int v) { bulkBatch = v; return this; }
+        public Builder basicAuth(String user, String pass) {
+            username = user;
+            password = pass;
+            return this;
+        }
+
+        public Builder awsSigV4(String region) {
+            awsRegion = region;
+            return this;
+        }
+
+        public Builder refresh(Refresh v) {
+            refresh = v;
+            return this;
+        }
+
+        public Builder shards(int v) {
+            shards = v;
+            return this;
+        }
+
+        public Builder replicas(int v) {
+            replicas = v;
+            return this;
+        }
+
+        public Builder maxAttempts(int v) {
+            maxAttempts = v;
+            return this;
+        }
+
+        public Builder backoff(Duration v) {
+            backoff = v;
+            return this;
+        }
+
+        public Builder bulkBatch(int v) {
+            bulkBatch = v;
+            return this;
+        }
 
         public OpenSearchConfig build() {
-            return new OpenSearchConfig(urls, username, password, awsRegion, refresh, shards, replicas, maxAttempts, backoff, bulkBatch);
+            return new OpenSearchConfig(
+                    urls, username, password, awsRegion, refresh, shards, replicas, maxAttempts, backoff, bulkBatch);
         }
     }
 }

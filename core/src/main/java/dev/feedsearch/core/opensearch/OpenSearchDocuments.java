@@ -14,7 +14,6 @@ import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.mappings.LanguageGroup;
 import dev.feedsearch.mappings.Mappings;
-
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,12 +25,25 @@ import java.util.Set;
  */
 final class OpenSearchDocuments {
     /** Fields of a post document. */
-    static final String ID = "id", AUTHOR = "author_id", LANG = "lang", VIS = "visibility", TAG = "tag_keys",
-            CREATED = "created_at", ENGAGEMENT = "engagement", GROUP = "group", MENTIONS = "mentions", REPLY_TO = "reply_to",
+    static final String ID = "id",
+            AUTHOR = "author_id",
+            LANG = "lang",
+            VIS = "visibility",
+            TAG = "tag_keys",
+            CREATED = "created_at",
+            ENGAGEMENT = "engagement",
+            GROUP = "group",
+            MENTIONS = "mentions",
+            REPLY_TO = "reply_to",
             TEXT = "text";
     /** Fields of a keys entry and of a follow document (beside {@link #ID}, {@link #AUTHOR}, {@link #GROUP}). */
-    static final String ORDER = "order", DELETED = "deleted", DELETED_AT = "deleted_at",
-            FOLLOWER = "follower", FOLLOWEE = "followee", RELATION = "relation", ACTIVE = "active";
+    static final String ORDER = "order",
+            DELETED = "deleted",
+            DELETED_AT = "deleted_at",
+            FOLLOWER = "follower",
+            FOLLOWEE = "followee",
+            RELATION = "relation",
+            ACTIVE = "active";
     /** An edge's identity: sorted on all three, search_after pages over follow documents are exact. */
     static final List<String> EDGE_IDENTITY = List.of(FOLLOWER, FOLLOWEE, RELATION);
 
@@ -83,8 +95,15 @@ final class OpenSearchDocuments {
      */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record KeysDoc(String id, long order, String group, @JsonProperty(AUTHOR) String authorId, boolean deleted,
-                   @JsonProperty(DELETED_AT) @JsonInclude(JsonInclude.Include.NON_NULL) Long deletedAt) {
+    record KeysDoc(
+            String id,
+            long order,
+            String group,
+            @JsonProperty(AUTHOR) String authorId,
+            boolean deleted,
+
+            @JsonProperty(DELETED_AT) @JsonInclude(JsonInclude.Include.NON_NULL)
+            Long deletedAt) {
 
         static KeysDoc of(String id, long order, String group, String author, boolean deleted) {
             return new KeysDoc(id, order, group, author, deleted, deleted ? System.currentTimeMillis() : null);
@@ -93,13 +112,26 @@ final class OpenSearchDocuments {
 
     /** A follow, mute or block edge, active or undone; {@code deleted_at} only once undone, for the purge. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record FollowDoc(String follower, String followee, String relation, boolean active,
-                     @JsonProperty(CREATED) @JsonInclude(JsonInclude.Include.NON_NULL) Long createdAt,
-                     @JsonProperty(DELETED_AT) @JsonInclude(JsonInclude.Include.NON_NULL) Long deletedAt) {
+    record FollowDoc(
+            String follower,
+            String followee,
+            String relation,
+            boolean active,
+
+            @JsonProperty(CREATED) @JsonInclude(JsonInclude.Include.NON_NULL)
+            Long createdAt,
+
+            @JsonProperty(DELETED_AT) @JsonInclude(JsonInclude.Include.NON_NULL)
+            Long deletedAt) {
 
         static FollowDoc of(FollowEdge e) {
-            return new FollowDoc(e.followerId(), e.followeeId(), e.relation().wire(), !e.deleted(),
-                    e.createdAt() == null ? null : e.createdAt().toEpochMilli(), e.deleted() ? System.currentTimeMillis() : null);
+            return new FollowDoc(
+                    e.followerId(),
+                    e.followeeId(),
+                    e.relation().wire(),
+                    !e.deleted(),
+                    e.createdAt() == null ? null : e.createdAt().toEpochMilli(),
+                    e.deleted() ? System.currentTimeMillis() : null);
         }
     }
 }

@@ -1,5 +1,13 @@
 package dev.feedsearch.core.opensearch;
 
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.ACTIVE;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.AUTHOR;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.DELETED;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.ID;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.REPLY_TO;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.TEXT;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.fromDocument;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,20 +29,9 @@ import dev.feedsearch.core.opensearch.OpenSearchDocuments.PostRef;
 import dev.feedsearch.core.reindex.Rebuildable;
 import dev.feedsearch.mappings.IndexNames;
 import dev.feedsearch.mappings.Mappings;
-import org.opensearch.client.json.JsonData;
-import org.opensearch.client.opensearch.OpenSearchClient;
-import org.opensearch.client.opensearch._types.FieldValue;
-import org.opensearch.client.opensearch._types.Refresh;
-import org.opensearch.client.opensearch._types.SortOptions;
-import org.opensearch.client.opensearch._types.query_dsl.Query;
-import org.opensearch.client.opensearch.core.SearchRequest;
-import org.opensearch.client.opensearch.core.SearchResponse;
-import org.opensearch.client.opensearch.core.search.Hit;
-import org.opensearch.client.opensearch.core.search.TotalHitsRelation;
-
 import java.io.IOException;
-import java.time.Duration;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -45,14 +42,16 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-
-import static dev.feedsearch.core.opensearch.OpenSearchDocuments.ACTIVE;
-import static dev.feedsearch.core.opensearch.OpenSearchDocuments.AUTHOR;
-import static dev.feedsearch.core.opensearch.OpenSearchDocuments.DELETED;
-import static dev.feedsearch.core.opensearch.OpenSearchDocuments.ID;
-import static dev.feedsearch.core.opensearch.OpenSearchDocuments.REPLY_TO;
-import static dev.feedsearch.core.opensearch.OpenSearchDocuments.TEXT;
-import static dev.feedsearch.core.opensearch.OpenSearchDocuments.fromDocument;
+import org.opensearch.client.json.JsonData;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.FieldValue;
+import org.opensearch.client.opensearch._types.Refresh;
+import org.opensearch.client.opensearch._types.SortOptions;
+import org.opensearch.client.opensearch._types.query_dsl.Query;
+import org.opensearch.client.opensearch.core.SearchRequest;
+import org.opensearch.client.opensearch.core.SearchResponse;
+import org.opensearch.client.opensearch.core.search.Hit;
+import org.opensearch.client.opensearch.core.search.TotalHitsRelation;
 
 /**
  * The OpenSearch engine. Posts live in one index per language group behind a write alias each and the read
@@ -89,8 +88,13 @@ public final class OpenSearchPostIndex implements PostIndex {
         };
     }
 
-    private OpenSearchPostIndex(OpenSearchClient client, OpenSearchConfig cfg, Mappings mappings, RejectedWrites rejected,
-                                ClusterSetup setup) throws IOException {
+    private OpenSearchPostIndex(
+            OpenSearchClient client,
+            OpenSearchConfig cfg,
+            Mappings mappings,
+            RejectedWrites rejected,
+            ClusterSetup setup)
+            throws IOException {
         this.client = client;
         this.setup = setup;
         this.mappings = mappings;
@@ -112,7 +116,8 @@ public final class OpenSearchPostIndex implements PostIndex {
      * Connects, checks the cluster has every analysis plugin the mappings need (failing with their names if not),
      * and creates the templates, indices and aliases that are missing.
      */
-    public static OpenSearchPostIndex open(OpenSearchConfig cfg, Mappings mappings, RejectedWrites rejected) throws IOException {
+    public static OpenSearchPostIndex open(OpenSearchConfig cfg, Mappings mappings, RejectedWrites rejected)
+            throws IOException {
         OpenSearchClient client = OpenSearchClients.create(cfg);
         try {
             ClusterSetup setup = new ClusterSetup(client, mappings, cfg);
@@ -187,10 +192,14 @@ public final class OpenSearchPostIndex implements PostIndex {
             IndexedPost post = fromDocument(h.source());
             FieldValue first = h.sort().getFirst();
             if (q.sort() == SortOrder.RECENT) {
-                hits.add(new SearchHit(post, Float.NaN, new SortKey(first.longValue(), post.post().id())));
+                hits.add(new SearchHit(
+                        post,
+                        Float.NaN,
+                        new SortKey(first.longValue(), post.post().id())));
             } else {
                 float score = (float) first.doubleValue();
-                hits.add(new SearchHit(post, score, SortKey.ofScore(score, post.post().id())));
+                hits.add(new SearchHit(
+                        post, score, SortKey.ofScore(score, post.post().id())));
             }
         }
         return SearchPage.overfetched(hits, raw.size(), q.limit());
@@ -210,22 +219,31 @@ public final class OpenSearchPostIndex implements PostIndex {
             ObjectNode d = docs.addObject().put("_index", serving.get(g));
             d.putObject("doc").put(TEXT, text);
             d.putArray("fields").add(TEXT);
-            d.put("term_statistics", true).put("field_statistics", false).put("positions", true)
-                    .put("offsets", false).put("payloads", false);
+            d.put("term_statistics", true)
+                    .put("field_statistics", false)
+                    .put("positions", true)
+                    .put("offsets", false)
+                    .put("payloads", false);
         }
         JsonNode resp = setup.call("POST", "/_mtermvectors", body);
         Map<String, Long> out = new TreeMap<>();
         for (int i = 0; i < names.size(); i++) {
-            JsonNode terms = resp.path("docs").path(i).path("term_vectors").path(TEXT).path("terms");
+            JsonNode terms =
+                    resp.path("docs").path(i).path("term_vectors").path(TEXT).path("terms");
             if (!terms.isObject() || terms.isEmpty()) continue;
             Map<Integer, Long> byPosition = new HashMap<>(); // stacked tokens share a position: the largest counts
             for (Map.Entry<String, JsonNode> t : terms.properties()) {
                 long df = t.getValue().path("doc_freq").asLong(0);
-                for (JsonNode tok : t.getValue().path("tokens")) byPosition.merge(tok.path("position").asInt(), df, Math::max);
+                for (JsonNode tok : t.getValue().path("tokens"))
+                    byPosition.merge(tok.path("position").asInt(), df, Math::max);
             }
             // an artificial document is analysed on one shard and reads that shard's statistics: scaled by the
             // primaries every group index is created with, an estimate of the whole (exact with one shard)
-            long bound = byPosition.values().stream().mapToLong(Long::longValue).min().orElse(0) * cfg.shards();
+            long bound = byPosition.values().stream()
+                            .mapToLong(Long::longValue)
+                            .min()
+                            .orElse(0)
+                    * cfg.shards();
             if (bound > 0) out.put(names.get(i), bound);
         }
         return out;
@@ -241,7 +259,10 @@ public final class OpenSearchPostIndex implements PostIndex {
         List<SortOptions> sort = Queries.sort(q.sort());
         return SearchRequest.of(s -> {
             s.index(q.lang() == null ? List.of(IndexNames.READ_ALIAS) : groups.servingOf(mappings, List.of(q.lang())))
-                    .query(query).sort(sort).size(q.fetchSize()).trackTotalHits(t -> t.enabled(false))
+                    .query(query)
+                    .sort(sort)
+                    .size(q.fetchSize())
+                    .trackTotalHits(t -> t.enabled(false))
                     // the same copies for every page of one query: replicas score with their own statistics
                     .preference(Integer.toHexString(Objects.hash(q.text(), q.viewer(), q.tags())));
             if (q.after() != null) s.searchAfter(Queries.searchAfter(q.sort(), q.after()));
@@ -253,10 +274,17 @@ public final class OpenSearchPostIndex implements PostIndex {
     public HitTotal count(SearchQuery asked) throws IOException {
         SearchQuery q = queries.capped(asked);
         Query query = engineQuery(q);
-        SearchResponse<ObjectNode> resp = client.search(s -> s
-                .index(q.lang() == null ? List.of(IndexNames.READ_ALIAS) : groups.servingOf(mappings, List.of(q.lang())))
-                .query(query).size(0).trackTotalHits(t -> t.count(HitTotal.LIMIT + 1)), ObjectNode.class);
-        // one past the limit: OpenSearch says "gte" once it stops counting at the threshold, even at exactly the threshold
+        SearchResponse<ObjectNode> resp = client.search(
+                s -> s.index(
+                                q.lang() == null
+                                        ? List.of(IndexNames.READ_ALIAS)
+                                        : groups.servingOf(mappings, List.of(q.lang())))
+                        .query(query)
+                        .size(0)
+                        .trackTotalHits(t -> t.count(HitTotal.LIMIT + 1)),
+                ObjectNode.class);
+        // one past the limit: OpenSearch says "gte" once it stops counting at the threshold, even at exactly the
+        // threshold
         var total = resp.hits().total();
         return HitTotal.of(total.value(), total.relation() != TotalHitsRelation.Eq);
     }
@@ -276,10 +304,14 @@ public final class OpenSearchPostIndex implements PostIndex {
      * parent the viewer may not see is not looked under, so its replies never tell that it exists.
      */
     private Query repliesTo(String author, Query visible) throws IOException {
-        SearchResponse<PostRef> parents = client.search(s -> s.index(IndexNames.READ_ALIAS)
-                .query(Query.of(x -> x.bool(b -> b.filter(visible, Queries.term(AUTHOR, author)))))
-                .size(SearchQuery.MAX_REPLY_PARENTS).sort(Queries.sort(SortOrder.RECENT))
-                .source(src -> src.filter(f -> f.includes(ID))).trackTotalHits(t -> t.enabled(false)), PostRef.class);
+        SearchResponse<PostRef> parents = client.search(
+                s -> s.index(IndexNames.READ_ALIAS)
+                        .query(Query.of(x -> x.bool(b -> b.filter(visible, Queries.term(AUTHOR, author)))))
+                        .size(SearchQuery.MAX_REPLY_PARENTS)
+                        .sort(Queries.sort(SortOrder.RECENT))
+                        .source(src -> src.filter(f -> f.includes(ID)))
+                        .trackTotalHits(t -> t.enabled(false)),
+                PostRef.class);
         List<String> ids = new ArrayList<>();
         for (Hit<PostRef> h : parents.hits().hits()) ids.add(h.source().id());
         // terms with no values matches nothing, as it should: no parent the viewer may see, no replies
@@ -327,21 +359,30 @@ public final class OpenSearchPostIndex implements PostIndex {
     }
 
     @Override
-    public Map<String, List<IndexedPost>> recentPostsUnfiltered(Collection<String> authors, int perAuthor) throws IOException {
+    public Map<String, List<IndexedPost>> recentPostsUnfiltered(Collection<String> authors, int perAuthor)
+            throws IOException {
         if (authors.isEmpty()) return Map.of();
-        if (perAuthor > MAX_INNER_HITS) throw new IllegalArgumentException("at most " + MAX_INNER_HITS + " posts per author");
+        if (perAuthor > MAX_INNER_HITS)
+            throw new IllegalArgumentException("at most " + MAX_INNER_HITS + " posts per author");
         List<SortOptions> recent = Queries.sort(SortOrder.RECENT);
         // field collapsing: one top hit per author, with that author's newest posts as inner hits
-        SearchResponse<ObjectNode> resp = client.search(s -> s.index(IndexNames.READ_ALIAS)
-                .query(Queries.terms(AUTHOR, authors)).size(authors.size()).sort(recent)
-                .collapse(c -> c.field(AUTHOR).innerHits(ih -> ih.name("recent").size(perAuthor).sort(recent)))
-                .trackTotalHits(t -> t.enabled(false)), ObjectNode.class);
+        SearchResponse<ObjectNode> resp = client.search(
+                s -> s.index(IndexNames.READ_ALIAS)
+                        .query(Queries.terms(AUTHOR, authors))
+                        .size(authors.size())
+                        .sort(recent)
+                        .collapse(c -> c.field(AUTHOR)
+                                .innerHits(
+                                        ih -> ih.name("recent").size(perAuthor).sort(recent)))
+                        .trackTotalHits(t -> t.enabled(false)),
+                ObjectNode.class);
         Map<String, List<IndexedPost>> out = new HashMap<>();
         for (Hit<ObjectNode> h : resp.hits().hits()) {
             var inner = h.innerHits().get("recent");
             List<IndexedPost> posts = new ArrayList<>();
             for (Hit<JsonData> ih : inner.hits().hits()) {
-                posts.add(fromDocument(ih.source().to(ObjectNode.class, client._transport().jsonpMapper())));
+                posts.add(fromDocument(
+                        ih.source().to(ObjectNode.class, client._transport().jsonpMapper())));
             }
             if (!posts.isEmpty()) out.put(posts.getFirst().post().authorId(), posts);
         }
@@ -352,8 +393,13 @@ public final class OpenSearchPostIndex implements PostIndex {
     public List<IndexedPost> popularPublic(Collection<String> langs, Instant since, int limit) throws IOException {
         if (langs.isEmpty() || limit <= 0) return List.of();
         Query q = Queries.popularPublic(langs, since.toEpochMilli());
-        return posts(client.search(s -> s.index(groups.servingOf(mappings, langs)).query(q).size(limit).sort(Queries.byEngagement())
-                .trackTotalHits(t -> t.enabled(false)), ObjectNode.class));
+        return posts(client.search(
+                s -> s.index(groups.servingOf(mappings, langs))
+                        .query(q)
+                        .size(limit)
+                        .sort(Queries.byEngagement())
+                        .trackTotalHits(t -> t.enabled(false)),
+                ObjectNode.class));
     }
 
     @Override
@@ -380,8 +426,10 @@ public final class OpenSearchPostIndex implements PostIndex {
     public IndexStats stats() throws IOException {
         client.indices().refresh(r -> r.index(IndexNames.KEYS)); // keys are written without a refresh
         long posts = client.count(c -> c.index(IndexNames.READ_ALIAS)).count();
-        long tombs = client.count(c -> c.index(IndexNames.KEYS).query(Queries.term(DELETED, true))).count();
-        long follows = client.count(c -> c.index(IndexNames.FOLLOWS).query(Queries.term(ACTIVE, true))).count();
+        long tombs = client.count(c -> c.index(IndexNames.KEYS).query(Queries.term(DELETED, true)))
+                .count();
+        long follows = client.count(c -> c.index(IndexNames.FOLLOWS).query(Queries.term(ACTIVE, true)))
+                .count();
         return new IndexStats(posts, tombs, follows);
     }
 

@@ -1,5 +1,12 @@
 package dev.feedsearch.core.opensearch;
 
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.ID;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.fromDocument;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.toDocument;
+import static dev.feedsearch.core.opensearch.OpenSearchWriter.requireWritten;
+import static dev.feedsearch.core.opensearch.OpenSearchWriter.sameVersionDelete;
+import static dev.feedsearch.core.opensearch.OpenSearchWriter.sameVersionIndex;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.feedsearch.core.index.ChangeLog;
 import dev.feedsearch.core.model.PostChange;
@@ -7,12 +14,6 @@ import dev.feedsearch.core.opensearch.OpenSearchDocuments.KeysDoc;
 import dev.feedsearch.core.opensearch.OpenSearchDocuments.PostRef;
 import dev.feedsearch.core.reindex.Rebuildable;
 import dev.feedsearch.mappings.IndexNames;
-import org.opensearch.client.opensearch.OpenSearchClient;
-import org.opensearch.client.opensearch._types.FieldValue;
-import org.opensearch.client.opensearch._types.Refresh;
-import org.opensearch.client.opensearch.core.bulk.BulkOperation;
-import org.opensearch.client.opensearch.core.search.Hit;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,13 +23,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.IntStream;
-
-import static dev.feedsearch.core.opensearch.OpenSearchDocuments.ID;
-import static dev.feedsearch.core.opensearch.OpenSearchDocuments.fromDocument;
-import static dev.feedsearch.core.opensearch.OpenSearchDocuments.toDocument;
-import static dev.feedsearch.core.opensearch.OpenSearchWriter.requireWritten;
-import static dev.feedsearch.core.opensearch.OpenSearchWriter.sameVersionDelete;
-import static dev.feedsearch.core.opensearch.OpenSearchWriter.sameVersionIndex;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.FieldValue;
+import org.opensearch.client.opensearch._types.Refresh;
+import org.opensearch.client.opensearch.core.bulk.BulkOperation;
+import org.opensearch.client.opensearch.core.search.Hit;
 
 /**
  * The OpenSearch engine's blue/green rebuilds of a language group. A version is an index of its own
@@ -45,8 +44,14 @@ final class OpenSearchRebuilds implements Rebuildable {
     private final ClusterSetup setup;
     private final ChangeLog changeLog;
 
-    OpenSearchRebuilds(OpenSearchClient client, OpenSearchWriter writer, BulkWriter bulk, Refresh refresh, GroupIndices groups,
-                       ClusterSetup setup, ChangeLog changeLog) {
+    OpenSearchRebuilds(
+            OpenSearchClient client,
+            OpenSearchWriter writer,
+            BulkWriter bulk,
+            Refresh refresh,
+            GroupIndices groups,
+            ClusterSetup setup,
+            ChangeLog changeLog) {
         this.client = client;
         this.writer = writer;
         this.bulk = bulk;
@@ -82,13 +87,18 @@ final class OpenSearchRebuilds implements Rebuildable {
         // deleted meanwhile is left alone, since that write reached the new version itself. External versions
         // alone would not do: a delete's tombstone in the target lasts only index.gc_deletes (60 s), and the wait
         // for the lock has no bound (another job's verification holds it for minutes)
-        List<Hit<ObjectNode>> hits = Scan.of(client, from, null, List.of(ID), ObjectNode.class).pageSize(max)
+        List<Hit<ObjectNode>> hits = Scan.of(client, from, null, List.of(ID), ObjectNode.class)
+                .pageSize(max)
                 .page(afterId == null ? null : List.of(FieldValue.of(afterId)));
         if (hits.isEmpty()) return new Copied(0, 0, null);
         PostChange[] now = new PostChange[hits.size()];
-        IntStream.range(0, now.length).parallel().forEach(i -> now[i] = redetect.checked(fromDocument(hits.get(i).source()).post()));
+        IntStream.range(0, now.length)
+                .parallel()
+                .forEach(i -> now[i] =
+                        redetect.checked(fromDocument(hits.get(i).source()).post()));
         synchronized (writer.lock()) {
-            Map<String, KeysDoc> registry = writer.keyStates(Arrays.stream(now).map(PostChange::id).toList());
+            Map<String, KeysDoc> registry =
+                    writer.keyStates(Arrays.stream(now).map(PostChange::id).toList());
             List<BulkOperation> ops = new ArrayList<>(hits.size());
             List<PostChange> moves = new ArrayList<>();
             for (PostChange c : now) {
@@ -108,7 +118,8 @@ final class OpenSearchRebuilds implements Rebuildable {
     @Override
     public Copied place(Set<String> groupNames, List<PostChange> posts) throws IOException {
         synchronized (writer.lock()) {
-            Map<String, KeysDoc> registry = writer.keyStates(posts.stream().map(PostChange::id).toList());
+            Map<String, KeysDoc> registry =
+                    writer.keyStates(posts.stream().map(PostChange::id).toList());
             List<BulkOperation> ops = new ArrayList<>();
             List<Move> moves = new ArrayList<>();
             List<PostChange> behind = new ArrayList<>();
@@ -116,13 +127,16 @@ final class OpenSearchRebuilds implements Rebuildable {
             for (PostChange p : posts) {
                 KeysDoc st = registry.get(p.id());
                 String current = st == null || st.deleted() ? null : st.group();
-                if (!(p.group() != null && groupNames.contains(p.group())) && !(current != null && groupNames.contains(current))) continue;
+                if (!(p.group() != null && groupNames.contains(p.group()))
+                        && !(current != null && groupNames.contains(current))) continue;
                 placed++;
                 long order = p.order();
                 if (st == null || st.order() < order) behind.add(p); // the index has not seen this change yet
                 else if (st.order() == order && current != null) {
                     if (!current.equals(p.group())) moves.add(new Move(current, p));
-                    else for (String also : groups.alsoWritten(current)) ops.add(OpenSearchWriter.index(also, p.id(), order, toDocument(p)));
+                    else
+                        for (String also : groups.alsoWritten(current))
+                            ops.add(OpenSearchWriter.index(also, p.id(), order, toDocument(p)));
                 }
                 // a newer version in the index reached the versions being built through the dual writes
             }
@@ -169,26 +183,34 @@ final class OpenSearchRebuilds implements Rebuildable {
             // external_gte: over a copy or an undo tombstone of this same version; a newer version would refuse
             adds.add(sameVersionIndex(IndexNames.writeAlias(c.group()), c.id(), order, doc));
             for (String also : groups.alsoWritten(c.group())) adds.add(sameVersionIndex(also, c.id(), order, doc));
-            BulkOperation key = started ? null
-                    : sameVersionIndex(IndexNames.KEYS, c.id(), order, KeysDoc.of(c.id(), order, c.group(), c.post().authorId(), false));
+            BulkOperation key = started
+                    ? null
+                    : sameVersionIndex(
+                            IndexNames.KEYS,
+                            c.id(),
+                            order,
+                            KeysDoc.of(c.id(), order, c.group(), c.post().authorId(), false));
             removes.add(sameVersionDelete(IndexNames.writeAlias(m.from()), c.id(), order));
             for (String also : groups.alsoWritten(m.from())) removes.add(sameVersionDelete(also, c.id(), order));
             steps.add(new Step(c, adds, key, removes));
         }
         if (steps.isEmpty()) return 0;
-        List<BulkOperation> adds = steps.stream().flatMap(st -> st.adds().stream()).toList();
+        List<BulkOperation> adds =
+                steps.stream().flatMap(st -> st.adds().stream()).toList();
         requireWritten(adds, bulk.write(adds, Refresh.False));
 
         // (2) a refused registry entry takes its post's new copies back (the registry still names the old group);
         // a request that fails as a whole leaves both copies, which the next job sorts out either way
-        List<BulkOperation> keyOps = steps.stream().map(Step::key).filter(Objects::nonNull).toList();
+        List<BulkOperation> keyOps =
+                steps.stream().map(Step::key).filter(Objects::nonNull).toList();
         List<BulkWriter.Result> keyResults = bulk.write(keyOps, Refresh.False);
         Set<BulkOperation> refused = new HashSet<>();
         String reason = null;
         for (int i = 0; i < keyOps.size(); i++) {
             if (keyResults.get(i).outcome() != BulkWriter.Outcome.REJECTED) continue;
             refused.add(keyOps.get(i));
-            reason = "writing " + IndexNames.KEYS + "/" + keyOps.get(i).index().id() + " failed: " + keyResults.get(i).reason();
+            reason = "writing " + IndexNames.KEYS + "/" + keyOps.get(i).index().id() + " failed: "
+                    + keyResults.get(i).reason();
         }
         if (!keyOps.isEmpty()) writer.commit(); // the registry durable before the old copies go
 
@@ -196,7 +218,9 @@ final class OpenSearchRebuilds implements Rebuildable {
         List<String> ids = new ArrayList<>(), authors = new ArrayList<>();
         for (Step st : steps) {
             if (refused.contains(st.key())) {
-                for (BulkOperation op : st.adds()) undo.add(sameVersionDelete(op.index().index(), op.index().id(), op.index().version()));
+                for (BulkOperation op : st.adds())
+                    undo.add(sameVersionDelete(
+                            op.index().index(), op.index().id(), op.index().version()));
                 continue;
             }
             removes.addAll(st.removes());
@@ -207,8 +231,10 @@ final class OpenSearchRebuilds implements Rebuildable {
         requireWritten(removes, bulk.write(removes, refresh));
         if (refresh != Refresh.False && !ids.isEmpty()) {
             // the new copies were written without a refresh (none was wanted while the old ones still served)
-            List<String> touched = adds.stream().map(op -> op.index().index()).distinct().toList();
-            bulk.retrying("refresh of the moved posts' groups", () -> client.indices().refresh(r -> r.index(touched)));
+            List<String> touched =
+                    adds.stream().map(op -> op.index().index()).distinct().toList();
+            bulk.retrying(
+                    "refresh of the moved posts' groups", () -> client.indices().refresh(r -> r.index(touched)));
         }
         if (!ids.isEmpty()) changeLog.record(ids, authors, List.of()); // cached pages holding them drop
         if (reason != null) throw new IOException(reason);
@@ -228,7 +254,8 @@ final class OpenSearchRebuilds implements Rebuildable {
         String index = IndexNames.index(group, version);
         client.indices().refresh(r -> r.index(index));
         Digest.Builder d = new Digest.Builder();
-        Scan.of(client, index, null, List.of(ID), PostRef.class).forEach(h -> d.add(h.source().id(), h.source().version()));
+        Scan.of(client, index, null, List.of(ID), PostRef.class)
+                .forEach(h -> d.add(h.source().id(), h.source().version()));
         return d.build();
     }
 
@@ -254,9 +281,11 @@ final class OpenSearchRebuilds implements Rebuildable {
         synchronized (writer.lock()) {
             String from = groups.serving(group);
             if (to.equals(from)) return;
-            if (!groups.isAlsoWritten(group, to)) throw new IllegalStateException(to + " does not exist or is not being written");
+            if (!groups.isAlsoWritten(group, to))
+                throw new IllegalStateException(to + " does not exist or is not being written");
             setup.swapAliases(group, from, to);
-            groups.swap(group, to); // the previous version is kept, and written, until dropped: rollback is one more swap
+            groups.swap(
+                    group, to); // the previous version is kept, and written, until dropped: rollback is one more swap
             changeLog.recordEverything(); // cached pages and timelines were built with the other version's analysis
         }
     }
@@ -265,7 +294,8 @@ final class OpenSearchRebuilds implements Rebuildable {
     public void drop(String group, int version) throws IOException {
         String index = IndexNames.index(group, version);
         synchronized (writer.lock()) {
-            if (index.equals(groups.serving(group))) throw new IllegalStateException(index + " is serving and cannot be dropped");
+            if (index.equals(groups.serving(group)))
+                throw new IllegalStateException(index + " is serving and cannot be dropped");
             groups.stopWriting(group, index);
             setup.call("DELETE", "/" + index + "?ignore_unavailable=true", null);
         }

@@ -1,5 +1,11 @@
 package dev.feedsearch.core.opensearch;
 
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.ACTIVE;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.DELETED;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.EDGE_IDENTITY;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.ID;
+import static dev.feedsearch.core.opensearch.OpenSearchDocuments.toDocument;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.feedsearch.core.index.ApplyResult;
 import dev.feedsearch.core.index.ChangeLog;
@@ -14,14 +20,6 @@ import dev.feedsearch.core.opensearch.OpenSearchDocuments.FollowDoc;
 import dev.feedsearch.core.opensearch.OpenSearchDocuments.KeysDoc;
 import dev.feedsearch.core.opensearch.OpenSearchPostIndex.RejectedWrites;
 import dev.feedsearch.mappings.IndexNames;
-import org.opensearch.client.opensearch.OpenSearchClient;
-import org.opensearch.client.opensearch._types.Refresh;
-import org.opensearch.client.opensearch._types.VersionType;
-import org.opensearch.client.opensearch._types.query_dsl.Query;
-import org.opensearch.client.opensearch.core.bulk.BulkOperation;
-import org.opensearch.client.opensearch.core.mget.MultiGetResponseItem;
-import org.opensearch.client.opensearch.core.search.Hit;
-
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,12 +28,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static dev.feedsearch.core.opensearch.OpenSearchDocuments.ACTIVE;
-import static dev.feedsearch.core.opensearch.OpenSearchDocuments.DELETED;
-import static dev.feedsearch.core.opensearch.OpenSearchDocuments.EDGE_IDENTITY;
-import static dev.feedsearch.core.opensearch.OpenSearchDocuments.ID;
-import static dev.feedsearch.core.opensearch.OpenSearchDocuments.toDocument;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.Refresh;
+import org.opensearch.client.opensearch._types.VersionType;
+import org.opensearch.client.opensearch._types.query_dsl.Query;
+import org.opensearch.client.opensearch.core.bulk.BulkOperation;
+import org.opensearch.client.opensearch.core.mget.MultiGetResponseItem;
+import org.opensearch.client.opensearch.core.search.Hit;
 
 /**
  * The write path: each batch planned as one bulk of group-index and follow writes, then one bulk of keys entries
@@ -52,8 +51,13 @@ final class OpenSearchWriter {
     private final GroupIndices groups;
     private final Object lock = new Object();
 
-    OpenSearchWriter(OpenSearchClient client, BulkWriter bulk, Refresh refresh, RejectedWrites rejected, ChangeLog changeLog,
-                     GroupIndices groups) {
+    OpenSearchWriter(
+            OpenSearchClient client,
+            BulkWriter bulk,
+            Refresh refresh,
+            RejectedWrites rejected,
+            ChangeLog changeLog,
+            GroupIndices groups) {
         this.client = client;
         this.bulk = bulk;
         this.refresh = refresh;
@@ -75,7 +79,10 @@ final class OpenSearchWriter {
         NewestPerKey newest = NewestPerKey.of(changes);
         int stale = newest.stale();
         synchronized (lock) {
-            List<String> postIds = newest.changes().stream().filter(c -> c instanceof PostChange).map(IndexChange::key).toList();
+            List<String> postIds = newest.changes().stream()
+                    .filter(c -> c instanceof PostChange)
+                    .map(IndexChange::key)
+                    .toList();
             Map<String, KeysDoc> stored = keyStates(postIds);
             List<Pending> pending = new ArrayList<>();
             List<BulkOperation> ops = new ArrayList<>();
@@ -90,7 +97,9 @@ final class OpenSearchWriter {
                         }
                         String oldGroup = st == null || st.deleted() ? null : st.group();
                         String group = pc.deleted() ? (st == null ? null : st.group()) : pc.group();
-                        String author = pc.deleted() ? (st == null ? null : st.authorId()) : pc.post().authorId();
+                        String author = pc.deleted()
+                                ? (st == null ? null : st.authorId())
+                                : pc.post().authorId();
                         KeysDoc keysDoc = KeysDoc.of(pc.id(), order, group, author, pc.deleted());
                         BulkOperation main;
                         if (pc.deleted()) {
@@ -129,7 +138,8 @@ final class OpenSearchWriter {
             List<BulkOperation> keyOps = new ArrayList<>();
             List<String> posts = new ArrayList<>(), authors = new ArrayList<>(), viewers = new ArrayList<>();
             for (Pending p : pending) {
-                BulkWriter.Result r = p.op() == null ? new BulkWriter.Result(BulkWriter.Outcome.DONE, null) : results.get(p.op());
+                BulkWriter.Result r =
+                        p.op() == null ? new BulkWriter.Result(BulkWriter.Outcome.DONE, null) : results.get(p.op());
                 if (r.outcome() == BulkWriter.Outcome.REJECTED) {
                     if (failed.add(p.change())) rejected.rejected(p.change(), r.reason());
                     continue;
@@ -138,9 +148,11 @@ final class OpenSearchWriter {
                     if (p.change() instanceof FollowChange fc) {
                         if (r.outcome() == BulkWriter.Outcome.CONFLICT) stale++;
                         else {
-                            if (fc.edge().deleted()) deleted++; else upserted++;
+                            if (fc.edge().deleted()) deleted++;
+                            else upserted++;
                             viewers.add(fc.edge().followerId());
-                            if (fc.edge().relation() == FollowEdge.Relation.BLOCK) viewers.add(fc.edge().followeeId());
+                            if (fc.edge().relation() == FollowEdge.Relation.BLOCK)
+                                viewers.add(fc.edge().followeeId());
                         }
                     }
                     continue;
@@ -154,7 +166,8 @@ final class OpenSearchWriter {
                     stale++;
                     continue;
                 }
-                if (pc.deleted()) deleted++; else upserted++;
+                if (pc.deleted()) deleted++;
+                else upserted++;
                 posts.add(pc.id());
                 if (p.keysDoc().authorId() != null) authors.add(p.keysDoc().authorId());
             }
@@ -162,7 +175,9 @@ final class OpenSearchWriter {
             List<BulkWriter.Result> keyResults = bulk.write(keyOps, Refresh.False);
             for (int i = 0; i < keyOps.size(); i++) {
                 if (keyResults.get(i).outcome() == BulkWriter.Outcome.REJECTED) {
-                    throw new IOException("the keys index refused " + keyOps.get(i).index().id() + ": " + keyResults.get(i).reason());
+                    throw new IOException(
+                            "the keys index refused " + keyOps.get(i).index().id() + ": "
+                                    + keyResults.get(i).reason());
                 }
             }
             if (upserted + deleted > 0) changeLog.record(posts, authors, viewers);
@@ -170,7 +185,8 @@ final class OpenSearchWriter {
         }
     }
 
-    private void secondaryDeletes(IndexChange c, String group, long order, List<BulkOperation> ops, List<Pending> pending) {
+    private void secondaryDeletes(
+            IndexChange c, String group, long order, List<BulkOperation> ops, List<Pending> pending) {
         for (String also : groups.alsoWritten(group)) {
             ops.add(delete(also, c.key(), order));
             pending.add(new Pending(c, ops.getLast(), null));
@@ -181,9 +197,13 @@ final class OpenSearchWriter {
     Map<String, KeysDoc> keyStates(List<String> ids) throws IOException {
         Map<String, KeysDoc> out = new HashMap<>();
         if (ids.isEmpty()) return out;
-        var resp = bulk.retrying("version lookup", () -> client.mget(m -> m.index(IndexNames.KEYS).ids(ids).realtime(true), KeysDoc.class));
+        var resp = bulk.retrying(
+                "version lookup",
+                () -> client.mget(m -> m.index(IndexNames.KEYS).ids(ids).realtime(true), KeysDoc.class));
         for (MultiGetResponseItem<KeysDoc> item : resp.docs()) {
-            if (item.isFailure()) throw new IOException("reading versions failed: " + item.failure().error().reason());
+            if (item.isFailure())
+                throw new IOException(
+                        "reading versions failed: " + item.failure().error().reason());
             var r = item.result();
             if (r.found()) out.put(r.id(), r.source());
         }
@@ -206,13 +226,17 @@ final class OpenSearchWriter {
 
     void forEachFollowEdge(FollowEdgeVisitor visitor) throws IOException {
         client.indices().refresh(r -> r.index(IndexNames.FOLLOWS)); // edges are written without a refresh
-        Scan.of(client, IndexNames.FOLLOWS, null, EDGE_IDENTITY, FollowDoc.class).withVersions().forEach(h -> {
-            FollowDoc e = h.source();
-            FollowEdge.Relation relation = FollowEdge.Relation.parse(e.relation() == null ? "follow" : e.relation());
-            if (relation == null || h.version() == null) return;
-            long order = h.version(); // the external version: version << 1 | removal
-            visitor.visit(new FollowEdge(e.follower(), e.followee(), null, order >>> 1, (order & 1) == 1, relation));
-        });
+        Scan.of(client, IndexNames.FOLLOWS, null, EDGE_IDENTITY, FollowDoc.class)
+                .withVersions()
+                .forEach(h -> {
+                    FollowDoc e = h.source();
+                    FollowEdge.Relation relation =
+                            FollowEdge.Relation.parse(e.relation() == null ? "follow" : e.relation());
+                    if (relation == null || h.version() == null) return;
+                    long order = h.version(); // the external version: version << 1 | removal
+                    visitor.visit(
+                            new FollowEdge(e.follower(), e.followee(), null, order >>> 1, (order & 1) == 1, relation));
+                });
     }
 
     /**
@@ -224,21 +248,35 @@ final class OpenSearchWriter {
      */
     long purgeDeletions(Instant before) throws IOException {
         long purged = 0;
-        for (var target : List.of(Map.entry(IndexNames.KEYS, Queries.term(DELETED, true)),
+        for (var target : List.of(
+                Map.entry(IndexNames.KEYS, Queries.term(DELETED, true)),
                 Map.entry(IndexNames.FOLLOWS, Queries.term(ACTIVE, false)))) {
             String index = target.getKey();
             Query q = Queries.removedBefore(target.getValue(), before.toEpochMilli());
             while (true) {
                 long done;
                 synchronized (lock) { // per page: applies wait for one page at most, never for the whole purge
-                    client.indices().refresh(r -> r.index(index)); // written without a refresh; and the last page's deletes
-                    List<Hit<ObjectNode>> hits = client.search(s -> s.index(index).query(q).size(Scan.PAGE).version(true)
-                            .source(src -> src.fetch(false)).trackTotalHits(t -> t.enabled(false)), ObjectNode.class).hits().hits();
+                    client.indices()
+                            .refresh(r -> r.index(index)); // written without a refresh; and the last page's deletes
+                    List<Hit<ObjectNode>> hits = client.search(
+                                    s -> s.index(index)
+                                            .query(q)
+                                            .size(Scan.PAGE)
+                                            .version(true)
+                                            .source(src -> src.fetch(false))
+                                            .trackTotalHits(t -> t.enabled(false)),
+                                    ObjectNode.class)
+                            .hits()
+                            .hits();
                     if (hits.isEmpty()) break;
-                    List<BulkOperation> ops = hits.stream().map(h -> sameVersionDelete(index, h.id(), h.version())).toList();
+                    List<BulkOperation> ops = hits.stream()
+                            .map(h -> sameVersionDelete(index, h.id(), h.version()))
+                            .toList();
                     List<BulkWriter.Result> rs = bulk.write(ops, Refresh.False);
                     requireWritten(ops, rs);
-                    done = rs.stream().filter(r -> r.outcome() == BulkWriter.Outcome.DONE).count();
+                    done = rs.stream()
+                            .filter(r -> r.outcome() == BulkWriter.Outcome.DONE)
+                            .count();
                 }
                 purged += done;
                 if (done == 0) break; // every one re-written meanwhile (not by this process): nothing left to purge now
@@ -251,20 +289,30 @@ final class OpenSearchWriter {
 
     /** A write at an external version: refused (a conflict) unless newer than the stored one. */
     static BulkOperation index(String index, String id, long order, Object doc) {
-        return BulkOperation.of(b -> b.index(i -> i.index(index).id(id).version(order).versionType(VersionType.External).document(doc)));
+        return BulkOperation.of(b -> b.index(i -> i.index(index)
+                .id(id)
+                .version(order)
+                .versionType(VersionType.External)
+                .document(doc)));
     }
 
     static BulkOperation delete(String index, String id, long order) {
-        return BulkOperation.of(b -> b.delete(d -> d.index(index).id(id).version(order).versionType(VersionType.External)));
+        return BulkOperation.of(
+                b -> b.delete(d -> d.index(index).id(id).version(order).versionType(VersionType.External)));
     }
 
     /** The same at the same version or newer ({@code external_gte}): redoing a step of a move, or a purge, is harmless. */
     static BulkOperation sameVersionIndex(String index, String id, long order, Object doc) {
-        return BulkOperation.of(b -> b.index(i -> i.index(index).id(id).version(order).versionType(VersionType.ExternalGte).document(doc)));
+        return BulkOperation.of(b -> b.index(i -> i.index(index)
+                .id(id)
+                .version(order)
+                .versionType(VersionType.ExternalGte)
+                .document(doc)));
     }
 
     static BulkOperation sameVersionDelete(String index, String id, long order) {
-        return BulkOperation.of(b -> b.delete(d -> d.index(index).id(id).version(order).versionType(VersionType.ExternalGte)));
+        return BulkOperation.of(
+                b -> b.delete(d -> d.index(index).id(id).version(order).versionType(VersionType.ExternalGte)));
     }
 
     /** A conflict is a write already there (the same or a newer version); a rejection stops the step. */
@@ -272,8 +320,11 @@ final class OpenSearchWriter {
         for (int i = 0; i < results.size(); i++) {
             if (results.get(i).outcome() == BulkWriter.Outcome.REJECTED) {
                 BulkOperation op = ops.get(i);
-                String where = op.isIndex() ? op.index().index() + "/" + op.index().id() : op.delete().index() + "/" + op.delete().id();
-                throw new IOException("writing " + where + " failed: " + results.get(i).reason());
+                String where = op.isIndex()
+                        ? op.index().index() + "/" + op.index().id()
+                        : op.delete().index() + "/" + op.delete().id();
+                throw new IOException(
+                        "writing " + where + " failed: " + results.get(i).reason());
             }
         }
     }

@@ -1,28 +1,5 @@
 package dev.feedsearch.core.opensearch;
 
-import dev.feedsearch.core.analysis.GroupAnalyzers;
-import dev.feedsearch.core.analysis.ParsedQueryCap;
-import dev.feedsearch.core.analysis.QueryTextCap;
-import dev.feedsearch.core.index.MatchBoosts;
-import dev.feedsearch.core.index.ParsedQuery;
-import dev.feedsearch.core.index.SearchQuery;
-import dev.feedsearch.core.index.SortKey;
-import dev.feedsearch.core.index.SortOrder;
-import dev.feedsearch.core.model.FollowEdge;
-import dev.feedsearch.core.model.Visibility;
-import dev.feedsearch.mappings.Mappings;
-import org.opensearch.client.json.JsonData;
-import org.opensearch.client.opensearch._types.FieldValue;
-import org.opensearch.client.opensearch._types.SortOptions;
-import org.opensearch.client.opensearch._types.query_dsl.BoolQuery;
-import org.opensearch.client.opensearch._types.query_dsl.Operator;
-import org.opensearch.client.opensearch._types.query_dsl.Query;
-
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-import java.util.Set;
-
 import static dev.feedsearch.core.opensearch.OpenSearchDocuments.ACTIVE;
 import static dev.feedsearch.core.opensearch.OpenSearchDocuments.AUTHOR;
 import static dev.feedsearch.core.opensearch.OpenSearchDocuments.CREATED;
@@ -42,6 +19,28 @@ import static dev.feedsearch.core.opensearch.OpenSearchDocuments.VIS;
 import static org.opensearch.client.opensearch._types.SortOrder.Asc;
 import static org.opensearch.client.opensearch._types.SortOrder.Desc;
 
+import dev.feedsearch.core.analysis.GroupAnalyzers;
+import dev.feedsearch.core.analysis.ParsedQueryCap;
+import dev.feedsearch.core.analysis.QueryTextCap;
+import dev.feedsearch.core.index.MatchBoosts;
+import dev.feedsearch.core.index.ParsedQuery;
+import dev.feedsearch.core.index.SearchQuery;
+import dev.feedsearch.core.index.SortKey;
+import dev.feedsearch.core.index.SortOrder;
+import dev.feedsearch.core.model.FollowEdge;
+import dev.feedsearch.core.model.Visibility;
+import dev.feedsearch.mappings.Mappings;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import org.opensearch.client.json.JsonData;
+import org.opensearch.client.opensearch._types.FieldValue;
+import org.opensearch.client.opensearch._types.SortOptions;
+import org.opensearch.client.opensearch._types.query_dsl.BoolQuery;
+import org.opensearch.client.opensearch._types.query_dsl.Operator;
+import org.opensearch.client.opensearch._types.query_dsl.Query;
+
 /**
  * Translates the engine-neutral {@link SearchQuery} into OpenSearch query DSL with the embedded engine's
  * semantics. User text only ever goes into {@code match} queries, analysed by each group index's own
@@ -60,7 +59,9 @@ final class Queries implements AutoCloseable {
 
     /** {@code asked} with its plain text cut to what matching reads (a query with operators is cut in {@link #search}). */
     SearchQuery capped(SearchQuery asked) {
-        return asked.text() == null || asked.syntax() != null ? asked : asked.toBuilder().text(matchedText(asked.text())).build();
+        return asked.text() == null || asked.syntax() != null
+                ? asked
+                : asked.toBuilder().text(matchedText(asked.text())).build();
     }
 
     /** The part of a query's text matching reads ({@link QueryTextCap}), cut where the embedded engine cuts it. */
@@ -71,7 +72,9 @@ final class Queries implements AutoCloseable {
 
     /** The same for a query written with operators ({@link ParsedQueryCap}). */
     private ParsedQuery matchedSyntax(ParsedQuery syntax) {
-        return ParsedQueryCap.fits(syntax) ? syntax : ParsedQueryCap.cap(syntax, capAnalyzers().textFields());
+        return ParsedQueryCap.fits(syntax)
+                ? syntax
+                : ParsedQueryCap.cap(syntax, capAnalyzers().textFields());
     }
 
     private GroupAnalyzers capAnalyzers() {
@@ -124,7 +127,8 @@ final class Queries implements AutoCloseable {
                 .should(term(AUTHOR, viewer))
                 .minimumShouldMatch("1");
         if (!followees.isEmpty()) {
-            b.should(Query.of(q -> q.bool(f -> f.filter(term(VIS, Visibility.FOLLOWERS.wire()), terms(AUTHOR, followees)))));
+            b.should(Query.of(q ->
+                    q.bool(f -> f.filter(term(VIS, Visibility.FOLLOWERS.wire()), terms(AUTHOR, followees)))));
         }
         if (!hidden.isEmpty()) b.mustNot(terms(AUTHOR, hidden));
         return Query.of(q -> q.bool(b.build()));
@@ -142,10 +146,12 @@ final class Queries implements AutoCloseable {
         for (String m : sq.mentions()) b.filter(term(MENTIONS, m));
         if (sq.reply() != null) {
             Query isReply = Query.of(q -> q.exists(e -> e.field(REPLY_TO)));
-            if (sq.reply()) b.filter(isReply); else b.mustNot(isReply);
+            if (sq.reply()) b.filter(isReply);
+            else b.mustNot(isReply);
         }
         if (sq.since() != null || sq.until() != null) {
-            b.filter(since(sq.since() == null ? Long.MIN_VALUE : sq.since().toEpochMilli(),
+            b.filter(since(
+                    sq.since() == null ? Long.MIN_VALUE : sq.since().toEpochMilli(),
                     sq.until() == null ? Long.MAX_VALUE : sq.until().toEpochMilli()));
         }
         if (syntax != null) {
@@ -165,15 +171,17 @@ final class Queries implements AutoCloseable {
     Query match(SearchQuery sq, ParsedQuery syntax) {
         Query prose = syntax == null ? text(sq.text()) : required(syntax);
         if (!sq.queryGroups().isEmpty()) {
-            Query inLanguage = Query.of(q -> q.constantScore(c -> c.filter(terms(GROUP, sq.queryGroups())).boost(MatchBoosts.QUERY_LANGUAGE)));
+            Query inLanguage = Query.of(q -> q.constantScore(
+                    c -> c.filter(terms(GROUP, sq.queryGroups())).boost(MatchBoosts.QUERY_LANGUAGE)));
             Query plain = prose;
             prose = Query.of(q -> q.bool(b -> b.must(plain).should(inLanguage)));
         }
         List<Query> any = new ArrayList<>(2);
         any.add(prose);
-        String tag = MatchBoosts.tagAlternative(syntax == null ? sq.text()
-                : syntax.structuredClauses().isEmpty() ? syntax.requiredWords() : null);
-        if (tag != null) any.add(Query.of(q -> q.constantScore(c -> c.filter(term(TAG, tag)).boost(MatchBoosts.TAG_ONLY))));
+        String tag = MatchBoosts.tagAlternative(
+                syntax == null ? sq.text() : syntax.structuredClauses().isEmpty() ? syntax.requiredWords() : null);
+        if (tag != null)
+            any.add(Query.of(q -> q.constantScore(c -> c.filter(term(TAG, tag)).boost(MatchBoosts.TAG_ONLY))));
         return Query.of(q -> q.bool(b -> b.should(any).minimumShouldMatch("1")));
     }
 
@@ -183,7 +191,9 @@ final class Queries implements AutoCloseable {
      */
     Query text(String text) {
         List<Query> any = new ArrayList<>(textFields.size());
-        for (String f : textFields) any.add(Query.of(q -> q.match(m -> m.field(f).query(FieldValue.of(text)).operator(Operator.And))));
+        for (String f : textFields)
+            any.add(Query.of(
+                    q -> q.match(m -> m.field(f).query(FieldValue.of(text)).operator(Operator.And))));
         return Query.of(q -> q.bool(b -> b.should(any).minimumShouldMatch("1")));
     }
 
@@ -196,7 +206,10 @@ final class Queries implements AutoCloseable {
             if (words != null) all.add(unit(new ParsedQuery.Words(words), f));
             for (ParsedQuery.Clause c : syntax.structuredClauses()) {
                 List<Query> any = c.anyOf().stream().map(u -> unit(u, f)).toList();
-                all.add(any.size() == 1 ? any.getFirst() : Query.of(q -> q.bool(b -> b.should(any).minimumShouldMatch("1"))));
+                all.add(
+                        any.size() == 1
+                                ? any.getFirst()
+                                : Query.of(q -> q.bool(b -> b.should(any).minimumShouldMatch("1"))));
             }
             anyField.add(Query.of(q -> q.bool(b -> b.must(all))));
         }
@@ -206,8 +219,11 @@ final class Queries implements AutoCloseable {
     /** One unit in one field, analysed by that field's analyzer: all words, or the words in order. */
     private static Query unit(ParsedQuery.Unit u, String field) {
         return switch (u) {
-            case ParsedQuery.Words w -> Query.of(q -> q.match(m -> m.field(field).query(FieldValue.of(w.text())).operator(Operator.And)));
-            case ParsedQuery.Phrase p -> Query.of(q -> q.matchPhrase(m -> m.field(field).query(p.text())));
+            case ParsedQuery.Words w ->
+                Query.of(q -> q.match(
+                        m -> m.field(field).query(FieldValue.of(w.text())).operator(Operator.And)));
+            case ParsedQuery.Phrase p ->
+                Query.of(q -> q.matchPhrase(m -> m.field(field).query(p.text())));
         };
     }
 
@@ -221,14 +237,15 @@ final class Queries implements AutoCloseable {
 
     /** Most engaging first, ties by id: the order of popular posts. */
     static List<SortOptions> byEngagement() {
-        return List.of(SortOptions.of(so -> so.field(f -> f.field(ENGAGEMENT).order(Desc))),
+        return List.of(
+                SortOptions.of(so -> so.field(f -> f.field(ENGAGEMENT).order(Desc))),
                 SortOptions.of(so -> so.field(f -> f.field(ID).order(Asc))));
     }
 
     /** Public posts in one of {@code langs} created since {@code sinceMillis}: the candidates for popular posts. */
     static Query popularPublic(Collection<String> langs, long sinceMillis) {
-        return Query.of(b -> b.bool(f -> f.filter(term(VIS, Visibility.PUBLIC.wire()), terms(LANG, langs),
-                since(sinceMillis, Long.MAX_VALUE))));
+        return Query.of(b -> b.bool(f ->
+                f.filter(term(VIS, Visibility.PUBLIC.wire()), terms(LANG, langs), since(sinceMillis, Long.MAX_VALUE))));
     }
 
     // ---------------------------------------------------------------- follows and keys
@@ -236,8 +253,8 @@ final class Queries implements AutoCloseable {
     /** A viewer's own active edges, and the active blocks of it: what its followees and hidden authors come from. */
     static Query viewerEdges(String viewer) {
         Query own = Query.of(b -> b.bool(f -> f.filter(term(FOLLOWER, viewer), term(ACTIVE, true))));
-        Query blockers = Query.of(b -> b.bool(f -> f.filter(term(FOLLOWEE, viewer),
-                term(RELATION, FollowEdge.Relation.BLOCK.wire()), term(ACTIVE, true))));
+        Query blockers = Query.of(b -> b.bool(f -> f.filter(
+                term(FOLLOWEE, viewer), term(RELATION, FollowEdge.Relation.BLOCK.wire()), term(ACTIVE, true))));
         return Query.of(b -> b.bool(o -> o.should(own, blockers).minimumShouldMatch("1")));
     }
 
@@ -248,8 +265,8 @@ final class Queries implements AutoCloseable {
 
     /** What {@code removed} matches (tombstones, undone edges) that was removed before {@code beforeMillis}. */
     static Query removedBefore(Query removed, long beforeMillis) {
-        return Query.of(b -> b.bool(f -> f.filter(removed)
-                .filter(r -> r.range(g -> g.field(DELETED_AT).lt(JsonData.of(beforeMillis))))));
+        return Query.of(b -> b.bool(f ->
+                f.filter(removed).filter(r -> r.range(g -> g.field(DELETED_AT).lt(JsonData.of(beforeMillis))))));
     }
 
     /** The keys entries of the live posts the registry places in {@code group}. */
@@ -258,7 +275,8 @@ final class Queries implements AutoCloseable {
     }
 
     static List<FieldValue> searchAfter(SortOrder order, SortKey after) {
-        FieldValue first = order == SortOrder.RECENT ? FieldValue.of(after.value()) : FieldValue.of((double) after.score());
+        FieldValue first =
+                order == SortOrder.RECENT ? FieldValue.of(after.value()) : FieldValue.of((double) after.score());
         return List.of(first, FieldValue.of(after.id()));
     }
 }

@@ -1,13 +1,12 @@
 package dev.feedsearch.core.opensearch;
 
+import java.io.IOException;
+import java.util.List;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.FieldValue;
 import org.opensearch.client.opensearch._types.SortOptions;
 import org.opensearch.client.opensearch._types.query_dsl.Query;
 import org.opensearch.client.opensearch.core.search.Hit;
-
-import java.io.IOException;
-import java.util.List;
 
 /**
  * Reads every hit of a query in pages with {@code search_after}, in the order of sort fields that together are
@@ -18,8 +17,15 @@ import java.util.List;
  * @param includes   the source fields to return (null: the whole source)
  * @param versions   whether hits carry their (external) version
  */
-record Scan<T>(OpenSearchClient client, String index, Query query, List<String> sortFields, int pageSize,
-               List<String> includes, boolean versions, Class<T> type) {
+record Scan<T>(
+        OpenSearchClient client,
+        String index,
+        Query query,
+        List<String> sortFields,
+        int pageSize,
+        List<String> includes,
+        boolean versions,
+        Class<T> type) {
 
     /** Follow lists and version scans: large pages, since each hit is small. */
     static final int PAGE = 5_000;
@@ -59,14 +65,20 @@ record Scan<T>(OpenSearchClient client, String index, Query query, List<String> 
 
     /** One page of hits after {@code after} (values of the sort fields; null: from the start). */
     List<Hit<T>> page(List<FieldValue> after) throws IOException {
-        List<SortOptions> order = sortFields.stream().map(f -> SortOptions.of(so -> so.field(x -> x.field(f)))).toList();
-        return client.search(s -> {
-            s.index(index).size(pageSize).sort(order).trackTotalHits(t -> t.enabled(false));
-            if (query != null) s.query(query);
-            if (includes != null) s.source(src -> src.filter(f -> f.includes(includes)));
-            if (versions) s.version(true);
-            if (after != null) s.searchAfter(after);
-            return s;
-        }, type).hits().hits();
+        List<SortOptions> order = sortFields.stream()
+                .map(f -> SortOptions.of(so -> so.field(x -> x.field(f))))
+                .toList();
+        return client.search(
+                        s -> {
+                            s.index(index).size(pageSize).sort(order).trackTotalHits(t -> t.enabled(false));
+                            if (query != null) s.query(query);
+                            if (includes != null) s.source(src -> src.filter(f -> f.includes(includes)));
+                            if (versions) s.version(true);
+                            if (after != null) s.searchAfter(after);
+                            return s;
+                        },
+                        type)
+                .hits()
+                .hits();
     }
 }

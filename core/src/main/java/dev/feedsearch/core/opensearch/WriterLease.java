@@ -1,10 +1,6 @@
 package dev.feedsearch.core.opensearch;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import org.opensearch.client.opensearch.OpenSearchClient;
-import org.opensearch.client.opensearch._types.OpenSearchException;
-import org.opensearch.client.opensearch.core.GetResponse;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
@@ -13,6 +9,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.OpenSearchException;
+import org.opensearch.client.opensearch.core.GetResponse;
 
 /**
  * One writer at a time on a cluster: the process that writes (the indexer, or {@code ingest} and {@code dlq replay}
@@ -36,7 +35,9 @@ public final class WriterLease implements AutoCloseable {
     static final String DOC = "writer";
 
     /** What the lease document says: who holds it, for operators and for the message a second writer prints. */
-    public record Holder(@JsonProperty("holder") String holder, @JsonProperty("acquired_ms") long acquiredMs) {}
+    public record Holder(
+            @JsonProperty("holder") String holder,
+            @JsonProperty("acquired_ms") long acquiredMs) {}
 
     /** Thrown when the lease is held by another live writer and the caller would not wait. */
     public static final class HeldException extends IOException {
@@ -66,7 +67,8 @@ public final class WriterLease implements AutoCloseable {
         this.me = me;
         this.ttl = ttl;
         this.nanoClock = nanoClock;
-        this.renewer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("writer-lease").unstarted(r));
+        this.renewer = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().daemon().name("writer-lease").unstarted(r));
     }
 
     /**
@@ -74,14 +76,16 @@ public final class WriterLease implements AutoCloseable {
      * with {@code wait} false, throws {@link HeldException} naming it; with {@code wait} true, watches it and takes
      * over once it has not been renewed for {@code ttl}, or keeps waiting while it is renewed.
      */
-    public static WriterLease acquire(OpenSearchClient client, String me, Duration ttl, boolean wait) throws IOException {
+    public static WriterLease acquire(OpenSearchClient client, String me, Duration ttl, boolean wait)
+            throws IOException {
         return acquire(client, me, ttl, wait, System::nanoTime);
     }
 
     static WriterLease acquire(OpenSearchClient client, String me, Duration ttl, boolean wait, LongSupplier nanoClock)
             throws IOException {
         Objects.requireNonNull(me, "me");
-        if (ttl.compareTo(Duration.ofSeconds(1)) < 0) throw new IllegalArgumentException("lease ttl must be at least 1 s");
+        if (ttl.compareTo(Duration.ofSeconds(1)) < 0)
+            throw new IllegalArgumentException("lease ttl must be at least 1 s");
         WriterLease lease = new WriterLease(client, me, ttl, nanoClock);
         try {
             lease.take(wait);
@@ -151,7 +155,10 @@ public final class WriterLease implements AutoCloseable {
     /** Compare-and-set on (seq, term): true when this process now holds the lease. */
     private boolean replace(long seq, long term) throws IOException {
         try {
-            var r = client.index(i -> i.index(INDEX).id(DOC).ifSeqNo(seq).ifPrimaryTerm(term)
+            var r = client.index(i -> i.index(INDEX)
+                    .id(DOC)
+                    .ifSeqNo(seq)
+                    .ifPrimaryTerm(term)
                     .document(new Holder(me, System.currentTimeMillis())));
             seqNo = r.seqNo();
             primaryTerm = r.primaryTerm();

@@ -2,7 +2,6 @@ package dev.feedsearch.core.reindex;
 
 import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.PostChange;
-
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

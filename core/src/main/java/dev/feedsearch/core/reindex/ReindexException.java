@@ -2,7 +2,11 @@ package dev.feedsearch.core.reindex;
 
 /** A request the job manager refuses, with the HTTP-ish kind and the field at fault. */
 public final class ReindexException extends Exception {
-    public enum Kind { BAD_REQUEST, NOT_FOUND, CONFLICT }
+    public enum Kind {
+        BAD_REQUEST,
+        NOT_FOUND,
+        CONFLICT
+    }
 
     private final Kind kind;
     private final String field;

@@ -2,7 +2,6 @@ package dev.feedsearch.core.reindex;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -20,19 +19,38 @@ import java.util.Map;
  * @param retainUntil when the previous versions are dropped (after a swap)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ReindexStatus(String job, ReindexRequest request, State state, Map<String, Integer> fromVersion,
-                            Map<String, Integer> toVersion, Map<String, String> position, List<String> swapped,
-                            long copied, long regrouped, long total, double docsPerSecond, Instant startedAt, Instant updatedAt,
-                            Instant retainUntil, String report) {
+public record ReindexStatus(
+        String job,
+        ReindexRequest request,
+        State state,
+        Map<String, Integer> fromVersion,
+        Map<String, Integer> toVersion,
+        Map<String, String> position,
+        List<String> swapped,
+        long copied,
+        long regrouped,
+        long total,
+        double docsPerSecond,
+        Instant startedAt,
+        Instant updatedAt,
+        Instant retainUntil,
+        String report) {
 
     public enum State {
-        /** copying */ RUNNING,
-        /** copying stopped on request; resume continues */ PAUSED,
-        /** verified and swapped; the previous versions are kept for rollback until retainUntil */ SWAPPED,
-        /** the previous versions are dropped */ DONE,
-        /** stopped before the swap; the new versions are dropped, the live ones untouched */ CANCELLED,
-        /** swapped back to the previous versions; the new ones dropped */ ROLLED_BACK,
-        /** stopped with a report (a verification mismatch, an error); nothing was swapped */ FAILED;
+        /** copying */
+        RUNNING,
+        /** copying stopped on request; resume continues */
+        PAUSED,
+        /** verified and swapped; the previous versions are kept for rollback until retainUntil */
+        SWAPPED,
+        /** the previous versions are dropped */
+        DONE,
+        /** stopped before the swap; the new versions are dropped, the live ones untouched */
+        CANCELLED,
+        /** swapped back to the previous versions; the new ones dropped */
+        ROLLED_BACK,
+        /** stopped with a report (a verification mismatch, an error); nothing was swapped */
+        FAILED;
 
         public boolean active() {
             return this == RUNNING || this == PAUSED || this == SWAPPED;
@@ -47,12 +65,40 @@ public record ReindexStatus(String job, ReindexRequest request, State state, Map
     }
 
     public ReindexStatus withTotal(long n, Instant now) {
-        return new ReindexStatus(job, request, state, fromVersion, toVersion, position, swapped, copied, regrouped, n, docsPerSecond,
-                startedAt, now, retainUntil, report);
+        return new ReindexStatus(
+                job,
+                request,
+                state,
+                fromVersion,
+                toVersion,
+                position,
+                swapped,
+                copied,
+                regrouped,
+                n,
+                docsPerSecond,
+                startedAt,
+                now,
+                retainUntil,
+                report);
     }
 
     public ReindexStatus with(State s, String why, Instant now) {
-        return new ReindexStatus(job, request, s, fromVersion, toVersion, position, swapped, copied, regrouped, total, docsPerSecond,
-                startedAt, now, retainUntil, why);
+        return new ReindexStatus(
+                job,
+                request,
+                s,
+                fromVersion,
+                toVersion,
+                position,
+                swapped,
+                copied,
+                regrouped,
+                total,
+                docsPerSecond,
+                startedAt,
+                now,
+                retainUntil,
+                why);
     }
 }

@@ -1,21 +1,20 @@
 package dev.feedsearch.core.analysis;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.feedsearch.mappings.LanguageGroup;
 import dev.feedsearch.mappings.Mappings;
-import org.apache.lucene.analysis.Analyzer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.lucene.analysis.Analyzer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The {@link GroupAnalyzers} contract the embedded engine relies on. */
 class AnalysisGroupAnalyzersTest {
@@ -42,12 +41,17 @@ class AnalysisGroupAnalyzersTest {
                 expected.add(suffix.isEmpty() ? "text_" + g.name() : "text_" + g.name() + "_" + suffix);
             }
         }
-        assertThat(analyzers.textFields()).extracting(GroupAnalyzers.TextField::luceneField)
-            .containsExactlyElementsOf(expected)
-            .contains("text_en", "text_ja", "text_ko", "text_ko_bigram", "text_zh", "text_other");
+        assertThat(analyzers.textFields())
+                .extracting(GroupAnalyzers.TextField::luceneField)
+                .containsExactlyElementsOf(expected)
+                .contains("text_en", "text_ja", "text_ko", "text_ko_bigram", "text_zh", "text_other");
         // no bigram field for ja: it would let 京都 (Kyoto) match 東京都 (Tokyo Metropolis)
-        assertThat(analyzers.fieldsOf("ja")).extracting(GroupAnalyzers.TextField::suffix).containsExactly("");
-        assertThat(analyzers.fieldsOf("ko")).extracting(GroupAnalyzers.TextField::suffix).containsExactly("", "bigram");
+        assertThat(analyzers.fieldsOf("ja"))
+                .extracting(GroupAnalyzers.TextField::suffix)
+                .containsExactly("");
+        assertThat(analyzers.fieldsOf("ko"))
+                .extracting(GroupAnalyzers.TextField::suffix)
+                .containsExactly("", "bigram");
         assertThat(analyzers.fieldsOf("en")).singleElement().satisfies(f -> {
             assertThat(f.group()).isEqualTo("en");
             assertThat(f.isMain()).isTrue();
@@ -61,21 +65,24 @@ class AnalysisGroupAnalyzersTest {
     @Test
     void unknownGroupsAndFieldsAreRefusedByName() {
         assertThatThrownBy(() -> analyzers.fieldsOf("klingon"))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("klingon");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("klingon");
         assertThatThrownBy(() -> analyzers.analyzer("text_klingon"))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("text_klingon");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("text_klingon");
         assertThatThrownBy(() -> analyzers.tokens("title", "x"))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("title");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("title");
     }
 
     @Test
     void indexAnalyzerRoutesEachFieldToItsOwnAnalyzer() {
         Analyzer index = analyzers.indexAnalyzer();
         Map<String, String> texts = Map.of(
-            "text_de", "Die Häuser sind alt",
-            "text_ja", "東京都に住んでいます",
-            "text_ko_bigram", "에어팟을 샀다",
-            "text_ar", "قرأت الكتاب");
+                "text_de", "Die Häuser sind alt",
+                "text_ja", "東京都に住んでいます",
+                "text_ko_bigram", "에어팟을 샀다",
+                "text_ar", "قرأت الكتاب");
         for (Map.Entry<String, String> e : texts.entrySet()) {
             List<String> viaWrapper = new ArrayList<>();
             Findability.positions(index, e.getKey(), e.getValue()).forEach(viaWrapper::addAll);
@@ -84,7 +91,9 @@ class AnalysisGroupAnalyzersTest {
         // fields that are not text fields fall back to the catch-all analyzer
         List<String> fallback = new ArrayList<>();
         Findability.positions(index, "some_field", "Ünïcode TEXT").forEach(fallback::addAll);
-        assertThat(fallback).isEqualTo(analyzers.tokens("text_other", "Ünïcode TEXT")).containsExactly("unicode", "text");
+        assertThat(fallback)
+                .isEqualTo(analyzers.tokens("text_other", "Ünïcode TEXT"))
+                .containsExactly("unicode", "text");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.feedsearch.core.analysis;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,17 +9,6 @@ import dev.feedsearch.mappings.IndexTemplates;
 import dev.feedsearch.mappings.LanguageGroup;
 import dev.feedsearch.mappings.Mappings;
 import dev.feedsearch.testkit.OpenSearchTestNode;
-import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.TokenStream;
-import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
-import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
-import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
-import org.apache.lucene.analysis.tokenattributes.PositionLengthAttribute;
-import org.apache.lucene.analysis.tokenattributes.TypeAttribute;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,8 +28,16 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
+import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
+import org.apache.lucene.analysis.tokenattributes.PositionLengthAttribute;
+import org.apache.lucene.analysis.tokenattributes.TypeAttribute;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Analysis parity: every language group's analyzers, built by the embedded engine from the group's OpenSearch
@@ -77,30 +76,32 @@ class AnalysisParityTest {
 
     /** Texts that broke analysis somewhere before (see ARCHITECTURE.md "Known traps") and other edge cases. */
     static final List<String> TRAPS = List.of(
-        "パン バン ハン",
-        "熱力学",
-        "에어팟을 샀다",
-        "Menschenwürde",
-        "ภาษาไทยง่ายนิดเดียว สวัสดีครับ ๑๒๓",
-        "東京都に住んでいます。京都にも行きました。",
-        "今日は東京で人権について考えた。",
-        "ｶﾀｶﾅ Ｔｏｋｙｏ ２０２４ ＡＩ",
-        "l'homme qu'il aime, jusqu'à l'Élysée",
-        "İstanbul'da IĞDIR ılık",
-        "Tiếng Việt Tie\u0302\u0301ng Vie\u0323\u0302t",
-        "ﬁancé Straße STRASSE Ærøskøbing",
-        "العربيّة ٣٤٥ كتـــاب",
-        "می‌خواهم کتاب‌ها",
-        "שָׁלוֹם עולם",
-        "हिन्दी में १२३ लिखा",
-        "বাংলা ভাষা ১২৩",
-        "Ελληνικά ΆΈΉ Σίσυφος",
-        "🎉 #tokyo @u7 O'Neil's 3.14 1,000 https://example.com/a?b=c",
-        "中华人民共和国 人权 宣言 ABC");
+            "パン バン ハン",
+            "熱力学",
+            "에어팟을 샀다",
+            "Menschenwürde",
+            "ภาษาไทยง่ายนิดเดียว สวัสดีครับ ๑๒๓",
+            "東京都に住んでいます。京都にも行きました。",
+            "今日は東京で人権について考えた。",
+            "ｶﾀｶﾅ Ｔｏｋｙｏ ２０２４ ＡＩ",
+            "l'homme qu'il aime, jusqu'à l'Élysée",
+            "İstanbul'da IĞDIR ılık",
+            "Tiếng Việt Tie\u0302\u0301ng Vie\u0323\u0302t",
+            "ﬁancé Straße STRASSE Ærøskøbing",
+            "العربيّة ٣٤٥ كتـــاب",
+            "می‌خواهم کتاب‌ها",
+            "שָׁלוֹם עולם",
+            "हिन्दी में १२३ लिखा",
+            "বাংলা ভাষা ১২৩",
+            "Ελληνικά ΆΈΉ Σίσυφος",
+            "🎉 #tokyo @u7 O'Neil's 3.14 1,000 https://example.com/a?b=c",
+            "中华人民共和国 人权 宣言 ABC");
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     private static String url;
     private static Mappings mappings;
@@ -113,7 +114,8 @@ class AnalysisParityTest {
         mappings = Mappings.load();
         analyzers = GroupAnalyzers.build(mappings);
         long t0 = System.nanoTime();
-        List<String> names = mappings.groups().stream().map(g -> "parity-" + g.name()).toList();
+        List<String> names =
+                mappings.groups().stream().map(g -> "parity-" + g.name()).toList();
         send("DELETE", "/" + String.join(",", names) + "?ignore_unavailable=true", null, true);
         // created concurrently: the cluster manager batches the index creations
         List<CompletableFuture<HttpResponse<String>>> puts = new ArrayList<>();
@@ -122,17 +124,24 @@ class AnalysisParityTest {
             ObjectNode body = JSON.createObjectNode();
             body.set("settings", template.path("settings"));
             body.set("mappings", template.path("mappings"));
-            puts.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(url + "/parity-" + g.name()))
-                .timeout(Duration.ofSeconds(120)).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString()));
+            puts.add(HTTP.sendAsync(
+                    HttpRequest.newBuilder(URI.create(url + "/parity-" + g.name()))
+                            .timeout(Duration.ofSeconds(120))
+                            .header("Content-Type", "application/json")
+                            .PUT(HttpRequest.BodyPublishers.ofString(body.toString()))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
             created.add("parity-" + g.name());
         }
         for (int i = 0; i < puts.size(); i++) {
             HttpResponse<String> r = puts.get(i).join();
-            assertThat(r.statusCode()).as("PUT %s -> %s", names.get(i), r.body()).isEqualTo(200);
+            assertThat(r.statusCode())
+                    .as("PUT %s -> %s", names.get(i), r.body())
+                    .isEqualTo(200);
         }
-        System.err.printf("AnalysisParityTest: %d parity indices created in %d ms%n", created.size(),
-            (System.nanoTime() - t0) / 1_000_000);
+        System.err.printf(
+                "AnalysisParityTest: %d parity indices created in %d ms%n",
+                created.size(), (System.nanoTime() - t0) / 1_000_000);
     }
 
     @AfterAll
@@ -147,8 +156,10 @@ class AnalysisParityTest {
 
     @Test
     void theGroupsUsingTheIcuStandInAreTheOnesTheClassCommentNames() {
-        Set<String> icu = mappings.groups().stream().filter(g -> g.plugins().contains("analysis-icu"))
-            .map(LanguageGroup::name).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> icu = mappings.groups().stream()
+                .filter(g -> g.plugins().contains("analysis-icu"))
+                .map(LanguageGroup::name)
+                .collect(Collectors.toCollection(TreeSet::new));
         assertThat(icu).as("update the class comment and STAND_IN_GROUPS").isEqualTo(new TreeSet<>(STAND_IN_GROUPS));
     }
 
@@ -169,22 +180,28 @@ class AnalysisParityTest {
                     compared++;
                     tokens += theirs.size();
                     if (!ours.equals(theirs)) {
-                        differences.computeIfAbsent(field, k -> new ArrayList<>()).add("text [" + text + "]\n    embedded:   "
-                            + ours + "\n    opensearch: " + theirs);
+                        differences
+                                .computeIfAbsent(field, k -> new ArrayList<>())
+                                .add("text [" + text + "]\n    embedded:   " + ours + "\n    opensearch: " + theirs);
                     }
                 }
             }
         }
-        System.err.printf("AnalysisParityTest: %d field/text pairs (%d texts, %d OpenSearch tokens) compared in %d ms; "
-            + "fields differing: %s%n", compared, texts.size(), tokens, (System.nanoTime() - t0) / 1_000_000, differences.keySet());
+        System.err.printf(
+                "AnalysisParityTest: %d field/text pairs (%d texts, %d OpenSearch tokens) compared in %d ms; "
+                        + "fields differing: %s%n",
+                compared, texts.size(), tokens, (System.nanoTime() - t0) / 1_000_000, differences.keySet());
 
         Map<String, List<String>> unexpected = new TreeMap<>(differences);
         unexpected.keySet().removeAll(EXPECTED_DIFFERENCES.keySet());
-        assertThat(unexpected).as("analysis differs between the embedded engine and OpenSearch:\n%s", describe(unexpected))
-            .isEmpty();
+        assertThat(unexpected)
+                .as("analysis differs between the embedded engine and OpenSearch:\n%s", describe(unexpected))
+                .isEmpty();
         Set<String> stale = new TreeSet<>(EXPECTED_DIFFERENCES.keySet());
         stale.removeAll(differences.keySet());
-        assertThat(stale).as("EXPECTED_DIFFERENCES lists fields that no longer differ").isEmpty();
+        assertThat(stale)
+                .as("EXPECTED_DIFFERENCES lists fields that no longer differ")
+                .isEmpty();
         assertThat(compared).isGreaterThan(1000);
     }
 
@@ -202,7 +219,7 @@ class AnalysisParityTest {
         @Override
         public String toString() {
             return term + "(+" + positionIncrement + (positionLength == 1 ? "" : " len " + positionLength) + " " + start
-                + "-" + end + " " + type + ")";
+                    + "-" + end + " " + type + ")";
         }
     }
 
@@ -216,8 +233,13 @@ class AnalysisParityTest {
             TypeAttribute type = ts.addAttribute(TypeAttribute.class);
             ts.reset();
             while (ts.incrementToken()) {
-                out.add(new Token(term.toString(), inc.getPositionIncrement(), len.getPositionLength(), offset.startOffset(),
-                    offset.endOffset(), type.type()));
+                out.add(new Token(
+                        term.toString(),
+                        inc.getPositionIncrement(),
+                        len.getPositionLength(),
+                        offset.startOffset(),
+                        offset.endOffset(),
+                        type.type()));
             }
             ts.end();
         }
@@ -232,8 +254,13 @@ class AnalysisParityTest {
         int last = -1;
         for (JsonNode t : r.path("tokens")) {
             int position = t.path("position").asInt();
-            out.add(new Token(t.path("token").asText(), position - last, t.path("positionLength").asInt(1),
-                t.path("start_offset").asInt(), t.path("end_offset").asInt(), t.path("type").asText()));
+            out.add(new Token(
+                    t.path("token").asText(),
+                    position - last,
+                    t.path("positionLength").asInt(1),
+                    t.path("start_offset").asInt(),
+                    t.path("end_offset").asInt(),
+                    t.path("type").asText()));
             last = position;
         }
         return out;
@@ -262,7 +289,9 @@ class AnalysisParityTest {
                 l.add(p.path("text").asText());
             }
         }
-        assertThat(byLanguage.keySet()).as("languages of the sample").contains("en", "ja", "ko", "zh", "th", "de", "und");
+        assertThat(byLanguage.keySet())
+                .as("languages of the sample")
+                .contains("en", "ja", "ko", "zh", "th", "de", "und");
         Set<String> texts = new LinkedHashSet<>();
         byLanguage.values().forEach(texts::addAll);
         texts.addAll(TRAPS);

@@ -1,18 +1,17 @@
 package dev.feedsearch.core.analysis;
 
-import dev.feedsearch.mappings.LanguageGroup;
-import dev.feedsearch.mappings.Mappings;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-
 import static dev.feedsearch.core.analysis.Findability.assertFindable;
 import static dev.feedsearch.core.analysis.Findability.assertNotFindable;
 import static dev.feedsearch.core.analysis.Findability.findable;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.feedsearch.mappings.LanguageGroup;
+import dev.feedsearch.mappings.Mappings;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Token-level search behaviour of every language group, through the real analyzers built from the mappings
@@ -34,35 +33,35 @@ class AnalysisSearchBehaviourTest {
 
     /** One sample sentence per group; every group must have one. */
     private static final Map<String, String> SAMPLES = Map.ofEntries(
-        Map.entry("en", "All human beings are born free and equal in dignity and rights."),
-        Map.entry("de", "Alle Menschen sind frei und gleich an Würde und Rechten geboren."),
-        Map.entry("fr", "Tous les êtres humains naissent libres et égaux en dignité et en droits."),
-        Map.entry("es", "Todos los seres humanos nacen libres e iguales en dignidad y derechos."),
-        Map.entry("pt", "Todos os seres humanos nascem livres e iguais em dignidade e em direitos."),
-        Map.entry("it", "Tutti gli esseri umani nascono liberi ed eguali in dignità e diritti."),
-        Map.entry("nl", "Alle mensen worden vrij en gelijk in waardigheid en rechten geboren."),
-        Map.entry("nordic", "Alla människor är födda fria och lika i värde och rättigheter."),
-        Map.entry("pl", "Wszyscy ludzie rodzą się wolni i równi pod względem swej godności i swych praw."),
-        Map.entry("ru", "Все люди рождаются свободными и равными в своем достоинстве и правах."),
-        Map.entry("cs", "Všichni lidé rodí se svobodní a sobě rovní co do důstojnosti a práv."),
-        Map.entry("hu", "Minden emberi lény szabadon születik és egyenlő méltósága és joga van."),
-        Map.entry("fi", "Kaikki ihmiset syntyvät vapaina ja tasavertaisina arvoltaan ja oikeuksiltaan."),
-        Map.entry("ro", "Toate ființele umane se nasc libere și egale în demnitate și în drepturi."),
-        Map.entry("el", "Όλοι οι άνθρωποι γεννιούνται ελεύθεροι και ίσοι στην αξιοπρέπεια και τα δικαιώματα."),
-        Map.entry("tr", "Bütün insanlar hür, haysiyet ve haklar bakımından eşit doğarlar."),
-        Map.entry("ar", "يولد جميع الناس أحرارًا متساوين في الكرامة والحقوق."),
-        Map.entry("fa", "تمام افراد بشر آزاد به دنیا می‌آیند و از لحاظ حیثیت و حقوق با هم برابرند."),
-        Map.entry("he", "כל בני האדם נולדו בני חורין ושווים בערכם ובזכויותיהם."),
-        Map.entry("hi", "सभी मनुष्यों को गौरव और अधिकारों के मामले में जन्मजात स्वतन्त्रता और समानता प्राप्त है।"),
-        Map.entry("bn", "সমস্ত মানুষ স্বাধীনভাবে সমান মর্যাদা এবং অধিকার নিয়ে জন্মগ্রহণ করে।"),
-        Map.entry("th", "มนุษย์ทั้งหลายเกิดมามีอิสระและเสมอภาคกันในเกียรติศักดิ์และสิทธิ"),
-        Map.entry("vi", "Tất cả mọi người sinh ra đều được tự do và bình đẳng về nhân phẩm và quyền."),
-        Map.entry("id", "Semua orang dilahirkan merdeka dan mempunyai martabat dan hak-hak yang sama."),
-        Map.entry("ja", "すべての人間は、生まれながらにして自由であり、かつ、尊厳と権利とについて平等である。"),
-        Map.entry("zh", "人人生而自由，在尊严和权利上一律平等。"),
-        Map.entry("ko", "모든 인간은 태어날 때부터 자유로우며 그 존엄과 권리에 있어 동등하다."),
-        Map.entry("uk", "Усі люди народжуються вільними і рівними у своїй гідності та правах."),
-        Map.entry("other", "Tots els éssers humans neixen lliures i iguals en dignitat i en drets."));
+            Map.entry("en", "All human beings are born free and equal in dignity and rights."),
+            Map.entry("de", "Alle Menschen sind frei und gleich an Würde und Rechten geboren."),
+            Map.entry("fr", "Tous les êtres humains naissent libres et égaux en dignité et en droits."),
+            Map.entry("es", "Todos los seres humanos nacen libres e iguales en dignidad y derechos."),
+            Map.entry("pt", "Todos os seres humanos nascem livres e iguais em dignidade e em direitos."),
+            Map.entry("it", "Tutti gli esseri umani nascono liberi ed eguali in dignità e diritti."),
+            Map.entry("nl", "Alle mensen worden vrij en gelijk in waardigheid en rechten geboren."),
+            Map.entry("nordic", "Alla människor är födda fria och lika i värde och rättigheter."),
+            Map.entry("pl", "Wszyscy ludzie rodzą się wolni i równi pod względem swej godności i swych praw."),
+            Map.entry("ru", "Все люди рождаются свободными и равными в своем достоинстве и правах."),
+            Map.entry("cs", "Všichni lidé rodí se svobodní a sobě rovní co do důstojnosti a práv."),
+            Map.entry("hu", "Minden emberi lény szabadon születik és egyenlő méltósága és joga van."),
+            Map.entry("fi", "Kaikki ihmiset syntyvät vapaina ja tasavertaisina arvoltaan ja oikeuksiltaan."),
+            Map.entry("ro", "Toate ființele umane se nasc libere și egale în demnitate și în drepturi."),
+            Map.entry("el", "Όλοι οι άνθρωποι γεννιούνται ελεύθεροι και ίσοι στην αξιοπρέπεια και τα δικαιώματα."),
+            Map.entry("tr", "Bütün insanlar hür, haysiyet ve haklar bakımından eşit doğarlar."),
+            Map.entry("ar", "يولد جميع الناس أحرارًا متساوين في الكرامة والحقوق."),
+            Map.entry("fa", "تمام افراد بشر آزاد به دنیا می‌آیند و از لحاظ حیثیت و حقوق با هم برابرند."),
+            Map.entry("he", "כל בני האדם נולדו בני חורין ושווים בערכם ובזכויותיהם."),
+            Map.entry("hi", "सभी मनुष्यों को गौरव और अधिकारों के मामले में जन्मजात स्वतन्त्रता और समानता प्राप्त है।"),
+            Map.entry("bn", "সমস্ত মানুষ স্বাধীনভাবে সমান মর্যাদা এবং অধিকার নিয়ে জন্মগ্রহণ করে।"),
+            Map.entry("th", "มนุษย์ทั้งหลายเกิดมามีอิสระและเสมอภาคกันในเกียรติศักดิ์และสิทธิ"),
+            Map.entry("vi", "Tất cả mọi người sinh ra đều được tự do và bình đẳng về nhân phẩm và quyền."),
+            Map.entry("id", "Semua orang dilahirkan merdeka dan mempunyai martabat dan hak-hak yang sama."),
+            Map.entry("ja", "すべての人間は、生まれながらにして自由であり、かつ、尊厳と権利とについて平等である。"),
+            Map.entry("zh", "人人生而自由，在尊严和权利上一律平等。"),
+            Map.entry("ko", "모든 인간은 태어날 때부터 자유로우며 그 존엄과 권리에 있어 동등하다."),
+            Map.entry("uk", "Усі люди народжуються вільними і рівними у своїй гідності та правах."),
+            Map.entry("other", "Tots els éssers humans neixen lliures i iguals en dignitat i en drets."));
 
     @Test
     void everyGroupAnalyzesItsSampleInEveryField() {
@@ -71,13 +70,19 @@ class AnalysisSearchBehaviourTest {
             assertThat(sample).as("a sample sentence for group %s", g.name()).isNotNull();
             for (GroupAnalyzers.TextField f : analyzers.fieldsOf(g.name())) {
                 List<String> tokens = analyzers.tokens(f.luceneField(), sample);
-                assertThat(tokens).as("%s tokens of the %s sample", f.luceneField(), g.name()).hasSizeGreaterThan(3);
+                assertThat(tokens)
+                        .as("%s tokens of the %s sample", f.luceneField(), g.name())
+                        .hasSizeGreaterThan(3);
                 // the sample finds itself, and a piece of it finds it too
-                assertThat(findable(f, sample, sample)).as("%s finds its own sample", f.luceneField()).isTrue();
+                assertThat(findable(f, sample, sample))
+                        .as("%s finds its own sample", f.luceneField())
+                        .isTrue();
             }
         }
-        assertThat(SAMPLES.keySet()).containsExactlyInAnyOrderElementsOf(
-            Mappings.load().groups().stream().map(LanguageGroup::name).toList());
+        assertThat(SAMPLES.keySet())
+                .containsExactlyInAnyOrderElementsOf(Mappings.load().groups().stream()
+                        .map(LanguageGroup::name)
+                        .toList());
     }
 
     // ---------------------------------------------------------------------------------------------- CJK + Thai
@@ -86,9 +91,11 @@ class AnalysisSearchBehaviourTest {
     void japaneseWordInsideALongerRunIsFindable() {
         String doc = "東京都に住んでいます";
         assertFindable(analyzers, "ja", "東京", doc);
-        assertFindable(analyzers, "ja", "住む", doc);      // base form of 住んで
+        assertFindable(analyzers, "ja", "住む", doc); // base form of 住んで
         assertFindable(analyzers, "ja", "東京都", doc);
-        assertThat(findable(analyzers.mainField("ja"), "東京", doc)).as("kuromoji alone finds 東京").isTrue();
+        assertThat(findable(analyzers.mainField("ja"), "東京", doc))
+                .as("kuromoji alone finds 東京")
+                .isTrue();
         assertThat(analyzers.tokens("text_ja", doc)).contains("東京", "都", "住む").doesNotContain("に");
         assertFindable(analyzers, "ja", "関西国際空港", "関西国際空港から出発します");
         assertFindable(analyzers, "ja", "空港", "関西国際空港から出発します");
@@ -122,7 +129,7 @@ class AnalysisSearchBehaviourTest {
         assertFindable(analyzers, "zh", "熱力学", "熱力学");
         assertFindable(analyzers, "zh", "热力学", "我们今天学习热力学");
         assertFindable(analyzers, "zh", "力学", "我们今天学习热力学");
-        assertFindable(analyzers, "zh", "热", "热");             // a lone character is still indexed
+        assertFindable(analyzers, "zh", "热", "热"); // a lone character is still indexed
         assertFindable(analyzers, "zh", "中文", "我喜欢学习中文。");
         assertNotFindable(analyzers, "zh", "文学", "我喜欢学习中文。");
         assertFindable(analyzers, "zh", "iphone", "新的ＩＰＨＯＮＥ很好用");
@@ -133,10 +140,14 @@ class AnalysisSearchBehaviourTest {
     void koreanUnknownWordIsFindableThroughTheBigramField() {
         String doc = "에어팟을 샀다";
         assertFindable(analyzers, "ko", "에어팟", doc);
-        assertThat(findable(analyzers.field("text_ko_bigram"), "에어팟", doc)).as("the bigram fallback alone").isTrue();
+        assertThat(findable(analyzers.field("text_ko_bigram"), "에어팟", doc))
+                .as("the bigram fallback alone")
+                .isTrue();
         assertFindable(analyzers, "ko", "에어팟을", doc);
         assertFindable(analyzers, "ko", "아이폰", "아이폰을 샀다");
-        assertThat(findable(analyzers.mainField("ko"), "아이폰", "아이폰을 샀다")).as("nori finds a known word").isTrue();
+        assertThat(findable(analyzers.mainField("ko"), "아이폰", "아이폰을 샀다"))
+                .as("nori finds a known word")
+                .isTrue();
         assertFindable(analyzers, "ko", "삼성", "삼성전자 주가가 올랐다");
         // hanja is not read as hangul: 自由 must not find posts that write 자유 (a derived reading, not a match)
         assertNotFindable(analyzers, "ko", "한국", "韓國의 역사");
@@ -152,8 +163,10 @@ class AnalysisSearchBehaviourTest {
     void thaiIsSegmentedIntoWords() {
         String doc = "ฉันชอบเรียนภาษาไทยมาก";
         List<String> tokens = analyzers.tokens("text_th", doc);
-        assertThat(tokens).as("a Thai sentence is several words, not one run").hasSizeGreaterThanOrEqualTo(4)
-            .contains("ภาษา", "ไทย");
+        assertThat(tokens)
+                .as("a Thai sentence is several words, not one run")
+                .hasSizeGreaterThanOrEqualTo(4)
+                .contains("ภาษา", "ไทย");
         assertFindable(analyzers, "th", "ภาษาไทย", doc);
         assertFindable(analyzers, "th", "ภาษา", doc);
         assertNotFindable(analyzers, "th", "ภาษาอังกฤษ", doc);
@@ -168,16 +181,16 @@ class AnalysisSearchBehaviourTest {
         assertFindable(analyzers, "ar", "الكتاب", "هذا كتاب جميل");
         assertFindable(analyzers, "ar", "كتاب", "والكتاب على الطاولة");
         assertFindable(analyzers, "ar", "المدرسة", "ذهبت إلى مدرسة جديدة");
-        assertFindable(analyzers, "ar", "2024", "في عام ٢٠٢٤");                  // Arabic-Indic digits
+        assertFindable(analyzers, "ar", "2024", "في عام ٢٠٢٤"); // Arabic-Indic digits
         assertNotFindable(analyzers, "ar", "قلم", "قرأت الكتاب أمس");
     }
 
     @Test
     void persianZeroWidthNonJoinerAndArabicLetterForms() {
-        assertFindable(analyzers, "fa", "کتاب", "این کتاب‌ها را خواندم");          // ZWNJ plural
-        assertFindable(analyzers, "fa", "کتاب", "این کتابها را خواندم");           // joined plural
-        assertFindable(analyzers, "fa", "كتاب", "این کتاب را خواندم");            // Arabic kaf vs Persian keheh
-        assertFindable(analyzers, "fa", "1402", "سال ۱۴۰۲");                      // Persian digits
+        assertFindable(analyzers, "fa", "کتاب", "این کتاب‌ها را خواندم"); // ZWNJ plural
+        assertFindable(analyzers, "fa", "کتاب", "این کتابها را خواندم"); // joined plural
+        assertFindable(analyzers, "fa", "كتاب", "این کتاب را خواندم"); // Arabic kaf vs Persian keheh
+        assertFindable(analyzers, "fa", "1402", "سال ۱۴۰۲"); // Persian digits
     }
 
     @Test
@@ -206,8 +219,8 @@ class AnalysisSearchBehaviourTest {
         assertThat(analyzers.tokens("text_fr", "l'éducation")).isEqualTo(analyzers.tokens("text_fr", "education"));
         assertFindable(analyzers, "fr", "eleve", "Les élèves sont en vacances");
         assertFindable(analyzers, "fr", "élève", "un eleve");
-        assertFindable(analyzers, "fr", "ecole", "Il va à l’école");            // typographic apostrophe
-        assertNotFindable(analyzers, "fr", "la", doc);                          // stop word only: no query
+        assertFindable(analyzers, "fr", "ecole", "Il va à l’école"); // typographic apostrophe
+        assertNotFindable(analyzers, "fr", "la", doc); // stop word only: no query
     }
 
     @Test
@@ -234,7 +247,7 @@ class AnalysisSearchBehaviourTest {
         assertFindable(analyzers, "es", "cancion", "Esta canción es preciosa");
         assertFindable(analyzers, "es", "canciones", "Esta canción es preciosa");
         assertFindable(analyzers, "es", "arbol", "Los árboles del parque");
-        assertFindable(analyzers, "es", "niño", "Los niños juegan");             // the light stemmer split these
+        assertFindable(analyzers, "es", "niño", "Los niños juegan"); // the light stemmer split these
         assertFindable(analyzers, "es", "niños", "Un niño juega");
         assertFindable(analyzers, "es", "nino", "Los niños juegan");
         assertFindable(analyzers, "es", "ciudad", "Las ciudades ofrecen educación");
@@ -270,10 +283,10 @@ class AnalysisSearchBehaviourTest {
         assertFindable(analyzers, "ru", "Москва", "Я живу в Москве");
         assertFindable(analyzers, "ru", "книга", "Новые книги");
         assertFindable(analyzers, "ru", "ёлка", "Новогодняя елка");
-        assertFindable(analyzers, "uk", "Україна", "Столиця України");          // Ukrainian: morfologik lemmas
+        assertFindable(analyzers, "uk", "Україна", "Столиця України"); // Ukrainian: morfologik lemmas
         assertFindable(analyzers, "uk", "право", "кожна людина має права");
         assertFindable(analyzers, "uk", "свобода", "Кожна людина має право на свободу");
-        assertFindable(analyzers, "pl", "prawo", "Każdy człowiek ma prawa");      // Polish: stempel
+        assertFindable(analyzers, "pl", "prawo", "Każdy człowiek ma prawa"); // Polish: stempel
         assertFindable(analyzers, "pl", "wolność", "Każdy ma prawo do wolności");
         assertFindable(analyzers, "pl", "wolnosc", "Każdy ma prawo do wolności");
         assertNotFindable(analyzers, "ru", "Киев", "Я живу в Москве");
@@ -287,13 +300,13 @@ class AnalysisSearchBehaviourTest {
         assertFindable(analyzers, "hu", "konyv", "Szeretem a könyveket");
         assertFindable(analyzers, "hu", "házban", "A ház szép");
         assertFindable(analyzers, "fi", "talo", "Asun talossa");
-        assertFindable(analyzers, "fi", "aiti", "Äiti on kotona");                 // typed without umlauts
+        assertFindable(analyzers, "fi", "aiti", "Äiti on kotona"); // typed without umlauts
         // typed without accents, inflected words still meet their stem (the folded form is stemmed beside the original)
         assertFindable(analyzers, "hu", "allampolgarsagatol", "senkit sem lehet állampolgárságától megfosztani");
         assertFindable(analyzers, "tr", "serbestligi", "düşünce serbestliği vardır");
         assertFindable(analyzers, "cs", "svobodne", "Všichni lidé rodí se svobodní");
         assertFindable(analyzers, "ro", "tara", "Țara noastră");
-        assertFindable(analyzers, "ro", "ţară", "Iubesc țara");                 // cedilla vs comma below
+        assertFindable(analyzers, "ro", "ţară", "Iubesc țara"); // cedilla vs comma below
         assertFindable(analyzers, "el", "Αθήνα", "ΖΩ ΣΤΗΝ ΑΘΗΝΑ");
         assertFindable(analyzers, "el", "Αθήνας", "Η Αθήνα είναι όμορφη");
         assertFindable(analyzers, "tr", "istanbul", "İstanbul'da yaşıyorum");
@@ -328,19 +341,22 @@ class AnalysisSearchBehaviourTest {
         assertFindable(analyzers, "id", "makanan", "Kami makan bersama");
         String vi = "Tôi sống ở Đà Nẵng";
         assertFindable(analyzers, "vi", "Đà Nẵng", vi);
-        assertFindable(analyzers, "vi", "da nang", vi);                          // typed without diacritics
+        assertFindable(analyzers, "vi", "da nang", vi); // typed without diacritics
         assertFindable(analyzers, "vi", "Đà Nẵng", "Da Nang");
-        assertThat(findable(analyzers.mainField("vi"), "da nang", vi)).as("exact field keeps diacritics").isFalse();
-        assertFindable(analyzers, "vi", "Đà Nẵng", "Tôi sống ở \u0110a\u0300 Na\u0306\u0303ng");    // decomposed input
+        assertThat(findable(analyzers.mainField("vi"), "da nang", vi))
+                .as("exact field keeps diacritics")
+                .isFalse();
+        assertFindable(analyzers, "vi", "Đà Nẵng", "Tôi sống ở \u0110a\u0300 Na\u0306\u0303ng"); // decomposed input
     }
 
     @Test
     void otherGroupFoldsCaseAndLatinAccentsButKeepsScripts() {
-        assertFindable(analyzers, "other", "drets", "Tots els éssers humans neixen lliures i iguals en dignitat i en DRETS.");
+        assertFindable(
+                analyzers, "other", "drets", "Tots els éssers humans neixen lliures i iguals en dignitat i en DRETS.");
         assertFindable(analyzers, "other", "essers", "Tots els éssers humans");
         assertFindable(analyzers, "other", "българия", "България");
         assertFindable(analyzers, "other", "नमस्ते", "नमस्ते दुनिया");
-        assertNotFindable(analyzers, "other", "नमसते", "नमस्ते दुनिया");     // virama is not stripped
+        assertNotFindable(analyzers, "other", "नमसते", "नमस्ते दुनिया"); // virama is not stripped
         assertFindable(analyzers, "other", "ສະບາຍດີ", "ສະບາຍດີ ທຸກຄົນ");
     }
 }

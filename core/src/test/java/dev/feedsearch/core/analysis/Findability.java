@@ -1,9 +1,6 @@
 package dev.feedsearch.core.analysis;
 
-import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.TokenStream;
-import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
-import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,8 +10,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.StringJoiner;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
 
 /**
  * "Would this query find this document?" at the token level, the way the embedded engine searches: the query is
@@ -23,8 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class Findability {
 
-    private Findability() {
-    }
+    private Findability() {}
 
     /** The terms at each position (same-position terms, e.g. preserve_original, share a set). */
     static List<Set<String>> positions(Analyzer analyzer, String field, String text) {
@@ -74,21 +72,21 @@ final class Findability {
 
     static void assertFindable(GroupAnalyzers analyzers, String group, String query, String doc) {
         assertThat(findableInGroup(analyzers, group, query, doc))
-            .as("[%s] query '%s' should find '%s'%n%s", group, query, doc, explain(analyzers, group, query, doc))
-            .isTrue();
+                .as("[%s] query '%s' should find '%s'%n%s", group, query, doc, explain(analyzers, group, query, doc))
+                .isTrue();
     }
 
     static void assertNotFindable(GroupAnalyzers analyzers, String group, String query, String doc) {
         assertThat(findableInGroup(analyzers, group, query, doc))
-            .as("[%s] query '%s' must not find '%s'%n%s", group, query, doc, explain(analyzers, group, query, doc))
-            .isFalse();
+                .as("[%s] query '%s' must not find '%s'%n%s", group, query, doc, explain(analyzers, group, query, doc))
+                .isFalse();
     }
 
     static String explain(GroupAnalyzers analyzers, String group, String query, String doc) {
         StringJoiner out = new StringJoiner("\n");
         for (GroupAnalyzers.TextField f : analyzers.fieldsOf(group)) {
-            out.add("  " + f.luceneField() + ": query " + positions(f.analyzer(), f.luceneField(), query)
-                + " doc " + positions(f.analyzer(), f.luceneField(), doc));
+            out.add("  " + f.luceneField() + ": query " + positions(f.analyzer(), f.luceneField(), query) + " doc "
+                    + positions(f.analyzer(), f.luceneField(), doc));
         }
         return out.toString();
     }

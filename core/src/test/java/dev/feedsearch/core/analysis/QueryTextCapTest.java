@@ -1,16 +1,15 @@
 package dev.feedsearch.core.analysis;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.feedsearch.mappings.Mappings;
+import java.io.IOException;
+import java.util.List;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.io.IOException;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The cut that bounds a query's clauses: every field's analysis of what is left has at most 32 positions. */
 class QueryTextCapTest {
@@ -28,7 +27,11 @@ class QueryTextCapTest {
 
     @Test
     void shortAndModestQueriesAreLeftWhole() {
-        for (String q : List.of("rights", "human rights", "労働組合", "ความเป็นธรรม",
+        for (String q : List.of(
+                "rights",
+                "human rights",
+                "労働組合",
+                "ความเป็นธรรม",
                 "all human beings are born free and equal in dignity and rights")) {
             assertThat(QueryTextCap.cap(q, analyzers.textFields())).isEqualTo(q);
         }
@@ -38,7 +41,11 @@ class QueryTextCapTest {
     void longQueriesAreCutToAtMost32PositionsInEveryField() throws IOException {
         List<String> queries = List.of(
                 "word ".repeat(200),
-                String.join(" ", java.util.stream.IntStream.range(0, 60).mapToObj(i -> "distinct" + i).toList()),
+                String.join(
+                        " ",
+                        java.util.stream.IntStream.range(0, 60)
+                                .mapToObj(i -> "distinct" + i)
+                                .toList()),
                 "すべての人間は、生まれながらにして自由であり、かつ、尊厳と権利とについて平等である。".repeat(10),
                 "自由平等".repeat(250),
                 "ทุกคนมีสิทธิในการศึกษา".repeat(40),
@@ -50,10 +57,15 @@ class QueryTextCapTest {
             assertThat(q).startsWith(cut);
             assertThat(cut.length()).isLessThan(q.length());
             for (GroupAnalyzers.TextField f : analyzers.textFields()) {
-                assertThat(positions(f, cut)).as(f.luceneField() + " of " + q.substring(0, 20)).isLessThanOrEqualTo(QueryTextCap.MAX_POSITIONS);
+                assertThat(positions(f, cut))
+                        .as(f.luceneField() + " of " + q.substring(0, 20))
+                        .isLessThanOrEqualTo(QueryTextCap.MAX_POSITIONS);
             }
             // not cut much shorter than needed (back to a space or punctuation at most)
-            int finest = analyzers.textFields().stream().mapToInt(f -> positions(f, cut)).max().orElseThrow();
+            int finest = analyzers.textFields().stream()
+                    .mapToInt(f -> positions(f, cut))
+                    .max()
+                    .orElseThrow();
             assertThat(finest).as(q.substring(0, 20)).isGreaterThanOrEqualTo(QueryTextCap.MAX_POSITIONS / 2);
         }
     }
@@ -64,7 +76,11 @@ class QueryTextCapTest {
         // one position per kana in the whitespace languages' fields: 32 of them end inside 権利; the cut goes back to 、
         assertThat(QueryTextCap.cap(japanese, analyzers.textFields())).isEqualTo("すべての人間は、生まれながらにして自由であり、かつ");
         // (letters only: some fields split letters from digits, word16 is two positions there)
-        String english = String.join(" ", java.util.stream.IntStream.range(0, 40).mapToObj(i -> "wor" + (char) ('a' + i / 26) + (char) ('a' + i % 26)).toList());
+        String english = String.join(
+                " ",
+                java.util.stream.IntStream.range(0, 40)
+                        .mapToObj(i -> "wor" + (char) ('a' + i / 26) + (char) ('a' + i % 26))
+                        .toList());
         assertThat(QueryTextCap.cap(english, analyzers.textFields())).endsWith(" worbf"); // the 32nd word
     }
 

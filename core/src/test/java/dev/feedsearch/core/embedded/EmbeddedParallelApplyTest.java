@@ -1,5 +1,8 @@
 package dev.feedsearch.core.embedded;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.index.ApplyResult;
 import dev.feedsearch.core.index.SearchQuery;
@@ -9,10 +12,6 @@ import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.Visibility;
 import dev.feedsearch.mappings.Mappings;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -22,9 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Applies large enough to be written on several threads end up exactly where one thread puts them: the same
@@ -36,12 +35,14 @@ class EmbeddedParallelApplyTest {
     static final Instant T0 = Instant.parse("2026-10-01T00:00:00Z");
     // Latin, CJK and Korean texts: analysis costs differ ~50x, so chunks finish out of order
     static final String[][] TEXTS = {
-            {"en", "en", "rivers and mountains in the morning light"},
-            {"ja", "ja", "東京の川と山の朝の光"},
-            {"ko", "ko", "아침 햇살 속의 강과 산"},
-            {"de", "de", "Flüsse und Berge im Morgenlicht"}};
+        {"en", "en", "rivers and mountains in the morning light"},
+        {"ja", "ja", "東京の川と山の朝の光"},
+        {"ko", "ko", "아침 햇살 속의 강과 산"},
+        {"de", "de", "Flüsse und Berge im Morgenlicht"}
+    };
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void build() {
@@ -54,7 +55,7 @@ class EmbeddedParallelApplyTest {
         Map<String, String> one, four;
         List<ApplyResult> r1 = new ArrayList<>(), r4 = new ArrayList<>();
         try (EmbeddedPostIndex serial = EmbeddedPostIndex.open(dir.resolve("one"), analyzers, 1);
-             EmbeddedPostIndex parallel = EmbeddedPostIndex.open(dir.resolve("four"), analyzers, 4)) {
+                EmbeddedPostIndex parallel = EmbeddedPostIndex.open(dir.resolve("four"), analyzers, 4)) {
             for (List<IndexChange> a : applies) {
                 r1.add(serial.apply(a));
                 r4.add(parallel.apply(a));
@@ -63,12 +64,15 @@ class EmbeddedParallelApplyTest {
             }
             one = versions(serial);
             four = versions(parallel);
-            assertThat(parallel.changes().generation()).isEqualTo(serial.changes().generation()).isEqualTo(applies.size());
+            assertThat(parallel.changes().generation())
+                    .isEqualTo(serial.changes().generation())
+                    .isEqualTo(applies.size());
             for (String[] t : TEXTS) {
                 String word = t[2].split(" ")[0];
                 assertThat(ids(parallel, word)).isEqualTo(ids(serial, word));
             }
-            assertThat(parallel.changes().changedSince(applies.size() - 1, List.of("p3"))).isEqualTo(serial.changes().changedSince(applies.size() - 1, List.of("p3")));
+            assertThat(parallel.changes().changedSince(applies.size() - 1, List.of("p3")))
+                    .isEqualTo(serial.changes().changedSince(applies.size() - 1, List.of("p3")));
         }
         assertThat(r4).isEqualTo(r1);
         assertThat(four).isEqualTo(one).hasSize(1_500);
@@ -126,8 +130,21 @@ class EmbeddedParallelApplyTest {
     }
 
     static PostChange post(String id, String author, String[] text, long version) {
-        Post p = new Post(id, author, text[2], null, T0.plusSeconds(Math.abs(id.hashCode() % 10_000)), Visibility.PUBLIC,
-                List.of(), List.of(), null, 0, 0, 0, version, false);
+        Post p = new Post(
+                id,
+                author,
+                text[2],
+                null,
+                T0.plusSeconds(Math.abs(id.hashCode() % 10_000)),
+                Visibility.PUBLIC,
+                List.of(),
+                List.of(),
+                null,
+                0,
+                0,
+                0,
+                version,
+                false);
         return PostChange.upsert(p, text[0], text[1]);
     }
 
@@ -138,7 +155,16 @@ class EmbeddedParallelApplyTest {
     }
 
     static List<String> ids(EmbeddedPostIndex index, String text) throws IOException {
-        return index.search(SearchQuery.builder().text(text).sort(SortOrder.RECENT).limit(100).build()).hits().stream()
-                .map(h -> h.post().post().id()).sorted().toList();
+        return index
+                .search(SearchQuery.builder()
+                        .text(text)
+                        .sort(SortOrder.RECENT)
+                        .limit(100)
+                        .build())
+                .hits()
+                .stream()
+                .map(h -> h.post().post().id())
+                .sorted()
+                .toList();
     }
 }

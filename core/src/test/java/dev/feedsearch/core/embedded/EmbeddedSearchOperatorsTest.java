@@ -4,17 +4,17 @@ import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.index.SearchOperatorsContract;
 import dev.feedsearch.mappings.Mappings;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The operators of q on the embedded engine. */
 class EmbeddedSearchOperatorsTest extends SearchOperatorsContract {
     static GroupAnalyzers analyzers;
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void analyzers() {

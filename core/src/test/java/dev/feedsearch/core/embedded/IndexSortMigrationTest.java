@@ -1,5 +1,7 @@
 package dev.feedsearch.core.embedded;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.index.SearchPage;
 import dev.feedsearch.core.index.SearchQuery;
@@ -9,6 +11,14 @@ import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.Visibility;
 import dev.feedsearch.mappings.Mappings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
 import org.apache.lucene.index.CodecReader;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
@@ -24,21 +34,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** An index written before the index sort existed is sorted once at open, losing nothing; a crash mid-way heals. */
 class IndexSortMigrationTest {
     static GroupAnalyzers analyzers;
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
 
     @BeforeAll
     static void build() {
@@ -58,13 +59,42 @@ class IndexSortMigrationTest {
             Random r = new Random(7);
             List<PostChange> changes = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
-                Post p = new Post("p" + i, "u" + (i % 7), "tea number " + i, null, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(r.nextInt(1_000_000)),
-                        i % 5 == 0 ? Visibility.PRIVATE : Visibility.PUBLIC, List.of("t" + i % 3), List.of(), null, i, 0, 0, 1, false);
+                Post p = new Post(
+                        "p" + i,
+                        "u" + (i % 7),
+                        "tea number " + i,
+                        null,
+                        Instant.parse("2026-01-01T00:00:00Z").plusSeconds(r.nextInt(1_000_000)),
+                        i % 5 == 0 ? Visibility.PRIVATE : Visibility.PUBLIC,
+                        List.of("t" + i % 3),
+                        List.of(),
+                        null,
+                        i,
+                        0,
+                        0,
+                        1,
+                        false);
                 changes.add(PostChange.upsert(p, "en", "en"));
             }
             index.apply(changes);
-            index.apply(List.of(PostChange.upsert(new Post("p3", "u3", "edited tea", null, Instant.parse("2026-02-01T00:00:00Z"),
-                    Visibility.PUBLIC, List.of(), List.of(), null, 0, 0, 0, 2, false), "en", "en"))); // a deleted doc behind
+            index.apply(List.of(PostChange.upsert(
+                    new Post(
+                            "p3",
+                            "u3",
+                            "edited tea",
+                            null,
+                            Instant.parse("2026-02-01T00:00:00Z"),
+                            Visibility.PUBLIC,
+                            List.of(),
+                            List.of(),
+                            null,
+                            0,
+                            0,
+                            0,
+                            2,
+                            false),
+                    "en",
+                    "en"))); // a deleted doc behind
             index.commit();
             before = walk(index);
         }
@@ -74,7 +104,12 @@ class IndexSortMigrationTest {
         try (EmbeddedPostIndex index = EmbeddedPostIndex.open(path, analyzers)) {
             assertThat(walk(index)).containsExactlyElementsOf(before);
             assertThat(index.stats().posts()).isEqualTo(300);
-            assertThat(index.search(SearchQuery.builder().text("edited").limit(5).build()).hits()).hasSize(1);
+            assertThat(index.search(SearchQuery.builder()
+                                    .text("edited")
+                                    .limit(5)
+                                    .build())
+                            .hits())
+                    .hasSize(1);
         }
         assertThat(sortedSegments(path)).isTrue();
         assertThat(Files.exists(tmp.resolve("index.sorting"))).isFalse();
@@ -85,8 +120,24 @@ class IndexSortMigrationTest {
     void aSwapInterruptedAfterTheOldIndexMovedAsideIsUndoneAndSortedAgain() throws IOException {
         Path path = tmp.resolve("index");
         try (EmbeddedPostIndex index = EmbeddedPostIndex.open(path, analyzers)) {
-            index.apply(List.of(PostChange.upsert(new Post("a", "u1", "hello", null, Instant.parse("2026-01-01T00:00:00Z"),
-                    Visibility.PUBLIC, List.of(), List.of(), null, 0, 0, 0, 1, false), "en", "en")));
+            index.apply(List.of(PostChange.upsert(
+                    new Post(
+                            "a",
+                            "u1",
+                            "hello",
+                            null,
+                            Instant.parse("2026-01-01T00:00:00Z"),
+                            Visibility.PUBLIC,
+                            List.of(),
+                            List.of(),
+                            null,
+                            0,
+                            0,
+                            0,
+                            1,
+                            false),
+                    "en",
+                    "en")));
             index.commit();
         }
         unsort(path);
@@ -108,7 +159,12 @@ class IndexSortMigrationTest {
         for (String viewer : new String[] {null, "u1"}) {
             SortKey after = null;
             do {
-                SearchPage p = index.search(SearchQuery.builder().sort(SortOrder.RECENT).viewer(viewer).limit(13).after(after).build());
+                SearchPage p = index.search(SearchQuery.builder()
+                        .sort(SortOrder.RECENT)
+                        .viewer(viewer)
+                        .limit(13)
+                        .after(after)
+                        .build());
                 p.hits().forEach(h -> out.add(h.post().post().id()));
                 after = p.next().orElse(null);
                 out.add("|");
@@ -120,8 +176,10 @@ class IndexSortMigrationTest {
     /** Rewrites the index without an index sort (the Lucene files only; the group versions file stays). */
     static void unsort(Path path) throws IOException {
         Path copy = path.resolveSibling("unsorted-copy");
-        try (Directory dir = FSDirectory.open(path); DirectoryReader reader = DirectoryReader.open(dir);
-             Directory out = FSDirectory.open(copy); IndexWriter w = new IndexWriter(out, new IndexWriterConfig())) {
+        try (Directory dir = FSDirectory.open(path);
+                DirectoryReader reader = DirectoryReader.open(dir);
+                Directory out = FSDirectory.open(copy);
+                IndexWriter w = new IndexWriter(out, new IndexWriterConfig())) {
             List<CodecReader> leaves = new ArrayList<>();
             for (LeafReaderContext leaf : reader.leaves()) leaves.add(SlowCodecReaderWrapper.wrap(leaf.reader()));
             w.addIndexes(leaves.toArray(CodecReader[]::new));
@@ -134,13 +192,15 @@ class IndexSortMigrationTest {
             }
         }
         try (Stream<Path> files = Files.list(copy)) {
-            for (Path f : files.toList()) if (!f.getFileName().toString().equals("write.lock")) Files.move(f, path.resolve(f.getFileName()));
+            for (Path f : files.toList())
+                if (!f.getFileName().toString().equals("write.lock")) Files.move(f, path.resolve(f.getFileName()));
         }
     }
 
     static boolean sortedSegments(Path path) throws IOException {
         try (Directory dir = FSDirectory.open(path)) {
-            for (SegmentCommitInfo s : SegmentInfos.readLatestCommit(dir)) if (s.info.getIndexSort() == null) return false;
+            for (SegmentCommitInfo s : SegmentInfos.readLatestCommit(dir))
+                if (s.info.getIndexSort() == null) return false;
             return true;
         }
     }

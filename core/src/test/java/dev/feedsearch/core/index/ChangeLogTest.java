@@ -1,10 +1,9 @@
 package dev.feedsearch.core.index;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class ChangeLogTest {
 
@@ -18,7 +17,9 @@ class ChangeLogTest {
         assertThat(log.authorGeneration("a1")).isGreaterThan(before);
         assertThat(log.authorGeneration("a2")).isEqualTo(0);
         assertThat(log.viewerGeneration("v1")).isGreaterThan(before);
-        assertThat(log.changedSince(log.generation(), List.of("p1"))).as("loaded after the write: fresh").isFalse();
+        assertThat(log.changedSince(log.generation(), List.of("p1")))
+                .as("loaded after the write: fresh")
+                .isFalse();
     }
 
     @Test
@@ -28,7 +29,9 @@ class ChangeLogTest {
         long before = log.generation();
         log.recordEverything();
         assertThat(log.changedSince(before, List.of("p2"))).isTrue();
-        assertThat(log.changedSince(before, List.of())).as("a page with no hits may gain some").isTrue();
+        assertThat(log.changedSince(before, List.of()))
+                .as("a page with no hits may gain some")
+                .isTrue();
         assertThat(log.authorGeneration("never-wrote")).isGreaterThan(before);
         assertThat(log.viewerGeneration("anyone")).isGreaterThan(before);
 

@@ -1,23 +1,22 @@
 package dev.feedsearch.core.index;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
 import dev.feedsearch.core.model.FollowChange;
 import dev.feedsearch.core.model.FollowEdge;
 import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.Visibility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The behaviour every engine must show, run against each of them by a subclass: the conformance suite. A
@@ -45,8 +44,21 @@ public abstract class PostIndexContract {
     }
 
     static Post post(String id, String author, String text, Visibility vis, long version, int minute, String... tags) {
-        return new Post(id, author, text, null, T0.plusSeconds(60L * minute), vis, List.of(tags), List.of(), null,
-                0, 0, 0, version, false);
+        return new Post(
+                id,
+                author,
+                text,
+                null,
+                T0.plusSeconds(60L * minute),
+                vis,
+                List.of(tags),
+                List.of(),
+                null,
+                0,
+                0,
+                0,
+                version,
+                false);
     }
 
     static PostChange en(Post p) {
@@ -73,7 +85,8 @@ public abstract class PostIndexContract {
     @Test
     void olderAndEqualVersionsAreNoOpsNewerReplaces() throws IOException {
         index.apply(List.of(en(post("p1", "u1", "walking in the mountains", Visibility.PUBLIC, 5, 0))));
-        var r = index.apply(List.of(en(post("p1", "u1", "sailing on the ocean", Visibility.PUBLIC, 4, 0)),
+        var r = index.apply(List.of(
+                en(post("p1", "u1", "sailing on the ocean", Visibility.PUBLIC, 4, 0)),
                 en(post("p1", "u1", "sailing on the ocean", Visibility.PUBLIC, 5, 0))));
         assertThat(r.upserted()).isZero();
         assertThat(r.stale()).isEqualTo(2);
@@ -104,7 +117,8 @@ public abstract class PostIndexContract {
 
     @Test
     void deletionsPastTheRetentionArePurgedNewerOnesStay() throws Exception {
-        index.apply(List.of(en(post("p1", "u1", "old news about rivers", Visibility.PUBLIC, 1, 0)),
+        index.apply(List.of(
+                en(post("p1", "u1", "old news about rivers", Visibility.PUBLIC, 1, 0)),
                 en(post("p2", "u1", "kept news about rivers", Visibility.PUBLIC, 1, 0)),
                 new FollowChange(new FollowEdge("bob", "alice", T0, 1, false))));
         index.apply(List.of(PostChange.delete("p1", 2), new FollowChange(new FollowEdge("bob", "alice", T0, 2, true))));
@@ -115,7 +129,9 @@ public abstract class PostIndexContract {
         index.apply(List.of(PostChange.delete("p3", 2)));
         assertThat(index.stats().tombstones()).isEqualTo(2);
 
-        assertThat(index.purgeDeletions(cut)).as("p1's tombstone and the undone edge").isEqualTo(2);
+        assertThat(index.purgeDeletions(cut))
+                .as("p1's tombstone and the undone edge")
+                .isEqualTo(2);
         assertThat(index.stats().tombstones()).isEqualTo(1);
         assertThat(ids(q("rivers").build())).containsExactly("p2");
         assertThat(index.followees("bob")).isEmpty();
@@ -123,11 +139,15 @@ public abstract class PostIndexContract {
         // the recent tombstone still refuses a late upsert
         assertThat(versionOf("p1")).isEqualTo(-1);
         assertThat(versionOf("p3")).isEqualTo(2);
-        assertThat(index.apply(List.of(en(post("p3", "u1", "recent news about rivers", Visibility.PUBLIC, 1, 0)))).stale()).isEqualTo(1);
+        assertThat(index.apply(List.of(en(post("p3", "u1", "recent news about rivers", Visibility.PUBLIC, 1, 0))))
+                        .stale())
+                .isEqualTo(1);
         assertThat(index.get("p3", null)).isEmpty();
         assertThat(index.purgeDeletions(cut)).as("nothing left before the cut").isZero();
         // the next versions after a purged delete apply at once (a purge must leave no marker that refuses them)
-        assertThat(index.apply(List.of(en(post("p1", "u1", "new news about rivers", Visibility.PUBLIC, 3, 0)))).upserted()).isEqualTo(1);
+        assertThat(index.apply(List.of(en(post("p1", "u1", "new news about rivers", Visibility.PUBLIC, 3, 0))))
+                        .upserted())
+                .isEqualTo(1);
         index.apply(List.of(new FollowChange(new FollowEdge("bob", "alice", T0, 3, false))));
         assertThat(ids(q("rivers").build())).containsExactlyInAnyOrder("p1", "p2");
         assertThat(index.followees("bob")).containsExactly("alice");
@@ -137,16 +157,20 @@ public abstract class PostIndexContract {
     void aDeleteWinsATieWithTheVersionItRemoved() throws IOException {
         index.apply(List.of(en(post("p1", "u1", "tied versions", Visibility.PUBLIC, 5, 0))));
         assertThat(index.apply(List.of(PostChange.delete("p1", 5))).deleted()).isEqualTo(1);
-        assertThat(index.apply(List.of(en(post("p1", "u1", "tied versions", Visibility.PUBLIC, 5, 0)))).stale()).isEqualTo(1);
+        assertThat(index.apply(List.of(en(post("p1", "u1", "tied versions", Visibility.PUBLIC, 5, 0))))
+                        .stale())
+                .isEqualTo(1);
         assertThat(ids(q("tied").build())).isEmpty();
         assertThat(versionOf("p1")).isEqualTo(5);
     }
 
     @Test
     void withinABatchTheNewestVersionOfAKeyWins() throws IOException {
-        index.apply(List.of(en(post("p1", "u1", "third draft about rivers", Visibility.PUBLIC, 3, 0)),
+        index.apply(List.of(
+                en(post("p1", "u1", "third draft about rivers", Visibility.PUBLIC, 3, 0)),
                 en(post("p1", "u1", "first draft about lakes", Visibility.PUBLIC, 1, 0)),
-                PostChange.delete("p2", 9), en(post("p2", "u1", "never visible", Visibility.PUBLIC, 8, 0))));
+                PostChange.delete("p2", 9),
+                en(post("p2", "u1", "never visible", Visibility.PUBLIC, 8, 0))));
         assertThat(ids(q("rivers").build())).containsExactly("p1");
         assertThat(ids(q("lakes").build())).isEmpty();
         assertThat(ids(q("visible").build())).isEmpty();
@@ -183,15 +207,29 @@ public abstract class PostIndexContract {
         index.apply(List.of(
                 en(post("a", "u1", "coffee in the morning", Visibility.PUBLIC, 1, 0, "Coffee")),
                 en(post("b", "u2", "coffee at night", Visibility.PUBLIC, 1, 60, "#coffee", "night")),
-                PostChange.upsert(post("c", "u1", "Kaffee am Morgen, Kaffee am Abend", Visibility.PUBLIC, 1, 120), "de", "de")));
+                PostChange.upsert(
+                        post("c", "u1", "Kaffee am Morgen, Kaffee am Abend", Visibility.PUBLIC, 1, 120), "de", "de")));
 
         assertThat(ids(q("coffee").author("u2").build())).containsExactly("b");
         assertThat(ids(q("coffee").tag("COFFEE").build())).containsExactlyInAnyOrder("a", "b");
         assertThat(ids(q("coffee").tag("night").build())).containsExactly("b");
-        assertThat(ids(SearchQuery.builder().sort(SortOrder.RECENT).lang("de").limit(10).build())).containsExactly("c");
-        assertThat(ids(SearchQuery.builder().sort(SortOrder.RECENT).since(T0.plusSeconds(60 * 60)).limit(10).build()))
+        assertThat(ids(SearchQuery.builder()
+                        .sort(SortOrder.RECENT)
+                        .lang("de")
+                        .limit(10)
+                        .build()))
+                .containsExactly("c");
+        assertThat(ids(SearchQuery.builder()
+                        .sort(SortOrder.RECENT)
+                        .since(T0.plusSeconds(60 * 60))
+                        .limit(10)
+                        .build()))
                 .containsExactly("c", "b");
-        assertThat(ids(SearchQuery.builder().sort(SortOrder.RECENT).until(T0.plusSeconds(60 * 60 - 1)).limit(10).build()))
+        assertThat(ids(SearchQuery.builder()
+                        .sort(SortOrder.RECENT)
+                        .until(T0.plusSeconds(60 * 60 - 1))
+                        .limit(10)
+                        .build()))
                 .containsExactly("a");
     }
 
@@ -199,7 +237,10 @@ public abstract class PostIndexContract {
     void proseBeatsATagOnlyMatchAndTheQueryGroupComesFirst() throws IOException {
         index.apply(List.of(
                 // a foreign post carrying the word only as a hashtag, in text and in tags
-                PostChange.upsert(post("vi", "u1", "Mọi người đều có quyền #rights", Visibility.PUBLIC, 1, 0, "rights"), "vi", "vi"),
+                PostChange.upsert(
+                        post("vi", "u1", "Mọi người đều có quyền #rights", Visibility.PUBLIC, 1, 0, "rights"),
+                        "vi",
+                        "vi"),
                 // the tag written only in the text is a tag key too
                 PostChange.upsert(post("ko", "u1", "모든 사람은 권리를 가진다 #Rights", Visibility.PUBLIC, 1, 1), "ko", "ko"),
                 en(post("en1", "u2", "rights and duties of everyone", Visibility.PUBLIC, 1, 2)),
@@ -209,16 +250,20 @@ public abstract class PostIndexContract {
         List<SearchHit> hits = index.search(q("rights").build()).hits();
         assertThat(hits).extracting(h -> h.post().post().id()).hasSize(5);
         // prose matches (any language) before the two tag-only ones, which score MatchBoosts.TAG_ONLY
-        assertThat(hits.subList(0, 3)).extracting(h -> h.post().post().id()).containsExactlyInAnyOrder("en1", "en2", "fr");
+        assertThat(hits.subList(0, 3))
+                .extracting(h -> h.post().post().id())
+                .containsExactlyInAnyOrder("en1", "en2", "fr");
         assertThat(hits.subList(3, 5)).extracting(h -> h.post().post().id()).containsExactlyInAnyOrder("vi", "ko");
         assertThat(hits.subList(3, 5)).allSatisfy(h -> assertThat(h.score()).isEqualTo(MatchBoosts.TAG_ONLY));
 
         // the query's group first, whatever the other groups' statistics say
-        List<SearchHit> en = index.search(q("rights").queryGroups(List.of("en")).build()).hits();
+        List<SearchHit> en =
+                index.search(q("rights").queryGroups(List.of("en")).build()).hits();
         assertThat(en.subList(0, 2)).extracting(h -> h.post().post().id()).containsExactlyInAnyOrder("en1", "en2");
         assertThat(en.get(0).score()).isGreaterThan(MatchBoosts.QUERY_LANGUAGE);
         assertThat(en.get(2).post().post().id()).isEqualTo("fr");
-        List<SearchHit> fr = index.search(q("rights").queryGroups(List.of("fr")).build()).hits();
+        List<SearchHit> fr =
+                index.search(q("rights").queryGroups(List.of("fr")).build()).hits();
         assertThat(fr.getFirst().post().post().id()).isEqualTo("fr");
 
         // "#rights" in q is a tag filter (the query-service turns it into tags): every post that carries it
@@ -233,7 +278,8 @@ public abstract class PostIndexContract {
                 + "and conscience and should act towards one another in a spirit of brotherhood everyone is entitled to "
                 + "all the rights and freedoms set forth in this declaration without distinction of any kind";
         String japanese = "すべての人間は、生まれながらにして自由であり、かつ、尊厳と権利とについて平等である。人間は、理性と良心とを授けられて";
-        index.apply(List.of(en(post("en", "u1", english, Visibility.PUBLIC, 1, 0)),
+        index.apply(List.of(
+                en(post("en", "u1", english, Visibility.PUBLIC, 1, 0)),
                 PostChange.upsert(post("ja", "u1", japanese, Visibility.PUBLIC, 1, 1), "ja", "ja")));
         // 35+ distinct words, a 54-character Japanese sentence: past Lucene's clause limit when read whole; the
         // first 32 words are required, so each still finds its post
@@ -242,8 +288,12 @@ public abstract class PostIndexContract {
         assertThat(ids(q(japanese).build())).contains("ja");
         // 1,000 characters of any script answer (what they match is beside the point)
         for (String unit : List.of("自由", "ภาษาไทย", "한국어 ", "word ", "ĉu ", "😀", "#tag ", "a-b ", "١٢٣ ")) {
-            String q = unit.repeat(1_000 / unit.length()).substring(0, 1_000 - 1_000 % unit.length()).strip();
-            assertThatCode(() -> index.search(q(q).queryGroups(List.of("en")).build())).as(unit).doesNotThrowAnyException();
+            String q = unit.repeat(1_000 / unit.length())
+                    .substring(0, 1_000 - 1_000 % unit.length())
+                    .strip();
+            assertThatCode(() -> index.search(q(q).queryGroups(List.of("en")).build()))
+                    .as(unit)
+                    .doesNotThrowAnyException();
             assertThatCode(() -> index.proseMatchBounds(q)).as(unit).doesNotThrowAnyException();
         }
         // a pasted sentence that runs past the cut still matches its post by the words before it
@@ -259,10 +309,15 @@ public abstract class PostIndexContract {
                 PostChange.upsert(post("v1", "u1", "Tự do ngôn luận #freedom", Visibility.PUBLIC, 1, 3), "vi", "vi"),
                 PostChange.upsert(post("f1", "u1", "la freedom des autres", Visibility.PUBLIC, 1, 4), "fr", "fr")));
         // English stems freedom/freedoms alike; the hashtag is not Vietnamese prose
-        assertThat(index.proseMatchBounds("freedom")).containsEntry("en", 2L).containsEntry("fr", 1L).doesNotContainKey("vi");
+        assertThat(index.proseMatchBounds("freedom"))
+                .containsEntry("en", 2L)
+                .containsEntry("fr", 1L)
+                .doesNotContainKey("vi");
         // a bound, not a count: the smallest count over the query's positions (only e1 has both), and a group
         // where one position has no post at all is left out
-        assertThat(index.proseMatchBounds("freedom speech")).containsEntry("en", 2L).doesNotContainKey("fr");
+        assertThat(index.proseMatchBounds("freedom speech"))
+                .containsEntry("en", 2L)
+                .doesNotContainKey("fr");
         assertThat(index.proseMatchBounds("nowhere")).isEmpty();
     }
 
@@ -271,8 +326,13 @@ public abstract class PostIndexContract {
         List<PostChange> batch = new ArrayList<>();
         for (int i = 0; i < 53; i++) {
             // repeated minutes make ties on the primary sort key, broken by id
-            batch.add(en(post("p" + i, "u" + (i % 4), "river number " + i + (i % 3 == 0 ? " river river" : ""),
-                    Visibility.PUBLIC, 1, i / 3)));
+            batch.add(en(post(
+                    "p" + i,
+                    "u" + (i % 4),
+                    "river number " + i + (i % 3 == 0 ? " river river" : ""),
+                    Visibility.PUBLIC,
+                    1,
+                    i / 3)));
         }
         index.apply(batch);
         for (SortOrder order : SortOrder.values()) {
@@ -281,9 +341,16 @@ public abstract class PostIndexContract {
             SortKey after = null;
             int pages = 0;
             do {
-                SearchPage page = index.search(SearchQuery.builder().text("river").sort(order).limit(7).after(after).build());
+                SearchPage page = index.search(SearchQuery.builder()
+                        .text("river")
+                        .sort(order)
+                        .limit(7)
+                        .after(after)
+                        .build());
                 for (SearchHit h : page.hits()) {
-                    assertThat(seen.add(h.post().post().id())).as("duplicate %s in %s", h.post().post().id(), order).isTrue();
+                    assertThat(seen.add(h.post().post().id()))
+                            .as("duplicate %s in %s", h.post().post().id(), order)
+                            .isTrue();
                     sequence.add(h.post().post().id());
                 }
                 after = page.next().orElse(null);
@@ -292,17 +359,25 @@ public abstract class PostIndexContract {
             assertThat(seen).hasSize(53);
             assertThat(pages).isEqualTo(8);
             // one big page gives the same order as the walk
-            assertThat(ids(SearchQuery.builder().text("river").sort(order).limit(100).build())).containsExactlyElementsOf(sequence);
+            assertThat(ids(SearchQuery.builder()
+                            .text("river")
+                            .sort(order)
+                            .limit(100)
+                            .build()))
+                    .containsExactlyElementsOf(sequence);
         }
     }
 
     @Test
     void survivesReopenWithTombstones() throws IOException {
-        index.apply(List.of(en(post("p1", "u1", "persistent thoughts", Visibility.PUBLIC, 1, 0)), PostChange.delete("p2", 5)));
+        index.apply(List.of(
+                en(post("p1", "u1", "persistent thoughts", Visibility.PUBLIC, 1, 0)), PostChange.delete("p2", 5)));
         index.commit();
         index = reopen(index);
         assertThat(ids(q("persistent").build())).containsExactly("p1");
-        assertThat(index.apply(List.of(en(post("p2", "u1", "zombie", Visibility.PUBLIC, 4, 0)))).stale()).isEqualTo(1);
+        assertThat(index.apply(List.of(en(post("p2", "u1", "zombie", Visibility.PUBLIC, 4, 0))))
+                        .stale())
+                .isEqualTo(1);
         assertThat(ids(q("zombie").build())).isEmpty();
     }
 
@@ -322,21 +397,37 @@ public abstract class PostIndexContract {
                 new FollowChange(new FollowEdge("ben", "dan", T0, 1, false, FollowEdge.Relation.BLOCK))));
         assertThat(ids(q("weather").viewer("cat").build())).containsExactly("b1");
         assertThat(ids(q("weather").viewer("ann").build())).containsExactlyInAnyOrder("a1", "b1");
-        assertThat(ids(q("weather").viewer("dan").build())).as("ben blocked dan: dan no longer sees ben").containsExactly("a1");
+        assertThat(ids(q("weather").viewer("dan").build()))
+                .as("ben blocked dan: dan no longer sees ben")
+                .containsExactly("a1");
         assertThat(index.get("b1", "dan")).isEmpty();
         assertThat(index.hiddenAuthors("ben")).containsExactly("dan");
 
         index.apply(List.of(new FollowChange(new FollowEdge("ben", "dan", T0, 2, true, FollowEdge.Relation.BLOCK))));
         assertThat(ids(q("weather").viewer("dan").build())).containsExactlyInAnyOrder("a1", "b1");
-        assertThat(index.changes().viewerGeneration("dan")).isEqualTo(index.changes().generation());
+        assertThat(index.changes().viewerGeneration("dan"))
+                .isEqualTo(index.changes().generation());
     }
 
     @Test
     void recentPostsPerAuthorAndPopularPublic() throws IOException {
         List<PostChange> batch = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            batch.add(en(new Post("x" + i, i % 2 == 0 ? "even" : "odd", "post " + i, null, T0.plusSeconds(i), i == 9 ? Visibility.PRIVATE : Visibility.PUBLIC,
-                    List.of(), List.of(), null, i * 10L, 0, i == 2 ? 100 : 0, 1, false)));
+            batch.add(en(new Post(
+                    "x" + i,
+                    i % 2 == 0 ? "even" : "odd",
+                    "post " + i,
+                    null,
+                    T0.plusSeconds(i),
+                    i == 9 ? Visibility.PRIVATE : Visibility.PUBLIC,
+                    List.of(),
+                    List.of(),
+                    null,
+                    i * 10L,
+                    0,
+                    i == 2 ? 100 : 0,
+                    1,
+                    false)));
         }
         index.apply(batch);
         var recent = index.recentPostsUnfiltered(List.of("even", "odd", "nobody"), 3);
@@ -345,15 +436,21 @@ public abstract class PostIndexContract {
         assertThat(recent).doesNotContainKey("nobody");
 
         // engagement = likes + 2 reposts + 3 replies: x2 has 20 + 300; the private x9 never shows
-        assertThat(index.popularPublic(List.of("en"), T0, 3)).extracting(p -> p.post().id()).containsExactly("x2", "x8", "x7");
+        assertThat(index.popularPublic(List.of("en"), T0, 3))
+                .extracting(p -> p.post().id())
+                .containsExactly("x2", "x8", "x7");
         assertThat(index.popularPublic(List.of("de"), T0, 3)).isEmpty();
-        assertThat(index.popularPublic(List.of("en"), T0.plusSeconds(8), 5)).extracting(p -> p.post().id()).containsExactly("x8");
+        assertThat(index.popularPublic(List.of("en"), T0.plusSeconds(8), 5))
+                .extracting(p -> p.post().id())
+                .containsExactly("x8");
     }
 
     @Test
     void generationsTellCachesWhatChanged() throws IOException {
         assertThat(index.changes().generation()).isZero();
-        index.apply(List.of(en(post("g1", "gus", "first", Visibility.PUBLIC, 1, 0)), en(post("h1", "hal", "other", Visibility.PUBLIC, 1, 0))));
+        index.apply(List.of(
+                en(post("g1", "gus", "first", Visibility.PUBLIC, 1, 0)),
+                en(post("h1", "hal", "other", Visibility.PUBLIC, 1, 0))));
         long g1 = index.changes().generation();
         assertThat(index.changes().authorGeneration("gus")).isEqualTo(g1);
         assertThat(index.changes().changedSince(g1, List.of("g1", "h1"))).isFalse();
@@ -366,26 +463,33 @@ public abstract class PostIndexContract {
         assertThat(index.changes().authorGeneration("hal")).isEqualTo(g1);
         assertThat(index.changes().changedSince(g1, List.of("g1"))).isTrue();
         assertThat(index.changes().changedSince(g1, List.of("h1"))).isFalse();
-        assertThat(index.getVisible(List.of("g1", "h1", "zz"), null)).extracting(p -> p.post().id()).containsExactly("h1");
+        assertThat(index.getVisible(List.of("g1", "h1", "zz"), null))
+                .extracting(p -> p.post().id())
+                .containsExactly("h1");
     }
 
     @Test
     void anEditThatChangesTheLanguageMovesThePostToItsNewGroup() throws IOException {
         index.apply(List.of(en(post("m1", "u1", "the river runs", Visibility.PUBLIC, 1, 0))));
-        index.apply(List.of(PostChange.upsert(post("m1", "u1", "Der Fluss fließt durch die Stadt", Visibility.PUBLIC, 2, 0), "de", "de")));
+        index.apply(List.of(PostChange.upsert(
+                post("m1", "u1", "Der Fluss fließt durch die Stadt", Visibility.PUBLIC, 2, 0), "de", "de")));
         assertThat(ids(q("river").build())).isEmpty();
         assertThat(ids(q("Fluss").build())).containsExactly("m1");
-        assertThat(ids(SearchQuery.builder().sort(SortOrder.RECENT).limit(10).build())).containsExactly("m1");
+        assertThat(ids(SearchQuery.builder().sort(SortOrder.RECENT).limit(10).build()))
+                .containsExactly("m1");
         assertThat(index.stats().posts()).isEqualTo(1);
         // and a delete finds it in the group it moved to
         index.apply(List.of(PostChange.delete("m1", 3)));
-        assertThat(ids(SearchQuery.builder().sort(SortOrder.RECENT).limit(10).build())).isEmpty();
+        assertThat(ids(SearchQuery.builder().sort(SortOrder.RECENT).limit(10).build()))
+                .isEmpty();
         assertThat(index.stats()).isEqualTo(new IndexStats(0, 1, 0));
     }
 
     @Test
     void reconciliationSeesLiveAndDeletedVersions() throws IOException {
-        index.apply(List.of(en(post("r1", "u1", "alive", Visibility.PUBLIC, 7, 0)), PostChange.delete("r2", 4),
+        index.apply(List.of(
+                en(post("r1", "u1", "alive", Visibility.PUBLIC, 7, 0)),
+                PostChange.delete("r2", 4),
                 new FollowChange(new FollowEdge("u1", "u2", T0, 1, false))));
         java.util.Map<String, String> seen = new java.util.TreeMap<>();
         index.forEachPostVersion((id, version, deleted) -> seen.put(id, version + (deleted ? " deleted" : "")));
@@ -408,10 +512,13 @@ public abstract class PostIndexContract {
 
         java.util.Map<String, String> seen = new java.util.TreeMap<>();
         index.forEachFollowEdge(e -> {
-            String was = seen.put(e.followerId() + ">" + e.followeeId() + " " + e.relation().wire(), e.version() + (e.deleted() ? " undone" : ""));
+            String was = seen.put(
+                    e.followerId() + ">" + e.followeeId() + " " + e.relation().wire(),
+                    e.version() + (e.deleted() ? " undone" : ""));
             assertThat(was).as("visited twice: " + e).isNull();
         });
-        assertThat(seen).hasSize(5_054)
+        assertThat(seen)
+                .hasSize(5_054)
                 .containsEntry("u1>u2 follow", "3")
                 .containsEntry("u1>u3 mute", "5")
                 .containsEntry("u2>u1 block", "2")
@@ -423,15 +530,32 @@ public abstract class PostIndexContract {
     @Test
     void multilingualTextIsFoundThroughItsOwnGroupsAnalysis() throws IOException {
         index.apply(List.of(
-                PostChange.upsert(post("ja1", "u1", "すべての人間は、生まれながらにして自由であり、かつ、尊厳と権利とについて平等である。", Visibility.PUBLIC, 1, 0), "ja", "ja"),
-                PostChange.upsert(post("th1", "u1", "มนุษย์ทั้งหลายเกิดมามีอิสระและเสมอภาคกันในเกียรติศักด์และสิทธิ", Visibility.PUBLIC, 1, 1), "th", "th"),
+                PostChange.upsert(
+                        post("ja1", "u1", "すべての人間は、生まれながらにして自由であり、かつ、尊厳と権利とについて平等である。", Visibility.PUBLIC, 1, 0),
+                        "ja",
+                        "ja"),
+                PostChange.upsert(
+                        post(
+                                "th1",
+                                "u1",
+                                "มนุษย์ทั้งหลายเกิดมามีอิสระและเสมอภาคกันในเกียรติศักด์และสิทธิ",
+                                Visibility.PUBLIC,
+                                1,
+                                1),
+                        "th",
+                        "th"),
                 PostChange.upsert(post("ko1", "u1", "에어팟을 샀다", Visibility.PUBLIC, 1, 2), "ko", "ko"),
                 PostChange.upsert(post("zh1", "u1", "熱力学第二定律", Visibility.PUBLIC, 1, 3), "zh", "zh"),
-                PostChange.upsert(post("de1", "u1", "Die Würde des Menschen ist unantastbar", Visibility.PUBLIC, 1, 4), "de", "de")));
+                PostChange.upsert(
+                        post("de1", "u1", "Die Würde des Menschen ist unantastbar", Visibility.PUBLIC, 1, 4),
+                        "de",
+                        "de")));
         assertThat(ids(q("権利").build())).containsExactly("ja1");
         assertThat(ids(q("สิทธิ").build())).containsExactly("th1");
         assertThat(ids(q("에어팟").build())).containsExactly("ko1");
-        assertThat(ids(q("熱").build())).as("a CJK unigram must not match inside a word").isEmpty();
+        assertThat(ids(q("熱").build()))
+                .as("a CJK unigram must not match inside a word")
+                .isEmpty();
         assertThat(ids(q("熱力学").build())).containsExactly("zh1");
         assertThat(ids(q("Würde").build())).containsExactly("de1");
     }

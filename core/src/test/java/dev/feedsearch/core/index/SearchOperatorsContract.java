@@ -1,22 +1,21 @@
 package dev.feedsearch.core.index;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.feedsearch.core.index.ParsedQuery.Clause;
 import dev.feedsearch.core.index.ParsedQuery.Phrase;
 import dev.feedsearch.core.index.ParsedQuery.Words;
 import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.Visibility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * What the operators of {@code q} (phrases, exclusions, OR, mentions, is:reply) mean on an engine: run on each
@@ -41,8 +40,21 @@ public abstract class SearchOperatorsContract {
     }
 
     private static Post post(String id, String text, int minute, List<String> mentions, String replyTo) {
-        return new Post(id, "u1", text, null, T0.plusSeconds(60L * minute), Visibility.PUBLIC, List.of(), mentions, replyTo,
-                0, 0, 0, 1, false);
+        return new Post(
+                id,
+                "u1",
+                text,
+                null,
+                T0.plusSeconds(60L * minute),
+                Visibility.PUBLIC,
+                List.of(),
+                mentions,
+                replyTo,
+                0,
+                0,
+                0,
+                1,
+                false);
     }
 
     private void en(String id, String text) throws IOException {
@@ -50,7 +62,10 @@ public abstract class SearchOperatorsContract {
     }
 
     private List<String> ids(SearchQuery.Builder q) throws IOException {
-        return index.search(q.limit(100).build()).hits().stream().map(h -> h.post().post().id()).sorted().toList();
+        return index.search(q.limit(100).build()).hits().stream()
+                .map(h -> h.post().post().id())
+                .sorted()
+                .toList();
     }
 
     /** A query written with operators: its positive text for ranking, its structure for matching. */
@@ -65,8 +80,24 @@ public abstract class SearchOperatorsContract {
     }
 
     private void write(String id, String author, Visibility vis, int minute, String replyTo) throws IOException {
-        index.apply(List.of(PostChange.upsert(new Post(id, author, "a note on rights number " + id, null, T0.plusSeconds(60L * minute), vis,
-                List.of(), List.of(), replyTo, 0, 0, 0, 1, false), "en", "en")));
+        index.apply(List.of(PostChange.upsert(
+                new Post(
+                        id,
+                        author,
+                        "a note on rights number " + id,
+                        null,
+                        T0.plusSeconds(60L * minute),
+                        vis,
+                        List.of(),
+                        List.of(),
+                        replyTo,
+                        0,
+                        0,
+                        0,
+                        1,
+                        false),
+                "en",
+                "en")));
     }
 
     @Test
@@ -74,20 +105,36 @@ public abstract class SearchOperatorsContract {
         write("alice-1", "alice", Visibility.PUBLIC, 0, null);
         write("alice-2", "alice", Visibility.PRIVATE, 1, null);
         write("bob-1", "bob", Visibility.PUBLIC, 2, null);
-        write("r-pub", "carol", Visibility.PUBLIC, 3, "alice-1");   // to alice's public post
-        write("r-pri", "carol", Visibility.PUBLIC, 4, "alice-2");   // to alice's private post
-        write("r-bob", "carol", Visibility.PUBLIC, 5, "bob-1");     // to bob
+        write("r-pub", "carol", Visibility.PUBLIC, 3, "alice-1"); // to alice's public post
+        write("r-pri", "carol", Visibility.PUBLIC, 4, "alice-2"); // to alice's private post
+        write("r-bob", "carol", Visibility.PUBLIC, 5, "bob-1"); // to bob
         write("plain", "carol", Visibility.PUBLIC, 6, null);
         // anyone: replies under alice's posts they may see; the reply under her private post would say it exists
-        assertThat(ids(SearchQuery.builder().replyTo("alice").sort(SortOrder.RECENT))).containsExactly("r-pub");
-        assertThat(ids(SearchQuery.builder().replyTo("alice").viewer("dave").text("rights"))).containsExactly("r-pub");
+        assertThat(ids(SearchQuery.builder().replyTo("alice").sort(SortOrder.RECENT)))
+                .containsExactly("r-pub");
+        assertThat(ids(SearchQuery.builder().replyTo("alice").viewer("dave").text("rights")))
+                .containsExactly("r-pub");
         // alice sees replies to all her posts; combined with other filters by AND
-        assertThat(ids(SearchQuery.builder().replyTo("alice").viewer("alice").sort(SortOrder.RECENT))).containsExactly("r-pri", "r-pub");
-        assertThat(ids(SearchQuery.builder().replyTo("alice").viewer("alice").author("bob").sort(SortOrder.RECENT))).isEmpty();
-        assertThat(ids(SearchQuery.builder().replyTo("bob").sort(SortOrder.RECENT))).containsExactly("r-bob");
+        assertThat(ids(SearchQuery.builder().replyTo("alice").viewer("alice").sort(SortOrder.RECENT)))
+                .containsExactly("r-pri", "r-pub");
+        assertThat(ids(SearchQuery.builder()
+                        .replyTo("alice")
+                        .viewer("alice")
+                        .author("bob")
+                        .sort(SortOrder.RECENT)))
+                .isEmpty();
+        assertThat(ids(SearchQuery.builder().replyTo("bob").sort(SortOrder.RECENT)))
+                .containsExactly("r-bob");
         // a user with no posts has no replies (an empty parent set matches nothing, not everything)
-        assertThat(ids(SearchQuery.builder().replyTo("nobody").sort(SortOrder.RECENT))).isEmpty();
-        assertThat(index.count(SearchQuery.builder().replyTo("alice").viewer("alice").sort(SortOrder.RECENT).build()).value()).isEqualTo(2);
+        assertThat(ids(SearchQuery.builder().replyTo("nobody").sort(SortOrder.RECENT)))
+                .isEmpty();
+        assertThat(index.count(SearchQuery.builder()
+                                .replyTo("alice")
+                                .viewer("alice")
+                                .sort(SortOrder.RECENT)
+                                .build())
+                        .value())
+                .isEqualTo(2);
     }
 
     @Test
@@ -99,7 +146,8 @@ public abstract class SearchOperatorsContract {
         // stemmed like the words are: "rights matters" is the analysed "right matter"
         assertThat(ids(q(required(new Phrase("right matters"))))).containsExactly("a");
         assertThat(ids(q(required(new Phrase("rights human"))))).isEmpty();
-        assertThat(ids(q(required(new Words("everyone"), new Phrase("human rights"))))).containsExactly("a");
+        assertThat(ids(q(required(new Words("everyone"), new Phrase("human rights")))))
+                .containsExactly("a");
     }
 
     @Test
@@ -117,11 +165,16 @@ public abstract class SearchOperatorsContract {
         en("c", "rights of the human abuse victims");
         ParsedQuery noAbuse = new ParsedQuery(List.of(Clause.of(new Words("rights"))), List.of(new Words("abuses")));
         assertThat(ids(q(noAbuse))).containsExactly("a");
-        ParsedQuery noPhrase = new ParsedQuery(List.of(Clause.of(new Words("rights"))), List.of(new Phrase("human abuse")));
+        ParsedQuery noPhrase =
+                new ParsedQuery(List.of(Clause.of(new Words("rights"))), List.of(new Phrase("human abuse")));
         assertThat(ids(q(noPhrase))).containsExactly("a", "b");
         // exclusions alone narrow a filtered listing
         ParsedQuery onlyOut = new ParsedQuery(List.of(), List.of(new Words("matter")));
-        assertThat(ids(SearchQuery.builder().syntax(onlyOut).sort(SortOrder.RECENT).author("u1"))).containsExactly("b", "c");
+        assertThat(ids(SearchQuery.builder()
+                        .syntax(onlyOut)
+                        .sort(SortOrder.RECENT)
+                        .author("u1")))
+                .containsExactly("b", "c");
     }
 
     @Test
@@ -129,10 +182,12 @@ public abstract class SearchOperatorsContract {
         en("cats", "cats sleep all day");
         en("dogs", "dogs sleep at night");
         en("birds", "birds sing at dawn");
-        ParsedQuery either = new ParsedQuery(List.of(new Clause(List.of(new Words("cat"), new Phrase("dogs sleep"))),
-                Clause.of(new Words("sleep"))), List.of());
+        ParsedQuery either = new ParsedQuery(
+                List.of(new Clause(List.of(new Words("cat"), new Phrase("dogs sleep"))), Clause.of(new Words("sleep"))),
+                List.of());
         assertThat(ids(q(either))).containsExactly("cats", "dogs");
-        ParsedQuery orSing = new ParsedQuery(List.of(new Clause(List.of(new Words("cats"), new Words("sing")))), List.of());
+        ParsedQuery orSing =
+                new ParsedQuery(List.of(new Clause(List.of(new Words("cats"), new Words("sing")))), List.of());
         assertThat(ids(q(orSing))).containsExactly("birds", "cats");
     }
 
@@ -144,17 +199,20 @@ public abstract class SearchOperatorsContract {
                 PostChange.upsert(post("plain", "hello world", 2, List.of(), null), "en", "en")));
         SearchQuery.Builder hello = SearchQuery.builder().text("hello");
         assertThat(ids(hello.mentions(Set.of("bob")))).containsExactly("to-bob", "to-both");
-        assertThat(ids(SearchQuery.builder().text("hello").mentions(Set.of("bob", "carol")))).containsExactly("to-both");
+        assertThat(ids(SearchQuery.builder().text("hello").mentions(Set.of("bob", "carol"))))
+                .containsExactly("to-both");
         assertThat(ids(SearchQuery.builder().text("hello").reply(true))).containsExactly("to-both");
         assertThat(ids(SearchQuery.builder().text("hello").reply(false))).containsExactly("plain", "to-bob");
-        assertThat(ids(SearchQuery.builder().sort(SortOrder.RECENT).mentions(Set.of("carol")))).containsExactly("to-both");
+        assertThat(ids(SearchQuery.builder().sort(SortOrder.RECENT).mentions(Set.of("carol"))))
+                .containsExactly("to-both");
     }
 
     @Test
     void aQueryPastTheClauseBoundIsCutNotRefused() throws IOException {
         // 31 long phrases, a long OR group and a long exclusion: far past Lucene's clause limit if each were matched
         // whole in every field. The first phrase, cut to the bound, stays required; what does not fit is dropped
-        String longPhrase = "one two three four five six seven eight nine ten ".repeat(4).strip();
+        String longPhrase =
+                "one two three four five six seven eight nine ten ".repeat(4).strip();
         en("a", longPhrase);
         en("b", "one two three");
         List<Clause> clauses = new ArrayList<>();
@@ -174,21 +232,44 @@ public abstract class SearchOperatorsContract {
                 batch.clear();
             }
         }
-        Post secret = new Post("secret", "u2", "many secrets", null, T0, Visibility.PRIVATE, List.of(), List.of(), null,
-                0, 0, 0, 1, false);
+        Post secret = new Post(
+                "secret",
+                "u2",
+                "many secrets",
+                null,
+                T0,
+                Visibility.PRIVATE,
+                List.of(),
+                List.of(),
+                null,
+                0,
+                0,
+                0,
+                1,
+                false);
         index.apply(List.of(PostChange.upsert(secret, "en", "en")));
         SearchQuery many = SearchQuery.builder().text("many").limit(5).build();
         assertThat(index.count(many)).isEqualTo(new HitTotal(HitTotal.LIMIT, false));
         assertThat(index.count(many.toBuilder().viewer("u2").build())).isEqualTo(new HitTotal(HitTotal.LIMIT, true));
-        assertThat(index.count(many.toBuilder().viewer("u2").build()).relation()).isEqualTo("gte");
+        assertThat(index.count(many.toBuilder().viewer("u2").build()).relation())
+                .isEqualTo("gte");
         assertThat(index.count(SearchQuery.builder().text("secrets").build())).isEqualTo(new HitTotal(0, false));
-        assertThat(index.count(SearchQuery.builder().text("secrets").viewer("u2").build())).isEqualTo(new HitTotal(1, false));
+        assertThat(index.count(
+                        SearchQuery.builder().text("secrets").viewer("u2").build()))
+                .isEqualTo(new HitTotal(1, false));
         // filters and exclusions count as they match; a cursor does not change the total
         ParsedQuery notAlike = new ParsedQuery(List.of(Clause.of(new Words("many"))), List.of(new Words("alike")));
         assertThat(index.count(q(notAlike).viewer("u2").build())).isEqualTo(new HitTotal(1, false));
-        SearchQuery firstMinutes = SearchQuery.builder().sort(SortOrder.RECENT).until(T0.plusSeconds(60L * 9)).limit(3).build();
+        SearchQuery firstMinutes = SearchQuery.builder()
+                .sort(SortOrder.RECENT)
+                .until(T0.plusSeconds(60L * 9))
+                .limit(3)
+                .build();
         SearchPage page = index.search(firstMinutes);
         assertThat(index.count(firstMinutes)).isEqualTo(new HitTotal(200, false)); // minutes 0..9, 20 posts each
-        assertThat(index.count(firstMinutes.toBuilder().after(page.next().orElseThrow()).build())).isEqualTo(new HitTotal(200, false));
+        assertThat(index.count(firstMinutes.toBuilder()
+                        .after(page.next().orElseThrow())
+                        .build()))
+                .isEqualTo(new HitTotal(200, false));
     }
 }

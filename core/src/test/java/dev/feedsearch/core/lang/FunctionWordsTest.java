@@ -1,8 +1,8 @@
 package dev.feedsearch.core.lang;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class FunctionWordsTest {
 
@@ -30,13 +30,17 @@ class FunctionWordsTest {
 
     @Test
     void decisiveOnlyWithManyWordsAndAClearLead() {
-        var en = FunctionWords.score("We went to the beach with the kids and it was great, they loved the water so much", 64);
+        var en = FunctionWords.score(
+                "We went to the beach with the kids and it was great, they loved the water so much", 64);
         assertThat(en.decisive(6, 0.2, 2)).isEqualTo("en");
         assertThat(en.decisive(30, 0.2, 2)).as("fewer words than asked for").isNull();
-        assertThat(en.decisive(6, 0.9, 2)).as("too small a share of function words").isNull();
+        assertThat(en.decisive(6, 0.9, 2))
+                .as("too small a share of function words")
+                .isNull();
 
         // Danish/Bokmål/Swedish words overlap: no language leads by 2x
-        var nb = FunctionWords.score("Vi dro på hytta i helgen og gikk en lang tur på fjellet med hunden, det var fint", 64);
+        var nb = FunctionWords.score(
+                "Vi dro på hytta i helgen og gikk en lang tur på fjellet med hunden, det var fint", 64);
         assertThat(nb.decisive(6, 0.2, 2)).isNull();
 
         var none = FunctionWords.score("Llapa runakunam qispisqa nacesqaku kikin hatun kaqkunapi", 64);

@@ -1,9 +1,10 @@
 package dev.feedsearch.core.lang;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,9 +12,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+import org.junit.jupiter.api.Test;
 
 /**
  * Detection accuracy over the committed sample ({@code sample/posts.jsonl}, true languages in
@@ -26,6 +25,7 @@ class SampleDetectionAccuracyTest {
 
     /** Below the measured values, with room for a regenerated sample. */
     static final double MIN_OVERALL = 0.98;
+
     static final double MIN_PER_LANGUAGE = 0.90;
     static final double MIN_UNSUPPORTED_AS_UND = 0.75;
     static final int MIN_SUPPORTED_LANGUAGES = 25;
@@ -93,23 +93,33 @@ class SampleDetectionAccuracyTest {
 
         StringBuilder report = new StringBuilder("\nlanguage detection on the committed sample (" + lines + " posts, "
                 + String.format("%.0f", lines / (nanos / 1e9)) + " posts/s single thread incl. warm-up)\n");
-        perLang.forEach((lang, t) -> report.append(String.format("  %-4s %6.1f%%  (%d/%d)%s%n", lang, 100 * t.accuracy(),
-                t.right, t.total, t.wrong.isEmpty() ? "" : "  wrong: " + t.wrong)));
-        report.append(String.format("  supported overall %.2f%% (%d posts); without the hints %.2f%%; unsupported → und %.1f%% (%d posts)%n",
-                100 * supported.accuracy(), supported.total, 100 * withoutHints.accuracy(),
-                100 * unsupported.accuracy(), unsupported.total));
+        perLang.forEach((lang, t) -> report.append(String.format(
+                "  %-4s %6.1f%%  (%d/%d)%s%n",
+                lang, 100 * t.accuracy(), t.right, t.total, t.wrong.isEmpty() ? "" : "  wrong: " + t.wrong)));
+        report.append(String.format(
+                "  supported overall %.2f%% (%d posts); without the hints %.2f%%; unsupported → und %.1f%% (%d posts)%n",
+                100 * supported.accuracy(),
+                supported.total,
+                100 * withoutHints.accuracy(),
+                100 * unsupported.accuracy(),
+                unsupported.total));
         System.out.println(report);
 
-        long languages = perLang.keySet().stream().filter(l -> !l.equals(LanguageDetector.UNDETERMINED)).count();
+        long languages = perLang.keySet().stream()
+                .filter(l -> !l.equals(LanguageDetector.UNDETERMINED))
+                .count();
         assertThat(languages).as("supported languages in the sample").isGreaterThanOrEqualTo(MIN_SUPPORTED_LANGUAGES);
-        assertThat(supported.accuracy()).as("overall accuracy on supported languages" + report).isGreaterThanOrEqualTo(MIN_OVERALL);
+        assertThat(supported.accuracy())
+                .as("overall accuracy on supported languages" + report)
+                .isGreaterThanOrEqualTo(MIN_OVERALL);
         perLang.forEach((lang, t) -> {
             if (!lang.equals(LanguageDetector.UNDETERMINED)) {
                 assertThat(t.accuracy()).as("accuracy for " + lang + report).isGreaterThanOrEqualTo(MIN_PER_LANGUAGE);
             }
         });
         assertThat(unsupported.total).as("posts in unsupported languages").isPositive();
-        assertThat(unsupported.accuracy()).as("unsupported languages detected as und" + report)
+        assertThat(unsupported.accuracy())
+                .as("unsupported languages detected as und" + report)
                 .isGreaterThanOrEqualTo(MIN_UNSUPPORTED_AS_UND);
     }
 }

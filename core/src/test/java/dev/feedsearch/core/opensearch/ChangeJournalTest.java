@@ -1,5 +1,7 @@
 package dev.feedsearch.core.opensearch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.feedsearch.core.index.ChangeLog;
 import dev.feedsearch.core.index.ChangeTracker;
 import dev.feedsearch.core.model.FollowChange;
@@ -9,19 +11,16 @@ import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.Visibility;
 import dev.feedsearch.mappings.Mappings;
 import dev.feedsearch.testkit.OpenSearchTestNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Change tracking across processes on a real node: a writer's engine publishes what it changed, a replica's engine
@@ -43,7 +42,10 @@ class ChangeJournalTest {
     }
 
     static OpenSearchConfig config() {
-        return OpenSearchConfig.builder(url).replicas(0).refresh(OpenSearchConfig.Refresh.TRUE).build();
+        return OpenSearchConfig.builder(url)
+                .replicas(0)
+                .refresh(OpenSearchConfig.Refresh.TRUE)
+                .build();
     }
 
     @BeforeEach
@@ -64,8 +66,24 @@ class ChangeJournalTest {
     }
 
     static PostChange post(String id, String author, long version) {
-        return PostChange.upsert(new Post(id, author, "the river runs high", null, T0, Visibility.PUBLIC, List.of(), List.of(),
-                null, 0, 0, 0, version, false), "en", "en");
+        return PostChange.upsert(
+                new Post(
+                        id,
+                        author,
+                        "the river runs high",
+                        null,
+                        T0,
+                        Visibility.PUBLIC,
+                        List.of(),
+                        List.of(),
+                        null,
+                        0,
+                        0,
+                        0,
+                        version,
+                        false),
+                "en",
+                "en");
     }
 
     static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
@@ -125,15 +143,23 @@ class ChangeJournalTest {
         // entry 1 is the writer's opening "everything", which the replica started after; entry 2 is p1
         long p1Entry = 1 + follower.applied();
         assertThat(p1Entry).isEqualTo(2);
-        // a second replica that read up to p1's entry, then stopped while the writer wrote on and the journal was pruned
+        // a second replica that read up to p1's entry, then stopped while the writer wrote on and the journal was
+        // pruned
         ChangeLog behind = new ChangeLog();
         AtomicInteger reloads = new AtomicInteger();
         ChangeFollower late = ChangeFollower.unstarted(writer.client(), behind, reloads::incrementAndGet, p1Entry + 1);
         writer.apply(List.of(post("p2", "bob", 1)));
         writer.apply(List.of(post("p3", "cat", 1)));
         writer.apply(List.of(post("p4", "dan", 1)));
-        OpenSearchFixtures.send(url, "POST", "/" + ChangeJournal.INDEX + "/_refresh", null); // a delete by query sees what a refresh shows
-        OpenSearchFixtures.send(url, "POST", "/" + ChangeJournal.INDEX + "/_delete_by_query?refresh=true",
+        OpenSearchFixtures.send(
+                url,
+                "POST",
+                "/" + ChangeJournal.INDEX + "/_refresh",
+                null); // a delete by query sees what a refresh shows
+        OpenSearchFixtures.send(
+                url,
+                "POST",
+                "/" + ChangeJournal.INDEX + "/_delete_by_query?refresh=true",
                 "{\"query\":{\"range\":{\"seq\":{\"lte\":" + (p1Entry + 1) + "}}}}"); // p2's entry too
         long g = behind.generation();
         late.readOnce(); // finds the gap

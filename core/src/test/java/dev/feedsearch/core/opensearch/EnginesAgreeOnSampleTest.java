@@ -1,13 +1,15 @@
 package dev.feedsearch.core.opensearch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.embedded.EmbeddedPostIndex;
+import dev.feedsearch.core.index.ParsedQuery;
+import dev.feedsearch.core.index.ParsedQuery.Clause;
 import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.index.SearchHit;
 import dev.feedsearch.core.index.SearchPage;
-import dev.feedsearch.core.index.ParsedQuery;
-import dev.feedsearch.core.index.ParsedQuery.Clause;
 import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortKey;
 import dev.feedsearch.core.index.SortOrder;
@@ -19,11 +21,6 @@ import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.mappings.Mappings;
 import dev.feedsearch.testkit.OpenSearchTestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +28,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Differential conformance on real data: the committed multilingual sample (3,000 posts in 38 languages and
@@ -52,7 +51,8 @@ class EnginesAgreeOnSampleTest {
         OpenSearchFixtures.wipe(url);
         dir = Files.createTempDirectory("engines-agree");
         embedded = EmbeddedPostIndex.open(dir, GroupAnalyzers.build(m));
-        opensearch = OpenSearchPostIndex.open(OpenSearchConfig.builder(url).replicas(0).build(), m, OpenSearchPostIndex.RejectedWrites.FAIL);
+        opensearch = OpenSearchPostIndex.open(
+                OpenSearchConfig.builder(url).replicas(0).build(), m, OpenSearchPostIndex.RejectedWrites.FAIL);
         ScriptFirstDetector detector = new ScriptFirstDetector();
         List<IndexChange> changes = new ArrayList<>();
         Path sample = Path.of(System.getProperty("feedsearch.root", "..")).resolve("sample/posts.jsonl");
@@ -82,41 +82,113 @@ class EnginesAgreeOnSampleTest {
 
     static Stream<SearchQuery> queries() {
         List<SearchQuery> qs = new ArrayList<>();
-        String[] texts = {"人権", "自由", "สิทธิ", "Menschenrechte", "Würde", "droits de l'homme", "freedom", "education",
-                "право", "권리", "حقوق", "अधिकार", "libertad", "family"};
+        String[] texts = {
+            "人権",
+            "自由",
+            "สิทธิ",
+            "Menschenrechte",
+            "Würde",
+            "droits de l'homme",
+            "freedom",
+            "education",
+            "право",
+            "권리",
+            "حقوق",
+            "अधिकार",
+            "libertad",
+            "family"
+        };
         for (String t : texts) {
             for (SortOrder sort : SortOrder.values()) {
                 qs.add(SearchQuery.builder().text(t).sort(sort).limit(7).build());
-                qs.add(SearchQuery.builder().text(t).sort(sort).limit(7).viewer("u7").build());
+                qs.add(SearchQuery.builder()
+                        .text(t)
+                        .sort(sort)
+                        .limit(7)
+                        .viewer("u7")
+                        .build());
             }
         }
         // the query-language bonus and hashtag filters (MatchBoosts): the same tiers on both engines
-        qs.add(SearchQuery.builder().text("rights").queryGroups(List.of("en")).limit(9).build());
-        qs.add(SearchQuery.builder().text("freedom").queryGroups(List.of("en")).viewer("u7").limit(9).build());
-        qs.add(SearchQuery.builder().text("自由").queryGroups(List.of("zh")).limit(9).build());
-        qs.add(SearchQuery.builder().text("libertad").queryGroups(List.of("es", "pt", "it")).limit(9).build());
+        qs.add(SearchQuery.builder()
+                .text("rights")
+                .queryGroups(List.of("en"))
+                .limit(9)
+                .build());
+        qs.add(SearchQuery.builder()
+                .text("freedom")
+                .queryGroups(List.of("en"))
+                .viewer("u7")
+                .limit(9)
+                .build());
+        qs.add(SearchQuery.builder()
+                .text("自由")
+                .queryGroups(List.of("zh"))
+                .limit(9)
+                .build());
+        qs.add(SearchQuery.builder()
+                .text("libertad")
+                .queryGroups(List.of("es", "pt", "it"))
+                .limit(9)
+                .build());
         qs.add(SearchQuery.builder().tag("rights").limit(9).build());
         // past 32 words (QueryTextCap): both engines read the same first words, and match the same posts
-        String article1 = "All human beings are born free and equal in dignity and rights. They are endowed with reason and "
-                + "conscience and should act towards one another in a spirit of brotherhood. Everyone";
-        qs.add(SearchQuery.builder().text(article1 + " " + article1).queryGroups(List.of("en")).limit(9).build());
-        qs.add(SearchQuery.builder().text("すべての人間は、生まれながらにして自由であり、かつ、尊厳と権利とについて平等である。人間は、理性と良心とを授けられて")
-                .queryGroups(List.of("ja")).limit(9).build());
+        String article1 =
+                "All human beings are born free and equal in dignity and rights. They are endowed with reason and "
+                        + "conscience and should act towards one another in a spirit of brotherhood. Everyone";
+        qs.add(SearchQuery.builder()
+                .text(article1 + " " + article1)
+                .queryGroups(List.of("en"))
+                .limit(9)
+                .build());
+        qs.add(SearchQuery.builder()
+                .text("すべての人間は、生まれながらにして自由であり、かつ、尊厳と権利とについて平等である。人間は、理性と良心とを授けられて")
+                .queryGroups(List.of("ja"))
+                .limit(9)
+                .build());
         qs.add(SearchQuery.builder().text("dignity").tag("#Equality").limit(9).build());
         // operators of q (ParsedQuery as the HTTP parser builds it), mentions and replies
-        qs.add(operators(new ParsedQuery(List.of(Clause.of(new ParsedQuery.Phrase("human rights"))), List.of())).build());
-        qs.add(operators(new ParsedQuery(List.of(Clause.of(new ParsedQuery.Words("rights"))), List.of(new ParsedQuery.Words("human")))).build());
-        qs.add(operators(new ParsedQuery(List.of(new Clause(List.of(new ParsedQuery.Words("freedom"), new ParsedQuery.Phrase("人権")))),
-                List.of(new ParsedQuery.Phrase("everyone has")))).viewer("u7").build());
+        qs.add(operators(new ParsedQuery(List.of(Clause.of(new ParsedQuery.Phrase("human rights"))), List.of()))
+                .build());
+        qs.add(operators(new ParsedQuery(
+                        List.of(Clause.of(new ParsedQuery.Words("rights"))), List.of(new ParsedQuery.Words("human"))))
+                .build());
+        qs.add(operators(new ParsedQuery(
+                        List.of(new Clause(List.of(new ParsedQuery.Words("freedom"), new ParsedQuery.Phrase("人権")))),
+                        List.of(new ParsedQuery.Phrase("everyone has"))))
+                .viewer("u7")
+                .build());
         qs.add(SearchQuery.builder().text("freedom").reply(true).limit(9).build());
-        qs.add(SearchQuery.builder().text("rights").reply(false).mentions(List.of("u84")).limit(9).build());
-        qs.add(SearchQuery.builder().sort(SortOrder.RECENT).mentions(List.of("u90")).limit(9).build());
-        qs.add(operators(new ParsedQuery(List.of(), List.of(new ParsedQuery.Words("rights")))).text(null)
-                .sort(SortOrder.RECENT).lang("en").build());
+        qs.add(SearchQuery.builder()
+                .text("rights")
+                .reply(false)
+                .mentions(List.of("u84"))
+                .limit(9)
+                .build());
+        qs.add(SearchQuery.builder()
+                .sort(SortOrder.RECENT)
+                .mentions(List.of("u90"))
+                .limit(9)
+                .build());
+        qs.add(operators(new ParsedQuery(List.of(), List.of(new ParsedQuery.Words("rights"))))
+                .text(null)
+                .sort(SortOrder.RECENT)
+                .lang("en")
+                .build());
         qs.add(SearchQuery.builder().sort(SortOrder.RECENT).lang("ja").limit(9).build());
-        qs.add(SearchQuery.builder().sort(SortOrder.RECENT).author("u3").viewer("u3").limit(9).build());
-        qs.add(SearchQuery.builder().sort(SortOrder.RECENT).since(Instant.parse("2026-09-10T00:00:00Z"))
-                .until(Instant.parse("2026-09-20T00:00:00Z")).viewer("u12").limit(25).build());
+        qs.add(SearchQuery.builder()
+                .sort(SortOrder.RECENT)
+                .author("u3")
+                .viewer("u3")
+                .limit(9)
+                .build());
+        qs.add(SearchQuery.builder()
+                .sort(SortOrder.RECENT)
+                .since(Instant.parse("2026-09-10T00:00:00Z"))
+                .until(Instant.parse("2026-09-20T00:00:00Z"))
+                .viewer("u12")
+                .limit(25)
+                .build());
         return qs.stream();
     }
 
@@ -134,8 +206,12 @@ class EnginesAgreeOnSampleTest {
 
     @org.junit.jupiter.api.Test
     void sameProseMatchBounds() throws IOException {
-        for (String t : List.of("freedom", "rights", "Würde", "information", "libertad", "право", "human rights", "自由")) {
-            assertThat(opensearch.proseMatchBounds(t)).as(t).isEqualTo(embedded.proseMatchBounds(t)).isNotEmpty();
+        for (String t :
+                List.of("freedom", "rights", "Würde", "information", "libertad", "право", "human rights", "自由")) {
+            assertThat(opensearch.proseMatchBounds(t))
+                    .as(t)
+                    .isEqualTo(embedded.proseMatchBounds(t))
+                    .isNotEmpty();
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.feedsearch.core.opensearch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortOrder;
 import dev.feedsearch.core.model.Post;
@@ -7,18 +10,14 @@ import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.Visibility;
 import dev.feedsearch.mappings.Mappings;
 import dev.feedsearch.testkit.OpenSearchTestNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Overload, for real: the node's in-flight-requests circuit breaker is lowered until a bulk request trips it,
@@ -41,28 +40,57 @@ class OpenSearchFaultsTest {
 
     /** Sets (or with null resets) the in-flight requests breaker; small requests like this one still pass. */
     static void breaker(String limit) throws IOException {
-        OpenSearchFixtures.send(url, "PUT", "/_cluster/settings",
-                "{\"transient\":{\"network.breaker.inflight_requests.limit\":" + (limit == null ? "null" : "\"" + limit + "\"") + "}}");
+        OpenSearchFixtures.send(
+                url,
+                "PUT",
+                "/_cluster/settings",
+                "{\"transient\":{\"network.breaker.inflight_requests.limit\":"
+                        + (limit == null ? "null" : "\"" + limit + "\"") + "}}");
     }
 
     static List<PostChange> posts(String prefix, int n) {
         List<PostChange> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Post p = new Post(prefix + i, "u" + (i % 7), prefix + "series overload test number " + i + " about rivers and mountains", null,
-                    Instant.parse("2026-10-01T00:00:00Z").plusSeconds(i), Visibility.PUBLIC, List.of(), List.of(), null, 0, 0, 0, 1, false);
+            Post p = new Post(
+                    prefix + i,
+                    "u" + (i % 7),
+                    prefix + "series overload test number " + i + " about rivers and mountains",
+                    null,
+                    Instant.parse("2026-10-01T00:00:00Z").plusSeconds(i),
+                    Visibility.PUBLIC,
+                    List.of(),
+                    List.of(),
+                    null,
+                    0,
+                    0,
+                    0,
+                    1,
+                    false);
             out.add(PostChange.upsert(p, "en", "en"));
         }
         return out;
     }
 
     static long count(OpenSearchPostIndex index, String text) throws IOException {
-        return index.search(SearchQuery.builder().text(text).sort(SortOrder.RECENT).limit(500).build()).hits().size();
+        return index.search(SearchQuery.builder()
+                        .text(text)
+                        .sort(SortOrder.RECENT)
+                        .limit(500)
+                        .build())
+                .hits()
+                .size();
     }
 
     @Test
     void a429IsRetriedWithBackoffUntilTheClusterRecovers() throws Exception {
-        OpenSearchConfig cfg = OpenSearchConfig.builder(url).replicas(0).refresh(OpenSearchConfig.Refresh.TRUE).maxAttempts(12).backoff(Duration.ofMillis(200)).build();
-        try (OpenSearchPostIndex index = OpenSearchPostIndex.open(cfg, Mappings.load(), OpenSearchPostIndex.RejectedWrites.FAIL)) {
+        OpenSearchConfig cfg = OpenSearchConfig.builder(url)
+                .replicas(0)
+                .refresh(OpenSearchConfig.Refresh.TRUE)
+                .maxAttempts(12)
+                .backoff(Duration.ofMillis(200))
+                .build();
+        try (OpenSearchPostIndex index =
+                OpenSearchPostIndex.open(cfg, Mappings.load(), OpenSearchPostIndex.RejectedWrites.FAIL)) {
             breaker("2kb");
             Thread recover = new Thread(() -> {
                 try {
@@ -83,11 +111,19 @@ class OpenSearchFaultsTest {
 
     @Test
     void whenAttemptsRunOutTheBatchFailsAndAReplayLosesNothing() throws Exception {
-        OpenSearchConfig cfg = OpenSearchConfig.builder(url).replicas(0).refresh(OpenSearchConfig.Refresh.TRUE).maxAttempts(2).backoff(Duration.ofMillis(10)).build();
-        try (OpenSearchPostIndex index = OpenSearchPostIndex.open(cfg, Mappings.load(), OpenSearchPostIndex.RejectedWrites.FAIL)) {
+        OpenSearchConfig cfg = OpenSearchConfig.builder(url)
+                .replicas(0)
+                .refresh(OpenSearchConfig.Refresh.TRUE)
+                .maxAttempts(2)
+                .backoff(Duration.ofMillis(10))
+                .build();
+        try (OpenSearchPostIndex index =
+                OpenSearchPostIndex.open(cfg, Mappings.load(), OpenSearchPostIndex.RejectedWrites.FAIL)) {
             List<PostChange> batch = posts("x", 150);
             breaker("2kb");
-            assertThatThrownBy(() -> index.apply(batch)).isInstanceOf(IOException.class).hasMessageContaining("429");
+            assertThatThrownBy(() -> index.apply(batch))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("429");
             breaker(null);
             // the caller did not checkpoint, so the source replays the same batch: every post lands exactly once
             index.apply(batch);

@@ -25,8 +25,16 @@ final class OpenSearchFixtures {
      */
     static void empty(String url) throws IOException {
         if (send(url, "HEAD", "/feedsearch-keys", null).statusCode() == 404) return;
-        send(url, "POST", "/posts-*,feedsearch-*/_refresh", null); // delete_by_query only sees what a refresh made visible
-        send(url, "POST", "/posts-*,feedsearch-*/_delete_by_query?refresh=true&conflicts=proceed", "{\"query\":{\"match_all\":{}}}");
+        send(
+                url,
+                "POST",
+                "/posts-*,feedsearch-*/_refresh",
+                null); // delete_by_query only sees what a refresh made visible
+        send(
+                url,
+                "POST",
+                "/posts-*,feedsearch-*/_delete_by_query?refresh=true&conflicts=proceed",
+                "{\"query\":{\"match_all\":{}}}");
         send(url, "POST", "/posts-*,feedsearch-*/_close", null);
         send(url, "POST", "/posts-*,feedsearch-*/_open?wait_for_active_shards=all", null);
         send(url, "GET", "/_cluster/health/posts-*,feedsearch-*?wait_for_status=yellow&timeout=30s", null);
@@ -34,11 +42,14 @@ final class OpenSearchFixtures {
 
     static HttpResponse<String> send(String url, String method, String path, String json) throws IOException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path))
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+                .method(
+                        method,
+                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (json != null) b.header("Content-Type", "application/json");
         try {
             HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() >= 300 && r.statusCode() != 404) throw new IOException(method + " " + path + " → " + r.statusCode() + " " + r.body());
+            if (r.statusCode() >= 300 && r.statusCode() != 404)
+                throw new IOException(method + " " + path + " → " + r.statusCode() + " " + r.body());
             return r;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -4,9 +4,8 @@ import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.index.SearchOperatorsContract;
 import dev.feedsearch.mappings.Mappings;
 import dev.feedsearch.testkit.OpenSearchTestNode;
-import org.junit.jupiter.api.BeforeAll;
-
 import java.io.IOException;
+import org.junit.jupiter.api.BeforeAll;
 
 /** The operators of q on the OpenSearch engine, against the real node the build starts. */
 class OpenSearchSearchOperatorsTest extends SearchOperatorsContract {
@@ -22,7 +21,12 @@ class OpenSearchSearchOperatorsTest extends SearchOperatorsContract {
     @Override
     protected PostIndex openEmpty() throws IOException {
         OpenSearchFixtures.empty(url);
-        return OpenSearchPostIndex.open(OpenSearchConfig.builder(url).replicas(0)
-                .refresh(OpenSearchConfig.Refresh.TRUE).build(), mappings, OpenSearchPostIndex.RejectedWrites.FAIL);
+        return OpenSearchPostIndex.open(
+                OpenSearchConfig.builder(url)
+                        .replicas(0)
+                        .refresh(OpenSearchConfig.Refresh.TRUE)
+                        .build(),
+                mappings,
+                OpenSearchPostIndex.RejectedWrites.FAIL);
     }
 }

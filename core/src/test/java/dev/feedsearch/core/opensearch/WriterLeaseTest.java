@@ -1,13 +1,9 @@
 package dev.feedsearch.core.opensearch;
 
-import dev.feedsearch.testkit.OpenSearchTestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.opensearch.client.opensearch.OpenSearchClient;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.feedsearch.testkit.OpenSearchTestNode;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,9 +11,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.opensearch.client.opensearch.OpenSearchClient;
 
 /** The writer lease on a real node: one holder, a clear refusal, takeover only after a lapse, hand-back on close. */
 class WriterLeaseTest {
@@ -76,7 +75,8 @@ class WriterLeaseTest {
                 .isInstanceOf(WriterLease.HeldException.class)
                 .hasMessageContaining("indexer-a")
                 .hasMessageContaining("--wait-for-lease");
-        assertThat(WriterLease.holder(client)).hasValueSatisfying(h -> assertThat(h.holder()).isEqualTo("indexer-a"));
+        assertThat(WriterLease.holder(client))
+                .hasValueSatisfying(h -> assertThat(h.holder()).isEqualTo("indexer-a"));
     }
 
     @Test
@@ -84,13 +84,16 @@ class WriterLeaseTest {
         WriterLease a = acquire("indexer-a", false);
         CompletableFuture<WriterLease> b = acquireLater("indexer-b");
         // two full ttls: a renews every ttl/3, so b must still be waiting
-        assertThatThrownBy(() -> b.get(2 * TTL.toMillis(), TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+        assertThatThrownBy(() -> b.get(2 * TTL.toMillis(), TimeUnit.MILLISECONDS))
+                .isInstanceOf(TimeoutException.class);
         assertThat(a.renew()).isTrue();
         assertThat(a.lost()).isFalse();
-        assertThat(WriterLease.holder(client)).hasValueSatisfying(h -> assertThat(h.holder()).isEqualTo("indexer-a"));
+        assertThat(WriterLease.holder(client))
+                .hasValueSatisfying(h -> assertThat(h.holder()).isEqualTo("indexer-a"));
         a.close(); // hands it back: b takes it at once
         WriterLease taken = b.get(30, TimeUnit.SECONDS);
-        assertThat(WriterLease.holder(client)).hasValueSatisfying(h -> assertThat(h.holder()).isEqualTo("indexer-b"));
+        assertThat(WriterLease.holder(client))
+                .hasValueSatisfying(h -> assertThat(h.holder()).isEqualTo("indexer-b"));
         assertThat(taken.renew()).isTrue();
     }
 
@@ -102,7 +105,8 @@ class WriterLeaseTest {
         WriterLease b = acquireLater("indexer-b").get(30, TimeUnit.SECONDS);
         // never before one whole ttl of silence, by the candidate's own clock
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(TTL);
-        assertThat(WriterLease.holder(client)).hasValueSatisfying(h -> assertThat(h.holder()).isEqualTo("indexer-b"));
+        assertThat(WriterLease.holder(client))
+                .hasValueSatisfying(h -> assertThat(h.holder()).isEqualTo("indexer-b"));
         assertThat(b.renew()).isTrue();
     }
 
@@ -116,8 +120,10 @@ class WriterLeaseTest {
         WriterLease winner = (WriterLease) first.get(30, TimeUnit.SECONDS);
         CompletableFuture<WriterLease> other = winner == b.getNow(null) ? c : b;
         // the other keeps waiting while the winner renews
-        assertThatThrownBy(() -> other.get(2 * TTL.toMillis(), TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
-        assertThat(WriterLease.holder(client)).hasValueSatisfying(h -> assertThat(h.holder()).isEqualTo(winner.me()));
+        assertThatThrownBy(() -> other.get(2 * TTL.toMillis(), TimeUnit.MILLISECONDS))
+                .isInstanceOf(TimeoutException.class);
+        assertThat(WriterLease.holder(client))
+                .hasValueSatisfying(h -> assertThat(h.holder()).isEqualTo(winner.me()));
         winner.close();
         assertThat(other.get(30, TimeUnit.SECONDS).renew()).isTrue();
     }
@@ -126,11 +132,15 @@ class WriterLeaseTest {
     void renewalReportsALossWhenTheLeaseDocumentWasReplaced() throws IOException {
         WriterLease a = acquire("indexer-a", false);
         // an operator (or a takeover a missed) rewrote the document: a must stop, not overwrite it back
-        OpenSearchFixtures.send(url, "PUT", "/" + WriterLease.INDEX + "/_doc/" + WriterLease.DOC + "?refresh=true",
+        OpenSearchFixtures.send(
+                url,
+                "PUT",
+                "/" + WriterLease.INDEX + "/_doc/" + WriterLease.DOC + "?refresh=true",
                 "{\"holder\":\"someone-else\",\"acquired_ms\":1}");
         assertThat(a.renew()).isFalse();
         assertThat(a.lost()).isTrue();
         assertThat(a.renew()).isFalse();
-        assertThat(WriterLease.holder(client)).hasValueSatisfying(h -> assertThat(h.holder()).isEqualTo("someone-else"));
+        assertThat(WriterLease.holder(client))
+                .hasValueSatisfying(h -> assertThat(h.holder()).isEqualTo("someone-else"));
     }
 }

@@ -13,21 +13,9 @@ import dev.feedsearch.indexer.DeadLetterStore;
 import dev.feedsearch.indexer.IngestReport;
 import dev.feedsearch.indexer.IsolatingApplier;
 import dev.feedsearch.indexer.Reconciler.SourceRow;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
-import software.amazon.awssdk.services.dynamodb.model.RequestLimitExceededException;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
-
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +23,16 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.dynamodb.model.RequestLimitExceededException;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * Backfill then stream, with no gap: (1) the stream position is pinned first (every shard without a
@@ -65,7 +63,8 @@ public final class DynamoDbBackfill {
     private final int segments;
 
     /** @param pageSize items per Scan page, which is also the index batch */
-    public DynamoDbBackfill(DynamoDbClient ddb, ChangeFactory factory, PostWriter index, DeadLetterStore deadLetters, int pageSize) {
+    public DynamoDbBackfill(
+            DynamoDbClient ddb, ChangeFactory factory, PostWriter index, DeadLetterStore deadLetters, int pageSize) {
         this(ddb, factory, index, deadLetters, pageSize, 1);
     }
 
@@ -75,10 +74,16 @@ public final class DynamoDbBackfill {
      *                 applies, so a large table's read latency overlaps the indexing (1..{@value #MAX_SEGMENTS};
      *                 at most 16 pages queue, plus one per blocked reader)
      */
-    public DynamoDbBackfill(DynamoDbClient ddb, ChangeFactory factory, PostWriter index, DeadLetterStore deadLetters, int pageSize,
-                            int segments) {
+    public DynamoDbBackfill(
+            DynamoDbClient ddb,
+            ChangeFactory factory,
+            PostWriter index,
+            DeadLetterStore deadLetters,
+            int pageSize,
+            int segments) {
         if (pageSize < 1) throw new IllegalArgumentException("pageSize must be >= 1");
-        if (segments < 1 || segments > MAX_SEGMENTS) throw new IllegalArgumentException("segments must be 1.." + MAX_SEGMENTS);
+        if (segments < 1 || segments > MAX_SEGMENTS)
+            throw new IllegalArgumentException("segments must be 1.." + MAX_SEGMENTS);
         this.ddb = ddb;
         this.factory = factory;
         this.index = index;
@@ -106,7 +111,9 @@ public final class DynamoDbBackfill {
             for (List<Map<String, AttributeValue>> items = scan.next(); items != null; items = scan.next()) {
                 for (Map<String, AttributeValue> item : items) {
                     if (posts) strays.seenPost(string(item, "id"));
-                    else strays.seenEdge(string(item, "follower_id"), string(item, "followee_id"), string(item, "relation"));
+                    else
+                        strays.seenEdge(
+                                string(item, "follower_id"), string(item, "followee_id"), string(item, "relation"));
                 }
                 apply(source.name(), table, items, n);
             }
@@ -127,7 +134,8 @@ public final class DynamoDbBackfill {
         return v == null ? null : v.s();
     }
 
-    private void apply(String source, String table, List<Map<String, AttributeValue>> items, Counts n) throws IOException {
+    private void apply(String source, String table, List<Map<String, AttributeValue>> items, Counts n)
+            throws IOException {
         if (items.isEmpty()) return;
         // language detection dominates: spread it over the cores, keep the order
         Object[] decoded = new Object[items.size()];
@@ -155,15 +163,17 @@ public final class DynamoDbBackfill {
         }
         // a change the engine throws on is dead-lettered alone (and no longer counted as applied)
         n.stale += IsolatingApplier.apply(index, good, i -> (IndexChange) decoded[i], (i, why) -> {
-            IndexChange c = (IndexChange) decoded[i];
-            if (c instanceof FollowChange) n.follows--;
-            else if (((PostChange) c).deleted()) n.deletes--;
-            else n.posts--;
-            deadLetter(source, table, items.get(i), null, IsolatingApplier.reason(why), n);
-        }).stale();
+                    IndexChange c = (IndexChange) decoded[i];
+                    if (c instanceof FollowChange) n.follows--;
+                    else if (((PostChange) c).deleted()) n.deletes--;
+                    else n.posts--;
+                    deadLetter(source, table, items.get(i), null, IsolatingApplier.reason(why), n);
+                })
+                .stale();
     }
 
-    private void deadLetter(String source, String table, Map<String, AttributeValue> item, String field, String reason, Counts n)
+    private void deadLetter(
+            String source, String table, Map<String, AttributeValue> item, String field, String reason, Counts n)
             throws IOException {
         n.dead++;
         String mapped = null;
@@ -172,8 +182,14 @@ public final class DynamoDbBackfill {
         } catch (ItemMapper.UnmappableException ignored) {
             // the raw item says it all
         }
-        deadLetters.add(new DeadLetterEntry(Instant.now(), source, "scan " + table + " " + key(item), field, reason,
-                ItemMapper.typed(item).toString(), mapped));
+        deadLetters.add(new DeadLetterEntry(
+                Instant.now(),
+                source,
+                "scan " + table + " " + key(item),
+                field,
+                reason,
+                ItemMapper.typed(item).toString(),
+                mapped));
     }
 
     /**
@@ -191,24 +207,31 @@ public final class DynamoDbBackfill {
 
         SegmentedScan(String table) {
             for (int i = 0; i < segments; i++) {
-                // eventually consistent is enough (half the read cost): a write the scan sees stale is still in the stream
-                ScanRequest.Builder req = ScanRequest.builder().tableName(table).limit(pageSize).consistentRead(false);
+                // eventually consistent is enough (half the read cost): a write the scan sees stale is still in the
+                // stream
+                ScanRequest.Builder req =
+                        ScanRequest.builder().tableName(table).limit(pageSize).consistentRead(false);
                 if (segments > 1) req.segment(i).totalSegments(segments);
                 ScanRequest r = req.build();
-                readers.add(Thread.ofPlatform().daemon().name("backfill-scan-" + table + "-" + i).start(() -> {
-                    try {
-                        try {
-                            readSegment(r);
-                            pages.put(END);
-                        } catch (InterruptedException e) {
-                            throw e;
-                        } catch (Throwable e) { // an Error too: the consumer must hear of it, or it waits forever
-                            pages.put(e);
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt(); // closed: the consumer is gone
-                    }
-                }));
+                readers.add(Thread.ofPlatform()
+                        .daemon()
+                        .name("backfill-scan-" + table + "-" + i)
+                        .start(() -> {
+                            try {
+                                try {
+                                    readSegment(r);
+                                    pages.put(END);
+                                } catch (InterruptedException e) {
+                                    throw e;
+                                } catch (
+                                        Throwable
+                                                e) { // an Error too: the consumer must hear of it, or it waits forever
+                                    pages.put(e);
+                                }
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt(); // closed: the consumer is gone
+                            }
+                        }));
             }
         }
 
@@ -220,7 +243,9 @@ public final class DynamoDbBackfill {
         private void readSegment(ScanRequest first) throws InterruptedException {
             Map<String, AttributeValue> start = null;
             do {
-                ScanRequest req = start == null ? first : first.toBuilder().exclusiveStartKey(start).build();
+                ScanRequest req = start == null
+                        ? first
+                        : first.toBuilder().exclusiveStartKey(start).build();
                 ScanResponse page = null;
                 for (int attempt = 1; page == null; attempt++) {
                     try {
@@ -229,13 +254,21 @@ public final class DynamoDbBackfill {
                         if (!throttled(e) || attempt == PAGE_ATTEMPTS) throw e;
                         long backoff = Math.min(MAX_BACKOFF_MILLIS, MIN_BACKOFF_MILLIS << Math.min(attempt - 1, 16));
                         long sleep = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
-                        log.warn("backfill scan of {} segment {} throttled (attempt {} of {}), again in {} ms: {}", first.tableName(),
-                                first.segment(), attempt, PAGE_ATTEMPTS, sleep, e.getMessage());
+                        log.warn(
+                                "backfill scan of {} segment {} throttled (attempt {} of {}), again in {} ms: {}",
+                                first.tableName(),
+                                first.segment(),
+                                attempt,
+                                PAGE_ATTEMPTS,
+                                sleep,
+                                e.getMessage());
                         Thread.sleep(sleep);
                     }
                 }
                 if (!page.items().isEmpty()) pages.put(page.items());
-                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                        ? page.lastEvaluatedKey()
+                        : null;
             } while (start != null);
         }
 
@@ -252,7 +285,8 @@ public final class DynamoDbBackfill {
                 }
                 if (o == END) ended++;
                 else if (o instanceof Error e) throw e;
-                else if (o instanceof Throwable e) throw new IOException("scanning the table failed: " + e.getMessage(), e);
+                else if (o instanceof Throwable e)
+                    throw new IOException("scanning the table failed: " + e.getMessage(), e);
                 else return (List<Map<String, AttributeValue>>) o;
             }
             return null;
@@ -266,10 +300,12 @@ public final class DynamoDbBackfill {
 
     /** How often one Scan page is asked for while DynamoDB throttles it (after the SDK's own retries). */
     static final int PAGE_ATTEMPTS = 10;
+
     static final long MIN_BACKOFF_MILLIS = 200, MAX_BACKOFF_MILLIS = 20_000;
 
     static boolean throttled(SdkException e) {
-        if (e instanceof ProvisionedThroughputExceededException || e instanceof RequestLimitExceededException) return true;
+        if (e instanceof ProvisionedThroughputExceededException || e instanceof RequestLimitExceededException)
+            return true;
         return e instanceof AwsServiceException a && a.isThrottlingException();
     }
 
@@ -284,17 +320,28 @@ public final class DynamoDbBackfill {
      * (they are in the dead-letter store).
      */
     public static Iterable<SourceRow> postRows(DynamoDbClient ddb, String table) {
-        ScanRequest req = ScanRequest.builder().tableName(table).consistentRead(true)
-                .projectionExpression("#i, #v, #d").expressionAttributeNames(Map.of("#i", "id", "#v", "version", "#d", "deleted"))
+        ScanRequest req = ScanRequest.builder()
+                .tableName(table)
+                .consistentRead(true)
+                .projectionExpression("#i, #v, #d")
+                .expressionAttributeNames(Map.of("#i", "id", "#v", "version", "#d", "deleted"))
                 .build();
-        return () -> ddb.scanPaginator(req).items().stream().map(DynamoDbBackfill::row).filter(r -> r != null).iterator();
+        return () -> ddb.scanPaginator(req).items().stream()
+                .map(DynamoDbBackfill::row)
+                .filter(r -> r != null)
+                .iterator();
     }
 
     private static SourceRow row(Map<String, AttributeValue> item) {
         try {
             ObjectNode o = ItemMapper.item(item);
-            if (!o.path("id").isTextual() || !o.path("version").isIntegralNumber() || !o.path("version").canConvertToLong()) return null;
-            return new SourceRow(o.get("id").textValue(), o.get("version").longValue(), o.path("deleted").asBoolean(false));
+            if (!o.path("id").isTextual()
+                    || !o.path("version").isIntegralNumber()
+                    || !o.path("version").canConvertToLong()) return null;
+            return new SourceRow(
+                    o.get("id").textValue(),
+                    o.get("version").longValue(),
+                    o.path("deleted").asBoolean(false));
         } catch (ItemMapper.UnmappableException e) {
             return null;
         }

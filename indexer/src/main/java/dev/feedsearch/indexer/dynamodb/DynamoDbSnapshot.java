@@ -4,15 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.indexer.reindex.SourceSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.Select;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The posts table read by a paginated Scan for reindex {@code --from source}; the position is the id of the last
@@ -31,7 +30,8 @@ public final class DynamoDbSnapshot implements SourceSnapshot {
 
     @Override
     public Page read(String position, int max) {
-        ScanRequest.Builder req = ScanRequest.builder().tableName(table).limit(max).consistentRead(true);
+        ScanRequest.Builder req =
+                ScanRequest.builder().tableName(table).limit(max).consistentRead(true);
         if (position != null) req.exclusiveStartKey(Map.of("id", AttributeValue.fromS(position)));
         ScanResponse resp = ddb.scan(req.build());
         List<JsonNode> records = new ArrayList<>(resp.items().size());
@@ -45,14 +45,17 @@ public final class DynamoDbSnapshot implements SourceSnapshot {
             }
         }
         Map<String, AttributeValue> last = resp.lastEvaluatedKey();
-        String next = resp.hasLastEvaluatedKey() && last != null && last.containsKey("id") ? last.get("id").s() : null;
+        String next = resp.hasLastEvaluatedKey() && last != null && last.containsKey("id")
+                ? last.get("id").s()
+                : null;
         return new Page(records, next);
     }
 
     @Override
     public long count() {
         long n = 0;
-        ScanRequest req = ScanRequest.builder().tableName(table).select(Select.COUNT).build();
+        ScanRequest req =
+                ScanRequest.builder().tableName(table).select(Select.COUNT).build();
         for (ScanResponse page : ddb.scanPaginator(req)) n += page.count();
         return n;
     }

@@ -17,12 +17,16 @@ import java.util.Objects;
  */
 public record DynamoDbStreamConfig(String table, Start start, Duration idleBackoff, Duration describeInterval) {
 
-    public enum Start { TRIM_HORIZON, LATEST }
+    public enum Start {
+        TRIM_HORIZON,
+        LATEST
+    }
 
     public DynamoDbStreamConfig {
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(start, "start");
-        if (idleBackoff.isNegative() || describeInterval.isNegative()) throw new IllegalArgumentException("negative duration");
+        if (idleBackoff.isNegative() || describeInterval.isNegative())
+            throw new IllegalArgumentException("negative duration");
     }
 
     /** TRIM_HORIZON, 250 ms idle backoff, shard list re-read every 10 s. */

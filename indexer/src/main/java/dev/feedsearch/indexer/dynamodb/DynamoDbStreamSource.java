@@ -4,6 +4,19 @@ import dev.feedsearch.indexer.dynamodb.DynamoDbStreamConfig.Start;
 import dev.feedsearch.indexer.stream.ChangeSource;
 import dev.feedsearch.indexer.stream.CheckpointStore;
 import dev.feedsearch.indexer.stream.SourceEvent;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -23,20 +36,6 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
-
-import java.io.IOException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A DynamoDB table's stream (view NEW_AND_OLD_IMAGES) as a {@link ChangeSource}, read with a small shard
@@ -77,6 +76,7 @@ public final class DynamoDbStreamSource implements ChangeSource {
     private final Map<String, String> committed; // guarded by lock: what checkpoint() saves
     /** Shards whose iterator ran out → the last sequence read from them ("" if none): SHARD_END once applied. */
     private final Map<String, String> ended = new ConcurrentHashMap<>();
+
     private volatile Set<String> listed = Set.of();
     private volatile boolean closed;
 
@@ -90,11 +90,11 @@ public final class DynamoDbStreamSource implements ChangeSource {
     private static final class Cursor {
         final String id, parent;
         ShardIteratorType start = ShardIteratorType.TRIM_HORIZON; // first iterator when nothing was read
-        String lastSeq;   // last sequence number handed out (or the checkpoint resumed from)
+        String lastSeq; // last sequence number handed out (or the checkpoint resumed from)
         String iterator;
-        boolean done;     // iterator ran out, finished before (SHARD_END), skipped (LATEST) or gone
-        boolean skipped;  // closed before we came, under LATEST: its lineage is not ours
-        boolean trimmed;  // next iterator at TRIM_HORIZON: our position fell off the stream
+        boolean done; // iterator ran out, finished before (SHARD_END), skipped (LATEST) or gone
+        boolean skipped; // closed before we came, under LATEST: its lineage is not ours
+        boolean trimmed; // next iterator at TRIM_HORIZON: our position fell off the stream
 
         Cursor(String id, String parent) {
             this.id = id;
@@ -102,7 +102,8 @@ public final class DynamoDbStreamSource implements ChangeSource {
         }
     }
 
-    private DynamoDbStreamSource(DynamoDbStreamsClient streams, DynamoDbStreamConfig cfg, String streamArn, CheckpointStore store)
+    private DynamoDbStreamSource(
+            DynamoDbStreamsClient streams, DynamoDbStreamConfig cfg, String streamArn, CheckpointStore store)
             throws IOException {
         this.streams = streams;
         this.cfg = cfg;
@@ -111,14 +112,19 @@ public final class DynamoDbStreamSource implements ChangeSource {
         this.committed = new TreeMap<>(store.load(cfg.sourceName()));
         String known = committed.put(STREAM_KEY, streamArn);
         if (known != null && !known.equals(streamArn)) {
-            log.warn("{}: the table's stream changed ({} → {}): old positions dropped, a backfill is needed", name(), known, streamArn);
+            log.warn(
+                    "{}: the table's stream changed ({} → {}): old positions dropped, a backfill is needed",
+                    name(),
+                    known,
+                    streamArn);
             committed.keySet().removeIf(k -> !k.equals(STREAM_KEY));
         }
     }
 
     /** Opens the stream of {@code cfg.table()}, resuming from the positions {@code store} holds for it. */
-    public static DynamoDbStreamSource open(DynamoDbClient ddb, DynamoDbStreamsClient streams, DynamoDbStreamConfig cfg,
-                                            CheckpointStore store) throws IOException {
+    public static DynamoDbStreamSource open(
+            DynamoDbClient ddb, DynamoDbStreamsClient streams, DynamoDbStreamConfig cfg, CheckpointStore store)
+            throws IOException {
         return new DynamoDbStreamSource(streams, cfg, streamArn(ddb, cfg.table()), store);
     }
 
@@ -127,7 +133,8 @@ public final class DynamoDbStreamSource implements ChangeSource {
         TableDescription t = ddb.describeTable(b -> b.tableName(table)).table();
         StreamSpecification s = t.streamSpecification();
         if (s == null || !Boolean.TRUE.equals(s.streamEnabled()) || t.latestStreamArn() == null) {
-            throw new IllegalStateException("table " + table + " has no stream: enable DynamoDB Streams with view type NEW_AND_OLD_IMAGES");
+            throw new IllegalStateException(
+                    "table " + table + " has no stream: enable DynamoDB Streams with view type NEW_AND_OLD_IMAGES");
         }
         if (s.streamViewType() != StreamViewType.NEW_AND_OLD_IMAGES) {
             throw new IllegalStateException("table " + table + " streams " + s.streamViewType()
@@ -199,7 +206,8 @@ public final class DynamoDbStreamSource implements ChangeSource {
                     return;
                 }
                 String it = c.iterator;
-                GetRecordsResponse r = streams.getRecords(b -> b.shardIterator(it).limit(Math.min(limit, MAX_RECORDS_PER_CALL)));
+                GetRecordsResponse r =
+                        streams.getRecords(b -> b.shardIterator(it).limit(Math.min(limit, MAX_RECORDS_PER_CALL)));
                 for (Record rec : r.records()) {
                     out.addAll(ItemMapper.toEvents(c.id, rec));
                     c.lastSeq = rec.dynamodb().sequenceNumber();
@@ -222,8 +230,12 @@ public final class DynamoDbStreamSource implements ChangeSource {
                                 // nothing was read from this shard yet, so nothing can have been lost
                                 log.info("{}: shard {} starts at TRIM_HORIZON", name(), c.id);
                             } else {
-                                log.warn("{}: shard {} position {} is older than the stream keeps (24 h); records were lost. "
-                                        + "Reading from TRIM_HORIZON; run a backfill or reconcile to repair", name(), c.id, c.lastSeq);
+                                log.warn(
+                                        "{}: shard {} position {} is older than the stream keeps (24 h); records were lost. "
+                                                + "Reading from TRIM_HORIZON; run a backfill or reconcile to repair",
+                                        name(),
+                                        c.id,
+                                        c.lastSeq);
                             }
                             c.trimmed = true;
                         }
@@ -251,7 +263,8 @@ public final class DynamoDbStreamSource implements ChangeSource {
     }
 
     private String iterator(Cursor c) {
-        GetShardIteratorRequest.Builder b = GetShardIteratorRequest.builder().streamArn(streamArn).shardId(c.id);
+        GetShardIteratorRequest.Builder b =
+                GetShardIteratorRequest.builder().streamArn(streamArn).shardId(c.id);
         if (c.trimmed) {
             b.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
         } else if (c.lastSeq != null) {
@@ -294,7 +307,8 @@ public final class DynamoDbStreamSource implements ChangeSource {
                     cursors.put(s.shardId(), discover(s));
                     it.remove();
                 }
-                if (fresh.size() == before) throw new IllegalStateException("shard lineage has a cycle: " + fresh.keySet());
+                if (fresh.size() == before)
+                    throw new IllegalStateException("shard lineage has a cycle: " + fresh.keySet());
             }
         }
         for (Iterator<Cursor> it = cursors.values().iterator(); it.hasNext(); ) {
@@ -340,7 +354,10 @@ public final class DynamoDbStreamSource implements ChangeSource {
         List<Shard> all = new ArrayList<>();
         String from = null;
         do {
-            DescribeStreamRequest req = DescribeStreamRequest.builder().streamArn(streamArn).exclusiveStartShardId(from).build();
+            DescribeStreamRequest req = DescribeStreamRequest.builder()
+                    .streamArn(streamArn)
+                    .exclusiveStartShardId(from)
+                    .build();
             StreamDescription d = streams.describeStream(req).streamDescription();
             all.addAll(d.shards());
             from = d.lastEvaluatedShardId();
@@ -362,7 +379,8 @@ public final class DynamoDbStreamSource implements ChangeSource {
                 }
             }
             Set<String> now = listed;
-            if (!now.isEmpty()) committed.entrySet().removeIf(e -> SHARD_END.equals(e.getValue()) && !now.contains(e.getKey()));
+            if (!now.isEmpty())
+                committed.entrySet().removeIf(e -> SHARD_END.equals(e.getValue()) && !now.contains(e.getKey()));
             store.save(name(), committed);
         }
     }

@@ -1,5 +1,7 @@
 package dev.feedsearch.indexer.dynamodb;
 
+import java.util.ArrayList;
+import java.util.List;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -9,9 +11,6 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The tables the indexer reads and writes, as the app should create them (on-demand billing; the
@@ -40,10 +39,19 @@ public final class DynamoDbTables {
         List<KeySchemaElement> schema = new ArrayList<>();
         List<AttributeDefinition> defs = new ArrayList<>();
         for (int i = 0; i < keys.length; i++) {
-            schema.add(KeySchemaElement.builder().attributeName(keys[i]).keyType(i == 0 ? KeyType.HASH : KeyType.RANGE).build());
-            defs.add(AttributeDefinition.builder().attributeName(keys[i]).attributeType(ScalarAttributeType.S).build());
+            schema.add(KeySchemaElement.builder()
+                    .attributeName(keys[i])
+                    .keyType(i == 0 ? KeyType.HASH : KeyType.RANGE)
+                    .build());
+            defs.add(AttributeDefinition.builder()
+                    .attributeName(keys[i])
+                    .attributeType(ScalarAttributeType.S)
+                    .build());
         }
-        CreateTableRequest.Builder b = CreateTableRequest.builder().tableName(table).keySchema(schema).attributeDefinitions(defs)
+        CreateTableRequest.Builder b = CreateTableRequest.builder()
+                .tableName(table)
+                .keySchema(schema)
+                .attributeDefinitions(defs)
                 .billingMode(BillingMode.PAY_PER_REQUEST);
         if (stream) b.streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES));
         try {

@@ -5,12 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.feedsearch.indexer.stream.SourceEvent;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.OperationType;
-import software.amazon.awssdk.services.dynamodb.model.Record;
-import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
-
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -18,6 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.OperationType;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
 
 /**
  * DynamoDB items and stream records ↔ the ingest JSON contract (ARCHITECTURE.md "Post"). The one
@@ -47,8 +46,24 @@ public final class ItemMapper {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     /** The contract's attributes (posts and follow edges): a binary value there is an error, elsewhere it is skipped. */
-    static final Set<String> CONTRACT = Set.of("id", "author_id", "text", "lang", "created_at", "visibility", "tags",
-            "mentions", "reply_to", "likes", "reposts", "replies", "version", "deleted", "follower_id", "followee_id", "relation");
+    static final Set<String> CONTRACT = Set.of(
+            "id",
+            "author_id",
+            "text",
+            "lang",
+            "created_at",
+            "visibility",
+            "tags",
+            "mentions",
+            "reply_to",
+            "likes",
+            "reposts",
+            "replies",
+            "version",
+            "deleted",
+            "follower_id",
+            "followee_id",
+            "relation");
 
     private ItemMapper() {}
 
@@ -69,10 +84,12 @@ public final class ItemMapper {
         try {
             List<ObjectNode> records = contract(r);
             List<SourceEvent> events = new ArrayList<>(records.size());
-            for (ObjectNode o : records) events.add(SourceEvent.of(shardId, d.sequenceNumber(), d.approximateCreationDateTime(), o, raw));
+            for (ObjectNode o : records)
+                events.add(SourceEvent.of(shardId, d.sequenceNumber(), d.approximateCreationDateTime(), o, raw));
             return events;
         } catch (UnmappableException e) {
-            return List.of(SourceEvent.unmappable(shardId, d.sequenceNumber(), d.approximateCreationDateTime(), raw, e.getMessage()));
+            return List.of(SourceEvent.unmappable(
+                    shardId, d.sequenceNumber(), d.approximateCreationDateTime(), raw, e.getMessage()));
         }
     }
 
@@ -82,7 +99,8 @@ public final class ItemMapper {
         OperationType op = r.eventName();
         if (op == OperationType.INSERT || op == OperationType.MODIFY) {
             if (!d.hasNewImage() || d.newImage().isEmpty()) {
-                throw new UnmappableException(op + " without NewImage: the stream view type must be NEW_AND_OLD_IMAGES");
+                throw new UnmappableException(
+                        op + " without NewImage: the stream view type must be NEW_AND_OLD_IMAGES");
             }
             ObjectNode now = item(d.newImage());
             String oldRelation = relation(d.hasOldImage() ? d.oldImage() : Map.of());
@@ -95,7 +113,8 @@ public final class ItemMapper {
         }
         if (op == OperationType.REMOVE) {
             if (!d.hasOldImage() || d.oldImage().isEmpty()) {
-                throw new UnmappableException("REMOVE without OldImage (no version to delete at): the stream view type must be NEW_AND_OLD_IMAGES");
+                throw new UnmappableException(
+                        "REMOVE without OldImage (no version to delete at): the stream view type must be NEW_AND_OLD_IMAGES");
             }
             ObjectNode o = removal(d.keys(), d.oldImage().get("version"));
             AttributeValue relation = d.oldImage().get("relation");
@@ -105,7 +124,8 @@ public final class ItemMapper {
         throw new UnmappableException("unknown stream event name " + r.eventNameAsString());
     }
 
-    private static ObjectNode removal(Map<String, AttributeValue> keys, AttributeValue version) throws UnmappableException {
+    private static ObjectNode removal(Map<String, AttributeValue> keys, AttributeValue version)
+            throws UnmappableException {
         ObjectNode o = item(keys);
         if (version != null) o.set("version", value("version", version));
         o.put("deleted", true);
@@ -133,10 +153,14 @@ public final class ItemMapper {
 
     static JsonNode value(String attr, AttributeValue v) throws UnmappableException {
         switch (v.type()) {
-            case S: return F.textNode(v.s());
-            case N: return number(attr, v.n());
-            case BOOL: return F.booleanNode(v.bool());
-            case NUL: return F.nullNode();
+            case S:
+                return F.textNode(v.s());
+            case N:
+                return number(attr, v.n());
+            case BOOL:
+                return F.booleanNode(v.bool());
+            case NUL:
+                return F.nullNode();
             case SS: {
                 ArrayNode a = F.arrayNode();
                 v.ss().forEach(a::add);
@@ -154,11 +178,15 @@ public final class ItemMapper {
             }
             case M: {
                 ObjectNode o = F.objectNode();
-                for (Map.Entry<String, AttributeValue> e : v.m().entrySet()) o.set(e.getKey(), value(attr + "." + e.getKey(), e.getValue()));
+                for (Map.Entry<String, AttributeValue> e : v.m().entrySet())
+                    o.set(e.getKey(), value(attr + "." + e.getKey(), e.getValue()));
                 return o;
             }
-            case B, BS: throw new UnmappableException("attribute " + attr + " is binary (" + v.type() + "), which the contract has no form for");
-            default: throw new UnmappableException("attribute " + attr + " has a type this indexer does not know");
+            case B, BS:
+                throw new UnmappableException(
+                        "attribute " + attr + " is binary (" + v.type() + "), which the contract has no form for");
+            default:
+                throw new UnmappableException("attribute " + attr + " has a type this indexer does not know");
         }
     }
 
@@ -193,8 +221,11 @@ public final class ItemMapper {
     /** The key attributes of a contract record, for DeleteItem: {@code id} for posts, both ids for follows. */
     public static Map<String, AttributeValue> keyOf(JsonNode record) {
         if (record.has("follower_id")) {
-            return Map.of("follower_id", AttributeValue.fromS(record.get("follower_id").asText()),
-                    "followee_id", AttributeValue.fromS(record.get("followee_id").asText()));
+            return Map.of(
+                    "follower_id",
+                    AttributeValue.fromS(record.get("follower_id").asText()),
+                    "followee_id",
+                    AttributeValue.fromS(record.get("followee_id").asText()));
         }
         return Map.of("id", AttributeValue.fromS(record.get("id").asText()));
     }
@@ -220,7 +251,11 @@ public final class ItemMapper {
         ObjectNode o = F.objectNode();
         o.put("eventName", r.eventNameAsString());
         o.put("sequenceNumber", d.sequenceNumber());
-        o.put("approximateCreationDateTime", d.approximateCreationDateTime() == null ? null : d.approximateCreationDateTime().toString());
+        o.put(
+                "approximateCreationDateTime",
+                d.approximateCreationDateTime() == null
+                        ? null
+                        : d.approximateCreationDateTime().toString());
         o.set("Keys", typed(d.keys()));
         if (d.hasNewImage()) o.set("NewImage", typed(d.newImage()));
         if (d.hasOldImage()) o.set("OldImage", typed(d.oldImage()));

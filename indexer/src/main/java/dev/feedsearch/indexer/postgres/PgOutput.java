@@ -28,7 +28,8 @@ final class PgOutput {
 
     record Column(String name, int typeOid, boolean key) {}
 
-    record Relation(int id, String namespace, String name, char replicaIdentity, List<Column> columns) implements Message {
+    record Relation(int id, String namespace, String name, char replicaIdentity, List<Column> columns)
+            implements Message {
         String qualifiedName() {
             return (namespace.isEmpty() ? "pg_catalog" : namespace) + "." + name;
         }
@@ -80,7 +81,8 @@ final class PgOutput {
             case 'D' -> {
                 int rel = b.getInt();
                 char kind = (char) b.get();
-                if (kind != 'K' && kind != 'O') throw new IllegalArgumentException("DELETE: expected K or O, got '" + kind + "'");
+                if (kind != 'K' && kind != 'O')
+                    throw new IllegalArgumentException("DELETE: expected K or O, got '" + kind + "'");
                 yield new Delete(rel, kind, tuple(b));
             }
             case 'T' -> {
@@ -116,17 +118,21 @@ final class PgOutput {
         List<Value> values = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             char kind = (char) b.get();
-            values.add(switch (kind) {
-                case 'n' -> Value.NULL;
-                case 'u' -> Value.UNCHANGED;
-                case 't' -> {
-                    int len = b.getInt();
-                    String s = new String(b.array(), b.arrayOffset() + b.position(), len, StandardCharsets.UTF_8);
-                    b.position(b.position() + len);
-                    yield new Value('t', s);
-                }
-                default -> throw new IllegalArgumentException("unknown tuple value kind '" + kind + "' (only protocol 1 text values are expected)");
-            });
+            values.add(
+                    switch (kind) {
+                        case 'n' -> Value.NULL;
+                        case 'u' -> Value.UNCHANGED;
+                        case 't' -> {
+                            int len = b.getInt();
+                            String s =
+                                    new String(b.array(), b.arrayOffset() + b.position(), len, StandardCharsets.UTF_8);
+                            b.position(b.position() + len);
+                            yield new Value('t', s);
+                        }
+                        default ->
+                            throw new IllegalArgumentException("unknown tuple value kind '" + kind
+                                    + "' (only protocol 1 text values are expected)");
+                    });
         }
         return values;
     }

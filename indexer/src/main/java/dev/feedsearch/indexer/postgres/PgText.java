@@ -26,7 +26,10 @@ final class PgText {
         int offsetAt = -1;
         for (int i = s.length() - 1; i > 10; i--) {
             char c = s.charAt(i);
-            if (c == '+' || c == '-') { offsetAt = i; break; }
+            if (c == '+' || c == '-') {
+                offsetAt = i;
+                break;
+            }
             if (c == ' ' || c == 'T') break;
         }
         try {

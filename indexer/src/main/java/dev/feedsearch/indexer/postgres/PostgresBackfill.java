@@ -5,7 +5,6 @@ import dev.feedsearch.core.index.PostWriter;
 import dev.feedsearch.core.model.FollowChange;
 import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.model.InvalidRecordException;
-import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.indexer.BackfillStrays;
 import dev.feedsearch.indexer.ChangeFactory;
@@ -15,9 +14,6 @@ import dev.feedsearch.indexer.IngestReport;
 import dev.feedsearch.indexer.IsolatingApplier;
 import dev.feedsearch.indexer.postgres.RowMapper.Table;
 import dev.feedsearch.indexer.stream.CheckpointStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Backfill then stream, with no gap: the slot is created first (its consistent point: every transaction
@@ -52,7 +50,8 @@ public final class PostgresBackfill {
     private final DeadLetterStore deadLetters;
     private final int batchSize;
 
-    public PostgresBackfill(PostgresConfig cfg, ChangeFactory factory, PostWriter index, DeadLetterStore deadLetters, int batchSize) {
+    public PostgresBackfill(
+            PostgresConfig cfg, ChangeFactory factory, PostWriter index, DeadLetterStore deadLetters, int batchSize) {
         this.cfg = cfg;
         this.factory = factory;
         this.index = index;
@@ -92,7 +91,8 @@ public final class PostgresBackfill {
 
     /** Reads both tables in one snapshot and applies them; posts and edges live in the index but not in the snapshot are removed. */
     IngestReport snapshot(Connection c) throws SQLException, IOException {
-        BackfillStrays strays = BackfillStrays.of(index, true, true); // live in the index: removed unless the snapshot has them
+        BackfillStrays strays =
+                BackfillStrays.of(index, true, true); // live in the index: removed unless the snapshot has them
         Counts n = new Counts();
         c.setAutoCommit(false);
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -112,10 +112,12 @@ public final class PostgresBackfill {
         return new IngestReport(n.rows, n.posts, n.follows, n.deletes, n.stale, n.dead, 0);
     }
 
-    private void scan(Connection c, String table, Table kind, Counts n, BackfillStrays strays) throws SQLException, IOException {
+    private void scan(Connection c, String table, Table kind, Counts n, BackfillStrays strays)
+            throws SQLException, IOException {
         List<String> cols = columns(c, table);
         StringBuilder sql = new StringBuilder("SELECT ");
-        for (int i = 0; i < cols.size(); i++) sql.append(i == 0 ? "" : ", ").append(quote(cols.get(i))).append("::text");
+        for (int i = 0; i < cols.size(); i++)
+            sql.append(i == 0 ? "" : ", ").append(quote(cols.get(i))).append("::text");
         sql.append(" FROM ").append(table);
         try (Statement s = c.createStatement()) {
             s.setFetchSize(batchSize); // a cursor: the table never sits in memory whole
@@ -139,7 +141,8 @@ public final class PostgresBackfill {
 
     private void apply(String table, Table kind, List<Map<String, String>> rows, Counts n) throws IOException {
         if (rows.isEmpty()) return;
-        List<ObjectNode> records = rows.stream().map(r -> RowMapper.row(kind, r)).toList();
+        List<ObjectNode> records =
+                rows.stream().map(r -> RowMapper.row(kind, r)).toList();
         // language detection dominates: spread it over the cores, keep the order
         Object[] decoded = new Object[records.size()];
         IntStream.range(0, records.size()).parallel().forEach(i -> {
@@ -157,21 +160,33 @@ public final class PostgresBackfill {
                 continue;
             }
             IndexChange change = (IndexChange) decoded[i];
-            if (change instanceof FollowChange) n.follows++; else n.posts++;
+            if (change instanceof FollowChange) n.follows++;
+            else n.posts++;
             good.add(i);
         }
         // a change the engine throws on is dead-lettered alone (and no longer counted as applied)
         n.stale += IsolatingApplier.apply(index, good, i -> (IndexChange) decoded[i], (i, why) -> {
-            if (decoded[i] instanceof FollowChange) n.follows--; else n.posts--;
-            deadLetter(table, rows.get(i), records.get(i), null, IsolatingApplier.reason(why), n);
-        }).stale();
+                    if (decoded[i] instanceof FollowChange) n.follows--;
+                    else n.posts--;
+                    deadLetter(table, rows.get(i), records.get(i), null, IsolatingApplier.reason(why), n);
+                })
+                .stale();
     }
 
-    private void deadLetter(String table, Map<String, String> row, ObjectNode r, String field, String reason, Counts n) throws IOException {
+    private void deadLetter(String table, Map<String, String> row, ObjectNode r, String field, String reason, Counts n)
+            throws IOException {
         n.dead++;
-        String key = r.has("id") ? r.path("id").asText() : r.path("follower_id").asText() + "->" + r.path("followee_id").asText();
-        deadLetters.add(new DeadLetterEntry(Instant.now(), cfg.sourceName(), "snapshot " + table + " " + key, field, reason,
-                PostJson.MAPPER.valueToTree(row).toString(), r.toString()));
+        String key = r.has("id")
+                ? r.path("id").asText()
+                : r.path("follower_id").asText() + "->" + r.path("followee_id").asText();
+        deadLetters.add(new DeadLetterEntry(
+                Instant.now(),
+                cfg.sourceName(),
+                "snapshot " + table + " " + key,
+                field,
+                reason,
+                PostJson.MAPPER.valueToTree(row).toString(),
+                r.toString()));
     }
 
     static List<String> columns(Connection c, String table) throws SQLException {

@@ -14,8 +14,14 @@ import java.util.regex.Pattern;
  * @param postsTable   schema-qualified, e.g. {@code public.posts}
  * @param followsTable schema-qualified, e.g. {@code public.follows}
  */
-public record PostgresConfig(String jdbcUrl, String user, String password, String slot, String publication,
-                             String postsTable, String followsTable) {
+public record PostgresConfig(
+        String jdbcUrl,
+        String user,
+        String password,
+        String slot,
+        String publication,
+        String postsTable,
+        String followsTable) {
     // names end up in SQL text (CREATE PUBLICATION, SELECT ... FROM): plain lower-case identifiers only
     private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Pattern TABLE = Pattern.compile("[a-z_][a-z0-9_]{0,62}\\.[a-z_][a-z0-9_]{0,62}");
@@ -31,7 +37,8 @@ public record PostgresConfig(String jdbcUrl, String user, String password, Strin
 
     /** The defaults: slot and publication {@code feedsearch}, tables {@code public.posts} and {@code public.follows}. */
     public static PostgresConfig of(String jdbcUrl, String user, String password) {
-        return new PostgresConfig(jdbcUrl, user, password, "feedsearch", "feedsearch", "public.posts", "public.follows");
+        return new PostgresConfig(
+                jdbcUrl, user, password, "feedsearch", "feedsearch", "public.posts", "public.follows");
     }
 
     public PostgresConfig withSlot(String slot) {

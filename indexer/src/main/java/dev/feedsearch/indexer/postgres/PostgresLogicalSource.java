@@ -7,13 +7,6 @@ import dev.feedsearch.indexer.postgres.RowMapper.MappingException;
 import dev.feedsearch.indexer.postgres.RowMapper.Table;
 import dev.feedsearch.indexer.stream.ChangeSource;
 import dev.feedsearch.indexer.stream.SourceEvent;
-import org.postgresql.PGConnection;
-import org.postgresql.PGProperty;
-import org.postgresql.replication.LogSequenceNumber;
-import org.postgresql.replication.PGReplicationStream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -30,6 +23,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Changes of {@code posts} and {@code follows} from a logical replication slot ({@code pgoutput}, protocol
@@ -64,6 +63,7 @@ public final class PostgresLogicalSource implements ChangeSource {
 
     /** How often a poll checks that the slot is still served by this connection. */
     public static final Duration DEFAULT_LIVENESS_INTERVAL = Duration.ofSeconds(30);
+
     private static final int LIVENESS_TIMEOUT_SECONDS = 10;
 
     private final PostgresConfig cfg;
@@ -76,13 +76,14 @@ public final class PostgresLogicalSource implements ChangeSource {
     private volatile boolean cutOff; // the server no longer serves this connection: nothing more is read from it
     private final ReentrantLock io = new ReentrantLock();
     private final Map<Integer, PgOutput.Relation> relations = new HashMap<>();
-    private final ArrayDeque<Item> ready = new ArrayDeque<>();     // decoded, not yet returned by poll
+    private final ArrayDeque<Item> ready = new ArrayDeque<>(); // decoded, not yet returned by poll
     private final ArrayDeque<Item> handedOut = new ArrayDeque<>(); // returned by poll, not yet checkpointed
-    private int readyEvents;                                       // events (not commits) in ready
-    private PgOutput.Begin txn;                                    // the open transaction, null between them
-    private long acked;                                            // the LSN last confirmed to the server
+    private int readyEvents; // events (not commits) in ready
+    private PgOutput.Begin txn; // the open transaction, null between them
+    private long acked; // the LSN last confirmed to the server
 
-    private PostgresLogicalSource(PostgresConfig cfg, Connection connection, PGReplicationStream stream, Duration livenessInterval)
+    private PostgresLogicalSource(
+            PostgresConfig cfg, Connection connection, PGReplicationStream stream, Duration livenessInterval)
             throws SQLException {
         this.cfg = cfg;
         this.connection = connection;
@@ -102,19 +103,25 @@ public final class PostgresLogicalSource implements ChangeSource {
     }
 
     /** Like {@link #open(PostgresConfig)}, checking that the slot is still served this often (see the class comment). */
-    public static PostgresLogicalSource open(PostgresConfig cfg, Duration livenessInterval) throws SQLException, InterruptedException {
-        if (livenessInterval.isNegative() || livenessInterval.isZero()) throw new IllegalArgumentException("livenessInterval must be positive");
+    public static PostgresLogicalSource open(PostgresConfig cfg, Duration livenessInterval)
+            throws SQLException, InterruptedException {
+        if (livenessInterval.isNegative() || livenessInterval.isZero())
+            throw new IllegalArgumentException("livenessInterval must be positive");
         try (Connection c = PostgresSchema.connect(cfg)) {
             PostgresSchema.requireReplicaIdentityFull(c, cfg);
             PostgresSchema.ensurePublication(c, cfg);
-            PostgresSchema.ensureSlot(c, cfg).ifPresent(lsn -> log.info("created replication slot {} at {}", cfg.slot(), lsn));
+            PostgresSchema.ensureSlot(c, cfg)
+                    .ifPresent(lsn -> log.info("created replication slot {} at {}", cfg.slot(), lsn));
         }
         // a killed predecessor's walsender may hold the slot for a moment after its connection died
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             Connection c = replicationConnection(cfg);
             try {
-                PGReplicationStream s = c.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
+                PGReplicationStream s = c.unwrap(PGConnection.class)
+                        .getReplicationAPI()
+                        .replicationStream()
+                        .logical()
                         .withSlotName(cfg.slot())
                         .withSlotOption("proto_version", "1")
                         .withSlotOption("publication_names", cfg.publication())
@@ -195,7 +202,8 @@ public final class PostgresLogicalSource implements ChangeSource {
         nextLivenessCheck = System.nanoTime() + livenessNanos;
         Integer servedBy;
         try (Connection c = PostgresSchema.connect(cfg, LIVENESS_TIMEOUT_SECONDS);
-             PreparedStatement ps = c.prepareStatement("SELECT active_pid FROM pg_replication_slots WHERE slot_name = ?")) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT active_pid FROM pg_replication_slots WHERE slot_name = ?")) {
             ps.setQueryTimeout(LIVENESS_TIMEOUT_SECONDS);
             ps.setString(1, cfg.slot());
             try (ResultSet rs = ps.executeQuery()) {
@@ -203,16 +211,20 @@ public final class PostgresLogicalSource implements ChangeSource {
             }
         } catch (SQLException e) {
             livenessFailures++;
-            log.warn("{}: could not check that the slot still streams to this connection ({} in a row): {}", name(), livenessFailures,
+            log.warn(
+                    "{}: could not check that the slot still streams to this connection ({} in a row): {}",
+                    name(),
+                    livenessFailures,
                     e.toString());
             return;
         }
         livenessFailures = 0;
         if (servedBy == null || servedBy != backendPid) {
             cutOff = true;
-            throw new SQLException("slot " + cfg.slot() + " is no longer streaming to this connection (walsender " + backendPid
-                    + "; the slot is " + (servedBy == null ? "inactive" : "served by " + servedBy)
-                    + "): the server ended it, e.g. after wal_sender_timeout when the network dropped the connection; opening it again");
+            throw new SQLException(
+                    "slot " + cfg.slot() + " is no longer streaming to this connection (walsender " + backendPid
+                            + "; the slot is " + (servedBy == null ? "inactive" : "served by " + servedBy)
+                            + "): the server ended it, e.g. after wal_sender_timeout when the network dropped the connection; opening it again");
         }
     }
 
@@ -238,12 +250,14 @@ public final class PostgresLogicalSource implements ChangeSource {
         if (last != null) {
             while (true) {
                 Item i = handedOut.pollFirst();
-                if (i == null) throw new IllegalArgumentException("checkpoint of an event this source did not hand out");
+                if (i == null)
+                    throw new IllegalArgumentException("checkpoint of an event this source did not hand out");
                 if (i.event() == null) commit = Math.max(commit, i.commitEnd());
                 if (i.event() == last) break;
             }
         }
-        while (!handedOut.isEmpty() && handedOut.peekFirst().event() == null) commit = Math.max(commit, handedOut.pollFirst().commitEnd());
+        while (!handedOut.isEmpty() && handedOut.peekFirst().event() == null)
+            commit = Math.max(commit, handedOut.pollFirst().commitEnd());
         return commit;
     }
 
@@ -292,14 +306,23 @@ public final class PostgresLogicalSource implements ChangeSource {
             case PgOutput.Truncate t -> {
                 for (int id : t.relationIds()) {
                     String table = relation(id).qualifiedName();
-                    log.error("TRUNCATE of {} at {} cannot be applied row by row: the index keeps the rows until a backfill "
-                            + "(drop slot {} and restart the indexer)", table, LogSequenceNumber.valueOf(lsn), cfg.slot());
-                    unmappable(lsn, "TRUNCATE", table, null, null,
+                    log.error(
+                            "TRUNCATE of {} at {} cannot be applied row by row: the index keeps the rows until a backfill "
+                                    + "(drop slot {} and restart the indexer)",
+                            table,
+                            LogSequenceNumber.valueOf(lsn),
+                            cfg.slot());
+                    unmappable(
+                            lsn,
+                            "TRUNCATE",
+                            table,
+                            null,
+                            null,
                             "TRUNCATE cannot be applied row by row: the index still holds the truncated rows; drop the slot "
                                     + cfg.slot() + " and restart the indexer to backfill");
                 }
             }
-            case PgOutput.Ignored ignored -> { }
+            case PgOutput.Ignored ignored -> {}
         }
     }
 
@@ -309,12 +332,16 @@ public final class PostgresLogicalSource implements ChangeSource {
         return r;
     }
 
-    private void row(long lsn, String op, int relationId, List<Value> oldValues, List<Value> newValues) throws SQLException {
+    private void row(long lsn, String op, int relationId, List<Value> oldValues, List<Value> newValues)
+            throws SQLException {
         PgOutput.Relation rel = relation(relationId);
         String name = rel.qualifiedName();
-        Table table = name.equals(cfg.postsTable()) ? Table.POSTS : name.equals(cfg.followsTable()) ? Table.FOLLOWS : null;
+        Table table =
+                name.equals(cfg.postsTable()) ? Table.POSTS : name.equals(cfg.followsTable()) ? Table.FOLLOWS : null;
         try {
-            if (table == null) throw new MappingException("table " + name + " is neither " + cfg.postsTable() + " nor " + cfg.followsTable());
+            if (table == null)
+                throw new MappingException(
+                        "table " + name + " is neither " + cfg.postsTable() + " nor " + cfg.followsTable());
             Map<String, String> old = oldValues == null ? null : columns(rel, oldValues, null);
             Map<String, String> now = newValues == null ? null : columns(rel, newValues, old);
             if (old != null && (now == null || !RowMapper.sameKey(table, old, now))) {
@@ -334,7 +361,8 @@ public final class PostgresLogicalSource implements ChangeSource {
     private static Map<String, String> columns(PgOutput.Relation rel, List<Value> values, Map<String, String> old)
             throws SQLException, MappingException {
         if (values.size() != rel.columns().size()) {
-            throw new SQLException(rel.qualifiedName() + ": tuple has " + values.size() + " columns, relation " + rel.columns().size());
+            throw new SQLException(rel.qualifiedName() + ": tuple has " + values.size() + " columns, relation "
+                    + rel.columns().size());
         }
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < values.size(); i++) {
@@ -345,8 +373,9 @@ public final class PostgresLogicalSource implements ChangeSource {
             } else if (old != null && old.containsKey(col)) {
                 m.put(col, old.get(col));
             } else {
-                throw new MappingException("column " + col + " is an unchanged TOASTed value and the WAL has no old row "
-                        + "to take it from: set REPLICA IDENTITY FULL on " + rel.qualifiedName());
+                throw new MappingException(
+                        "column " + col + " is an unchanged TOASTed value and the WAL has no old row "
+                                + "to take it from: set REPLICA IDENTITY FULL on " + rel.qualifiedName());
             }
         }
         return m;
@@ -365,11 +394,18 @@ public final class PostgresLogicalSource implements ChangeSource {
 
     private void emit(long lsn, ObjectNode record) {
         readyEvents++;
-        ready.addLast(new Item(SourceEvent.of(cfg.slot(), LogSequenceNumber.valueOf(lsn).asString(),
-                txn == null ? null : txn.commitTime(), record, null), 0));
+        ready.addLast(new Item(
+                SourceEvent.of(
+                        cfg.slot(),
+                        LogSequenceNumber.valueOf(lsn).asString(),
+                        txn == null ? null : txn.commitTime(),
+                        record,
+                        null),
+                0));
     }
 
-    private void unmappable(long lsn, String op, String table, Map<String, String> old, Map<String, String> now, String reason) {
+    private void unmappable(
+            long lsn, String op, String table, Map<String, String> old, Map<String, String> now, String reason) {
         ObjectNode raw = PostJson.MAPPER.createObjectNode();
         raw.put("op", op);
         raw.put("table", table);
@@ -381,8 +417,14 @@ public final class PostgresLogicalSource implements ChangeSource {
         if (old != null) raw.set("old", PostJson.MAPPER.valueToTree(old));
         if (now != null) raw.set("new", PostJson.MAPPER.valueToTree(now));
         readyEvents++;
-        ready.addLast(new Item(SourceEvent.unmappable(cfg.slot(), LogSequenceNumber.valueOf(lsn).asString(),
-                txn == null ? null : txn.commitTime(), raw.toString(), reason), 0));
+        ready.addLast(new Item(
+                SourceEvent.unmappable(
+                        cfg.slot(),
+                        LogSequenceNumber.valueOf(lsn).asString(),
+                        txn == null ? null : txn.commitTime(),
+                        raw.toString(),
+                        reason),
+                0));
     }
 
     /** Closes the replication connection without acknowledging anything more. */

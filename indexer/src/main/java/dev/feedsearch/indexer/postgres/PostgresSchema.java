@@ -1,7 +1,6 @@
 package dev.feedsearch.indexer.postgres;
 
 import dev.feedsearch.indexer.Reconciler.SourceRow;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -75,7 +74,8 @@ public final class PostgresSchema {
         }
         try (Statement s = c.createStatement()) {
             if (!exists) {
-                s.execute("CREATE PUBLICATION " + cfg.publication() + " FOR TABLE " + cfg.postsTable() + ", " + cfg.followsTable());
+                s.execute("CREATE PUBLICATION " + cfg.publication() + " FOR TABLE " + cfg.postsTable() + ", "
+                        + cfg.followsTable());
                 return;
             }
             for (String table : List.of(cfg.postsTable(), cfg.followsTable())) {
@@ -112,11 +112,12 @@ public final class PostgresSchema {
                 ps.setString(2, st[1]);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        throw new SQLException("table " + table + " does not exist: create it (indexer/POSTGRES.md, schema.sql)");
+                        throw new SQLException(
+                                "table " + table + " does not exist: create it (indexer/POSTGRES.md, schema.sql)");
                     }
                     if (!"f".equals(rs.getString(1))) {
-                        throw new SQLException("table " + table + " needs ALTER TABLE " + table + " REPLICA IDENTITY FULL "
-                                + "so that a DELETE carries the removed row's version");
+                        throw new SQLException("table " + table + " needs ALTER TABLE " + table
+                                + " REPLICA IDENTITY FULL " + "so that a DELETE carries the removed row's version");
                     }
                 }
             }
@@ -139,9 +140,11 @@ public final class PostgresSchema {
             ps.setString(1, cfg.slot());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) return false;
-                if (!"logical".equals(rs.getString(2)) || !"pgoutput".equals(rs.getString(1))
+                if (!"logical".equals(rs.getString(2))
+                        || !"pgoutput".equals(rs.getString(1))
                         || !c.getCatalog().equals(rs.getString(3))) {
-                    throw new SQLException("replication slot " + cfg.slot() + " exists but is not a pgoutput slot of database "
+                    throw new SQLException("replication slot " + cfg.slot()
+                            + " exists but is not a pgoutput slot of database "
                             + c.getCatalog() + " (" + rs.getString(2) + ", " + rs.getString(1) + ", " + rs.getString(3)
                             + "): drop it or configure another slot name");
                 }
@@ -152,7 +155,8 @@ public final class PostgresSchema {
 
     /** Creates the slot and returns its consistent point (waits for transactions running now to end). */
     static String createSlot(Connection c, PostgresConfig cfg) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT lsn::text FROM pg_create_logical_replication_slot(?, 'pgoutput')")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT lsn::text FROM pg_create_logical_replication_slot(?, 'pgoutput')")) {
             ps.setString(1, cfg.slot());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

@@ -3,7 +3,6 @@ package dev.feedsearch.indexer.postgres;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.indexer.postgres.RowMapper.Table;
 import dev.feedsearch.indexer.reindex.SourceSnapshot;
-
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,7 +31,10 @@ public final class PostgresSnapshot implements SourceSnapshot {
         try (Connection c = PostgresSchema.connect(cfg)) {
             List<String> cols = PostgresBackfill.columns(c, cfg.postsTable());
             StringBuilder sql = new StringBuilder("SELECT ");
-            for (int i = 0; i < cols.size(); i++) sql.append(i == 0 ? "" : ", ").append(PostgresBackfill.quote(cols.get(i))).append("::text");
+            for (int i = 0; i < cols.size(); i++)
+                sql.append(i == 0 ? "" : ", ")
+                        .append(PostgresBackfill.quote(cols.get(i)))
+                        .append("::text");
             sql.append(" FROM ").append(cfg.postsTable());
             if (position != null) sql.append(" WHERE id > ?");
             sql.append(" ORDER BY id LIMIT ").append(max);
@@ -57,8 +59,9 @@ public final class PostgresSnapshot implements SourceSnapshot {
 
     @Override
     public long count() throws IOException {
-        try (Connection c = PostgresSchema.connect(cfg); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + cfg.postsTable())) {
+        try (Connection c = PostgresSchema.connect(cfg);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + cfg.postsTable())) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {

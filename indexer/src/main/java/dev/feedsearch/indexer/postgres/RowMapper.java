@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.feedsearch.core.model.PostJson;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,10 +22,26 @@ final class RowMapper {
     private RowMapper() {}
 
     enum Table {
-        POSTS(List.of("id"), Set.of("id", "author_id", "text", "lang", "created_at", "visibility", "tags", "mentions",
-                "reply_to", "likes", "reposts", "replies", "version", "deleted")),
+        POSTS(
+                List.of("id"),
+                Set.of(
+                        "id",
+                        "author_id",
+                        "text",
+                        "lang",
+                        "created_at",
+                        "visibility",
+                        "tags",
+                        "mentions",
+                        "reply_to",
+                        "likes",
+                        "reposts",
+                        "replies",
+                        "version",
+                        "deleted")),
         // relation (follow | mute | block) is optional: a table without that column holds follows only
-        FOLLOWS(List.of("follower_id", "followee_id", "relation"),
+        FOLLOWS(
+                List.of("follower_id", "followee_id", "relation"),
                 Set.of("follower_id", "followee_id", "relation", "created_at", "version", "deleted"));
 
         final List<String> key;
@@ -90,7 +105,8 @@ final class RowMapper {
             }
         }
         if (ARRAYS.contains(column)) return array(text);
-        if (column.equals("deleted")) return PgText.bool(text).<JsonNode>map(f::booleanNode).orElse(f.textNode(text));
+        if (column.equals("deleted"))
+            return PgText.bool(text).<JsonNode>map(f::booleanNode).orElse(f.textNode(text));
         return f.textNode(text);
     }
 

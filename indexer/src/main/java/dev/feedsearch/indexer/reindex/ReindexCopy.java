@@ -1,5 +1,8 @@
 package dev.feedsearch.indexer.reindex;
 
+import static dev.feedsearch.indexer.reindex.ReindexJobs.DONE_MARK;
+import static dev.feedsearch.indexer.reindex.ReindexJobs.SOURCE_POSITION;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.model.InvalidRecordException;
 import dev.feedsearch.core.model.PostChange;
@@ -8,9 +11,6 @@ import dev.feedsearch.core.reindex.ReindexRequest;
 import dev.feedsearch.core.reindex.ReindexStatus;
 import dev.feedsearch.core.reindex.ReindexStatus.State;
 import dev.feedsearch.indexer.ChangeFactory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -20,9 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-
-import static dev.feedsearch.indexer.reindex.ReindexJobs.DONE_MARK;
-import static dev.feedsearch.indexer.reindex.ReindexJobs.SOURCE_POSITION;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The copy phase of a {@link ReindexJobs} job: its posts, batch by batch, into the new versions, from the
@@ -30,7 +29,8 @@ import static dev.feedsearch.indexer.reindex.ReindexJobs.SOURCE_POSITION;
  * job before and after (requests, verification, swap, retention) stays with {@link ReindexJobs}.
  */
 final class ReindexCopy {
-    private static final Logger log = LoggerFactory.getLogger(ReindexJobs.class); // the job manager's log, as before the split
+    private static final Logger log =
+            LoggerFactory.getLogger(ReindexJobs.class); // the job manager's log, as before the split
 
     /** What the copy needs from the job manager. */
     interface Progress {
@@ -48,8 +48,13 @@ final class ReindexCopy {
     private final Clock clock;
     private final Progress progress;
 
-    ReindexCopy(Rebuildable engine, Rebuildable.Redetect redetect, ChangeFactory changes, SourceSnapshot source, Clock clock,
-                Progress progress) {
+    ReindexCopy(
+            Rebuildable engine,
+            Rebuildable.Redetect redetect,
+            ChangeFactory changes,
+            SourceSnapshot source,
+            Clock clock,
+            Progress progress) {
         this.engine = engine;
         this.redetect = redetect;
         this.changes = changes;
@@ -69,7 +74,8 @@ final class ReindexCopy {
             while (true) {
                 if (progress.stopped(s)) return null;
                 long t0 = System.nanoTime();
-                Rebuildable.Copied batch = engine.copyBatch(g, to, after, s.request().batch(), redetect);
+                Rebuildable.Copied batch =
+                        engine.copyBatch(g, to, after, s.request().batch(), redetect);
                 String last = batch.lastId();
                 s = progressed(s, g, last, batch, rateStart, copiedAtStart);
                 if (last == null) break;
@@ -88,7 +94,9 @@ final class ReindexCopy {
      */
     ReindexStatus fromSource(ReindexStatus s) throws IOException, InterruptedException {
         for (String g : s.request().groups()) engine.beginBuild(g, s.toVersion().get(g));
-        if (s.total() < 0) s = progress.save(s.withTotal(source.count(), clock.instant())); // every row is read; those of other groups are passed over
+        if (s.total() < 0)
+            s = progress.save(s.withTotal(
+                    source.count(), clock.instant())); // every row is read; those of other groups are passed over
         Set<String> groups = Set.copyOf(s.request().groups());
         long rateStart = System.nanoTime(), copiedAtStart = s.copied();
         String after = s.position().get(SOURCE_POSITION);
@@ -98,8 +106,13 @@ final class ReindexCopy {
             SourceSnapshot.Page page = source.read(after, s.request().batch());
             List<PostChange> posts = decode(page.records());
             Rebuildable.Copied placed = engine.place(groups, posts);
-            s = progressed(s, SOURCE_POSITION, page.next(), new Rebuildable.Copied(page.records().size(), placed.regrouped(), page.next()),
-                    rateStart, copiedAtStart);
+            s = progressed(
+                    s,
+                    SOURCE_POSITION,
+                    page.next(),
+                    new Rebuildable.Copied(page.records().size(), placed.regrouped(), page.next()),
+                    rateStart,
+                    copiedAtStart);
             after = s.position().get(SOURCE_POSITION);
             throttle(s.request(), t0);
         }
@@ -123,20 +136,36 @@ final class ReindexCopy {
             else invalid++;
         }
         // the change stream put these in the dead-letter store when they were written; the index never held them
-        if (invalid > 0) log.warn("reindex from {}: {} rows that are not valid posts skipped", source.describe(), invalid);
+        if (invalid > 0)
+            log.warn("reindex from {}: {} rows that are not valid posts skipped", source.describe(), invalid);
         return posts;
     }
 
     /** The job after one batch, persisted: a resumed job continues after {@code last} ({@code null}: that part is done). */
-    private ReindexStatus progressed(ReindexStatus s, String part, String last, Rebuildable.Copied batch, long rateStart, long copiedAtStart)
+    private ReindexStatus progressed(
+            ReindexStatus s, String part, String last, Rebuildable.Copied batch, long rateStart, long copiedAtStart)
             throws IOException {
         Map<String, String> position = new LinkedHashMap<>(s.position());
         position.put(part, last == null ? DONE_MARK : last);
         long copied = s.copied() + batch.count();
         double seconds = (System.nanoTime() - rateStart) / 1e9;
         double rate = seconds > 0 ? (copied - copiedAtStart) / seconds : 0;
-        ReindexStatus next = new ReindexStatus(s.job(), s.request(), State.RUNNING, s.fromVersion(), s.toVersion(), position, s.swapped(),
-                copied, s.regrouped() + batch.regrouped(), s.total(), rate, s.startedAt(), clock.instant(), null, null);
+        ReindexStatus next = new ReindexStatus(
+                s.job(),
+                s.request(),
+                State.RUNNING,
+                s.fromVersion(),
+                s.toVersion(),
+                position,
+                s.swapped(),
+                copied,
+                s.regrouped() + batch.regrouped(),
+                s.total(),
+                rate,
+                s.startedAt(),
+                clock.instant(),
+                null,
+                null);
         progress.save(next);
         return next;
     }

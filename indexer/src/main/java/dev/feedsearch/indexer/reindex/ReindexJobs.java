@@ -1,20 +1,16 @@
 package dev.feedsearch.indexer.reindex;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.feedsearch.core.reindex.Rebuildable;
+import dev.feedsearch.core.reindex.Rebuildable.Digest;
 import dev.feedsearch.core.reindex.ReindexControl;
 import dev.feedsearch.core.reindex.ReindexException;
 import dev.feedsearch.core.reindex.ReindexJson;
 import dev.feedsearch.core.reindex.ReindexRequest;
 import dev.feedsearch.core.reindex.ReindexStatus;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.feedsearch.indexer.ChangeFactory;
-import dev.feedsearch.core.reindex.Rebuildable;
-import dev.feedsearch.core.reindex.Rebuildable.Digest;
 import dev.feedsearch.core.reindex.ReindexStatus.State;
+import dev.feedsearch.indexer.ChangeFactory;
 import dev.feedsearch.mappings.Mappings;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +35,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The admin reindex job, blue/green per language group, on any engine that is {@link Rebuildable}:
@@ -53,10 +51,12 @@ import java.util.concurrent.TimeUnit;
 public final class ReindexJobs implements ReindexControl, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReindexJobs.class);
     private static final ObjectMapper JSON = ReindexJson.MAPPER;
-    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter ID_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     /** The position of a group whose copy is complete (ids are never this: the NUL is not in any). */
     static final String DONE_MARK = "\u0000done";
+
     static final String FROM_INDEX = "index", FROM_SOURCE = "source";
     /** The position key of a job reading the source (one pass over the table for all its groups). */
     static final String SOURCE_POSITION = "_source";
@@ -81,8 +81,14 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
         return t;
     });
 
-    private ReindexJobs(Rebuildable engine, Mappings mappings, Rebuildable.Redetect redetect, ChangeFactory changes, SourceSnapshot source,
-                        Path dir, Clock clock) {
+    private ReindexJobs(
+            Rebuildable engine,
+            Mappings mappings,
+            Rebuildable.Redetect redetect,
+            ChangeFactory changes,
+            SourceSnapshot source,
+            Path dir,
+            Clock clock) {
         this.engine = engine;
         this.source = source;
         this.mappings = mappings;
@@ -107,7 +113,8 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
      * @param redetect the indexer's language rule ({@link ChangeFactory#fromPost}), run again on
      *                 every copied post
      */
-    public static ReindexJobs open(Rebuildable engine, Mappings mappings, Rebuildable.Redetect redetect, Path dir, Clock clock)
+    public static ReindexJobs open(
+            Rebuildable engine, Mappings mappings, Rebuildable.Redetect redetect, Path dir, Clock clock)
             throws IOException {
         return open(new ReindexJobs(engine, mappings, redetect, null, null, dir, clock));
     }
@@ -116,7 +123,8 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
      * Like {@link #open(Rebuildable, Mappings, Rebuildable.Redetect, Path, Clock)}, with the source of truth that jobs
      * {@code from=source} read, decoded and detected by {@code changes} (which also re-detects copies from the index).
      */
-    public static ReindexJobs open(Rebuildable engine, Mappings mappings, ChangeFactory changes, SourceSnapshot source, Path dir, Clock clock)
+    public static ReindexJobs open(
+            Rebuildable engine, Mappings mappings, ChangeFactory changes, SourceSnapshot source, Path dir, Clock clock)
             throws IOException {
         return open(new ReindexJobs(engine, mappings, changes::fromPost, changes, source, dir, clock));
     }
@@ -141,31 +149,49 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
 
     @Override
     public synchronized ReindexStatus start(ReindexRequest r) throws ReindexException, IOException {
-        if (r.groups().isEmpty()) throw new ReindexException(ReindexException.Kind.BAD_REQUEST, "groups", "name at least one language group (or all)");
+        if (r.groups().isEmpty())
+            throw new ReindexException(
+                    ReindexException.Kind.BAD_REQUEST, "groups", "name at least one language group (or all)");
         Set<String> known = new HashSet<>();
         mappings.groups().forEach(g -> known.add(g.name()));
         for (String g : r.groups()) {
             if (!known.contains(g)) {
-                throw new ReindexException(ReindexException.Kind.BAD_REQUEST, "groups", "unknown language group '" + g + "' (known: " + String.join(",", new TreeSet<>(known)) + ")");
+                throw new ReindexException(
+                        ReindexException.Kind.BAD_REQUEST,
+                        "groups",
+                        "unknown language group '" + g + "' (known: " + String.join(",", new TreeSet<>(known)) + ")");
             }
         }
         if (!FROM_INDEX.equals(r.from()) && !FROM_SOURCE.equals(r.from())) {
-            throw new ReindexException(ReindexException.Kind.BAD_REQUEST, "from",
-                    "from must be 'index' (copy from the serving version) or 'source' (read the source of truth), got '" + r.from() + "'");
+            throw new ReindexException(
+                    ReindexException.Kind.BAD_REQUEST,
+                    "from",
+                    "from must be 'index' (copy from the serving version) or 'source' (read the source of truth), got '"
+                            + r.from() + "'");
         }
         if (FROM_SOURCE.equals(r.from()) && source == null) {
-            throw new ReindexException(ReindexException.Kind.BAD_REQUEST, "from",
+            throw new ReindexException(
+                    ReindexException.Kind.BAD_REQUEST,
+                    "from",
                     "from=source needs a source of truth to read: start serve with --source dynamodb|postgres, or use from=index");
         }
-        if (r.throttlePerSec() < 0) throw new ReindexException(ReindexException.Kind.BAD_REQUEST, "throttle", "throttle must be >= 0 posts/s (0: unthrottled)");
-        if (r.batch() < 1 || r.batch() > 10_000) throw new ReindexException(ReindexException.Kind.BAD_REQUEST, "batch", "batch must be 1..10000");
-        if (r.retainMinutes() < 0) throw new ReindexException(ReindexException.Kind.BAD_REQUEST, "retain_minutes", "retain_minutes must be >= 0");
+        if (r.throttlePerSec() < 0)
+            throw new ReindexException(
+                    ReindexException.Kind.BAD_REQUEST, "throttle", "throttle must be >= 0 posts/s (0: unthrottled)");
+        if (r.batch() < 1 || r.batch() > 10_000)
+            throw new ReindexException(ReindexException.Kind.BAD_REQUEST, "batch", "batch must be 1..10000");
+        if (r.retainMinutes() < 0)
+            throw new ReindexException(
+                    ReindexException.Kind.BAD_REQUEST, "retain_minutes", "retain_minutes must be >= 0");
         for (ReindexStatus other : jobs.values()) {
             if (!other.state().active()) continue;
             for (String g : r.groups()) {
                 if (other.request().groups().contains(g)) {
-                    throw new ReindexException(ReindexException.Kind.CONFLICT, "groups", "group '" + g + "' is already being rebuilt by job "
-                            + other.job() + " (" + other.state().name().toLowerCase() + "); wait for it, or cancel or roll it back");
+                    throw new ReindexException(
+                            ReindexException.Kind.CONFLICT,
+                            "groups",
+                            "group '" + g + "' is already being rebuilt by job " + other.job() + " ("
+                                    + other.state().name().toLowerCase() + "); wait for it, or cancel or roll it back");
                 }
             }
         }
@@ -183,11 +209,14 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
         }
         if (FROM_SOURCE.equals(r.from())) {
             position.put(SOURCE_POSITION, null);
-            total = -1; // the job counts the table's rows itself: a count can take as long as a scan, not here under the lock
+            total = -1; // the job counts the table's rows itself: a count can take as long as a scan, not here under
+            // the lock
         }
         Instant now = clock.instant();
-        String id = "rx-" + ID_TIME.format(now) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
-        ReindexStatus s = new ReindexStatus(id, r, State.RUNNING, from, to, position, List.of(), 0, 0, total, 0, now, now, null, null);
+        String id = "rx-" + ID_TIME.format(now) + "-"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+        ReindexStatus s = new ReindexStatus(
+                id, r, State.RUNNING, from, to, position, List.of(), 0, 0, total, 0, now, now, null, null);
         save(s);
         launch(id);
         return s;
@@ -230,7 +259,8 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
             stopRequested.put(job, true);
             return awaitLeaving(job, State.RUNNING);
         }
-        if (s.state() != State.PAUSED) throw conflict(s, "only a running or paused job can be cancelled (a swapped one is rolled back)");
+        if (s.state() != State.PAUSED)
+            throw conflict(s, "only a running or paused job can be cancelled (a swapped one is rolled back)");
         dropBuilt(s);
         return save(s.with(State.CANCELLED, null, clock.instant()));
     }
@@ -250,12 +280,16 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
 
     private ReindexStatus require(String job) throws ReindexException {
         ReindexStatus s = jobs.get(job);
-        if (s == null) throw new ReindexException(ReindexException.Kind.NOT_FOUND, "job", "no reindex job '" + job + "'");
+        if (s == null)
+            throw new ReindexException(ReindexException.Kind.NOT_FOUND, "job", "no reindex job '" + job + "'");
         return s;
     }
 
     private static ReindexException conflict(ReindexStatus s, String why) {
-        return new ReindexException(ReindexException.Kind.CONFLICT, "job", "job " + s.job() + " is " + s.state().name().toLowerCase() + ": " + why);
+        return new ReindexException(
+                ReindexException.Kind.CONFLICT,
+                "job",
+                "job " + s.job() + " is " + s.state().name().toLowerCase() + ": " + why);
     }
 
     /** Waits (briefly) for the job's thread to act on a stop request. */
@@ -279,7 +313,8 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
             try {
                 run(job);
             } catch (Throwable e) {
-                if (closing) return; // shutting down: the job stays RUNNING and resumes from its last batch at the next open
+                if (closing)
+                    return; // shutting down: the job stays RUNNING and resumes from its last batch at the next open
                 log.error("reindex job {} failed", job, e);
                 try {
                     ReindexStatus s = jobs.get(job);
@@ -296,8 +331,11 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
         ReindexStatus s = jobs.get(job);
         ReindexStatus copied;
         if (FROM_SOURCE.equals(s.request().from())) {
-            if (source == null) { // paused, not failed: the versions it built stay, and resume works once a source is given
-                save(s.with(State.PAUSED, "this process was started without a source of truth to read (serve --source): restart with it and resume, or cancel",
+            if (source == null) { // paused, not failed: the versions it built stay, and resume works once a source is
+                // given
+                save(s.with(
+                        State.PAUSED,
+                        "this process was started without a source of truth to read (serve --source): restart with it and resume, or cancel",
                         clock.instant()));
                 notifyWaiters();
                 return;
@@ -333,8 +371,9 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
                 Digest live = engine.digest(g, s.fromVersion().get(g));
                 Digest registry = engine.registryDigest(g);
                 if (!built.equals(live) || !live.equals(registry)) {
-                    why.append(String.format("group %s: new v%d %s, live v%d %s, version registry %s; ", g, s.toVersion().get(g), built,
-                            s.fromVersion().get(g), live, registry));
+                    why.append(String.format(
+                            "group %s: new v%d %s, live v%d %s, version registry %s; ",
+                            g, s.toVersion().get(g), built, s.fromVersion().get(g), live, registry));
                 }
             }
             if (!why.isEmpty()) return why.toString();
@@ -347,22 +386,39 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
             return;
         }
         Instant now = clock.instant();
-        ReindexStatus swapped = new ReindexStatus(s.job(), s.request(), State.SWAPPED, s.fromVersion(), s.toVersion(), s.position(),
-                s.request().groups(), s.total(), s.regrouped(), s.total(), s.docsPerSecond(), s.startedAt(), now,
-                now.plus(Duration.ofMinutes(s.request().retainMinutes())), null);
+        ReindexStatus swapped = new ReindexStatus(
+                s.job(),
+                s.request(),
+                State.SWAPPED,
+                s.fromVersion(),
+                s.toVersion(),
+                s.position(),
+                s.request().groups(),
+                s.total(),
+                s.regrouped(),
+                s.total(),
+                s.docsPerSecond(),
+                s.startedAt(),
+                now,
+                now.plus(Duration.ofMinutes(s.request().retainMinutes())),
+                null);
         save(swapped);
         scheduleRetention(swapped);
     }
 
     private void scheduleRetention(ReindexStatus s) {
-        long delay = Math.max(0, Duration.between(clock.instant(), s.retainUntil()).toMillis());
-        retention.schedule(() -> {
-            try {
-                finish(s.job());
-            } catch (IOException e) {
-                log.error("dropping the previous versions of job {} failed", s.job(), e);
-            }
-        }, delay, TimeUnit.MILLISECONDS);
+        long delay =
+                Math.max(0, Duration.between(clock.instant(), s.retainUntil()).toMillis());
+        retention.schedule(
+                () -> {
+                    try {
+                        finish(s.job());
+                    } catch (IOException e) {
+                        log.error("dropping the previous versions of job {} failed", s.job(), e);
+                    }
+                },
+                delay,
+                TimeUnit.MILLISECONDS);
     }
 
     private synchronized void finish(String job) throws IOException {
@@ -374,7 +430,8 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
 
     private void dropBuilt(ReindexStatus s) throws IOException {
         for (String g : s.request().groups()) {
-            if (engine.servingVersion(g) != s.toVersion().get(g)) engine.drop(g, s.toVersion().get(g));
+            if (engine.servingVersion(g) != s.toVersion().get(g))
+                engine.drop(g, s.toVersion().get(g));
         }
     }
 
@@ -387,7 +444,11 @@ public final class ReindexJobs implements ReindexControl, AutoCloseable {
         if (closing) throw new IOException("the job manager is closed");
         Path tmp = dir.resolve(s.job() + ".json.tmp");
         JSON.writeValue(tmp.toFile(), s);
-        Files.move(tmp, dir.resolve(s.job() + ".json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                tmp,
+                dir.resolve(s.job() + ".json"),
+                StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
         jobs.put(s.job(), s);
         notifyWaiters();
         return s;

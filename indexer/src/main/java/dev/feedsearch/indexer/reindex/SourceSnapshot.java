@@ -1,7 +1,6 @@
 package dev.feedsearch.indexer.reindex;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.util.List;
 

@@ -2,7 +2,6 @@ package dev.feedsearch.indexer.stream;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -35,15 +34,15 @@ public final class FileCheckpointStore implements CheckpointStore {
     public synchronized Map<String, String> load(String source) throws IOException {
         Path f = file(source);
         if (!Files.exists(f)) return new TreeMap<>();
-        return new TreeMap<>(JSON.readValue(f.toFile(), new TypeReference<Map<String, String>>() { }));
+        return new TreeMap<>(JSON.readValue(f.toFile(), new TypeReference<Map<String, String>>() {}));
     }
 
     @Override
     public synchronized void save(String source, Map<String, String> positions) throws IOException {
         Path target = file(source);
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (var ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+        try (var ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(JSON.writeValueAsBytes(new TreeMap<>(positions))));
             ch.force(true);
         }

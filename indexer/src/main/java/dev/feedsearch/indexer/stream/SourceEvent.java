@@ -1,7 +1,6 @@
 package dev.feedsearch.indexer.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.time.Instant;
 
 /**
@@ -14,14 +13,15 @@ import java.time.Instant;
  * @param eventTime when the source recorded the change (for lag), or null if unknown
  * @param raw       the native record as text, kept for the dead-letter store
  */
-public record SourceEvent(String partition, String position, Instant eventTime, JsonNode record, String raw,
-                          String mappingError) {
+public record SourceEvent(
+        String partition, String position, Instant eventTime, JsonNode record, String raw, String mappingError) {
 
     public static SourceEvent of(String partition, String position, Instant eventTime, JsonNode record, String raw) {
         return new SourceEvent(partition, position, eventTime, record, raw, null);
     }
 
-    public static SourceEvent unmappable(String partition, String position, Instant eventTime, String raw, String error) {
+    public static SourceEvent unmappable(
+            String partition, String position, Instant eventTime, String raw, String error) {
         return new SourceEvent(partition, position, eventTime, null, raw, error);
     }
 }

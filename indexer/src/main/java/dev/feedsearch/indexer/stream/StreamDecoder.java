@@ -4,7 +4,6 @@ import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.model.InvalidRecordException;
 import dev.feedsearch.indexer.ChangeFactory;
 import dev.feedsearch.indexer.DeadLetterEntry;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +36,8 @@ final class StreamDecoder {
         List<Good> good = new ArrayList<>(batch.size());
         List<DeadLetterEntry> dead = new ArrayList<>();
         for (int i = 0; i < out.length; i++) {
-            if (out[i] instanceof IndexChange c) good.add(new Good(batch.get(i), c)); else dead.add((DeadLetterEntry) out[i]);
+            if (out[i] instanceof IndexChange c) good.add(new Good(batch.get(i), c));
+            else dead.add((DeadLetterEntry) out[i]);
         }
         return new Decoded(batch, good, dead);
     }
@@ -60,7 +60,13 @@ final class StreamDecoder {
 
     /** The dead letter of an event, with where in the source it was. */
     DeadLetterEntry deadLetter(SourceEvent e, String field, String reason) {
-        return new DeadLetterEntry(Instant.now(), source.name(), e.partition() + "@" + e.position(), field, reason,
-                e.raw() != null ? e.raw() : String.valueOf(e.record()), e.record() == null ? null : e.record().toString());
+        return new DeadLetterEntry(
+                Instant.now(),
+                source.name(),
+                e.partition() + "@" + e.position(),
+                field,
+                reason,
+                e.raw() != null ? e.raw() : String.valueOf(e.record()),
+                e.record() == null ? null : e.record().toString());
     }
 }

@@ -12,9 +12,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The change-stream pipeline for one source, four threads joined by bounded queues:
@@ -67,7 +66,7 @@ public final class StreamIndexer implements AutoCloseable {
     // applied, not yet durable, in poll order; handed from the applier to the committer
     private final Object handoff = new Object();
     private final List<Decoded> uncommitted = new ArrayList<>(); // guarded by handoff
-    private boolean applierIdle, applierDone;                      // guarded by handoff
+    private boolean applierIdle, applierDone; // guarded by handoff
     private Thread reader, decoder, applier, committer;
 
     private final MeterRegistry metrics;
@@ -89,20 +88,34 @@ public final class StreamIndexer implements AutoCloseable {
         this.decoded = new ArrayBlockingQueue<>(b.queueBatches);
         MeterRegistry m = b.metrics != null ? b.metrics : new SimpleMeterRegistry();
         String name = source.name();
-        eventsIn = Counter.builder("feedsearch.indexer.events").tag("source", name).description("events applied").register(m);
-        deadLettered = Counter.builder("feedsearch.indexer.dead_letters").tag("source", name).register(m);
-        staleCount = Counter.builder("feedsearch.indexer.stale").tag("source", name)
-                .description("duplicate or out-of-order changes skipped by version").register(m);
-        batchTimer = Timer.builder("feedsearch.indexer.batch").tag("source", name).description("apply of one group of batches").register(m);
-        commitTimer = Timer.builder("feedsearch.indexer.commit").tag("source", name)
-                .description("index commit (durable) and checkpoint of the batches it covers").register(m);
+        eventsIn = Counter.builder("feedsearch.indexer.events")
+                .tag("source", name)
+                .description("events applied")
+                .register(m);
+        deadLettered = Counter.builder("feedsearch.indexer.dead_letters")
+                .tag("source", name)
+                .register(m);
+        staleCount = Counter.builder("feedsearch.indexer.stale")
+                .tag("source", name)
+                .description("duplicate or out-of-order changes skipped by version")
+                .register(m);
+        batchTimer = Timer.builder("feedsearch.indexer.batch")
+                .tag("source", name)
+                .description("apply of one group of batches")
+                .register(m);
+        commitTimer = Timer.builder("feedsearch.indexer.commit")
+                .tag("source", name)
+                .description("index commit (durable) and checkpoint of the batches it covers")
+                .register(m);
         // gauges read this instance: removed again at close, so a restarted stream's indexer registers its own
         this.metrics = m;
         this.gauges = List.of(
                 Gauge.builder("feedsearch.indexer.lag.seconds", this, StreamIndexer::lagSecondsOrNaN)
-                        .tag("source", name).register(m),
+                        .tag("source", name)
+                        .register(m),
                 Gauge.builder("feedsearch.indexer.queue.batches", this, si -> si.polled.size() + si.decoded.size())
-                        .tag("source", name).register(m));
+                        .tag("source", name)
+                        .register(m));
     }
 
     public static Builder builder() {
@@ -234,7 +247,8 @@ public final class StreamIndexer implements AutoCloseable {
                         long wait = lastCommit + commitIntervalNanos - System.nanoTime();
                         if (!uncommitted.isEmpty() && (applierIdle || applierDone || wait <= 0)) break;
                         if (uncommitted.isEmpty() && applierDone) return;
-                        TimeUnit.NANOSECONDS.timedWait(handoff, uncommitted.isEmpty() ? TimeUnit.SECONDS.toNanos(1) : Math.max(wait, 1));
+                        TimeUnit.NANOSECONDS.timedWait(
+                                handoff, uncommitted.isEmpty() ? TimeUnit.SECONDS.toNanos(1) : Math.max(wait, 1));
                     }
                     batches.clear();
                     batches.addAll(uncommitted);
@@ -362,26 +376,60 @@ public final class StreamIndexer implements AutoCloseable {
         private Duration commitInterval = Duration.ofSeconds(1);
         private Duration applyInterval = Duration.ofMillis(100);
 
-        public Builder source(ChangeSource v) { source = v; return this; }
-        public Builder changes(ChangeFactory v) { changes = v; return this; }
-        public Builder index(PostWriter v) { index = v; return this; }
-        public Builder deadLetters(DeadLetterStore v) { deadLetters = v; return this; }
-        public Builder metrics(MeterRegistry v) { metrics = v; return this; }
+        public Builder source(ChangeSource v) {
+            source = v;
+            return this;
+        }
+
+        public Builder changes(ChangeFactory v) {
+            changes = v;
+            return this;
+        }
+
+        public Builder index(PostWriter v) {
+            index = v;
+            return this;
+        }
+
+        public Builder deadLetters(DeadLetterStore v) {
+            deadLetters = v;
+            return this;
+        }
+
+        public Builder metrics(MeterRegistry v) {
+            metrics = v;
+            return this;
+        }
         /** Most events per poll and per index batch (default 1000). */
-        public Builder batchSize(int v) { batchSize = v; return this; }
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
         /** How long a poll waits for events before returning empty (default 200 ms). */
-        public Builder maxWait(Duration v) { maxWait = v; return this; }
+        public Builder maxWait(Duration v) {
+            maxWait = v;
+            return this;
+        }
         /** Batches buffered between reader and applier (default 4): the memory bound. */
-        public Builder queueBatches(int v) { queueBatches = v; return this; }
+        public Builder queueBatches(int v) {
+            queueBatches = v;
+            return this;
+        }
         /** Longest time applied changes wait for a commit (and their checkpoint) while more keep coming (default 1 s). */
-        public Builder commitInterval(Duration v) { commitInterval = v; return this; }
+        public Builder commitInterval(Duration v) {
+            commitInterval = v;
+            return this;
+        }
         /**
          * Shortest time between two applies, each of which makes its changes searchable (a reader refresh in the
          * embedded engine); what arrives meanwhile joins the next one (default 100 ms). Adds at most this much
          * to the time until a change is searchable, and saves the refresh per small batch that would otherwise
          * cost the CPU the index needs under sustained load.
          */
-        public Builder applyInterval(Duration v) { applyInterval = v; return this; }
+        public Builder applyInterval(Duration v) {
+            applyInterval = v;
+            return this;
+        }
 
         public StreamIndexer build() {
             return new StreamIndexer(this);

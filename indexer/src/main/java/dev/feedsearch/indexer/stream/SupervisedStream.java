@@ -3,15 +3,14 @@ package dev.feedsearch.indexer.stream;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one change stream running. When its {@link StreamIndexer} stops on an error (the database closed the
@@ -50,10 +49,13 @@ public final class SupervisedStream implements AutoCloseable {
         this.maxBackoff = b.maxBackoff;
         this.watchEvery = b.watchEvery;
         MeterRegistry m = b.metrics != null ? b.metrics : new SimpleMeterRegistry();
-        this.restartCounter = Counter.builder("feedsearch.indexer.restarts").tag("source", name)
-                .description("times the stream was opened again after it stopped on an error").register(m);
+        this.restartCounter = Counter.builder("feedsearch.indexer.restarts")
+                .tag("source", name)
+                .description("times the stream was opened again after it stopped on an error")
+                .register(m);
         this.current = opener.open(); // the first open fails the caller: a misconfigured source is not retried
-        this.watcher = Thread.ofPlatform().daemon().name("indexer-supervise-" + name).start(this::watch);
+        this.watcher =
+                Thread.ofPlatform().daemon().name("indexer-supervise-" + name).start(this::watch);
     }
 
     public static Builder builder() {
@@ -81,7 +83,8 @@ public final class SupervisedStream implements AutoCloseable {
             long counted = s.applied();
             closeQuietly(s); // it still commits and checkpoints what it had applied, maybe applying a little more
             appliedBefore.addAndGet(s.applied() - counted);
-            if (System.nanoTime() - startedAt >= maxBackoff.toNanos()) backoffNanos = minBackoff.toNanos(); // it ran a while
+            if (System.nanoTime() - startedAt >= maxBackoff.toNanos())
+                backoffNanos = minBackoff.toNanos(); // it ran a while
             while (true) {
                 long sleep = backoffNanos / 2 + ThreadLocalRandom.current().nextLong(backoffNanos / 2 + 1);
                 if (!pause(sleep)) return;
@@ -91,7 +94,11 @@ public final class SupervisedStream implements AutoCloseable {
                     next = opener.open();
                 } catch (Throwable e) { // an Error too: this thread is what keeps the stream alive
                     down = e;
-                    log.warn("opening stream {} again failed; next attempt within {} ms", name, backoffNanos / 1_000_000, e);
+                    log.warn(
+                            "opening stream {} again failed; next attempt within {} ms",
+                            name,
+                            backoffNanos / 1_000_000,
+                            e);
                     if (e instanceof VirtualMachineError) throw (VirtualMachineError) e;
                     continue;
                 }
@@ -189,16 +196,35 @@ public final class SupervisedStream implements AutoCloseable {
         private String name;
         private Opener opener;
         private MeterRegistry metrics;
-        private Duration minBackoff = Duration.ofSeconds(1), maxBackoff = Duration.ofMinutes(1), watchEvery = Duration.ofMillis(250);
+        private Duration minBackoff = Duration.ofSeconds(1),
+                maxBackoff = Duration.ofMinutes(1),
+                watchEvery = Duration.ofMillis(250);
 
         /** For logs and metrics: the source's name. */
-        public Builder name(String v) { name = v; return this; }
-        public Builder opener(Opener v) { opener = v; return this; }
-        public Builder metrics(MeterRegistry v) { metrics = v; return this; }
+        public Builder name(String v) {
+            name = v;
+            return this;
+        }
+
+        public Builder opener(Opener v) {
+            opener = v;
+            return this;
+        }
+
+        public Builder metrics(MeterRegistry v) {
+            metrics = v;
+            return this;
+        }
         /** First wait before opening again (default 1 s); doubles per failed attempt. */
-        public Builder minBackoff(Duration v) { minBackoff = v; return this; }
+        public Builder minBackoff(Duration v) {
+            minBackoff = v;
+            return this;
+        }
         /** Longest wait between attempts (default 1 min). */
-        public Builder maxBackoff(Duration v) { maxBackoff = v; return this; }
+        public Builder maxBackoff(Duration v) {
+            maxBackoff = v;
+            return this;
+        }
 
         /** Opens the stream (an error here is the caller's) and starts watching it. */
         public SupervisedStream start() throws Exception {

@@ -8,11 +8,10 @@ import dev.feedsearch.indexer.JsonlDeadLetterStore;
 import dev.feedsearch.indexer.stream.FileCheckpointStore;
 import dev.feedsearch.indexer.stream.StreamIndexer;
 import dev.feedsearch.mappings.Mappings;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
-
 import java.nio.file.Path;
 import java.time.Duration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * The DynamoDB indexer as its own process, for the crash test to SIGKILL: backfill posts and follows if
@@ -29,11 +28,11 @@ public final class DynamoDbIndexerProcess {
         DynamoDbStreamsClient streams = TestDynamoDb.streams(args[0]);
         FileCheckpointStore checkpoints = new FileCheckpointStore(Path.of(args[5]));
         try (EmbeddedPostIndex index = EmbeddedPostIndex.open(Path.of(args[3]), GroupAnalyzers.build(m));
-             JsonlDeadLetterStore dlq = new JsonlDeadLetterStore(Path.of(args[4]))) {
+                JsonlDeadLetterStore dlq = new JsonlDeadLetterStore(Path.of(args[4]))) {
             DynamoDbStreamConfig cfg = DynamoDbStreamConfig.of(args[1]).withIdleBackoff(Duration.ofMillis(20));
             DynamoDbStreamSource posts = DynamoDbStreamSource.open(ddb, streams, cfg, checkpoints);
-            DynamoDbStreamSource follows = DynamoDbStreamSource.open(ddb, streams, DynamoDbStreamConfig.of(args[2])
-                    .withIdleBackoff(Duration.ofMillis(20)), checkpoints);
+            DynamoDbStreamSource follows = DynamoDbStreamSource.open(
+                    ddb, streams, DynamoDbStreamConfig.of(args[2]).withIdleBackoff(Duration.ofMillis(20)), checkpoints);
             DynamoDbBackfill backfill = new DynamoDbBackfill(ddb, factory, index, dlq, 200);
             System.out.println("BACKFILLING");
             backfill.runIfNeeded(posts);
@@ -50,8 +49,16 @@ public final class DynamoDbIndexerProcess {
         }
     }
 
-    private static StreamIndexer indexer(DynamoDbStreamSource s, ChangeFactory f, EmbeddedPostIndex index, JsonlDeadLetterStore dlq) {
-        return StreamIndexer.builder().source(s).changes(f).index(index).deadLetters(dlq).batchSize(200)
-                .maxWait(Duration.ofMillis(50)).build().start();
+    private static StreamIndexer indexer(
+            DynamoDbStreamSource s, ChangeFactory f, EmbeddedPostIndex index, JsonlDeadLetterStore dlq) {
+        return StreamIndexer.builder()
+                .source(s)
+                .changes(f)
+                .index(index)
+                .deadLetters(dlq)
+                .batchSize(200)
+                .maxWait(Duration.ofMillis(50))
+                .build()
+                .start();
     }
 }

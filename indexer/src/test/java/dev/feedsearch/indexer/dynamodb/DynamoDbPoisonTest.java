@@ -1,5 +1,7 @@
 package dev.feedsearch.indexer.dynamodb;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.embedded.EmbeddedPostIndex;
@@ -12,14 +14,6 @@ import dev.feedsearch.indexer.dynamodb.DynamoDbStreamConfig.Start;
 import dev.feedsearch.indexer.stream.FileCheckpointStore;
 import dev.feedsearch.indexer.stream.StreamIndexer;
 import dev.feedsearch.mappings.Mappings;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,8 +25,13 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Poison records on a real DynamoDB Local stream, read by the running pipeline (its own threads, as {@code serve}
@@ -46,7 +45,8 @@ class DynamoDbPoisonTest {
     static ChangeFactory factory;
     static final AtomicInteger tableNo = new AtomicInteger();
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void start() {
@@ -94,13 +94,35 @@ class DynamoDbPoisonTest {
             String id = "r" + i;
             Map<String, AttributeValue> item = post(id, 1 + rnd.nextInt(5));
             for (int k = 0, n = rnd.nextInt(3); k < n; k++) {
-                String[] fields = {"created_at", "likes", "reposts", "replies", "version", "text", "visibility", "tags", "author_id", "extra"};
-                AttributeValue[] values = {AttributeValue.fromS("+292278995-01-01T00:00:00Z"), AttributeValue.fromS("1969-07-20T20:17:00Z"),
-                        AttributeValue.fromS("not a time"), AttributeValue.fromN("4611686018427387904"), AttributeValue.fromN("-1"),
-                        AttributeValue.fromN("1.5"), AttributeValue.fromN("9.9E+125"), AttributeValue.fromS("x".repeat(10_001)),
-                        AttributeValue.fromS(""), AttributeValue.fromBool(true), AttributeValue.fromNul(true),
-                        AttributeValue.fromL(List.of(AttributeValue.fromN("1"))), AttributeValue.fromB(SdkBytes.fromUtf8String("b")),
-                        AttributeValue.fromM(Map.of("k", AttributeValue.fromS("v"))), AttributeValue.fromS("2200-12-31T23:59:59Z")};
+                String[] fields = {
+                    "created_at",
+                    "likes",
+                    "reposts",
+                    "replies",
+                    "version",
+                    "text",
+                    "visibility",
+                    "tags",
+                    "author_id",
+                    "extra"
+                };
+                AttributeValue[] values = {
+                    AttributeValue.fromS("+292278995-01-01T00:00:00Z"),
+                    AttributeValue.fromS("1969-07-20T20:17:00Z"),
+                    AttributeValue.fromS("not a time"),
+                    AttributeValue.fromN("4611686018427387904"),
+                    AttributeValue.fromN("-1"),
+                    AttributeValue.fromN("1.5"),
+                    AttributeValue.fromN("9.9E+125"),
+                    AttributeValue.fromS("x".repeat(10_001)),
+                    AttributeValue.fromS(""),
+                    AttributeValue.fromBool(true),
+                    AttributeValue.fromNul(true),
+                    AttributeValue.fromL(List.of(AttributeValue.fromN("1"))),
+                    AttributeValue.fromB(SdkBytes.fromUtf8String("b")),
+                    AttributeValue.fromM(Map.of("k", AttributeValue.fromS("v"))),
+                    AttributeValue.fromS("2200-12-31T23:59:59Z")
+                };
                 item = with(item, fields[rnd.nextInt(fields.length)], values[rnd.nextInt(values.length)]);
             }
             put(table, item);
@@ -115,7 +137,13 @@ class DynamoDbPoisonTest {
             Set<String> indexed = new HashSet<>();
             p.index.forEachPostVersion((id, version, deleted) -> indexed.add(id));
             Set<String> dead = new HashSet<>();
-            for (DeadLetterEntry e : p.dlq.list()) dead.add(PostJson.MAPPER.readTree(e.raw()).path("Keys").path("id").path("S").asText());
+            for (DeadLetterEntry e : p.dlq.list())
+                dead.add(PostJson.MAPPER
+                        .readTree(e.raw())
+                        .path("Keys")
+                        .path("id")
+                        .path("S")
+                        .asText());
             assertThat(indexed).doesNotContainAnyElementsOf(dead);
             Set<String> all = new HashSet<>(indexed);
             all.addAll(dead);
@@ -139,15 +167,28 @@ class DynamoDbPoisonTest {
             index = EmbeddedPostIndex.open(dir.resolve("idx"), GroupAnalyzers.build(Mappings.load()));
             dlq = new JsonlDeadLetterStore(dir.resolve("dlq.jsonl"));
             checkpoints = new FileCheckpointStore(dir.resolve("cp"));
-            DynamoDbStreamSource source = DynamoDbStreamSource.open(local.ddb(), local.streams(),
-                    new DynamoDbStreamConfig(table, Start.TRIM_HORIZON, Duration.ofMillis(10), Duration.ofMinutes(10)), checkpoints);
-            indexer = StreamIndexer.builder().source(source).changes(factory).index(index).deadLetters(dlq).batchSize(50)
-                    .maxWait(Duration.ofMillis(30)).applyInterval(Duration.ofMillis(20)).commitInterval(Duration.ofMillis(50)).build().start();
+            DynamoDbStreamSource source = DynamoDbStreamSource.open(
+                    local.ddb(),
+                    local.streams(),
+                    new DynamoDbStreamConfig(table, Start.TRIM_HORIZON, Duration.ofMillis(10), Duration.ofMinutes(10)),
+                    checkpoints);
+            indexer = StreamIndexer.builder()
+                    .source(source)
+                    .changes(factory)
+                    .index(index)
+                    .deadLetters(dlq)
+                    .batchSize(50)
+                    .maxWait(Duration.ofMillis(30))
+                    .applyInterval(Duration.ofMillis(20))
+                    .commitInterval(Duration.ofMillis(50))
+                    .build()
+                    .start();
         }
 
         @Override
         public void close() throws Exception {
-            try (index; dlq) {
+            try (index;
+                    dlq) {
                 indexer.close();
             }
         }
@@ -161,8 +202,13 @@ class DynamoDbPoisonTest {
 
     static Map<String, AttributeValue> post(String id, long version) {
         ObjectNode o = PostJson.MAPPER.createObjectNode();
-        o.put("id", id).put("author_id", "u1").put("text", "Morning at the harbour, post " + id).put("created_at", "2026-11-01T12:00:00Z")
-                .put("visibility", "public").put("likes", 0).put("version", version);
+        o.put("id", id)
+                .put("author_id", "u1")
+                .put("text", "Morning at the harbour, post " + id)
+                .put("created_at", "2026-11-01T12:00:00Z")
+                .put("visibility", "public")
+                .put("likes", 0)
+                .put("version", version);
         return ItemMapper.toItem(o);
     }
 

@@ -1,5 +1,7 @@
 package dev.feedsearch.indexer.dynamodb;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.model.PostJson;
@@ -14,18 +16,6 @@ import dev.feedsearch.indexer.stream.CheckpointStore;
 import dev.feedsearch.indexer.stream.FileCheckpointStore;
 import dev.feedsearch.indexer.stream.SourceEvent;
 import dev.feedsearch.indexer.stream.StreamIndexer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
-import software.amazon.awssdk.services.dynamodb.model.Shard;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
-import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
-
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
@@ -44,8 +34,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * The DynamoDB Streams source against a real DynamoDB Local 3.3.1 in this JVM: the {@link ChangeSourceContract}
@@ -101,8 +100,14 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
         @Override
         public void seed(int n, int users) {
             List<Map<String, AttributeValue>> items = new ArrayList<>(n), edges = new ArrayList<>(users);
-            for (int i = 0; i < n; i++) items.add(post("p" + i, "u" + (i % users), "Seeded post number " + i + " about the harbour", clock.incrementAndGet()));
-            for (int i = 0; i < users; i++) edges.add(follow("u" + i, "u" + ((7 * i + 1) % users), clock.incrementAndGet()));
+            for (int i = 0; i < n; i++)
+                items.add(post(
+                        "p" + i,
+                        "u" + (i % users),
+                        "Seeded post number " + i + " about the harbour",
+                        clock.incrementAndGet()));
+            for (int i = 0; i < users; i++)
+                edges.add(follow("u" + i, "u" + ((7 * i + 1) % users), clock.incrementAndGet()));
             batchPut(db.ddb(), posts, items);
             batchPut(db.ddb(), follows, edges);
         }
@@ -119,10 +124,15 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
                 @Override
                 public void likePost(String id) {
                     try {
-                        ddb.updateItem(b -> b.tableName(posts).key(Map.of("id", s(id))).conditionExpression("attribute_exists(id)")
+                        ddb.updateItem(b -> b.tableName(posts)
+                                .key(Map.of("id", s(id)))
+                                .conditionExpression("attribute_exists(id)")
                                 .updateExpression("SET likes = likes + :one, version = :v")
-                                .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"),
-                                        ":v", AttributeValue.fromN(Long.toString(clock.incrementAndGet())))));
+                                .expressionAttributeValues(Map.of(
+                                        ":one",
+                                        AttributeValue.fromN("1"),
+                                        ":v",
+                                        AttributeValue.fromN(Long.toString(clock.incrementAndGet())))));
                     } catch (ConditionalCheckFailedException absent) {
                         // no such post: nothing to like
                     }
@@ -135,12 +145,14 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
 
                 @Override
                 public void follow(String follower, String followee) {
-                    ddb.putItem(b -> b.tableName(follows).item(DynamoDbStreamSourceTest.follow(follower, followee, clock.incrementAndGet())));
+                    ddb.putItem(b -> b.tableName(follows)
+                            .item(DynamoDbStreamSourceTest.follow(follower, followee, clock.incrementAndGet())));
                 }
 
                 @Override
                 public void unfollow(String follower, String followee) {
-                    ddb.deleteItem(b -> b.tableName(follows).key(Map.of("follower_id", s(follower), "followee_id", s(followee))));
+                    ddb.deleteItem(b ->
+                            b.tableName(follows).key(Map.of("follower_id", s(follower), "followee_id", s(followee))));
                 }
 
                 @Override
@@ -157,14 +169,14 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
                 }
 
                 @Override
-                public void close() {
-                }
+                public void close() {}
             };
         }
 
         @Override
         public List<ChangeSource> openSources(CheckpointStore checkpoints) throws Exception {
-            return List.of(open(posts, checkpoints, Start.TRIM_HORIZON), open(follows, checkpoints, Start.TRIM_HORIZON));
+            return List.of(
+                    open(posts, checkpoints, Start.TRIM_HORIZON), open(follows, checkpoints, Start.TRIM_HORIZON));
         }
 
         private DynamoDbStreamSource open(String table, CheckpointStore checkpoints, Start start) throws Exception {
@@ -176,14 +188,23 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
          * lost), three parallel Scan segments with pages applied as they come; both tables' reports summed.
          */
         @Override
-        public Optional<IngestReport> backfillIfNeeded(PostIndex index, DeadLetterStore dlq, CheckpointStore checkpoints) throws Exception {
+        public Optional<IngestReport> backfillIfNeeded(
+                PostIndex index, DeadLetterStore dlq, CheckpointStore checkpoints) throws Exception {
             DynamoDbBackfill backfill = new DynamoDbBackfill(db.ddb(), factory, index, dlq, 100, 3);
-            try (DynamoDbStreamSource p = open(posts, checkpoints, Start.LATEST); DynamoDbStreamSource f = open(follows, checkpoints, Start.LATEST)) {
+            try (DynamoDbStreamSource p = open(posts, checkpoints, Start.LATEST);
+                    DynamoDbStreamSource f = open(follows, checkpoints, Start.LATEST)) {
                 Optional<IngestReport> a = backfill.runIfNeeded(p), b = backfill.runIfNeeded(f);
                 if (a.isEmpty() && b.isEmpty()) return Optional.empty();
-                IngestReport x = a.orElse(new IngestReport(0, 0, 0, 0, 0, 0, 0)), y = b.orElse(new IngestReport(0, 0, 0, 0, 0, 0, 0));
-                return Optional.of(new IngestReport(x.lines() + y.lines(), x.posts() + y.posts(), x.follows() + y.follows(),
-                        x.deletes() + y.deletes(), x.stale() + y.stale(), x.deadLettered() + y.deadLettered(), x.blank() + y.blank()));
+                IngestReport x = a.orElse(new IngestReport(0, 0, 0, 0, 0, 0, 0)),
+                        y = b.orElse(new IngestReport(0, 0, 0, 0, 0, 0, 0));
+                return Optional.of(new IngestReport(
+                        x.lines() + y.lines(),
+                        x.posts() + y.posts(),
+                        x.follows() + y.follows(),
+                        x.deletes() + y.deletes(),
+                        x.stale() + y.stale(),
+                        x.deadLettered() + y.deadLettered(),
+                        x.blank() + y.blank()));
             }
         }
 
@@ -197,7 +218,14 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
         @Override
         public Process startIndexerProcess(Path index, Path deadLetters, Path checkpoints, Path log) throws Exception {
             if (!owned) throw new IllegalStateException("a child JVM cannot reach an embedded DynamoDB Local");
-            return childJvm(DynamoDbIndexerProcess.class, log, db.endpoint(), posts, follows, index.toString(), deadLetters.toString(),
+            return childJvm(
+                    DynamoDbIndexerProcess.class,
+                    log,
+                    db.endpoint(),
+                    posts,
+                    follows,
+                    index.toString(),
+                    deadLetters.toString(),
                     checkpoints.toString());
         }
 
@@ -209,11 +237,16 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
         @Override
         public Set<String> followees(String follower) {
             Set<String> out = new TreeSet<>();
-            db.ddb().queryPaginator(b -> b.tableName(follows).consistentRead(true).keyConditionExpression("follower_id = :f")
-                            .expressionAttributeValues(Map.of(":f", s(follower)))).items()
+            db.ddb()
+                    .queryPaginator(b -> b.tableName(follows)
+                            .consistentRead(true)
+                            .keyConditionExpression("follower_id = :f")
+                            .expressionAttributeValues(Map.of(":f", s(follower))))
+                    .items()
                     .forEach(item -> {
                         AttributeValue relation = item.get("relation");
-                        if (relation == null || !"mute".equals(relation.s())) out.add(item.get("followee_id").s());
+                        if (relation == null || !"mute".equals(relation.s()))
+                            out.add(item.get("followee_id").s());
                     });
             return out;
         }
@@ -239,16 +272,21 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
         put(follows, follow("u9", "u1", 1));
         put(follows, follow("u9", "u3", "mute", 1));
         put(follows, follow("u9", "u4", 1));
-        try (Env env = env("a"); StreamIndexer p = indexer(source(posts, env.checkpoints(), Start.TRIM_HORIZON), env);
-             StreamIndexer f = indexer(source(follows, env.checkpoints(), Start.TRIM_HORIZON), env)) {
+        try (Env env = env("a");
+                StreamIndexer p = indexer(source(posts, env.checkpoints(), Start.TRIM_HORIZON), env);
+                StreamIndexer f = indexer(source(follows, env.checkpoints(), Start.TRIM_HORIZON), env)) {
             assertThat(drain(p)).isEqualTo(1);
             assertThat(drain(f)).isEqualTo(3);
             assertThat(env.index().followees("u9")).containsExactlyInAnyOrder("u1", "u4");
             assertThat(env.index().hiddenAuthors("u9")).containsExactly("u3");
 
-            local.ddb().deleteItem(b -> b.tableName(follows).key(Map.of("follower_id", s("u9"), "followee_id", s("u3")))); // un-mute
+            local.ddb()
+                    .deleteItem(b -> b.tableName(follows)
+                            .key(Map.of("follower_id", s("u9"), "followee_id", s("u3")))); // un-mute
             put(follows, follow("u9", "u4", "mute", 2)); // follow → mute on the same item: two changes in the index
-            assertThat(drain(f)).as("the un-mute, and the follow turned mute as two events").isEqualTo(3);
+            assertThat(drain(f))
+                    .as("the un-mute, and the follow turned mute as two events")
+                    .isEqualTo(3);
             assertThat(env.index().followees("u9")).containsExactly("u1");
             assertThat(env.index().hiddenAuthors("u9")).containsExactly("u4");
             assertThat(env.dlq().list()).isEmpty();
@@ -260,7 +298,8 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
         // DynamoDB Local rounds record times to the minute: the age of the newest record read 20-60 s on a stream
         // fresh within a second, and never fell on a quiet one. Lag is now what the indexer knows.
         String posts = postsTable();
-        try (Env env = env("lag"); StreamIndexer si = indexer(source(posts, env.checkpoints(), Start.TRIM_HORIZON), env)) {
+        try (Env env = env("lag");
+                StreamIndexer si = indexer(source(posts, env.checkpoints(), Start.TRIM_HORIZON), env)) {
             put(posts, post("l1", "u1", "a fresh post", 1));
             assertThat(si.drainOnce()).isEqualTo(1);
             assertThat(si.lagSeconds().orElseThrow()).as("records were pending").isGreaterThan(0);
@@ -287,8 +326,14 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
         try (Env env = env("a")) {
             DynamoDbStreamSource src = source(posts, env.checkpoints(), Start.TRIM_HORIZON);
             Recording rec = new Recording(src);
-            try (StreamIndexer si = StreamIndexer.builder().source(rec).changes(factory).index(env.index()).deadLetters(env.dlq())
-                    .batchSize(15).maxWait(Duration.ofMillis(30)).build()) {
+            try (StreamIndexer si = StreamIndexer.builder()
+                    .source(rec)
+                    .changes(factory)
+                    .index(env.index())
+                    .deadLetters(env.dlq())
+                    .batchSize(15)
+                    .maxWait(Duration.ofMillis(30))
+                    .build()) {
                 for (int round = 0; round < 6; round++) {
                     for (int i = 0; i < 25; i++, writes++) {
                         String id = "r" + rnd.nextInt(60);
@@ -303,10 +348,16 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
             }
             List<SourceEvent> seen = rec.seen;
             assertThat(seen).hasSize(writes);
-            assertThat(seen.stream().map(e -> e.partition() + "@" + e.position()).distinct()).hasSize(writes);
+            assertThat(seen.stream()
+                            .map(e -> e.partition() + "@" + e.position())
+                            .distinct())
+                    .hasSize(writes);
 
             Map<String, String> parents = new HashMap<>();
-            List<Shard> shards = local.streams().describeStream(b -> b.streamArn(src.streamArn())).streamDescription().shards();
+            List<Shard> shards = local.streams()
+                    .describeStream(b -> b.streamArn(src.streamArn()))
+                    .streamDescription()
+                    .shards();
             shards.forEach(sh -> parents.put(sh.shardId(), sh.parentShardId()));
             assertThat(shards.size()).isGreaterThanOrEqualTo(8);
             Map<String, Integer> first = new HashMap<>(), last = new HashMap<>();
@@ -316,21 +367,31 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
                 first.putIfAbsent(e.partition(), i);
                 last.put(e.partition(), i);
                 String prev = lastSeq.put(e.partition(), e.position());
-                if (prev != null) assertThat(e.position()).as("order inside shard " + e.partition()).isGreaterThan(prev);
+                if (prev != null)
+                    assertThat(e.position())
+                            .as("order inside shard " + e.partition())
+                            .isGreaterThan(prev);
             }
             assertThat(first.keySet().size()).isGreaterThanOrEqualTo(6);
             for (String child : first.keySet()) {
                 for (String p = parents.get(child); p != null; p = parents.get(p)) {
-                    if (last.containsKey(p)) assertThat(last.get(p)).as(p + " read before its descendant " + child).isLessThan(first.get(child));
+                    if (last.containsKey(p))
+                        assertThat(last.get(p))
+                                .as(p + " read before its descendant " + child)
+                                .isLessThan(first.get(child));
                 }
             }
             Map<String, String> saved = env.checkpoints().load(src.name());
             for (Shard sh : shards) {
                 if (sh.sequenceNumberRange().endingSequenceNumber() != null) {
-                    assertThat(saved.get(sh.shardId())).as("closed shard " + sh.shardId()).isEqualTo(DynamoDbStreamSource.SHARD_END);
+                    assertThat(saved.get(sh.shardId()))
+                            .as("closed shard " + sh.shardId())
+                            .isEqualTo(DynamoDbStreamSource.SHARD_END);
                 }
             }
-            assertThat(Reconciler.compare(DynamoDbBackfill.postRows(local.ddb(), posts), env.index()).clean()).isTrue();
+            assertThat(Reconciler.compare(DynamoDbBackfill.postRows(local.ddb(), posts), env.index())
+                            .clean())
+                    .isTrue();
         }
     }
 
@@ -341,8 +402,10 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
         String posts = postsTable();
         put(posts, post("i1", "u1", "the only post", 1));
         Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-        DynamoDbStreamsClient counting = (DynamoDbStreamsClient) Proxy.newProxyInstance(DynamoDbStreamsClient.class.getClassLoader(),
-                new Class<?>[] {DynamoDbStreamsClient.class}, (proxy, m, args) -> {
+        DynamoDbStreamsClient counting = (DynamoDbStreamsClient) Proxy.newProxyInstance(
+                DynamoDbStreamsClient.class.getClassLoader(),
+                new Class<?>[] {DynamoDbStreamsClient.class},
+                (proxy, m, args) -> {
                     calls.computeIfAbsent(m.getName(), k -> new AtomicInteger()).incrementAndGet();
                     try {
                         return m.invoke(local.streams(), args);
@@ -350,7 +413,9 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
                         throw e.getCause();
                     }
                 });
-        DynamoDbStreamSource src = DynamoDbStreamSource.open(local.ddb(), counting,
+        DynamoDbStreamSource src = DynamoDbStreamSource.open(
+                local.ddb(),
+                counting,
                 new DynamoDbStreamConfig(posts, Start.TRIM_HORIZON, Duration.ofMillis(100), Duration.ofMinutes(10)),
                 new FileCheckpointStore(dir.resolve("cp")));
         assertThat(src.poll(100, Duration.ofSeconds(1))).hasSize(1);
@@ -359,7 +424,9 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
         assertThat(src.poll(100, Duration.ofSeconds(1))).isEmpty();
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         assertThat(ms).as("waited out maxWait").isBetween(950L, 2500L);
-        assertThat(calls.get("getRecords").get()).as("GetRecords calls in 1 s idle, 100 ms backoff").isBetween(5, 12);
+        assertThat(calls.get("getRecords").get())
+                .as("GetRecords calls in 1 s idle, 100 ms backoff")
+                .isBetween(5, 12);
         calls.clear();
         t0 = System.nanoTime();
         assertThat(src.poll(100, Duration.ZERO)).isEmpty();
@@ -373,17 +440,25 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
         for (int i = 0; i < 10; i++) put(posts, post("e" + i, "u1", "expiring harbour " + i, 1));
         try (Env env = env("a")) {
             Recording rec = new Recording(source(posts, env.checkpoints(), Start.TRIM_HORIZON));
-            try (StreamIndexer si = StreamIndexer.builder().source(rec).changes(factory).index(env.index()).deadLetters(env.dlq())
-                    .batchSize(4).maxWait(Duration.ofMillis(30)).build()) {
+            try (StreamIndexer si = StreamIndexer.builder()
+                    .source(rec)
+                    .changes(factory)
+                    .index(env.index())
+                    .deadLetters(env.dlq())
+                    .batchSize(4)
+                    .maxWait(Duration.ofMillis(30))
+                    .build()) {
                 assertThat(si.drainOnce()).isEqualTo(4);
                 Path old = Files.createDirectories(dir.resolve("old-cp"));
                 try (var files = Files.list(env.dir().resolve("cp"))) {
                     for (Path f : files.toList()) Files.copy(f, old.resolve(f.getFileName()));
                 }
-                assertThat(new FileCheckpointStore(old).load("dynamodb:" + posts)).containsValue(rec.seen.get(3).position());
+                assertThat(new FileCheckpointStore(old).load("dynamodb:" + posts))
+                        .containsValue(rec.seen.get(3).position());
                 local.advanceClock(Duration.ofMinutes(16)); // the reader's iterator is now expired
                 assertThat(drain(si)).isEqualTo(6);
-                assertThat(rec.seen.stream().map(SourceEvent::position).distinct()).hasSize(10);
+                assertThat(rec.seen.stream().map(SourceEvent::position).distinct())
+                        .hasSize(10);
 
                 // an indexer that stopped 25 h ago: its position is past the stream's retention
                 local.advanceClock(Duration.ofHours(25));
@@ -394,10 +469,13 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
                     assertThat(late.failure()).isNull();
                 }
                 // the trimmed shard was given up (its lost records are a reconcile/backfill matter), its child read
-                assertThat(lateSrc.positions()).containsEntry(rec.seen.getFirst().partition(), DynamoDbStreamSource.SHARD_END);
+                assertThat(lateSrc.positions())
+                        .containsEntry(rec.seen.getFirst().partition(), DynamoDbStreamSource.SHARD_END);
             }
             assertThat(search(env.index(), "outage")).containsExactlyInAnyOrder("e10", "e11", "e12");
-            assertThat(Reconciler.compare(DynamoDbBackfill.postRows(local.ddb(), posts), env.index()).clean()).isTrue();
+            assertThat(Reconciler.compare(DynamoDbBackfill.postRows(local.ddb(), posts), env.index())
+                            .clean())
+                    .isTrue();
         }
     }
 
@@ -415,25 +493,34 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
             for (int i = 0; i < 20; i++) put(posts, post("s" + i, "u1", "second version harbour " + i, 2));
             local.rollover();
             for (int i = 30; i < 35; i++) put(posts, post("s" + i, "u1", "after the rollover " + i, 1));
-            for (int i = 0; i < 5; i++) { int k = i; local.ddb().deleteItem(b -> b.tableName(posts).key(Map.of("id", s("s" + k)))); }
+            for (int i = 0; i < 5; i++) {
+                int k = i;
+                local.ddb().deleteItem(b -> b.tableName(posts).key(Map.of("id", s("s" + k))));
+            }
 
-            Recording second = new Recording(source(posts, new FileCheckpointStore(env.dir().resolve("cp")), Start.TRIM_HORIZON));
+            Recording second = new Recording(
+                    source(posts, new FileCheckpointStore(env.dir().resolve("cp")), Start.TRIM_HORIZON));
             try (StreamIndexer si = indexer(second, env)) {
                 assertThat(drain(si)).isEqualTo(30);
             }
             Set<String> firstPositions = new HashSet<>();
             first.seen.forEach(e -> firstPositions.add(e.partition() + "@" + e.position()));
             assertThat(second.seen).noneMatch(e -> firstPositions.contains(e.partition() + "@" + e.position()));
-            assertThat(Reconciler.compare(DynamoDbBackfill.postRows(local.ddb(), posts), env.index()).clean()).isTrue();
+            assertThat(Reconciler.compare(DynamoDbBackfill.postRows(local.ddb(), posts), env.index())
+                            .clean())
+                    .isTrue();
 
             // LATEST with no checkpoint: only what is written from now on
-            Recording latest = new Recording(source(posts, new FileCheckpointStore(dir.resolve("latest-cp")), Start.LATEST));
+            Recording latest =
+                    new Recording(source(posts, new FileCheckpointStore(dir.resolve("latest-cp")), Start.LATEST));
             try (StreamIndexer si = indexer(latest, env)) {
                 assertThat(drain(si)).isZero();
                 put(posts, post("s99", "u1", "written after the LATEST start", 1));
                 assertThat(drain(si)).isEqualTo(1);
             }
-            assertThat(latest.seen).extracting(e -> e.record().get("id").asText()).containsExactly("s99");
+            assertThat(latest.seen)
+                    .extracting(e -> e.record().get("id").asText())
+                    .containsExactly("s99");
         }
     }
 
@@ -460,11 +547,14 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
         withThumbnail.put("thumbnail", AttributeValue.fromB(SdkBytes.fromUtf8String("png"))); // an app's own attribute
         put(posts, withThumbnail);
         local.ddb().deleteItem(b -> b.tableName(posts).key(Map.of("id", s("b2")))); // REMOVE of an item without version
-        try (Env env = env("a"); StreamIndexer si = indexer(source(posts, env.checkpoints(), Start.TRIM_HORIZON), env)) {
+        try (Env env = env("a");
+                StreamIndexer si = indexer(source(posts, env.checkpoints(), Start.TRIM_HORIZON), env)) {
             assertThat(drain(si)).isEqualTo(8);
             assertThat(search(env.index(), "harbour")).containsExactlyInAnyOrder("g1", "g2");
             List<DeadLetterEntry> dead = env.dlq().list();
-            assertThat(dead).extracting(DeadLetterEntry::field).containsExactly("text", "version", "text", null, "version", "version");
+            assertThat(dead)
+                    .extracting(DeadLetterEntry::field)
+                    .containsExactly("text", "version", "text", null, "version", "version");
             assertThat(dead.get(0).reason()).contains("text must be a string");
             assertThat(dead.get(1).reason()).contains("version is required");
             assertThat(dead.get(2).reason()).contains("longer than " + PostJson.MAX_TEXT_CHARS);
@@ -491,7 +581,9 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
         try (Env env = env("seg")) {
             DynamoDbStreamSource src = source(posts, env.checkpoints(), Start.TRIM_HORIZON);
             var report = new DynamoDbBackfill(local.ddb(), factory, env.index(), env.dlq(), 50, 4).run(src);
-            assertThat(report.lines()).as("four segments cover the table without overlap").isEqualTo(1000);
+            assertThat(report.lines())
+                    .as("four segments cover the table without overlap")
+                    .isEqualTo(1000);
             assertThat(report.posts()).isEqualTo(1000);
             Reconciler.Report r = Reconciler.compare(DynamoDbBackfill.postRows(local.ddb(), posts), env.index());
             assertThat(r.clean()).as(r.toString()).isTrue();
@@ -516,11 +608,13 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
         }
 
         @Override
-        public software.amazon.awssdk.services.dynamodb.model.ScanResponse scan(software.amazon.awssdk.services.dynamodb.model.ScanRequest r) {
+        public software.amazon.awssdk.services.dynamodb.model.ScanResponse scan(
+                software.amazon.awssdk.services.dynamodb.model.ScanRequest r) {
             if (Integer.valueOf(1).equals(r.segment()) && throttles.getAndDecrement() > 0) {
                 refused.incrementAndGet();
                 throw software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException.builder()
-                        .message("The level of configured provisioned throughput for the table was exceeded (injected)").build();
+                        .message("The level of configured provisioned throughput for the table was exceeded (injected)")
+                        .build();
             }
             return real.scan(r);
         }
@@ -537,8 +631,7 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @Test
@@ -550,7 +643,9 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
             DynamoDbStreamSource src = source(posts, env.checkpoints(), Start.TRIM_HORIZON);
             var report = new DynamoDbBackfill(ddb, factory, env.index(), env.dlq(), 50, 3).run(src);
             src.close();
-            assertThat(ddb.refused.get()).as("pages refused and asked for again").isEqualTo(3);
+            assertThat(ddb.refused.get())
+                    .as("pages refused and asked for again")
+                    .isEqualTo(3);
             assertThat(report.lines()).isEqualTo(600);
             Reconciler.Report r = Reconciler.compare(DynamoDbBackfill.postRows(local.ddb(), posts), env.index());
             assertThat(r.clean()).as(r.toString()).isTrue();
@@ -571,8 +666,10 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
             assertThat(env.index().hiddenAuthors("u1")).containsExactly("u4");
 
             // deleted while no stream was read (say, past its retention): only a new scan can tell
-            local.ddb().deleteItem(b -> b.tableName(follows).key(Map.of("follower_id", s("u1"), "followee_id", s("u4"))));
-            try (DynamoDbStreamSource f = source(follows, new FileCheckpointStore(env.dir().resolve("cp-again")), Start.LATEST)) {
+            local.ddb()
+                    .deleteItem(b -> b.tableName(follows).key(Map.of("follower_id", s("u1"), "followee_id", s("u4"))));
+            try (DynamoDbStreamSource f =
+                    source(follows, new FileCheckpointStore(env.dir().resolve("cp-again")), Start.LATEST)) {
                 assertThat(backfill.run(f).deletes()).as("the mute").isEqualTo(1);
             }
             assertThat(env.index().hiddenAuthors("u1")).isEmpty();
@@ -587,7 +684,8 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
         String posts = postsTable();
         int n = 6000;
         List<Map<String, AttributeValue>> items = new ArrayList<>();
-        String[] words = {"harbour", "morning", "coffee", "rain", "market", "train", "music", "garden", "river", "bread"};
+        String[] words = {"harbour", "morning", "coffee", "rain", "market", "train", "music", "garden", "river", "bread"
+        };
         Random rnd = new Random(5);
         for (int i = 0; i < n; i++) {
             StringBuilder text = new StringBuilder("Post " + i + ":");
@@ -598,26 +696,38 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
         batchPut(posts, items);
         double putRate = n / ((System.nanoTime() - w0) / 1e9);
         // the poller and mapper alone, nothing applied
-        DynamoDbStreamSource alone = source(posts, new FileCheckpointStore(dir.resolve("poll-only")), Start.TRIM_HORIZON);
+        DynamoDbStreamSource alone =
+                source(posts, new FileCheckpointStore(dir.resolve("poll-only")), Start.TRIM_HORIZON);
         long p0 = System.nanoTime();
         int polled = 0;
         for (List<SourceEvent> b; !(b = alone.poll(1000, Duration.ofMillis(50))).isEmpty(); ) polled += b.size();
         double pollRate = polled / ((System.nanoTime() - p0) / 1e9);
         assertThat(polled).isEqualTo(n);
         try (Env env = env("a")) {
-            StreamIndexer si = StreamIndexer.builder().source(source(posts, env.checkpoints(), Start.TRIM_HORIZON)).changes(factory)
-                    .index(env.index()).deadLetters(env.dlq()).batchSize(1000).maxWait(Duration.ofMillis(100)).build();
+            StreamIndexer si = StreamIndexer.builder()
+                    .source(source(posts, env.checkpoints(), Start.TRIM_HORIZON))
+                    .changes(factory)
+                    .index(env.index())
+                    .deadLetters(env.dlq())
+                    .batchSize(1000)
+                    .maxWait(Duration.ofMillis(100))
+                    .build();
             long t0 = System.nanoTime();
             si.start();
-            while (si.applied() < n && si.failure() == null && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(60)) Thread.sleep(5);
+            while (si.applied() < n && si.failure() == null && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(60))
+                Thread.sleep(5);
             double secs = (System.nanoTime() - t0) / 1e9;
             si.close();
             assertThat(si.failure()).isNull();
             assertThat(si.applied()).isEqualTo(n);
-            System.out.printf("DynamoDB Local: %d items batch-written at %.0f/s; polled and mapped alone at %.0f events/s; "
-                    + "stream → embedded index drained at %.0f events/s%n", n, putRate, pollRate, n / secs);
+            System.out.printf(
+                    "DynamoDB Local: %d items batch-written at %.0f/s; polled and mapped alone at %.0f events/s; "
+                            + "stream → embedded index drained at %.0f events/s%n",
+                    n, putRate, pollRate, n / secs);
             assertThat(n / secs).isGreaterThan(500);
-            assertThat(Reconciler.compare(DynamoDbBackfill.postRows(local.ddb(), posts), env.index()).clean()).isTrue();
+            assertThat(Reconciler.compare(DynamoDbBackfill.postRows(local.ddb(), posts), env.index())
+                            .clean())
+                    .isTrue();
         }
     }
 
@@ -676,8 +786,13 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
 
     static Map<String, AttributeValue> post(String id, String author, String text, long version) {
         ObjectNode o = PostJson.MAPPER.createObjectNode();
-        o.put("id", id).put("author_id", author).put("text", text).put("created_at", "2026-11-01T12:00:00Z")
-                .put("visibility", "public").put("likes", 0).put("version", version);
+        o.put("id", id)
+                .put("author_id", author)
+                .put("text", text)
+                .put("created_at", "2026-11-01T12:00:00Z")
+                .put("visibility", "public")
+                .put("likes", 0)
+                .put("version", version);
         o.putArray("tags").add("waterfront"); // a tag none of these texts writes: a one-word search matches tags too
         return ItemMapper.toItem(o);
     }
@@ -688,7 +803,10 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
 
     static Map<String, AttributeValue> follow(String follower, String followee, String relation, long version) {
         ObjectNode o = PostJson.MAPPER.createObjectNode();
-        o.put("follower_id", follower).put("followee_id", followee).put("created_at", "2026-11-01T12:00:00Z").put("version", version);
+        o.put("follower_id", follower)
+                .put("followee_id", followee)
+                .put("created_at", "2026-11-01T12:00:00Z")
+                .put("version", version);
         if (relation != null) o.put("relation", relation);
         return ItemMapper.toItem(o);
     }
@@ -712,7 +830,9 @@ class DynamoDbStreamSourceTest extends ChangeSourceContract {
         for (int i = 0; i < items.size(); i += 25) {
             List<WriteRequest> reqs = new ArrayList<>();
             for (Map<String, AttributeValue> item : items.subList(i, Math.min(items.size(), i + 25))) {
-                reqs.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+                reqs.add(WriteRequest.builder()
+                        .putRequest(PutRequest.builder().item(item).build())
+                        .build());
             }
             Map<String, List<WriteRequest>> pending = Map.of(table, reqs);
             while (!pending.isEmpty()) {

@@ -1,16 +1,15 @@
 package dev.feedsearch.indexer.dynamodb;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.feedsearch.core.model.PostJson;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The attribute mapping on its own (no DynamoDB needed). */
 class ItemMapperTest {
@@ -44,9 +43,17 @@ class ItemMapperTest {
     @Test
     void binaryIsAnErrorOnContractAttributesAndSkippedElsewhere() throws Exception {
         AttributeValue bytes = AttributeValue.fromB(SdkBytes.fromUtf8String("x"));
-        assertThat(ItemMapper.item(Map.of("id", AttributeValue.fromS("p1"), "thumb", bytes,
-                "media", AttributeValue.fromL(List.of(bytes)))).toString()).isEqualTo("{\"id\":\"p1\"}");
-        assertThatThrownBy(() -> ItemMapper.item(Map.of("text", bytes))).hasMessageContaining("attribute text is binary");
+        assertThat(ItemMapper.item(Map.of(
+                                "id",
+                                AttributeValue.fromS("p1"),
+                                "thumb",
+                                bytes,
+                                "media",
+                                AttributeValue.fromL(List.of(bytes))))
+                        .toString())
+                .isEqualTo("{\"id\":\"p1\"}");
+        assertThatThrownBy(() -> ItemMapper.item(Map.of("text", bytes)))
+                .hasMessageContaining("attribute text is binary");
     }
 
     @Test

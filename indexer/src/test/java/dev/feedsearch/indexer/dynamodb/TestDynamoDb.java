@@ -1,5 +1,9 @@
 package dev.feedsearch.indexer.dynamodb;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -10,11 +14,6 @@ import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
 import software.amazon.dynamodb.services.local.main.ServerRunner;
 import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
-
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.time.Duration;
 
 /**
  * A real DynamoDB Local 3.3.1 (in memory, telemetry off) inside the test JVM: either embedded (SDK v2
@@ -28,8 +27,12 @@ final class TestDynamoDb implements AutoCloseable {
     private final DynamoDbStreamsClient streams;
     private final String endpoint;
 
-    private TestDynamoDb(AmazonDynamoDBLocal embedded, DynamoDBProxyServer server, DynamoDbClient ddb, DynamoDbStreamsClient streams,
-                         String endpoint) {
+    private TestDynamoDb(
+            AmazonDynamoDBLocal embedded,
+            DynamoDBProxyServer server,
+            DynamoDbClient ddb,
+            DynamoDbStreamsClient streams,
+            String endpoint) {
         this.embedded = embedded;
         this.server = server;
         this.ddb = ddb;
@@ -64,15 +67,21 @@ final class TestDynamoDb implements AutoCloseable {
 
     /** Clients for a DynamoDB Local server (fixed dummy credentials and region; -sharedDb ignores them). */
     static DynamoDbClient dynamoDb(String endpoint) {
-        return DynamoDbClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
+        return DynamoDbClient.builder()
+                .endpointOverride(URI.create(endpoint))
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
     }
 
     static DynamoDbStreamsClient streams(String endpoint) {
-        return DynamoDbStreamsClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
+        return DynamoDbStreamsClient.builder()
+                .endpointOverride(URI.create(endpoint))
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
     }
 
     DynamoDbClient ddb() {

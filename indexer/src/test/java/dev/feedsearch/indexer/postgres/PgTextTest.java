@@ -1,15 +1,14 @@
 package dev.feedsearch.indexer.postgres;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.feedsearch.indexer.postgres.RowMapper.Table;
-import org.junit.jupiter.api.Test;
-
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** PostgreSQL text values → contract JSON, without a server. */
 class PgTextTest {
@@ -19,8 +18,11 @@ class PgTextTest {
         assertThat(PgText.instant("2026-11-01 17:30:00.25+05:30")).contains("2026-11-01T12:00:00.250Z");
         assertThat(PgText.instant("2026-11-01 07:00:00-05")).contains("2026-11-01T12:00:00Z");
         assertThat(PgText.instant("1890-01-01 00:53:28+00:53:28")).contains("1890-01-01T00:00:00Z");
-        assertThat(PgText.instant("2026-11-01 12:00:00")).as("timestamp without time zone: UTC").contains("2026-11-01T12:00:00Z");
-        assertThat(PgText.instant("294276-12-31 23:59:59+00")).as("PostgreSQL's last year, for validation to refuse by name")
+        assertThat(PgText.instant("2026-11-01 12:00:00"))
+                .as("timestamp without time zone: UTC")
+                .contains("2026-11-01T12:00:00Z");
+        assertThat(PgText.instant("294276-12-31 23:59:59+00"))
+                .as("PostgreSQL's last year, for validation to refuse by name")
                 .contains("+294276-12-31T23:59:59Z");
         assertThat(PgText.instant("infinity")).isEmpty();
         assertThat(PgText.instant("2026-13-01 12:00:00+00")).isEmpty();
@@ -49,8 +51,9 @@ class PgTextTest {
         row.put("lang", null);
         row.put("internal_note", "not in the contract");
         ObjectNode o = RowMapper.row(Table.POSTS, row);
-        assertThat(o.toString()).isEqualTo("{\"version\":7,\"id\":\"p1\",\"text\":\"hello\",\"created_at\":\"2026-11-01T12:00:00Z\","
-                + "\"tags\":[\"a\",\"b\"],\"likes\":\"1.5\",\"lang\":null}");
+        assertThat(o.toString())
+                .isEqualTo("{\"version\":7,\"id\":\"p1\",\"text\":\"hello\",\"created_at\":\"2026-11-01T12:00:00Z\","
+                        + "\"tags\":[\"a\",\"b\"],\"likes\":\"1.5\",\"lang\":null}");
     }
 
     @Test

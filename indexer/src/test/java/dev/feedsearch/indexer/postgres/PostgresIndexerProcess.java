@@ -8,7 +8,6 @@ import dev.feedsearch.indexer.JsonlDeadLetterStore;
 import dev.feedsearch.indexer.stream.FileCheckpointStore;
 import dev.feedsearch.indexer.stream.StreamIndexer;
 import dev.feedsearch.mappings.Mappings;
-
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -24,12 +23,19 @@ public final class PostgresIndexerProcess {
         Mappings m = Mappings.load();
         ChangeFactory factory = new ChangeFactory(new ScriptFirstDetector(), m);
         try (EmbeddedPostIndex index = EmbeddedPostIndex.open(Path.of(args[2]), GroupAnalyzers.build(m));
-             JsonlDeadLetterStore dlq = new JsonlDeadLetterStore(Path.of(args[3]))) {
+                JsonlDeadLetterStore dlq = new JsonlDeadLetterStore(Path.of(args[3]))) {
             System.out.println("BACKFILLING");
             new PostgresBackfill(cfg, factory, index, dlq, 500).runIfNeeded(new FileCheckpointStore(Path.of(args[4])));
             System.out.println("BACKFILLED");
-            StreamIndexer si = StreamIndexer.builder().source(PostgresLogicalSource.open(cfg)).changes(factory).index(index)
-                    .deadLetters(dlq).batchSize(200).maxWait(Duration.ofMillis(50)).build().start();
+            StreamIndexer si = StreamIndexer.builder()
+                    .source(PostgresLogicalSource.open(cfg))
+                    .changes(factory)
+                    .index(index)
+                    .deadLetters(dlq)
+                    .batchSize(200)
+                    .maxWait(Duration.ofMillis(50))
+                    .build()
+                    .start();
             System.out.println("STREAMING");
             while (si.failure() == null) {
                 Thread.sleep(50);

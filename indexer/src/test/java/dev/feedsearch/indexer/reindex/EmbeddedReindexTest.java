@@ -1,26 +1,30 @@
 package dev.feedsearch.indexer.reindex;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.embedded.EmbeddedPostIndex;
 import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.reindex.Rebuildable;
 import dev.feedsearch.core.reindex.ReindexStatus.State;
 import dev.feedsearch.mappings.Mappings;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The reindex job on the embedded engine: a new version of a group is a new set of text fields in the same Lucene index. */
 class EmbeddedReindexTest extends ReindexContract {
 
     record LuceneEngine(EmbeddedPostIndex lucene, GroupAnalyzers analyzers) implements Engine {
-        public PostIndex index() { return lucene; }
-        public Rebuildable rebuild() { return lucene.rebuilds().orElseThrow(); }
+        public PostIndex index() {
+            return lucene;
+        }
+
+        public Rebuildable rebuild() {
+            return lucene.rebuilds().orElseThrow();
+        }
+
         public void close() throws IOException {
             try {
                 lucene.close();
@@ -69,9 +73,13 @@ class EmbeddedReindexTest extends ReindexContract {
         // the bundled (stemmed) mappings are deployed again: the serving version keeps the definition it was built with
         engine = reopen(engine, Mappings.load());
         assertThat(engine.rebuild().servingVersion("en")).isEqualTo(2);
-        assertThat(hits("river")).as("v2 is unstemmed whatever the mappings say now").isZero();
+        assertThat(hits("river"))
+                .as("v2 is unstemmed whatever the mappings say now")
+                .isZero();
         write(List.of(en("r2", 1, "rivers flow")));
-        assertThat(hits("river")).as("new posts too are analysed by v2's own definition").isZero();
+        assertThat(hits("river"))
+                .as("new posts too are analysed by v2's own definition")
+                .isZero();
         assertThat(hits("rivers")).isEqualTo(2);
         assertThat(engine.rebuild().digest("en", 2)).isEqualTo(engine.rebuild().registryDigest("en"));
 
@@ -84,7 +92,9 @@ class EmbeddedReindexTest extends ReindexContract {
         assertThat(hits("river")).isEqualTo(2);
         engine = reopen(engine, unstemmed);
         assertThat(engine.rebuild().servingVersion("en")).isEqualTo(1);
-        assertThat(hits("river")).as("v1 is stemmed whatever the mappings say now").isEqualTo(2);
+        assertThat(hits("river"))
+                .as("v1 is stemmed whatever the mappings say now")
+                .isEqualTo(2);
         assertMatchesSource();
     }
 }

@@ -1,34 +1,29 @@
 package dev.feedsearch.indexer.reindex;
 
-import dev.feedsearch.core.reindex.ReindexException;
-import dev.feedsearch.core.reindex.ReindexRequest;
-import dev.feedsearch.core.reindex.ReindexStatus;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortOrder;
+import dev.feedsearch.core.lang.ScriptFirstDetector;
 import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.PostChange;
+import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.core.model.Visibility;
 import dev.feedsearch.core.reindex.Rebuildable;
-import dev.feedsearch.core.lang.ScriptFirstDetector;
+import dev.feedsearch.core.reindex.ReindexException;
+import dev.feedsearch.core.reindex.ReindexRequest;
+import dev.feedsearch.core.reindex.ReindexStatus;
+import dev.feedsearch.core.reindex.ReindexStatus.State;
 import dev.feedsearch.indexer.ChangeFactory;
 import dev.feedsearch.indexer.Reconciler;
 import dev.feedsearch.indexer.dynamodb.DynamoDbSnapshot;
 import dev.feedsearch.indexer.dynamodb.DynamoDbTables;
 import dev.feedsearch.indexer.dynamodb.ItemMapper;
-import dev.feedsearch.core.model.PostJson;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
-import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
-import dev.feedsearch.core.reindex.ReindexStatus.State;
 import dev.feedsearch.mappings.LanguageGroup;
 import dev.feedsearch.mappings.Mappings;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -41,9 +36,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
+import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
 
 /**
  * The reindex job on a real engine (a subclass per engine): rebuild the English group while a writer inserts,
@@ -71,7 +69,9 @@ public abstract class ReindexContract {
     /** Opens the same data again with {@code mappings} (a restart with a new deploy of the mappings). */
     protected abstract Engine reopen(Engine old, Mappings mappings) throws IOException;
 
-    @TempDir protected Path tmp;
+    @TempDir
+    protected Path tmp;
+
     protected Engine engine;
     protected ReindexJobs jobs;
 
@@ -85,12 +85,30 @@ public abstract class ReindexContract {
     static final ScriptFirstDetector DETECTOR = new ScriptFirstDetector();
 
     ReindexJobs openJobs(Mappings mappings, String dirName) throws IOException {
-        return ReindexJobs.open(engine.rebuild(), mappings, new ChangeFactory(DETECTOR, mappings)::fromPost, tmp.resolve(dirName), Clock.systemUTC());
+        return ReindexJobs.open(
+                engine.rebuild(),
+                mappings,
+                new ChangeFactory(DETECTOR, mappings)::fromPost,
+                tmp.resolve(dirName),
+                Clock.systemUTC());
     }
 
     static PostChange en(String id, long version, String text) {
-        Post p = new Post(id, "u" + (Math.abs(id.hashCode()) % 13), text, null, T0.plusSeconds(Math.abs(id.hashCode()) % 100_000),
-                Visibility.PUBLIC, List.of(), List.of(), null, 0, 0, 0, version, false);
+        Post p = new Post(
+                id,
+                "u" + (Math.abs(id.hashCode()) % 13),
+                text,
+                null,
+                T0.plusSeconds(Math.abs(id.hashCode()) % 100_000),
+                Visibility.PUBLIC,
+                List.of(),
+                List.of(),
+                null,
+                0,
+                0,
+                0,
+                version,
+                false);
         return PostChange.upsert(p, "en", "en");
     }
 
@@ -120,7 +138,8 @@ public abstract class ReindexContract {
             if (s.state() == State.FAILED) throw new AssertionError("job failed: " + s.report());
             Thread.sleep(20);
         }
-        throw new AssertionError("job " + job + " never reached " + List.of(states) + ": " + jobs.status(job).orElseThrow());
+        throw new AssertionError("job " + job + " never reached " + List.of(states) + ": "
+                + jobs.status(job).orElseThrow());
     }
 
     void assertMatchesSource() throws IOException {
@@ -129,7 +148,14 @@ public abstract class ReindexContract {
     }
 
     long hits(String text) throws IOException {
-        return engine.index().search(SearchQuery.builder().text(text).sort(SortOrder.RECENT).limit(5000).build()).hits().size();
+        return engine.index()
+                .search(SearchQuery.builder()
+                        .text(text)
+                        .sort(SortOrder.RECENT)
+                        .limit(5000)
+                        .build())
+                .hits()
+                .size();
     }
 
     @Test
@@ -163,8 +189,12 @@ public abstract class ReindexContract {
                             String id = "s" + rnd.nextInt(2000);
                             Reconciler.SourceRow row = source.get(id);
                             long v = row.version() + 1;
-                            batch.add(op == 1 ? en(id, v, "edited during the rebuild rivers " + v) : PostChange.delete(id, v));
-                            source.put(id, new Reconciler.SourceRow(id, v, op == 2)); // claim the version before writing
+                            batch.add(
+                                    op == 1
+                                            ? en(id, v, "edited during the rebuild rivers " + v)
+                                            : PostChange.delete(id, v));
+                            source.put(
+                                    id, new Reconciler.SourceRow(id, v, op == 2)); // claim the version before writing
                         }
                     }
                     // keep only the newest change per id in a batch, as a source's ordering would
@@ -189,7 +219,9 @@ public abstract class ReindexContract {
         assertThat(done.fromVersion()).containsEntry("en", 1);
         assertThat(engine.rebuild().servingVersion("en")).isEqualTo(2);
         assertThat(searches.get()).isPositive();
-        assertThat(failures.get()).as("searches that failed or found nothing during the job").isZero();
+        assertThat(failures.get())
+                .as("searches that failed or found nothing during the job")
+                .isZero();
         assertMatchesSource();
     }
 
@@ -202,8 +234,9 @@ public abstract class ReindexContract {
         while (jobs.status(s.job()).orElseThrow().copied() < 300) Thread.sleep(10);
         jobs.close(); // the process dies: its threads stop mid-copy, nothing is saved beyond the last batch
         write(List.of(en("late", 1, "written while no job ran rivers"), PostChange.delete("s3", 2)));
-        ReindexStatus persisted = openJobs(Mappings.load(), "jobs-peek")
-                .list().stream().findFirst().orElse(null);
+        ReindexStatus persisted = openJobs(Mappings.load(), "jobs-peek").list().stream()
+                .findFirst()
+                .orElse(null);
         assertThat(persisted).isNull(); // (another directory sees nothing: state lives in the job directory)
         jobs = openJobs(Mappings.load(), "jobs"); // restart resumes
         ReindexStatus done = await(s.job(), State.SWAPPED);
@@ -229,7 +262,9 @@ public abstract class ReindexContract {
         write(List.of(en("after-swap", 1, "written after the swap rivers")));
         assertThat(jobs.rollback(s.job()).state()).isEqualTo(State.ROLLED_BACK);
         assertThat(engine.rebuild().servingVersion("en")).isEqualTo(1);
-        assertThat(hits("rivers")).as("the previous version kept receiving writes").isEqualTo(601);
+        assertThat(hits("rivers"))
+                .as("the previous version kept receiving writes")
+                .isEqualTo(601);
         assertMatchesSource();
     }
 
@@ -242,7 +277,9 @@ public abstract class ReindexContract {
         // a new deploy drops the stemmer from English: "river" should no longer match "rivers", but not before the swap
         Mappings unstemmed = withoutEnglishStemmer(Mappings.load());
         engine = reopen(engine, unstemmed);
-        assertThat(hits("river")).as("the live version still has the old analysis").isEqualTo(1);
+        assertThat(hits("river"))
+                .as("the live version still has the old analysis")
+                .isEqualTo(1);
         jobs = openJobs(unstemmed, "jobs");
         ReindexStatus s = jobs.start(request(100, 0, "en"));
         await(s.job(), State.SWAPPED);
@@ -255,12 +292,41 @@ public abstract class ReindexContract {
         // yesterday: English prose kept #tags as words, and Korean read Hanja as Hangul
         Mappings yesterday = yesterdaysEnglishAndKorean(Mappings.load());
         engine = openEmpty(yesterday);
-        Post tagged = new Post("ko-tag", "u1", "모든 사람은 권리를 가진다 #rights", null, T0, Visibility.PUBLIC, List.of(), List.of(), null,
-                0, 0, 0, 1, false);
-        Post hangul = new Post("ko-hangul", "u2", "모든 사람은 자유를 누린다", null, T0, Visibility.PUBLIC, List.of(), List.of(),
-                null, 0, 0, 0, 1, false);
-        write(List.of(en("en-prose", 1, "human rights for everyone"), en("en-tag", 1, "a quiet evening #rights"),
-                PostChange.upsert(tagged, "ko", "ko"), PostChange.upsert(hangul, "ko", "ko")));
+        Post tagged = new Post(
+                "ko-tag",
+                "u1",
+                "모든 사람은 권리를 가진다 #rights",
+                null,
+                T0,
+                Visibility.PUBLIC,
+                List.of(),
+                List.of(),
+                null,
+                0,
+                0,
+                0,
+                1,
+                false);
+        Post hangul = new Post(
+                "ko-hangul",
+                "u2",
+                "모든 사람은 자유를 누린다",
+                null,
+                T0,
+                Visibility.PUBLIC,
+                List.of(),
+                List.of(),
+                null,
+                0,
+                0,
+                0,
+                1,
+                false);
+        write(List.of(
+                en("en-prose", 1, "human rights for everyone"),
+                en("en-tag", 1, "a quiet evening #rights"),
+                PostChange.upsert(tagged, "ko", "ko"),
+                PostChange.upsert(hangul, "ko", "ko")));
         assertThat(proseHits("rights")).as("yesterday: a #tag was prose").contains("en-prose", "en-tag", "ko-tag");
         assertThat(proseHits("自由")).as("yesterday: 自由 read as 자유").contains("ko-hangul");
 
@@ -300,7 +366,9 @@ public abstract class ReindexContract {
     /** Posts whose text (not a tag alone) matched {@code text}: scored above {@link dev.feedsearch.core.index.MatchBoosts#TAG_ONLY}. */
     List<String> proseHits(String text) throws IOException {
         return engine.index().search(SearchQuery.builder().text(text).limit(100).build()).hits().stream()
-                .filter(h -> h.score() > dev.feedsearch.core.index.MatchBoosts.TAG_ONLY).map(h -> h.post().post().id()).toList();
+                .filter(h -> h.score() > dev.feedsearch.core.index.MatchBoosts.TAG_ONLY)
+                .map(h -> h.post().post().id())
+                .toList();
     }
 
     /** The English and Korean analysis as bundled before 2026-12-07: no hashtag char filter, nori_readingform. */
@@ -311,10 +379,12 @@ public abstract class ReindexContract {
             analysis.remove("char_filter");
             analysis.path("analyzer").forEach(a -> ((ObjectNode) a).remove("char_filter"));
             if (g.equals("ko")) {
-                var filters = (com.fasterxml.jackson.databind.node.ArrayNode) analysis.path("analyzer").path("fs_ko").path("filter");
+                var filters = (com.fasterxml.jackson.databind.node.ArrayNode)
+                        analysis.path("analyzer").path("fs_ko").path("filter");
                 filters.insert(0, "nori_readingform");
             }
-            m = m.withGroup(new LanguageGroup(group.name(), group.languages(), group.plugins(), analysis, group.fields()));
+            m = m.withGroup(
+                    new LanguageGroup(group.name(), group.languages(), group.plugins(), analysis, group.fields()));
         }
         return m;
     }
@@ -323,10 +393,13 @@ public abstract class ReindexContract {
     void theCopyDetectsLanguagesAgainAndMovesPostsToTheirGroup() throws Exception {
         engine = openEmpty(Mappings.load());
         // as an older detector filed them: Japanese and Korean text in the English group
-        write(List.of(en("ja1", 3, "世界人権宣言は、すべての人間が生まれながらにして自由であると述べている。"),
+        write(List.of(
+                en("ja1", 3, "世界人権宣言は、すべての人間が生まれながらにして自由であると述べている。"),
                 en("ko1", 2, "모든 인간은 태어날 때부터 자유로우며 그 존엄과 권리에 있어 동등하다"),
                 en("en1", 1, "the rivers are wide and the mountains are high")));
-        assertThat(ids(SearchQuery.builder().text("人権").lang("ja"))).as("filed as English before the job").isEmpty();
+        assertThat(ids(SearchQuery.builder().text("人権").lang("ja")))
+                .as("filed as English before the job")
+                .isEmpty();
 
         jobs = openJobs(Mappings.load(), "jobs");
         ReindexStatus done = await(jobs.start(request(100, 0, "en")).job(), State.SWAPPED);
@@ -362,7 +435,8 @@ public abstract class ReindexContract {
             // the table, and the index as the stream left it: in step for most posts, except
             List<PostChange> table = seedTable(ddb, stream, 400, "rivers and mountains");
             write(table.subList(0, 398)); // t398, t399: the stream has not delivered them yet
-            PostChange newer = stream.fromPost(en("t5", 2, "table post 5 edited about rivers").post());
+            PostChange newer = stream.fromPost(
+                    en("t5", 2, "table post 5 edited about rivers").post());
             putPost(ddb, newer); // t5 v2: not streamed yet
             source.put("t5", new Reconciler.SourceRow("t5", 2, false));
             source.put("t398", new Reconciler.SourceRow("t398", 1, false));
@@ -372,8 +446,13 @@ public abstract class ReindexContract {
             putPost(ddb, ja);
             write(List.of(ja));
 
-            jobs = ReindexJobs.open(engine.rebuild(), Mappings.load(), new ChangeFactory(DETECTOR, Mappings.load()),
-                    new DynamoDbSnapshot(ddb, "posts"), tmp.resolve("jobs"), Clock.systemUTC());
+            jobs = ReindexJobs.open(
+                    engine.rebuild(),
+                    Mappings.load(),
+                    new ChangeFactory(DETECTOR, Mappings.load()),
+                    new DynamoDbSnapshot(ddb, "posts"),
+                    tmp.resolve("jobs"),
+                    Clock.systemUTC());
             // the app keeps writing (table first, then its stream reaches the index) while the job reads the table
             AtomicBoolean stop = new AtomicBoolean();
             List<Throwable> errors = new ArrayList<>();
@@ -382,8 +461,13 @@ public abstract class ReindexContract {
                 int next = 0;
                 try {
                     while (!stop.get()) {
-                        PostChange c = stream.fromPost((rnd.nextBoolean() ? en("app" + next++, 1, "written by the app " + next + " rivers")
-                                : en("t" + (100 + rnd.nextInt(298)), 10 + next++, "edited by the app rivers " + next)).post());
+                        PostChange c = stream.fromPost((rnd.nextBoolean()
+                                        ? en("app" + next++, 1, "written by the app " + next + " rivers")
+                                        : en(
+                                                "t" + (100 + rnd.nextInt(298)),
+                                                10 + next++,
+                                                "edited by the app rivers " + next))
+                                .post());
                         putPost(ddb, c);
                         write(List.of(c));
                     }
@@ -393,18 +477,27 @@ public abstract class ReindexContract {
             });
             app.start();
             ReindexStatus started = jobs.start(new ReindexRequest(List.of("en"), "source", 0, 50, 60));
-            assertThat(started.total()).as("the job counts the rows itself, not the request").isEqualTo(-1);
+            assertThat(started.total())
+                    .as("the job counts the rows itself, not the request")
+                    .isEqualTo(-1);
             ReindexStatus done = await(started.job(), State.SWAPPED);
             assertThat(done.total()).as("progress counts the table's rows").isGreaterThanOrEqualTo(401);
             stop.set(true);
             app.join();
             assertThat(errors).isEmpty();
 
-            assertThat(done.regrouped()).as("the Japanese post moved to its group").isEqualTo(1);
+            assertThat(done.regrouped())
+                    .as("the Japanese post moved to its group")
+                    .isEqualTo(1);
             assertThat(groupAndLang("t-ja")).containsExactly("ja", "ja");
-            assertThat(engine.index().get("t5", null)).get().extracting(p -> p.post().version())
-                    .as("the table's newer version, which the stream had not delivered").isEqualTo(2L);
-            assertThat(engine.index().get("t399", null)).as("a row the stream had not delivered").isPresent();
+            assertThat(engine.index().get("t5", null))
+                    .get()
+                    .extracting(p -> p.post().version())
+                    .as("the table's newer version, which the stream had not delivered")
+                    .isEqualTo(2L);
+            assertThat(engine.index().get("t399", null))
+                    .as("a row the stream had not delivered")
+                    .isPresent();
             assertMatchesSource();
             assertThat(hits("rivers")).isGreaterThanOrEqualTo(400);
             assertThat(ids(SearchQuery.builder().text("人権").lang("ja"))).containsExactly("t-ja");
@@ -422,7 +515,13 @@ public abstract class ReindexContract {
             DynamoDbTables.createPosts(ddb, "posts");
             ChangeFactory stream = new ChangeFactory(DETECTOR, Mappings.load());
             write(seedTable(ddb, stream, 300, "rivers"));
-            jobs = ReindexJobs.open(engine.rebuild(), Mappings.load(), stream, new DynamoDbSnapshot(ddb, "posts"), tmp.resolve("jobs"), Clock.systemUTC());
+            jobs = ReindexJobs.open(
+                    engine.rebuild(),
+                    Mappings.load(),
+                    stream,
+                    new DynamoDbSnapshot(ddb, "posts"),
+                    tmp.resolve("jobs"),
+                    Clock.systemUTC());
             ReindexStatus s = jobs.start(new ReindexRequest(List.of("en"), "source", 100, 20, 60)); // throttled: ~3 s
             while (jobs.status(s.job()).orElseThrow().copied() < 40) Thread.sleep(10);
             assertThat(jobs.status(s.job()).orElseThrow().total()).isEqualTo(300);
@@ -444,7 +543,9 @@ public abstract class ReindexContract {
     /** Posts t0..t(n-1) about {@code about}, put in the app's posts table as the stream path detects them. */
     static List<PostChange> seedTable(DynamoDbClient ddb, ChangeFactory stream, int n, String about) {
         List<PostChange> table = new ArrayList<>();
-        for (int i = 0; i < n; i++) table.add(stream.fromPost(en("t" + i, 1, "table post " + i + " about " + about).post()));
+        for (int i = 0; i < n; i++)
+            table.add(stream.fromPost(
+                    en("t" + i, 1, "table post " + i + " about " + about).post()));
         table.forEach(c -> putPost(ddb, c));
         return table;
     }
@@ -463,7 +564,9 @@ public abstract class ReindexContract {
     }
 
     List<String> ids(SearchQuery.Builder q) throws IOException {
-        return engine.index().search(q.sort(SortOrder.RECENT).limit(100).build()).hits().stream().map(h -> h.post().post().id()).toList();
+        return engine.index().search(q.sort(SortOrder.RECENT).limit(100).build()).hits().stream()
+                .map(h -> h.post().post().id())
+                .toList();
     }
 
     List<String> groupAndLang(String id) throws IOException {
@@ -474,8 +577,10 @@ public abstract class ReindexContract {
     static Mappings withoutEnglishStemmer(Mappings m) {
         LanguageGroup en = m.group("en");
         ObjectNode analysis = (ObjectNode) en.analysis();
-        var filters = (com.fasterxml.jackson.databind.node.ArrayNode) analysis.path("analyzer").path("fs_en").path("filter");
-        for (int i = filters.size() - 1; i >= 0; i--) if (filters.get(i).asText().equals("en_stem")) filters.remove(i);
+        var filters = (com.fasterxml.jackson.databind.node.ArrayNode)
+                analysis.path("analyzer").path("fs_en").path("filter");
+        for (int i = filters.size() - 1; i >= 0; i--)
+            if (filters.get(i).asText().equals("en_stem")) filters.remove(i);
         return m.withGroup(new LanguageGroup(en.name(), en.languages(), en.plugins(), analysis, en.fields()));
     }
 
@@ -491,16 +596,21 @@ public abstract class ReindexContract {
                 });
         assertThatThrownBy(() -> jobs.start(new ReindexRequest(List.of("en"), "source", 0, 100, 60)))
                 .as("this process reads no source of truth")
-                .isInstanceOfSatisfying(ReindexException.class, e -> assertThat(e.field()).isEqualTo("from"));
+                .isInstanceOfSatisfying(
+                        ReindexException.class, e -> assertThat(e.field()).isEqualTo("from"));
         assertThatThrownBy(() -> jobs.start(new ReindexRequest(List.of("en"), "elsewhere", 0, 100, 60)))
-                .isInstanceOfSatisfying(ReindexException.class, e -> assertThat(e.field()).isEqualTo("from"));
+                .isInstanceOfSatisfying(
+                        ReindexException.class, e -> assertThat(e.field()).isEqualTo("from"));
         ReindexStatus running = jobs.start(request(10, 100, "en"));
         assertThatThrownBy(() -> jobs.start(request(100, 0, "de", "en")))
-                .isInstanceOfSatisfying(ReindexException.class, e -> assertThat(e.kind()).isEqualTo(ReindexException.Kind.CONFLICT))
+                .isInstanceOfSatisfying(
+                        ReindexException.class, e -> assertThat(e.kind()).isEqualTo(ReindexException.Kind.CONFLICT))
                 .hasMessageContaining(running.job());
         assertThatThrownBy(() -> jobs.rollback(running.job()))
-                .isInstanceOfSatisfying(ReindexException.class, e -> assertThat(e.kind()).isEqualTo(ReindexException.Kind.CONFLICT));
-        assertThatThrownBy(() -> jobs.status("nope").orElseThrow()).isInstanceOf(java.util.NoSuchElementException.class);
+                .isInstanceOfSatisfying(
+                        ReindexException.class, e -> assertThat(e.kind()).isEqualTo(ReindexException.Kind.CONFLICT));
+        assertThatThrownBy(() -> jobs.status("nope").orElseThrow())
+                .isInstanceOf(java.util.NoSuchElementException.class);
         jobs.cancel(running.job());
     }
 }

@@ -1,5 +1,7 @@
 package dev.feedsearch.indexer.stream;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.embedded.EmbeddedPostIndex;
@@ -12,10 +14,6 @@ import dev.feedsearch.indexer.DeadLetterEntry;
 import dev.feedsearch.indexer.FaultInjectingIndex;
 import dev.feedsearch.indexer.JsonlDeadLetterStore;
 import dev.feedsearch.mappings.Mappings;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -30,8 +28,9 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The pipeline's own promises, on a real embedded index watched through a proxy: a position is checkpointed
@@ -44,7 +43,8 @@ class StreamIndexerTest {
     static Mappings mappings;
     static GroupAnalyzers analyzers;
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void analyzers() {
@@ -56,7 +56,8 @@ class StreamIndexerTest {
     void checkpointsOnlyCommittedEventsInPollOrderAndGoesDurableWhenIdle() throws Exception {
         try (Harness h = new Harness(dir, 20, 0)) {
             h.source.add(events(0, 1_000));
-            StreamIndexer si = h.indexer(Duration.ofMillis(50), Duration.ofMillis(200)).start();
+            StreamIndexer si =
+                    h.indexer(Duration.ofMillis(50), Duration.ofMillis(200)).start();
             try {
                 awaitTrue(() -> si.applied() == 1_000, "every event applied");
                 assertThat(h.real.stats().posts()).isEqualTo(1_000); // searchable once applied
@@ -74,7 +75,8 @@ class StreamIndexerTest {
     @Test
     void smallBatchesArrivingQuicklyShareOneApplyPerInterval() throws Exception {
         try (Harness h = new Harness(dir, 5, 0)) {
-            StreamIndexer si = h.indexer(Duration.ofMillis(250), Duration.ofMillis(200)).start();
+            StreamIndexer si =
+                    h.indexer(Duration.ofMillis(250), Duration.ofMillis(200)).start();
             try {
                 for (int i = 0; i < 200; i++) { // 5 events every 5 ms for about a second: 200 polls' worth
                     h.source.add(events(i * 5, 5));
@@ -95,7 +97,8 @@ class StreamIndexerTest {
     @Test
     void aFailedCommitStopsTheStreamAndNothingAfterItIsCheckpointed() throws Exception {
         try (Harness h = new Harness(dir, 10, 2)) { // the second commit throws
-            StreamIndexer si = h.indexer(Duration.ofMillis(20), Duration.ofMillis(50)).start();
+            StreamIndexer si =
+                    h.indexer(Duration.ofMillis(20), Duration.ofMillis(50)).start();
             try {
                 h.source.add(events(0, 100));
                 awaitTrue(() -> si.applied() == 100 && !h.source.checkpointed.isEmpty(), "first commit and checkpoint");
@@ -105,7 +108,8 @@ class StreamIndexerTest {
                 si.close();
             }
             assertThat(si.failure()).hasMessageContaining("disk full");
-            assertThat(h.source.checkpointed).hasSizeLessThanOrEqualTo(100)
+            assertThat(h.source.checkpointed)
+                    .hasSizeLessThanOrEqualTo(100)
                     .containsExactlyElementsOf(h.source.handedOut.subList(0, h.source.checkpointed.size()));
             assertThat(h.violations).isEmpty();
         }
@@ -115,7 +119,8 @@ class StreamIndexerTest {
     void aChangeTheEngineThrowsOnIsDeadLetteredAloneAndTheRestApplyAndCheckpoint() throws Exception {
         try (Harness h = new Harness(dir, 50, 0)) {
             h.poison.addAll(Set.of("p17", "p42", "p43", "p199")); // two in one batch, one the very last event
-            StreamIndexer si = h.indexer(Duration.ofMillis(20), Duration.ofMillis(50)).start();
+            StreamIndexer si =
+                    h.indexer(Duration.ofMillis(20), Duration.ofMillis(50)).start();
             try {
                 h.source.add(events(0, 200));
                 awaitTrue(() -> h.source.checkpointed.size() == 200, "every event checkpointed, the poisoned ones too");
@@ -126,7 +131,9 @@ class StreamIndexerTest {
             assertThat(h.real.stats().posts()).isEqualTo(196);
             assertThat(h.real.get("p18", null)).isPresent();
             List<DeadLetterEntry> dead = h.dlq.list();
-            assertThat(dead).extracting(DeadLetterEntry::position).containsExactlyInAnyOrder("p0@18", "p0@43", "p0@44", "p0@200");
+            assertThat(dead)
+                    .extracting(DeadLetterEntry::position)
+                    .containsExactlyInAnyOrder("p0@18", "p0@43", "p0@44", "p0@200");
             assertThat(dead).allSatisfy(e -> assertThat(e.reason()).contains("could not apply", "injected fault"));
             assertThat(h.source.checkpointed).containsExactlyElementsOf(h.source.handedOut);
             assertThat(h.violations).isEmpty();
@@ -138,9 +145,14 @@ class StreamIndexerTest {
     static List<JsonNode> events(int from, int n) {
         List<JsonNode> out = new ArrayList<>();
         for (int i = from; i < from + n; i++) {
-            out.add(PostJson.MAPPER.createObjectNode().put("id", "p" + i).put("author_id", "u" + (i % 7))
-                    .put("text", "harbour morning number " + i).put("created_at", "2026-11-01T12:00:00Z")
-                    .put("visibility", "public").put("version", 1));
+            out.add(PostJson.MAPPER
+                    .createObjectNode()
+                    .put("id", "p" + i)
+                    .put("author_id", "u" + (i % 7))
+                    .put("text", "harbour morning number " + i)
+                    .put("created_at", "2026-11-01T12:00:00Z")
+                    .put("visibility", "public")
+                    .put("version", 1));
         }
         return out;
     }
@@ -168,6 +180,7 @@ class StreamIndexerTest {
         final List<String> violations = new CopyOnWriteArrayList<>();
         /** Post ids the engine throws on (a fake fault, see {@link FaultInjectingIndex}): dead-lettered, never applied. */
         final Set<String> poison = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
         private final PostIndex target;
 
         Harness(Path dir, int perPoll, int failingCommit) throws IOException {
@@ -175,8 +188,8 @@ class StreamIndexerTest {
             dlq = new JsonlDeadLetterStore(dir.resolve("dlq.jsonl"));
             source = new ListSource(perPoll, this);
             target = FaultInjectingIndex.wrap(real, poison);
-            index = (PostIndex) Proxy.newProxyInstance(PostIndex.class.getClassLoader(), new Class<?>[] {PostIndex.class},
-                    (proxy, method, args) -> {
+            index = (PostIndex) Proxy.newProxyInstance(
+                    PostIndex.class.getClassLoader(), new Class<?>[] {PostIndex.class}, (proxy, method, args) -> {
                         if (method.getName().equals("commit")) {
                             Set<String> covered = new HashSet<>(applied); // every apply that returned before now
                             if (commits.incrementAndGet() == failingCommit) throw new IOException("disk full");
@@ -187,7 +200,8 @@ class StreamIndexerTest {
                         Object r = invoke(method, args);
                         if (method.getName().equals("apply")) {
                             applies.incrementAndGet();
-                            @SuppressWarnings("unchecked") List<? extends IndexChange> changes = (List<? extends IndexChange>) args[0];
+                            @SuppressWarnings("unchecked")
+                            List<? extends IndexChange> changes = (List<? extends IndexChange>) args[0];
                             for (IndexChange c : changes) applied.add(((PostChange) c).id());
                         }
                         return r;
@@ -203,9 +217,16 @@ class StreamIndexerTest {
         }
 
         StreamIndexer indexer(Duration applyInterval, Duration commitInterval) {
-            return StreamIndexer.builder().source(source).changes(new ChangeFactory((text, hint) -> "en", mappings))
-                    .index(index).deadLetters(dlq).batchSize(1_000).maxWait(Duration.ofMillis(20))
-                    .applyInterval(applyInterval).commitInterval(commitInterval).build();
+            return StreamIndexer.builder()
+                    .source(source)
+                    .changes(new ChangeFactory((text, hint) -> "en", mappings))
+                    .index(index)
+                    .deadLetters(dlq)
+                    .batchSize(1_000)
+                    .maxWait(Duration.ofMillis(20))
+                    .applyInterval(applyInterval)
+                    .commitInterval(commitInterval)
+                    .build();
         }
 
         @Override
@@ -255,12 +276,13 @@ class StreamIndexerTest {
         public void checkpoint(List<SourceEvent> applied) {
             for (SourceEvent e : applied) {
                 String id = e.record().get("id").asText();
-                if (!h.durable.contains(id) && !h.poison.contains(id)) h.violations.add("checkpoint of " + id + " before a commit covered it");
+                if (!h.durable.contains(id) && !h.poison.contains(id))
+                    h.violations.add("checkpoint of " + id + " before a commit covered it");
                 checkpointed.add(id);
             }
         }
 
         @Override
-        public void close() { }
+        public void close() {}
     }
 }

@@ -3,7 +3,6 @@ package dev.feedsearch.mappings.plan;
 import dev.feedsearch.mappings.Mappings;
 import dev.feedsearch.mappings.plan.ClusterPlan.GroupPlan;
 import dev.feedsearch.mappings.plan.ClusterPlan.InstanceType;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +34,7 @@ public final class ClusterPlanner {
      * ~0.9 ms; ×4 for a 1,000× larger corpus spread over shards (more postings, fan-out and merge of results).
      */
     public static final double CPU_MS_PER_QUERY = 4;
+
     public static final double USD_PER_GIB_MONTH_GP3 = 0.122;
     public static final double HOURS_PER_MONTH = 730;
 
@@ -54,9 +54,15 @@ public final class ClusterPlanner {
      * @param languageShares language (ISO 639-1) → share of posts; languages map to their group, leftovers
      *                       (1 − sum) go to {@code other}
      */
-    public static ClusterPlan plan(long posts, double avgPostBytes, Map<String, Double> languageShares, int replicas,
-                                   double peakQps, Mappings mappings) {
-        if (posts <= 0 || avgPostBytes <= 0 || replicas < 0 || peakQps < 0) throw new IllegalArgumentException("posts, bytes, replicas and qps must be positive");
+    public static ClusterPlan plan(
+            long posts,
+            double avgPostBytes,
+            Map<String, Double> languageShares,
+            int replicas,
+            double peakQps,
+            Mappings mappings) {
+        if (posts <= 0 || avgPostBytes <= 0 || replicas < 0 || peakQps < 0)
+            throw new IllegalArgumentException("posts, bytes, replicas and qps must be positive");
         List<String> steps = new ArrayList<>();
         Map<String, Double> groupShares = new LinkedHashMap<>();
         double sum = 0;
@@ -69,7 +75,9 @@ public final class ClusterPlanner {
         if (sum < 0.9999) groupShares.merge(Mappings.OTHER, 1 - sum, Double::sum);
 
         double bytesPerPost = avgPostBytes * INDEX_BYTES_PER_JSON_BYTE;
-        steps.add(f("index bytes/post = %.0f JSON bytes × %.2f (measured here, see ClusterPlanner) = %.0f", avgPostBytes, INDEX_BYTES_PER_JSON_BYTE, bytesPerPost));
+        steps.add(f(
+                "index bytes/post = %.0f JSON bytes × %.2f (measured here, see ClusterPlanner) = %.0f",
+                avgPostBytes, INDEX_BYTES_PER_JSON_BYTE, bytesPerPost));
         Map<String, GroupPlan> groups = new LinkedHashMap<>();
         double primaryGiB = 0;
         int primaryShards = 0;
@@ -78,13 +86,23 @@ public final class ClusterPlanner {
             double gib = n * bytesPerPost / (1L << 30);
             int shards = Math.max(1, (int) Math.ceil(gib / TARGET_SHARD_GIB));
             groups.put(e.getKey(), new GroupPlan(e.getKey(), e.getValue(), n, gib, shards));
-            steps.add(f("posts-%s: %,d posts × %.0f B = %.1f GiB → %d primar%s (≈%.1f GiB each, target %.0f GiB)", e.getKey(), n,
-                    bytesPerPost, gib, shards, shards == 1 ? "y" : "ies", gib / shards, TARGET_SHARD_GIB));
+            steps.add(f(
+                    "posts-%s: %,d posts × %.0f B = %.1f GiB → %d primar%s (≈%.1f GiB each, target %.0f GiB)",
+                    e.getKey(),
+                    n,
+                    bytesPerPost,
+                    gib,
+                    shards,
+                    shards == 1 ? "y" : "ies",
+                    gib / shards,
+                    TARGET_SHARD_GIB));
             primaryGiB += gib;
             primaryShards += shards;
         }
         double storage = primaryGiB * (1 + replicas) * STORAGE_OVERHEAD;
-        steps.add(f("storage = %.1f GiB primaries × (1 + %d replicas) × %.2f = %.1f GiB", primaryGiB, replicas, STORAGE_OVERHEAD, storage));
+        steps.add(f(
+                "storage = %.1f GiB primaries × (1 + %d replicas) × %.2f = %.1f GiB",
+                primaryGiB, replicas, STORAGE_OVERHEAD, storage));
 
         InstanceType chosen = null;
         int nodes = 0;
@@ -97,24 +115,57 @@ public final class ClusterPlanner {
             int n = Math.max(2, Math.max(byStorage, byCpu));
             if (replicas > 0) n = Math.max(n, replicas + 1); // a replica never shares a node with its primary
             double monthly = n * t.usdPerHour() * HOURS_PER_MONTH;
-            steps.add(f("%s: storage needs ⌈%.0f / (%d GiB RAM × %.0f)⌉ = %d nodes, CPU needs ⌈%.0f qps × %.0f ms × 1.5 / %d vCPU⌉ = %d → %d nodes, $%,.0f/month",
-                    t.name(), storage, t.memoryGiB(), STORAGE_PER_RAM, byStorage, peakQps, CPU_MS_PER_QUERY, t.vcpu(), byCpu, n, monthly));
+            steps.add(f(
+                    "%s: storage needs ⌈%.0f / (%d GiB RAM × %.0f)⌉ = %d nodes, CPU needs ⌈%.0f qps × %.0f ms × 1.5 / %d vCPU⌉ = %d → %d nodes, $%,.0f/month",
+                    t.name(),
+                    storage,
+                    t.memoryGiB(),
+                    STORAGE_PER_RAM,
+                    byStorage,
+                    peakQps,
+                    CPU_MS_PER_QUERY,
+                    t.vcpu(),
+                    byCpu,
+                    n,
+                    monthly));
             if (monthly < best) {
                 best = monthly;
                 chosen = t;
                 nodes = n;
             }
         }
-        InstanceType master = nodes <= 10 ? MASTER_TYPES.get(0) : nodes <= 30 ? MASTER_TYPES.get(1) : MASTER_TYPES.get(2);
+        InstanceType master =
+                nodes <= 10 ? MASTER_TYPES.get(0) : nodes <= 30 ? MASTER_TYPES.get(1) : MASTER_TYPES.get(2);
         double perNode = storage / nodes;
         double compute = (nodes * chosen.usdPerHour() + 3 * master.usdPerHour()) * HOURS_PER_MONTH;
         double ebs = storage * USD_PER_GIB_MONTH_GP3;
-        steps.add(f("chosen: %d × %s (cheapest that fits), %d shards in all (%.1f per node), %.0f GiB gp3 per node", nodes, chosen.name(),
-                totalShards, (double) totalShards / nodes, Math.ceil(perNode)));
+        steps.add(f(
+                "chosen: %d × %s (cheapest that fits), %d shards in all (%.1f per node), %.0f GiB gp3 per node",
+                nodes, chosen.name(), totalShards, (double) totalShards / nodes, Math.ceil(perNode)));
         steps.add(f("masters: 3 dedicated %s (cluster of %d data nodes)", master.name(), nodes));
-        steps.add(f("cost/month = (%d × $%.3f + 3 × $%.3f) × %.0f h + %.0f GiB × $%.3f = $%,.0f compute + $%,.0f storage = $%,.0f",
-                nodes, chosen.usdPerHour(), master.usdPerHour(), HOURS_PER_MONTH, storage, USD_PER_GIB_MONTH_GP3, compute, ebs, compute + ebs));
-        return new ClusterPlan(groups, replicas, chosen, nodes, master, 3, primaryGiB, storage, perNode, compute + ebs, List.copyOf(steps));
+        steps.add(f(
+                "cost/month = (%d × $%.3f + 3 × $%.3f) × %.0f h + %.0f GiB × $%.3f = $%,.0f compute + $%,.0f storage = $%,.0f",
+                nodes,
+                chosen.usdPerHour(),
+                master.usdPerHour(),
+                HOURS_PER_MONTH,
+                storage,
+                USD_PER_GIB_MONTH_GP3,
+                compute,
+                ebs,
+                compute + ebs));
+        return new ClusterPlan(
+                groups,
+                replicas,
+                chosen,
+                nodes,
+                master,
+                3,
+                primaryGiB,
+                storage,
+                perNode,
+                compute + ebs,
+                List.copyOf(steps));
     }
 
     private static String f(String fmt, Object... args) {

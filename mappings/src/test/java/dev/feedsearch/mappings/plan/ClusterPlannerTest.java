@@ -1,14 +1,13 @@
 package dev.feedsearch.mappings.plan;
 
-import dev.feedsearch.mappings.IndexTemplates;
-import dev.feedsearch.mappings.Mappings;
-import org.junit.jupiter.api.Test;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.feedsearch.mappings.IndexTemplates;
+import dev.feedsearch.mappings.Mappings;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class ClusterPlannerTest {
     final Mappings mappings = Mappings.load();
@@ -27,8 +26,12 @@ class ClusterPlannerTest {
         for (ClusterPlan.GroupPlan g : p.groups().values()) {
             assertThat(g.primaryGiB() / g.primaryShards()).as(g.group()).isLessThanOrEqualTo(30);
         }
-        assertThat(p.storageGiB()).isCloseTo(p.primaryGiB() * 2 * ClusterPlanner.STORAGE_OVERHEAD, org.assertj.core.data.Offset.offset(0.01));
-        assertThat(p.dataNodes() * p.dataType().memoryGiB() * ClusterPlanner.STORAGE_PER_RAM).isGreaterThanOrEqualTo(p.storageGiB());
+        assertThat(p.storageGiB())
+                .isCloseTo(
+                        p.primaryGiB() * 2 * ClusterPlanner.STORAGE_OVERHEAD,
+                        org.assertj.core.data.Offset.offset(0.01));
+        assertThat(p.dataNodes() * p.dataType().memoryGiB() * ClusterPlanner.STORAGE_PER_RAM)
+                .isGreaterThanOrEqualTo(p.storageGiB());
         assertThat(p.masters()).isEqualTo(3);
         assertThat(p.monthlyUsd()).isPositive();
         assertThat(p.steps()).anyMatch(s -> s.startsWith("cost/month"));
@@ -44,9 +47,12 @@ class ClusterPlannerTest {
     void templatesCarryTheGroupsOwnAnalysis() {
         var t = IndexTemplates.forGroup(mappings.group("ko"), 3, 1);
         assertThat(t.at("/index_patterns/0").asText()).isEqualTo("posts-ko-v*");
-        assertThat(t.at("/template/settings/analysis")).isEqualTo(mappings.group("ko").analysis());
-        assertThat(t.at("/template/mappings/properties/text/analyzer").asText()).isEqualTo(mappings.group("ko").mainAnalyzer());
-        assertThat(t.at("/template/mappings/properties/text/fields/bigram/type").asText()).isEqualTo("text");
+        assertThat(t.at("/template/settings/analysis"))
+                .isEqualTo(mappings.group("ko").analysis());
+        assertThat(t.at("/template/mappings/properties/text/analyzer").asText())
+                .isEqualTo(mappings.group("ko").mainAnalyzer());
+        assertThat(t.at("/template/mappings/properties/text/fields/bigram/type").asText())
+                .isEqualTo("text");
         assertThat(t.at("/template/settings/index/number_of_shards").asInt()).isEqualTo(3);
     }
 }

@@ -14,11 +14,13 @@ import org.opensearch.index.analysis.NormalizingTokenFilterFactory;
  * {@code icu_folding} token filter of the TEST-ONLY ICU stand-in: Lucene's ICU folding normalizer
  * ({@link ICUFoldingFilter#NORMALIZER}), optionally restricted by {@code unicode_set_filter}.
  */
-public final class IcuFoldingTokenFilterFactory extends AbstractTokenFilterFactory implements NormalizingTokenFilterFactory {
+public final class IcuFoldingTokenFilterFactory extends AbstractTokenFilterFactory
+        implements NormalizingTokenFilterFactory {
 
     private final Normalizer2 normalizer;
 
-    public IcuFoldingTokenFilterFactory(IndexSettings indexSettings, Environment environment, String name, Settings settings) {
+    public IcuFoldingTokenFilterFactory(
+            IndexSettings indexSettings, Environment environment, String name, Settings settings) {
         super(indexSettings, name, settings);
         this.normalizer = IcuSettings.filtered(ICUFoldingFilter.NORMALIZER, settings);
     }

@@ -14,16 +14,19 @@ import org.opensearch.index.analysis.NormalizingTokenFilterFactory;
  * {@code unicode_set_filter}. Like the official token filter it always composes: {@code mode} is a char filter
  * parameter only, so a token filter given {@code mode: decompose} is refused here rather than silently composing.
  */
-public final class IcuNormalizerTokenFilterFactory extends AbstractTokenFilterFactory implements NormalizingTokenFilterFactory {
+public final class IcuNormalizerTokenFilterFactory extends AbstractTokenFilterFactory
+        implements NormalizingTokenFilterFactory {
 
     private final Normalizer2 normalizer;
 
-    public IcuNormalizerTokenFilterFactory(IndexSettings indexSettings, Environment environment, String name, Settings settings) {
+    public IcuNormalizerTokenFilterFactory(
+            IndexSettings indexSettings, Environment environment, String name, Settings settings) {
         super(indexSettings, name, settings);
         String mode = settings.get("mode");
         if (mode != null && !"compose".equals(mode)) {
-            throw new IllegalArgumentException("icu_normalizer token filter [" + name + "]: mode [" + mode + "] is ignored by "
-                + "the official plugin's token filter (it always composes); use the icu_normalizer char filter to decompose");
+            throw new IllegalArgumentException(
+                    "icu_normalizer token filter [" + name + "]: mode [" + mode + "] is ignored by "
+                            + "the official plugin's token filter (it always composes); use the icu_normalizer char filter to decompose");
         }
         this.normalizer = IcuSettings.filtered(IcuSettings.normalizer(settings, Normalizer2.Mode.COMPOSE), settings);
     }

@@ -8,8 +8,7 @@ import org.opensearch.common.settings.Settings;
 /** Parameter handling shared by the stand-in's factories (part of the test-only ICU stand-in). */
 final class IcuSettings {
 
-    private IcuSettings() {
-    }
+    private IcuSettings() {}
 
     /**
      * The normalizer named by {@code name} (default nfkc_cf; ICU's own data names, i.e. nfc, nfkc, nfkc_cf) in the

@@ -1,13 +1,12 @@
 package dev.feedsearch.testkit.icustandin;
 
+import java.util.Map;
 import org.opensearch.index.analysis.CharFilterFactory;
 import org.opensearch.index.analysis.TokenFilterFactory;
 import org.opensearch.index.analysis.TokenizerFactory;
 import org.opensearch.indices.analysis.AnalysisModule.AnalysisProvider;
 import org.opensearch.plugins.AnalysisPlugin;
 import org.opensearch.plugins.Plugin;
-
-import java.util.Map;
 
 /**
  * TEST-ONLY STAND-IN for the official OpenSearch {@code analysis-icu} plugin (not published anywhere reachable
@@ -42,8 +41,8 @@ public final class IcuStandInPlugin extends Plugin implements AnalysisPlugin {
     @Override
     public Map<String, AnalysisProvider<TokenFilterFactory>> getTokenFilters() {
         return Map.of(
-            "icu_normalizer", IcuNormalizerTokenFilterFactory::new,
-            "icu_folding", IcuFoldingTokenFilterFactory::new,
-            "icu_transform", IcuTransformTokenFilterFactory::new);
+                "icu_normalizer", IcuNormalizerTokenFilterFactory::new,
+                "icu_folding", IcuFoldingTokenFilterFactory::new,
+                "icu_transform", IcuTransformTokenFilterFactory::new);
     }
 }

@@ -18,7 +18,7 @@ public final class IcuTokenizerFactory extends AbstractTokenizerFactory {
         super(indexSettings, settings, name);
         if (settings.get("rule_files") != null) {
             throw new IllegalArgumentException("icu_tokenizer [" + name + "]: rule_files is not supported by the "
-                + "test-only analysis-icu stand-in");
+                    + "test-only analysis-icu stand-in");
         }
     }
 

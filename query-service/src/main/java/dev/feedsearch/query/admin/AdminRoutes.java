@@ -16,7 +16,6 @@ import dev.feedsearch.mappings.Mappings;
 import dev.feedsearch.query.ApiException;
 import dev.feedsearch.query.auth.SharedSecret;
 import io.javalin.http.Context;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -33,8 +32,10 @@ public final class AdminRoutes {
     /** The fields of {@code POST /admin/reindex}: any other is a typo that must not start a job with defaults. */
     private static final Set<String> START_FIELDS = Set.of("groups", "from", "throttle", "batch", "retain_minutes");
     /** A key given twice is refused, not silently the last one; so is anything after the object. */
-    private static final ObjectReader STRICT = ReindexJson.MAPPER.reader()
-            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectReader STRICT = ReindexJson.MAPPER
+            .reader()
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final ReindexControl jobs;
     private final AdminToken token;
@@ -52,7 +53,8 @@ public final class AdminRoutes {
     /** Checked first by every handler here. */
     private void authorize(Context ctx) {
         if (jobs == null) {
-            throw new ApiException(403, "admin_disabled", null, "the admin API is off: start serve with FEEDSEARCH_ADMIN_TOKEN set");
+            throw new ApiException(
+                    403, "admin_disabled", null, "the admin API is off: start serve with FEEDSEARCH_ADMIN_TOKEN set");
         }
         token.check(ctx);
     }
@@ -63,11 +65,16 @@ public final class AdminRoutes {
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!START_FIELDS.contains(f)) {
-                throw ApiException.badRequest(f, "unknown field '" + f + "': expected groups, from, throttle, batch, retain_minutes");
+                throw ApiException.badRequest(
+                        f, "unknown field '" + f + "': expected groups, from, throttle, batch, retain_minutes");
             }
         }
-        ReindexRequest r = new ReindexRequest(groups(body.get("groups")), text(body, "from", "index"),
-                integer(body, "throttle", 0), integer(body, "batch", 500), integer(body, "retain_minutes", 60));
+        ReindexRequest r = new ReindexRequest(
+                groups(body.get("groups")),
+                text(body, "from", "index"),
+                integer(body, "throttle", 0),
+                integer(body, "batch", 500),
+                integer(body, "retain_minutes", 60));
         ReindexStatus s = call(() -> jobs.start(r));
         ctx.status(202).result(ReindexJson.MAPPER.writeValueAsString(s));
     }
@@ -92,7 +99,12 @@ public final class AdminRoutes {
             case "resume" -> call(() -> jobs.resume(job));
             case "cancel" -> call(() -> jobs.cancel(job));
             case "rollback" -> call(() -> jobs.rollback(job));
-            default -> throw new ApiException(404, "no_route", "action", "unknown action '" + action + "': pause, resume, cancel or rollback");
+            default ->
+                throw new ApiException(
+                        404,
+                        "no_route",
+                        "action",
+                        "unknown action '" + action + "': pause, resume, cancel or rollback");
         };
         ctx.result(ReindexJson.MAPPER.writeValueAsString(s));
     }
@@ -105,7 +117,10 @@ public final class AdminRoutes {
         } catch (IOException e) {
             String duplicate = duplicateKey(e);
             if (duplicate != null) throw ApiException.badRequest(duplicate, "field '" + duplicate + "' is given twice");
-            throw ApiException.badRequest("body", "the body must be a JSON object: " + e.getMessage().lines().findFirst().orElse(""));
+            throw ApiException.badRequest(
+                    "body",
+                    "the body must be a JSON object: "
+                            + e.getMessage().lines().findFirst().orElse(""));
         }
         if (body == null || !body.isObject()) throw ApiException.badRequest("body", "the body must be a JSON object");
         return body;
@@ -113,7 +128,8 @@ public final class AdminRoutes {
 
     /** The key that STRICT_DUPLICATE_DETECTION stopped at: the parser's current name when it threw. */
     private static String duplicateKey(IOException e) {
-        if (e instanceof JsonParseException p && p.getOriginalMessage().startsWith("Duplicate field")
+        if (e instanceof JsonParseException p
+                && p.getOriginalMessage().startsWith("Duplicate field")
                 && p.getProcessor() instanceof JsonParser parser) {
             try {
                 return parser.currentName();
@@ -148,13 +164,15 @@ public final class AdminRoutes {
 
     /** {@code "groups": ["ja","ko"]} or {@code "all"}. */
     private static List<String> groups(JsonNode n) {
-        if (n == null || n.isNull()) throw ApiException.badRequest("groups", "groups is required: a list of language groups, or \"all\"");
+        if (n == null || n.isNull())
+            throw ApiException.badRequest("groups", "groups is required: a list of language groups, or \"all\"");
         if (n.isTextual() && n.asText().equals("all")) {
             List<String> all = new ArrayList<>();
             for (LanguageGroup g : Mappings.load().groups()) all.add(g.name());
             return all;
         }
-        if (!n.isArray()) throw ApiException.badRequest("groups", "groups must be a list of language group names, or \"all\"");
+        if (!n.isArray())
+            throw ApiException.badRequest("groups", "groups must be a list of language group names, or \"all\"");
         List<String> out = new ArrayList<>();
         for (JsonNode g : n) {
             if (!g.isTextual()) throw ApiException.badRequest("groups", "groups must hold strings");
@@ -173,7 +191,8 @@ public final class AdminRoutes {
     private static int integer(JsonNode body, String field, int dflt) {
         JsonNode n = body.get(field);
         if (n == null || n.isNull()) return dflt;
-        if (!n.isIntegralNumber() || !n.canConvertToInt()) throw ApiException.badRequest(field, field + " must be an integer");
+        if (!n.isIntegralNumber() || !n.canConvertToInt())
+            throw ApiException.badRequest(field, field + " must be an integer");
         return n.asInt();
     }
 }

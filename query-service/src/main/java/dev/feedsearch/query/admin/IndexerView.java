@@ -11,7 +11,13 @@ import java.util.Map;
  */
 public interface IndexerView {
     /** One change source: events applied since start, its lag, why it is down (null while it runs), its checkpoints. */
-    record Stream(String name, long applied, Double lagSeconds, String problem, long restarts, Map<String, String> checkpoints) {}
+    record Stream(
+            String name,
+            long applied,
+            Double lagSeconds,
+            String problem,
+            long restarts,
+            Map<String, String> checkpoints) {}
 
     /** One dead-lettered record: its place in the file, where it came from, and why it was refused. */
     record DeadLetter(long line, Instant at, String source, String position, String field, String reason, String raw) {}
@@ -30,9 +36,24 @@ public interface IndexerView {
 
     /** A process without change streams or dead-letter file. */
     IndexerView NONE = new IndexerView() {
-        @Override public List<Stream> streams() { return List.of(); }
-        @Override public long deadLetterCount() { return 0; }
-        @Override public List<DeadLetter> deadLetters(int limit) { return List.of(); }
-        @Override public Replay replayDeadLetters() { return new Replay(0, 0, 0); }
+        @Override
+        public List<Stream> streams() {
+            return List.of();
+        }
+
+        @Override
+        public long deadLetterCount() {
+            return 0;
+        }
+
+        @Override
+        public List<DeadLetter> deadLetters(int limit) {
+            return List.of();
+        }
+
+        @Override
+        public Replay replayDeadLetters() {
+            return new Replay(0, 0, 0);
+        }
     };
 }

@@ -13,7 +13,6 @@ import io.javalin.http.Context;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-
 import java.io.IOException;
 import java.util.List;
 
@@ -44,7 +43,10 @@ public final class OpsRoutes {
         token.check(ctx);
         ObjectNode root = PostJson.MAPPER.createObjectNode();
         IndexStats s = index.stats();
-        ObjectNode ix = root.putObject("index").put("posts", s.posts()).put("tombstones", s.tombstones()).put("follows", s.follows());
+        ObjectNode ix = root.putObject("index")
+                .put("posts", s.posts())
+                .put("tombstones", s.tombstones())
+                .put("follows", s.follows());
         ObjectNode groups = ix.putObject("groups");
         Rebuildable r = index.rebuilds().orElse(null);
         if (r != null) {
@@ -58,8 +60,12 @@ public final class OpsRoutes {
         for (String name : CACHES) caches.add(cache(name));
         ArrayNode streams = root.putArray("streams");
         for (IndexerView.Stream st : indexer.streams()) {
-            ObjectNode o = streams.addObject().put("name", st.name()).put("applied", st.applied()).put("restarts", st.restarts());
-            if (st.lagSeconds() == null) o.putNull("lag_seconds"); else o.put("lag_seconds", st.lagSeconds());
+            ObjectNode o = streams.addObject()
+                    .put("name", st.name())
+                    .put("applied", st.applied())
+                    .put("restarts", st.restarts());
+            if (st.lagSeconds() == null) o.putNull("lag_seconds");
+            else o.put("lag_seconds", st.lagSeconds());
             o.put("problem", st.problem());
             ObjectNode cp = o.putObject("checkpoints");
             st.checkpoints().forEach(cp::put);
@@ -75,8 +81,14 @@ public final class OpsRoutes {
         root.put("count", indexer.deadLetterCount());
         ArrayNode entries = root.putArray("entries");
         for (IndexerView.DeadLetter d : indexer.deadLetters(limit)) {
-            entries.addObject().put("line", d.line()).put("at", d.at() == null ? null : d.at().toString()).put("source", d.source())
-                    .put("position", d.position()).put("field", d.field()).put("reason", d.reason()).put("raw", d.raw());
+            entries.addObject()
+                    .put("line", d.line())
+                    .put("at", d.at() == null ? null : d.at().toString())
+                    .put("source", d.source())
+                    .put("position", d.position())
+                    .put("field", d.field())
+                    .put("reason", d.reason())
+                    .put("raw", d.raw());
         }
         ctx.result(root.toString());
     }
@@ -84,15 +96,24 @@ public final class OpsRoutes {
     public void replay(Context ctx) throws IOException {
         token.check(ctx);
         IndexerView.Replay r = indexer.replayDeadLetters();
-        ctx.result(PostJson.MAPPER.createObjectNode().put("replayed", r.replayed()).put("remaining", r.remaining())
-                .put("unreadable", r.unreadable()).toString());
+        ctx.result(PostJson.MAPPER
+                .createObjectNode()
+                .put("replayed", r.replayed())
+                .put("remaining", r.remaining())
+                .put("unreadable", r.unreadable())
+                .toString());
     }
 
     /** Hits, misses, hit rate, entries and evictions of one cache, from the meters Caffeine's binder registered. */
     private ObjectNode cache(String name) {
         double hits = counter("cache.gets", name, "hit"), misses = counter("cache.gets", name, "miss");
-        ObjectNode o = PostJson.MAPPER.createObjectNode().put("name", name).put("hits", (long) hits).put("misses", (long) misses);
-        if (hits + misses > 0) o.put("hit_rate", hits / (hits + misses)); else o.putNull("hit_rate");
+        ObjectNode o = PostJson.MAPPER
+                .createObjectNode()
+                .put("name", name)
+                .put("hits", (long) hits)
+                .put("misses", (long) misses);
+        if (hits + misses > 0) o.put("hit_rate", hits / (hits + misses));
+        else o.putNull("hit_rate");
         Gauge size = metrics.find("cache.size").tag("cache", name).gauge();
         o.put("entries", size == null ? 0 : (long) size.value());
         o.put("evictions", (long) counter("cache.evictions", name, null));

@@ -2,14 +2,12 @@ package dev.feedsearch.query.auth;
 
 import dev.feedsearch.query.ApiException;
 import io.javalin.http.Context;
-
 import java.util.Locale;
 import java.util.Optional;
 
 /** {@code Authorization: Bearer <token>} (RFC 6750): reading it, and the 401s that tell a client how to send it. */
 public final class Bearer {
-    private Bearer() {
-    }
+    private Bearer() {}
 
     /**
      * @return the token, or empty when the request has no {@code Authorization} header
@@ -19,7 +17,9 @@ public final class Bearer {
         String header = ctx.header("Authorization");
         if (header == null) return Optional.empty();
         // the scheme is case-insensitive (RFC 7235 section 2.1)
-        if (header.length() <= 7 || !header.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ") || header.substring(7).isBlank()) {
+        if (header.length() <= 7
+                || !header.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")
+                || header.substring(7).isBlank()) {
             throw invalidRequest(ctx, "Authorization must be: Bearer <token>");
         }
         return Optional.of(header.substring(7).trim());

@@ -16,9 +16,6 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.feedsearch.query.ApiException;
 import io.javalin.http.Context;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URL;
@@ -27,6 +24,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code serve --auth jwt}: the viewer is the {@code sub} of a JWT the client's identity provider signed (RS256 or
@@ -55,8 +54,10 @@ public final class JwtAuth implements ViewerAuth, AutoCloseable {
         if (issuer == null || issuer.isBlank()) throw new IllegalArgumentException("the JWT issuer is required");
         if (audience == null || audience.isBlank()) throw new IllegalArgumentException("the JWT audience is required");
         // the defaults cache keys for 5 minutes and rate-limit fetches; the timeouts are longer than the default 500 ms
-        this.keys = JWKSourceBuilder.create(jwks, new DefaultResourceRetriever(HTTP_TIMEOUT_MS, HTTP_TIMEOUT_MS, JWKS_MAX_BYTES))
-                .retrying(true).build();
+        this.keys = JWKSourceBuilder.create(
+                        jwks, new DefaultResourceRetriever(HTTP_TIMEOUT_MS, HTTP_TIMEOUT_MS, JWKS_MAX_BYTES))
+                .retrying(true)
+                .build();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
         processor.setJWTClaimsSetVerifier(new Claims(issuer, audience));
     }
@@ -85,7 +86,11 @@ public final class JwtAuth implements ViewerAuth, AutoCloseable {
             throw Bearer.invalidToken(ctx, "invalid token: no key matches its kid");
         } catch (KeySourceException e) {
             log.warn("JWKS unavailable: {}", e.getMessage());
-            throw new ApiException(503, "auth_unavailable", "Authorization", "the identity provider's keys cannot be fetched; try again");
+            throw new ApiException(
+                    503,
+                    "auth_unavailable",
+                    "Authorization",
+                    "the identity provider's keys cannot be fetched; try again");
         } catch (BadJOSEException | JOSEException e) {
             throw Bearer.invalidToken(ctx, "invalid token: " + e.getMessage());
         }
@@ -111,7 +116,9 @@ public final class JwtAuth implements ViewerAuth, AutoCloseable {
             List<String> aud = claims.getAudience();
             Object clientId = claims.getClaim("client_id");
             boolean ok = aud.isEmpty() ? audience.equals(clientId) : aud.contains(audience);
-            if (!ok) throw new BadJWTException("JWT audience rejected: " + (aud.isEmpty() ? "client_id " + clientId : "aud " + aud));
+            if (!ok)
+                throw new BadJWTException(
+                        "JWT audience rejected: " + (aud.isEmpty() ? "client_id " + clientId : "aud " + aud));
         }
     }
 }

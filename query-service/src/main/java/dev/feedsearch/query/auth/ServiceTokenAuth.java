@@ -2,7 +2,6 @@ package dev.feedsearch.query.auth;
 
 import dev.feedsearch.query.ApiException;
 import io.javalin.http.Context;
-
 import java.util.Objects;
 import java.util.Optional;
 
@@ -21,9 +20,11 @@ public record ServiceTokenAuth(SharedSecret token) implements ViewerAuth {
         Optional<String> given = Bearer.token(ctx);
         if (given.isEmpty()) {
             if (requested == null) return null;
-            throw Bearer.missing(ctx, "viewer '" + requested + "' needs credentials: send Authorization: Bearer <service token>");
+            throw Bearer.missing(
+                    ctx, "viewer '" + requested + "' needs credentials: send Authorization: Bearer <service token>");
         }
-        if (!token.matches(given.get())) throw new ApiException(403, "forbidden", "Authorization", "wrong service token");
+        if (!token.matches(given.get()))
+            throw new ApiException(403, "forbidden", "Authorization", "wrong service token");
         return requested;
     }
 }

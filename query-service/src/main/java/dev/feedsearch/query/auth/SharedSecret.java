@@ -29,7 +29,8 @@ public final class SharedSecret {
             throw new IllegalArgumentException(name + " must be at least " + MIN_CHARS + " characters (got "
                     + (value == null ? "none" : value.length()) + "); generate one with: openssl rand -hex 32");
         }
-        if (value.chars().anyMatch(Character::isWhitespace)) throw new IllegalArgumentException(name + " must not contain whitespace");
+        if (value.chars().anyMatch(Character::isWhitespace))
+            throw new IllegalArgumentException(name + " must not contain whitespace");
         return new SharedSecret(value.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -2,7 +2,6 @@ package dev.feedsearch.query.cache;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import io.micrometer.core.instrument.Timer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
@@ -18,9 +17,11 @@ final class CallerLoads {
      * The entry for {@code key} if {@code valid} says it still holds, else {@code load}'s (which reports an
      * {@link IOException} wrapped in an {@link UncheckedIOException}; it is rethrown unwrapped here).
      */
-    static <K, V> V get(AsyncCache<K, V> cache, K key, Predicate<V> valid, Timer loads, Supplier<V> load) throws IOException {
+    static <K, V> V get(AsyncCache<K, V> cache, K key, Predicate<V> valid, Timer loads, Supplier<V> load)
+            throws IOException {
         CompletableFuture<V> cached = cache.asMap().get(key); // a peek: getIfPresent would count a miss
-        if (cached != null && cached.isDone() && (cached.isCompletedExceptionally() || !valid.test(cached.join()))) cache.asMap().remove(key, cached);
+        if (cached != null && cached.isDone() && (cached.isCompletedExceptionally() || !valid.test(cached.join())))
+            cache.asMap().remove(key, cached);
         // the miss is loaded on the caller's thread (a hop to a pool thread cost ~0.1-0.5 ms per miss here);
         // a concurrent miss for the same key finds this future in the map and waits on it
         CompletableFuture<V> mine = new CompletableFuture<>();

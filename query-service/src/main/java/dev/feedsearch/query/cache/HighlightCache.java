@@ -7,7 +7,6 @@ import dev.feedsearch.core.index.IndexedPost;
 import dev.feedsearch.core.index.SearchQuery;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
-
 import java.util.List;
 import java.util.function.Function;
 
@@ -32,7 +31,8 @@ public final class HighlightCache {
     public Function<IndexedPost, List<Highlighter.Span>> forQuery(SearchQuery q, Highlighter highlighter) {
         // what the highlighter reads of the query: its required words and phrases, or its plain text
         Object words = q.syntax() != null ? q.syntax().required() : q.text();
-        return p -> cache.get(new Key(words, p.post().id(), p.post().version(), p.group()),
+        return p -> cache.get(
+                new Key(words, p.post().id(), p.post().version(), p.group()),
                 k -> List.copyOf(highlighter.spans(p.group(), p.post().text())));
     }
 }

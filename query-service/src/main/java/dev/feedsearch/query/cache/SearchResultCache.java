@@ -10,7 +10,6 @@ import dev.feedsearch.core.index.SearchQuery;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -38,13 +37,16 @@ public final class SearchResultCache {
     private final AsyncCache<SearchQuery, Entry> cache;
     private final Timer loads;
 
-    public SearchResultCache(PostReader index, ChangeTracker changes, Duration refresh, long maxBytes, MeterRegistry metrics) {
+    public SearchResultCache(
+            PostReader index, ChangeTracker changes, Duration refresh, long maxBytes, MeterRegistry metrics) {
         this.index = index;
         this.changes = changes;
         this.refreshNanos = refresh.toNanos();
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
-                .weigher((SearchQuery q, Entry e) -> Weights.posts(e.page().hits().stream().map(SearchHit::post).toList()) + 256)
+                .weigher((SearchQuery q, Entry e) -> Weights.posts(
+                                e.page().hits().stream().map(SearchHit::post).toList())
+                        + 256)
                 .expireAfterWrite(refresh.multipliedBy(2))
                 .recordStats()
                 .buildAsync();
@@ -59,15 +61,18 @@ public final class SearchResultCache {
 
     private boolean valid(SearchQuery q, Entry e) {
         if (System.nanoTime() - e.builtNanos() > refreshNanos) return false;
-        List<String> ids = e.page().hits().stream().map(h -> h.post().post().id()).toList();
+        List<String> ids =
+                e.page().hits().stream().map(h -> h.post().post().id()).toList();
         if (changes.changedSince(e.generation(), ids)) return false;
-        if (q.viewer() != null && (changes.viewerGeneration(q.viewer()) > e.generation()
-                || changes.authorGeneration(q.viewer()) > e.generation())) return false;
+        if (q.viewer() != null
+                && (changes.viewerGeneration(q.viewer()) > e.generation()
+                        || changes.authorGeneration(q.viewer()) > e.generation())) return false;
         return true;
     }
 
     private Entry load(SearchQuery q) {
-        long generation = changes.generation(); // before the read: a racing write makes the entry look stale, never fresh
+        long generation =
+                changes.generation(); // before the read: a racing write makes the entry look stale, never fresh
         long built = System.nanoTime();
         try {
             return new Entry(generation, built, index.search(q));

@@ -2,14 +2,13 @@ package dev.feedsearch.query.cache;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.feedsearch.core.index.IndexedPost;
 import dev.feedsearch.core.index.ChangeTracker;
+import dev.feedsearch.core.index.IndexedPost;
 import dev.feedsearch.core.index.PostReader;
 import dev.feedsearch.core.model.Post;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -60,7 +59,10 @@ public final class TimelineCache {
     public Map<String, List<IndexedPost>> get(Collection<String> authors) {
         for (String a : authors) {
             CompletableFuture<Timeline> f = cache.asMap().get(a); // a peek: getIfPresent would count a miss
-            if (f != null && f.isDone() && !f.isCompletedExceptionally() && changes.authorGeneration(a) > f.join().generation()) {
+            if (f != null
+                    && f.isDone()
+                    && !f.isCompletedExceptionally()
+                    && changes.authorGeneration(a) > f.join().generation()) {
                 cache.asMap().remove(a, f); // stale: the author wrote since this was loaded
             }
         }
@@ -94,18 +96,36 @@ public final class TimelineCache {
         List<IndexedPost> out = new ArrayList<>(posts.size());
         for (IndexedPost ip : posts) {
             Post p = ip.post();
-            out.add(new IndexedPost(new Post(p.id(), p.authorId(), "", p.lang(), p.createdAt(), p.visibility(), p.tags(), p.mentions(),
-                    p.replyTo(), p.likes(), p.reposts(), p.replies(), p.version(), p.deleted()), ip.lang(), ip.group()));
+            out.add(new IndexedPost(
+                    new Post(
+                            p.id(),
+                            p.authorId(),
+                            "",
+                            p.lang(),
+                            p.createdAt(),
+                            p.visibility(),
+                            p.tags(),
+                            p.mentions(),
+                            p.replyTo(),
+                            p.likes(),
+                            p.reposts(),
+                            p.replies(),
+                            p.version(),
+                            p.deleted()),
+                    ip.lang(),
+                    ip.group()));
         }
         return List.copyOf(out);
     }
 
     private Map<String, Timeline> load(Set<? extends String> authors) {
-        long generation = changes.generation(); // taken before reading: a write racing the load makes it look stale, never fresh
+        long generation =
+                changes.generation(); // taken before reading: a write racing the load makes it look stale, never fresh
         try {
             Map<String, List<IndexedPost>> posts = index.recentPostsUnfiltered(List.copyOf(authors), perAuthor);
             Map<String, Timeline> out = new HashMap<>(authors.size() * 2);
-            for (String a : authors) out.put(a, new Timeline(generation, withoutText(posts.getOrDefault(a, List.of()))));
+            for (String a : authors)
+                out.put(a, new Timeline(generation, withoutText(posts.getOrDefault(a, List.of()))));
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -10,7 +10,6 @@ import dev.feedsearch.query.rank.ViewerContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -41,15 +40,24 @@ public final class ViewerContexts {
     private final Timer loads;
 
     /** @param timelines where the viewer's own recent posts are read from (the feed's cache, so one read serves both) */
-    public ViewerContexts(PostReader index, ChangeTracker changes, TimelineCache timelines, Duration refresh, long maxBytes,
-                          MeterRegistry metrics) {
+    public ViewerContexts(
+            PostReader index,
+            ChangeTracker changes,
+            TimelineCache timelines,
+            Duration refresh,
+            long maxBytes,
+            MeterRegistry metrics) {
         this.index = index;
         this.changes = changes;
         this.timelines = timelines;
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
-                .weigher((String viewer, Entry e) -> (int) Math.min(Integer.MAX_VALUE, Weights.ids(e.context().followees())
-                        + Weights.ids(e.context().mutuals()) + Weights.ids(e.context().hidden()) + Weights.ids(e.context().languages())))
+                .weigher((String viewer, Entry e) -> (int) Math.min(
+                        Integer.MAX_VALUE,
+                        Weights.ids(e.context().followees())
+                                + Weights.ids(e.context().mutuals())
+                                + Weights.ids(e.context().hidden())
+                                + Weights.ids(e.context().languages())))
                 .expireAfterWrite(refresh)
                 .recordStats()
                 .buildAsync();
@@ -61,7 +69,8 @@ public final class ViewerContexts {
     /** The viewer's current context; {@link ViewerContext#ANONYMOUS} for no viewer. */
     public ViewerContext get(String viewer) throws IOException {
         if (viewer == null) return ViewerContext.ANONYMOUS;
-        return CallerLoads.get(cache, viewer, e -> valid(viewer, e), loads, () -> load(viewer)).context();
+        return CallerLoads.get(cache, viewer, e -> valid(viewer, e), loads, () -> load(viewer))
+                .context();
     }
 
     private boolean valid(String viewer, Entry e) {
@@ -74,7 +83,8 @@ public final class ViewerContexts {
     }
 
     private Entry load(String viewer) {
-        long generation = changes.generation(); // before the reads: a racing write makes the entry look stale, never fresh
+        long generation =
+                changes.generation(); // before the reads: a racing write makes the entry look stale, never fresh
         try {
             Set<String> followees = index.followees(viewer);
             Set<String> mutuals = new HashSet<>(index.followers(viewer));
@@ -82,7 +92,8 @@ public final class ViewerContexts {
             Set<String> hidden = index.hiddenAuthors(viewer);
             // the languages the viewer writes in: those of their own recent posts (what the feed always took)
             Set<String> languages = new HashSet<>();
-            for (IndexedPost p : timelines.get(List.of(viewer)).getOrDefault(viewer, List.of())) languages.add(p.lang());
+            for (IndexedPost p : timelines.get(List.of(viewer)).getOrDefault(viewer, List.of()))
+                languages.add(p.lang());
             languages.remove(LanguageDetector.UNDETERMINED);
             return new Entry(generation, new ViewerContext(viewer, followees, mutuals, hidden, languages));
         } catch (IOException e) {

@@ -1,7 +1,6 @@
 package dev.feedsearch.query.cache;
 
 import dev.feedsearch.core.index.IndexedPost;
-
 import java.util.Collection;
 import java.util.List;
 
@@ -11,7 +10,11 @@ final class Weights {
 
     static int post(IndexedPost p) {
         // two bytes per char of text and ids, plus object and field overhead
-        return 2 * (p.post().text().length() + p.post().id().length() + p.post().authorId().length()) + 256;
+        return 2
+                        * (p.post().text().length()
+                                + p.post().id().length()
+                                + p.post().authorId().length())
+                + 256;
     }
 
     static long ids(Collection<String> ids) {

@@ -2,7 +2,6 @@ package dev.feedsearch.query.console;
 
 import dev.feedsearch.query.ApiException;
 import io.javalin.http.Context;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -53,9 +52,12 @@ public final class ConsoleAssets {
     }
 
     private void send(Context ctx, String name) {
-        ctx.header("Content-Security-Policy", CSP).header("X-Content-Type-Options", "nosniff")
-                .header("Referrer-Policy", "no-referrer").header("Cache-Control", "no-cache")
-                .contentType(TYPES.get(name)).result(files.get(name));
+        ctx.header("Content-Security-Policy", CSP)
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Referrer-Policy", "no-referrer")
+                .header("Cache-Control", "no-cache")
+                .contentType(TYPES.get(name))
+                .result(files.get(name));
     }
 
     private static byte[] read(String name) {

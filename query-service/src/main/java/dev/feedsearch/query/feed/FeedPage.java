@@ -1,7 +1,6 @@
 package dev.feedsearch.query.feed;
 
 import dev.feedsearch.core.index.IndexedPost;
-
 import java.util.List;
 
 /**

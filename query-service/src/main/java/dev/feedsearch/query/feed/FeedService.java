@@ -15,7 +15,6 @@ import dev.feedsearch.query.rank.RankingConfig;
 import dev.feedsearch.query.rank.ViewerContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
-
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,8 +26,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.function.LongSupplier;
 
 /**
@@ -41,7 +40,8 @@ import java.util.function.LongSupplier;
  */
 public final class FeedService {
     /** A viewer's ranked feed as of {@code now}, arranged for pages of {@code pageSize}. */
-    record Session(String viewer, Instant now, int pageSize, List<RankedItem> items, String ranking, String fallbackReason) {}
+    record Session(
+            String viewer, Instant now, int pageSize, List<RankedItem> items, String ranking, String fallbackReason) {}
 
     private final PostReader index;
     private final TimelineCache timelines;
@@ -59,10 +59,19 @@ public final class FeedService {
      * @param popularTtl how long one read of a language's popular posts is shared by every viewer
      * @param ticker     nanosecond time source of the ranking budget ({@code System::nanoTime} outside tests)
      */
-    public FeedService(PostReader index, TimelineCache timelines, ViewerContexts contexts, RankingConfig config, CursorCodec cursors, Duration popularTtl,
-                       MeterRegistry metrics, Clock clock, LongSupplier ticker) {
+    public FeedService(
+            PostReader index,
+            TimelineCache timelines,
+            ViewerContexts contexts,
+            RankingConfig config,
+            CursorCodec cursors,
+            Duration popularTtl,
+            MeterRegistry metrics,
+            Clock clock,
+            LongSupplier ticker) {
         this.cursors = cursors;
-        this.popular = new PopularCandidates(index, Duration.ofMillis((long) (config.popularWindowHours() * 3_600_000)), popularTtl, metrics);
+        this.popular = new PopularCandidates(
+                index, Duration.ofMillis((long) (config.popularWindowHours() * 3_600_000)), popularTtl, metrics);
         this.index = index;
         this.timelines = timelines;
         this.contexts = contexts;
@@ -102,7 +111,9 @@ public final class FeedService {
         List<RankedItem> slice = session.items().subList(from, Math.min(from + limit, size));
         // the last word on privacy is the index, now: drop what was deleted, hidden or made private since
         Map<String, IndexedPost> current = new HashMap<>();
-        for (IndexedPost p : index.getVisible(slice.stream().map(RankedItem::postId).toList(), viewer)) current.put(p.post().id(), p);
+        for (IndexedPost p :
+                index.getVisible(slice.stream().map(RankedItem::postId).toList(), viewer))
+            current.put(p.post().id(), p);
         List<FeedPage.Entry> entries = new ArrayList<>(slice.size());
         for (RankedItem item : slice) {
             IndexedPost p = current.get(item.postId());
@@ -110,7 +121,8 @@ public final class FeedService {
         }
         int nextOffset = from + slice.size();
         String next = nextOffset < session.items().size()
-                ? cursors.encode(new CursorCodec.Feed(sessionId, viewer, session.now(), nextOffset, session.pageSize())) : null;
+                ? cursors.encode(new CursorCodec.Feed(sessionId, viewer, session.now(), nextOffset, session.pageSize()))
+                : null;
         return new FeedPage(entries, next, session.ranking(), session.fallbackReason());
     }
 
@@ -135,13 +147,15 @@ public final class FeedService {
         if (reason != null) {
             ranking = "reverse_chronological";
             ranked.clear();
-            for (IndexedPost p : candidates) ranked.add(new RankedItem(p.post().id(), p.post().authorId(), Double.NaN, null));
+            for (IndexedPost p : candidates)
+                ranked.add(new RankedItem(p.post().id(), p.post().authorId(), Double.NaN, null));
             // candidates are already newest first
         } else {
             ranked.sort(Comparator.comparingDouble(RankedItem::score).reversed().thenComparing(RankedItem::postId));
         }
         // the fallback is plainly newest first: no scores to mix by
-        List<RankedItem> items = reason != null ? ranked : Diversity.arrange(ranked, pageSize, config.maxPerAuthorPerPage());
+        List<RankedItem> items =
+                reason != null ? ranked : Diversity.arrange(ranked, pageSize, config.maxPerAuthorPerPage());
         return new Session(viewer, now, pageSize, items, ranking, reason);
     }
 
@@ -157,10 +171,13 @@ public final class FeedService {
         authors.removeAll(ctx.hidden());
         Map<String, IndexedPost> byId = new HashMap<>();
         for (List<IndexedPost> posts : timelines.get(authors).values()) {
-            for (IndexedPost p : posts) if (admissible(p, ctx, now)) byId.put(p.post().id(), p);
+            for (IndexedPost p : posts)
+                if (admissible(p, ctx, now)) byId.put(p.post().id(), p);
         }
         List<IndexedPost> out = new ArrayList<>(byId.values());
-        out.sort(Comparator.comparing((IndexedPost p) -> p.post().createdAt()).reversed().thenComparing(p -> p.post().id()));
+        out.sort(Comparator.comparing((IndexedPost p) -> p.post().createdAt())
+                .reversed()
+                .thenComparing(p -> p.post().id()));
         int popularCap = (int) Math.round(config.maxCandidates() * config.popularShare());
         int followCap = config.maxCandidates() - popularCap;
         if (out.size() > followCap) out = new ArrayList<>(out.subList(0, followCap));
@@ -170,14 +187,21 @@ public final class FeedService {
             for (IndexedPost p : popular.get(ctx.languages(), now, popularCap)) {
                 if (!byId.containsKey(p.post().id()) && admissible(p, ctx, now)) out.add(p);
             }
-            out.sort(Comparator.comparing((IndexedPost p) -> p.post().createdAt()).reversed().thenComparing(p -> p.post().id()));
+            out.sort(Comparator.comparing((IndexedPost p) -> p.post().createdAt())
+                    .reversed()
+                    .thenComparing(p -> p.post().id()));
         }
         return out;
     }
 
     private static boolean admissible(IndexedPost ip, ViewerContext ctx, Instant now) {
         Post p = ip.post();
-        return !p.createdAt().isAfter(now) && !ctx.hidden().contains(p.authorId())
-                && Visibility.canSee(ctx.viewer(), p.authorId(), p.visibility(), ctx.followees().contains(p.authorId()));
+        return !p.createdAt().isAfter(now)
+                && !ctx.hidden().contains(p.authorId())
+                && Visibility.canSee(
+                        ctx.viewer(),
+                        p.authorId(),
+                        p.visibility(),
+                        ctx.followees().contains(p.authorId()));
     }
 }

@@ -6,7 +6,6 @@ import dev.feedsearch.core.index.IndexedPost;
 import dev.feedsearch.core.index.PostReader;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -30,7 +29,9 @@ import java.util.Set;
  */
 final class PopularCandidates {
     /** The engine's popularPublic order: most engaging first, ties by id. */
-    static final Comparator<IndexedPost> ORDER = Comparator.comparingLong((IndexedPost p) -> p.post().engagement()).reversed()
+    static final Comparator<IndexedPost> ORDER = Comparator.comparingLong(
+                    (IndexedPost p) -> p.post().engagement())
+            .reversed()
             .thenComparing(p -> p.post().id());
 
     /** One language's list as read at the start of one ttl-long slice of time. */
@@ -46,7 +47,11 @@ final class PopularCandidates {
         this.index = index;
         this.window = window;
         this.sliceMillis = Math.max(1, ttl.toMillis());
-        this.cache = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(1_000).recordStats().build();
+        this.cache = Caffeine.newBuilder()
+                .expireAfterWrite(ttl)
+                .maximumSize(1_000)
+                .recordStats()
+                .build();
         CaffeineCacheMetrics.monitor(metrics, cache, "popular_candidates");
     }
 
@@ -72,7 +77,8 @@ final class PopularCandidates {
             return cache.get(new Key(language, limit, slice), k -> {
                 try {
                     // from the slice's start: covers the window of every feed built during the slice
-                    Instant since = Instant.ofEpochMilli(k.slice() * sliceMillis).minus(window);
+                    Instant since =
+                            Instant.ofEpochMilli(k.slice() * sliceMillis).minus(window);
                     return List.copyOf(index.popularPublic(Set.of(k.language()), since, k.limit()));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

@@ -2,7 +2,6 @@ package dev.feedsearch.query.rank;
 
 import dev.feedsearch.core.index.IndexedPost;
 import dev.feedsearch.core.model.Post;
-
 import java.time.Instant;
 
 /**
@@ -50,8 +49,10 @@ public final class FeatureScorer {
         double mutual = viewer.mutuals().contains(p.authorId()) ? 1 : 0;
         double language = viewer.languages().contains(ip.lang()) ? 1 : 0;
         double replyPenalty = 0;
-        if (p.replyTo() != null && !own && p.mentions().stream().noneMatch(viewer.followees()::contains)) replyPenalty = 1;
+        if (p.replyTo() != null && !own && p.mentions().stream().noneMatch(viewer.followees()::contains))
+            replyPenalty = 1;
         double text = Float.isNaN(engineScore) ? 0 : engineScore / (engineScore + 1.0);
-        return new Features(text, match.exact(), match.phrase(), recency, engagement, affinity, mutual, language, replyPenalty);
+        return new Features(
+                text, match.exact(), match.phrase(), recency, engagement, affinity, mutual, language, replyPenalty);
     }
 }

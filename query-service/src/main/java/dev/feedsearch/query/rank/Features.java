@@ -8,13 +8,27 @@ import java.util.Map;
  * prose holds the query as written, see {@link TextMatch}; all three 0 for feeds), and the weighted sum that
  * ranks it. {@link #contributions} is what {@code explain=true} returns.
  */
-public record Features(double text, double exact, double phrase, double recency, double engagement, double affinity,
-                       double mutual, double language, double replyPenalty) {
+public record Features(
+        double text,
+        double exact,
+        double phrase,
+        double recency,
+        double engagement,
+        double affinity,
+        double mutual,
+        double language,
+        double replyPenalty) {
 
     public double score(RankingConfig w) {
-        return w.wText() * text + w.wExact() * exact + w.wPhrase() * phrase + w.wRecency() * recency
-                + w.wEngagement() * engagement + w.wAffinity() * affinity
-                + w.wMutual() * mutual + w.wLanguage() * language - w.wReplyPenalty() * replyPenalty;
+        return w.wText() * text
+                + w.wExact() * exact
+                + w.wPhrase() * phrase
+                + w.wRecency() * recency
+                + w.wEngagement() * engagement
+                + w.wAffinity() * affinity
+                + w.wMutual() * mutual
+                + w.wLanguage() * language
+                - w.wReplyPenalty() * replyPenalty;
     }
 
     public Map<String, Double> contributions(RankingConfig w) {

@@ -1,7 +1,6 @@
 package dev.feedsearch.query.rank;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.time.Duration;
 
 /**
@@ -42,11 +41,15 @@ public record RankingConfig(
         }
         // each is held in memory per feed session or per cached timeline
         if (candidatesPerAuthor > 10_000 || maxCandidates > 100_000 || maxFollowees > 100_000) {
-            throw new IllegalArgumentException("ranking candidate caps must be at most 10000 per author, 100000 candidates and followees");
+            throw new IllegalArgumentException(
+                    "ranking candidate caps must be at most 10000 per author, 100000 candidates and followees");
         }
-        if (popularShare < 0 || popularShare > 1) throw new IllegalArgumentException("ranking.popular_share must be within 0..1");
-        if (timeBudgetMs < 1 || timeBudgetMs > 60_000) throw new IllegalArgumentException("ranking.time_budget_ms must be within 1..60000");
-        if (rescoreWindow < 0 || rescoreWindow > 1_000) throw new IllegalArgumentException("ranking.rescore_window must be within 0..1000");
+        if (popularShare < 0 || popularShare > 1)
+            throw new IllegalArgumentException("ranking.popular_share must be within 0..1");
+        if (timeBudgetMs < 1 || timeBudgetMs > 60_000)
+            throw new IllegalArgumentException("ranking.time_budget_ms must be within 1..60000");
+        if (rescoreWindow < 0 || rescoreWindow > 1_000)
+            throw new IllegalArgumentException("ranking.rescore_window must be within 0..1000");
     }
 
     public Duration halfLife() {

@@ -8,7 +8,6 @@ import dev.feedsearch.core.index.SearchPage;
 import dev.feedsearch.core.index.SearchQuery;
 import dev.feedsearch.core.index.SortKey;
 import dev.feedsearch.core.index.SortOrder;
-
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,14 +58,16 @@ public final class RelevanceWindow {
     }
 
     private static final Comparator<Ranked> ORDER = Comparator.comparingInt((Ranked r) -> -r.tier())
-            .thenComparingDouble(r -> -r.score()).thenComparing(Ranked::id);
+            .thenComparingDouble(r -> -r.score())
+            .thenComparing(Ranked::id);
 
     private record MatchKey(String query, String id, long version) {}
 
     private final FeatureScorer scorer;
     // how a post holds a query depends on the two texts alone: computed once per (query, post version), not per
     // request (it was most of a cached page's cost: 100 texts normalised and split into words each time)
-    private final Cache<MatchKey, TextMatch> matches = Caffeine.newBuilder().maximumSize(100_000).build();
+    private final Cache<MatchKey, TextMatch> matches =
+            Caffeine.newBuilder().maximumSize(100_000).build();
 
     public RelevanceWindow(FeatureScorer scorer) {
         this.scorer = scorer;
@@ -77,7 +78,8 @@ public final class RelevanceWindow {
      * @param after where the page starts, or null for the first page
      * @param now   the time of this request (used when {@code after} is null)
      */
-    public Page page(SearchQuery q, ViewerContext viewer, Position after, Instant now, Engine engine) throws IOException {
+    public Page page(SearchQuery q, ViewerContext viewer, Position after, Instant now, Engine engine)
+            throws IOException {
         // a search with no text (only #tags) has no text score to order by: the engine lists newest first, so the
         // window holds the newest matches, not the smallest ids, and the keys past it are (time, id)
         if (q.text() == null) q = q.toBuilder().sort(SortOrder.RECENT).build();
@@ -88,7 +90,8 @@ public final class RelevanceWindow {
         SortKey engineAfter;
         if (after == null || after.inWindow()) {
             if (window > 0) {
-                SearchPage top = engine.search(q.toBuilder().after(null).limit(window).build());
+                SearchPage top =
+                        engine.search(q.toBuilder().after(null).limit(window).build());
                 List<Ranked> ranked = rank(top.hits(), q, viewer, at);
                 int from = 0;
                 if (after != null) {
@@ -107,7 +110,8 @@ public final class RelevanceWindow {
             engineAfter = after.engineKey();
         }
         // past the window: the engine's next hits, re-ranked within what this page shows
-        SearchPage rest = engine.search(q.toBuilder().after(engineAfter).limit(q.limit() - out.size()).build());
+        SearchPage rest = engine.search(
+                q.toBuilder().after(engineAfter).limit(q.limit() - out.size()).build());
         out.addAll(rank(rest.hits(), q, viewer, at));
         return new Page(out, rest.next().map(k -> Position.pastWindow(asOf, k)).orElse(null));
     }
@@ -117,8 +121,14 @@ public final class RelevanceWindow {
         for (SearchHit h : hits) {
             boolean inGroup = q.queryGroups().contains(h.post().group());
             float text = MatchBoosts.textScore(h.score(), inGroup);
-            TextMatch match = q.text() == null ? TextMatch.NONE : matches.get(
-                    new MatchKey(q.text(), h.post().post().id(), h.post().post().version()), k -> TextMatch.of(k.query(), h.post().post().text()));
+            TextMatch match = q.text() == null
+                    ? TextMatch.NONE
+                    : matches.get(
+                            new MatchKey(
+                                    q.text(),
+                                    h.post().post().id(),
+                                    h.post().post().version()),
+                            k -> TextMatch.of(k.query(), h.post().post().text()));
             Features f = scorer.features(h.post(), text, match, viewer, at);
             ranked.add(new Ranked(h, MatchBoosts.tier(h.score(), inGroup), f, f.score(scorer.config())));
         }

@@ -1,7 +1,6 @@
 package dev.feedsearch.query.rank;
 
 import dev.feedsearch.core.model.Hashtags;
-
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -55,7 +54,8 @@ public record TextMatch(double exact, double phrase) {
     private static String fold(String word) {
         String d = Normalizer.normalize(word, Normalizer.Form.NFD);
         StringBuilder out = new StringBuilder(d.length());
-        for (int i = 0; i < d.length(); i++) if (Character.getType(d.charAt(i)) != Character.NON_SPACING_MARK) out.append(d.charAt(i));
+        for (int i = 0; i < d.length(); i++)
+            if (Character.getType(d.charAt(i)) != Character.NON_SPACING_MARK) out.append(d.charAt(i));
         return out.toString();
     }
 
@@ -69,7 +69,8 @@ public record TextMatch(double exact, double phrase) {
         StringBuilder w = new StringBuilder();
         for (int i = 0; i < s.length(); ) {
             int cp = s.codePointAt(i);
-            boolean inWord = Character.isLetterOrDigit(cp) || Character.getType(cp) == Character.NON_SPACING_MARK
+            boolean inWord = Character.isLetterOrDigit(cp)
+                    || Character.getType(cp) == Character.NON_SPACING_MARK
                     || Character.getType(cp) == Character.COMBINING_SPACING_MARK
                     || ((cp == '\'' || cp == '\u2019') && w.length() > 0);
             if (inWord) {

@@ -11,7 +11,8 @@ import java.util.Set;
  * <p>Mutual followers, not all followers: the mutual feature needs only the intersection, which is small and (unlike
  * every follower) is told stale by the generations of the viewer and their followees alone.
  */
-public record ViewerContext(String viewer, Set<String> followees, Set<String> mutuals, Set<String> hidden, Set<String> languages) {
+public record ViewerContext(
+        String viewer, Set<String> followees, Set<String> mutuals, Set<String> hidden, Set<String> languages) {
     public static final ViewerContext ANONYMOUS = new ViewerContext(null, Set.of(), Set.of(), Set.of(), Set.of());
 
     public ViewerContext {

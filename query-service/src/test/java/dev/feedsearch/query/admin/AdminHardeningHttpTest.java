@@ -1,5 +1,8 @@
 package dev.feedsearch.query.admin;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.feedsearch.core.analysis.GroupAnalyzers;
 import dev.feedsearch.core.embedded.EmbeddedPostIndex;
@@ -9,10 +12,6 @@ import dev.feedsearch.indexer.ChangeFactory;
 import dev.feedsearch.indexer.reindex.ReindexJobs;
 import dev.feedsearch.mappings.Mappings;
 import dev.feedsearch.query.FeedsearchServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,9 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The admin API's refusals over real HTTP: a short token, and bodies with unknown, duplicate or trailing content. */
 class AdminHardeningHttpTest {
@@ -38,8 +37,19 @@ class AdminHardeningHttpTest {
         Path dir = Files.createTempDirectory("feedsearch-admin-");
         Mappings mappings = Mappings.load();
         index = EmbeddedPostIndex.open(dir.resolve("index"), GroupAnalyzers.build(mappings));
-        jobs = ReindexJobs.open(index.rebuilds().orElseThrow(), mappings, new ChangeFactory(new ScriptFirstDetector(), mappings)::fromPost, dir.resolve("jobs"), Clock.systemUTC());
-        server = FeedsearchServer.builder().index(index).languages(Set.of("en")).port(0).admin(jobs, TOKEN).build().start();
+        jobs = ReindexJobs.open(
+                index.rebuilds().orElseThrow(),
+                mappings,
+                new ChangeFactory(new ScriptFirstDetector(), mappings)::fromPost,
+                dir.resolve("jobs"),
+                Clock.systemUTC());
+        server = FeedsearchServer.builder()
+                .index(index)
+                .languages(Set.of("en"))
+                .port(0)
+                .admin(jobs, TOKEN)
+                .build()
+                .start();
     }
 
     @AfterAll
@@ -53,16 +63,23 @@ class AdminHardeningHttpTest {
 
     static Resp post(String body) throws Exception {
         HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/admin/reindex"))
-                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         HttpResponse<String> resp = HTTP.send(r, HttpResponse.BodyHandlers.ofString());
         return new Resp(resp.statusCode(), PostJson.MAPPER.readTree(resp.body()));
     }
 
     @Test
     void aTokenShorterThan16CharactersIsRefusedAtStartup() {
-        assertThatThrownBy(() -> FeedsearchServer.builder().index(index).port(0).admin(jobs, "short-token").build())
+        assertThatThrownBy(() -> FeedsearchServer.builder()
+                        .index(index)
+                        .port(0)
+                        .admin(jobs, "short-token")
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("FEEDSEARCH_ADMIN_TOKEN").hasMessageContaining("at least 16 characters");
+                .hasMessageContaining("FEEDSEARCH_ADMIN_TOKEN")
+                .hasMessageContaining("at least 16 characters");
     }
 
     @Test

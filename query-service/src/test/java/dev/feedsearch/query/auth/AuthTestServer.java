@@ -9,7 +9,6 @@ import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.core.model.Visibility;
 import dev.feedsearch.mappings.Mappings;
 import dev.feedsearch.query.FeedsearchServer;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,18 +31,41 @@ final class AuthTestServer implements AutoCloseable {
     private final List<FeedsearchServer> servers = new ArrayList<>();
 
     AuthTestServer() throws IOException {
-        index = EmbeddedPostIndex.open(Files.createTempDirectory("feedsearch-auth-").resolve("index"), GroupAnalyzers.build(Mappings.load()));
+        index = EmbeddedPostIndex.open(
+                Files.createTempDirectory("feedsearch-auth-").resolve("index"), GroupAnalyzers.build(Mappings.load()));
         index.apply(List.of(post("pub", Visibility.PUBLIC), post("priv", Visibility.PRIVATE)));
     }
 
     private static PostChange post(String id, Visibility v) {
-        return PostChange.upsert(new Post(id, "u1", "a post about human rights, " + id, null, Instant.parse("2026-10-01T00:00:00Z"),
-                v, List.of(), List.of(), null, 0, 0, 0, 1, false), "en", "en");
+        return PostChange.upsert(
+                new Post(
+                        id,
+                        "u1",
+                        "a post about human rights, " + id,
+                        null,
+                        Instant.parse("2026-10-01T00:00:00Z"),
+                        v,
+                        List.of(),
+                        List.of(),
+                        null,
+                        0,
+                        0,
+                        0,
+                        1,
+                        false),
+                "en",
+                "en");
     }
 
     /** A server on a free port over the index, with {@code auth} deciding who the viewer is. */
     int serve(ViewerAuth auth) {
-        FeedsearchServer s = FeedsearchServer.builder().index(index).languages(Set.of("en")).port(0).auth(auth).build().start();
+        FeedsearchServer s = FeedsearchServer.builder()
+                .index(index)
+                .languages(Set.of("en"))
+                .port(0)
+                .auth(auth)
+                .build()
+                .start();
         servers.add(s);
         return s.port();
     }
@@ -56,10 +78,14 @@ final class AuthTestServer implements AutoCloseable {
 
     /** GET with {@code Authorization} set to {@code authorization} when not null. */
     static Response get(int port, String pathAndQuery, String authorization) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery)).GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                .GET();
         if (authorization != null) b.header("Authorization", authorization);
         HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return new Response(r.statusCode(), PostJson.MAPPER.readTree(r.body()), r.headers().firstValue("WWW-Authenticate").orElse(null));
+        return new Response(
+                r.statusCode(),
+                PostJson.MAPPER.readTree(r.body()),
+                r.headers().firstValue("WWW-Authenticate").orElse(null));
     }
 
     /** The ids that a recent-first listing of u1's posts shows this request. */

@@ -3,7 +3,6 @@ package dev.feedsearch.query.auth;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -37,7 +36,8 @@ final class JwksEndpoint implements AutoCloseable {
     }
 
     URL url() throws MalformedURLException {
-        return URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/.well-known/jwks.json").toURL();
+        return URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/.well-known/jwks.json")
+                .toURL();
     }
 
     /** Publishes a new key set (a key rotation at the provider). */

@@ -1,5 +1,9 @@
 package dev.feedsearch.query.auth;
 
+import static dev.feedsearch.query.auth.AuthTestServer.get;
+import static dev.feedsearch.query.auth.AuthTestServer.listing;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -16,10 +20,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.feedsearch.query.auth.AuthTestServer.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,10 +27,9 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.function.UnaryOperator;
-
-import static dev.feedsearch.query.auth.AuthTestServer.get;
-import static dev.feedsearch.query.auth.AuthTestServer.listing;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code --auth jwt} over real HTTP: tokens signed with locally generated RSA and EC keys, verified against a JWKS the
@@ -64,16 +63,22 @@ class JwtAuthHttpTest {
 
     static JWTClaimsSet.Builder claims(String sub) {
         Instant now = Instant.now();
-        return new JWTClaimsSet.Builder().subject(sub).issuer(ISSUER).audience(AUDIENCE)
-                .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofMinutes(10))));
+        return new JWTClaimsSet.Builder()
+                .subject(sub)
+                .issuer(ISSUER)
+                .audience(AUDIENCE)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(Duration.ofMinutes(10))));
     }
 
     static String rs256(JWTClaimsSet claims, RSAKey key) throws JOSEException {
-        return sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims, new RSASSASigner(key));
+        return sign(
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims, new RSASSASigner(key));
     }
 
     static String es256(JWTClaimsSet claims) throws JOSEException {
-        return sign(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(ec.getKeyID()).build(), claims, new ECDSASigner(ec));
+        return sign(
+                new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(ec.getKeyID()).build(), claims, new ECDSASigner(ec));
     }
 
     static String sign(JWSHeader header, JWTClaimsSet claims, JWSSigner signer) throws JOSEException {
@@ -88,14 +93,18 @@ class JwtAuthHttpTest {
 
     @Test
     void aValidTokenReadsAsItsSubjectWithRs256AndEs256() throws Exception {
-        for (String token : List.of(rs256(claims("u1").build(), rsa), es256(claims("u1").build()))) {
+        for (String token :
+                List.of(rs256(claims("u1").build(), rsa), es256(claims("u1").build()))) {
             assertThat(get(port, "/v1/posts/priv", bearer(token)).status()).isEqualTo(200);
-            assertThat(get(port, "/v1/posts/priv?viewer=u1", bearer(token)).status()).isEqualTo(200);
+            assertThat(get(port, "/v1/posts/priv?viewer=u1", bearer(token)).status())
+                    .isEqualTo(200);
             assertThat(listing(port, "", bearer(token))).containsExactlyInAnyOrder("pub", "priv");
             assertThat(get(port, "/v1/feed?limit=5", bearer(token)).status()).isEqualTo(200);
         }
         // another user's valid token does not see u1's private post
-        assertThat(get(port, "/v1/posts/priv", bearer(rs256(claims("u2").build(), rsa))).status()).isEqualTo(404);
+        assertThat(get(port, "/v1/posts/priv", bearer(rs256(claims("u2").build(), rsa)))
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -118,7 +127,9 @@ class JwtAuthHttpTest {
         Response r = get(port, "/v1/posts/priv?viewer=u1", token);
         assertThat(r.status()).isEqualTo(403);
         assertThat(r.field()).isEqualTo("viewer");
-        assertThat(get(port, "/v1/search?sort=recent&author=u1&viewer=u1", token).status()).isEqualTo(403);
+        assertThat(get(port, "/v1/search?sort=recent&author=u1&viewer=u1", token)
+                        .status())
+                .isEqualTo(403);
         assertThat(get(port, "/v1/feed?viewer=u1", token).status()).isEqualTo(403);
     }
 
@@ -128,25 +139,46 @@ class JwtAuthHttpTest {
         RSAKey impostor = new RSAKeyGenerator(2048).keyID("rsa-1").generate(); // same kid, other key
         RSAKey unpublished = new RSAKeyGenerator(2048).keyID("rsa-unknown").generate();
         List<Bad> bad = List.of(
-                new Bad("expired", rs256(claims("u1").issueTime(Date.from(past)).expirationTime(Date.from(past.plusSeconds(60))).build(), rsa)),
+                new Bad(
+                        "expired",
+                        rs256(
+                                claims("u1")
+                                        .issueTime(Date.from(past))
+                                        .expirationTime(Date.from(past.plusSeconds(60)))
+                                        .build(),
+                                rsa)),
                 new Bad("no expiry", rs256(claims("u1").expirationTime(null).build(), rsa)),
-                new Bad("wrong issuer", rs256(claims("u1").issuer("https://idp.test/other-pool").build(), rsa)),
-                new Bad("wrong audience", rs256(claims("u1").audience("another-app").build(), rsa)),
+                new Bad(
+                        "wrong issuer",
+                        rs256(claims("u1").issuer("https://idp.test/other-pool").build(), rsa)),
+                new Bad(
+                        "wrong audience",
+                        rs256(claims("u1").audience("another-app").build(), rsa)),
                 new Bad("no subject", rs256(claims(null).build(), rsa)),
                 new Bad("bad signature", rs256(claims("u1").build(), impostor)),
                 new Bad("unknown kid", rs256(claims("u1").build(), unpublished)),
                 new Bad("alg none", new PlainJWT(claims("u1").build()).serialize()),
                 // the classic confusion: HS256 keyed with the RSA public key the server publishes
-                new Bad("HS256 with the public key", sign(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("rsa-1").build(), claims("u1").build(),
-                        new MACSigner(rsa.toPublicKey().getEncoded()))),
-                new Bad("tampered payload", tamper(rs256(claims("u2").build(), rsa), p -> p.replace("\"sub\":\"u2\"", "\"sub\":\"u1\""))),
+                new Bad(
+                        "HS256 with the public key",
+                        sign(
+                                new JWSHeader.Builder(JWSAlgorithm.HS256)
+                                        .keyID("rsa-1")
+                                        .build(),
+                                claims("u1").build(),
+                                new MACSigner(rsa.toPublicKey().getEncoded()))),
+                new Bad(
+                        "tampered payload",
+                        tamper(rs256(claims("u2").build(), rsa), p -> p.replace("\"sub\":\"u2\"", "\"sub\":\"u1\""))),
                 new Bad("not a JWT", "opaque-token-value"));
         for (Bad b : bad) {
             Response r = get(port, "/v1/posts/priv", bearer(b.token()));
             assertThat(r.status()).as(b.what()).isEqualTo(401);
             assertThat(r.field()).as(b.what()).isEqualTo("Authorization");
             assertThat(r.challenge()).as(b.what()).contains("invalid_token");
-            assertThat(get(port, "/v1/posts/pub", bearer(b.token())).status()).as(b.what() + ": a bad token is not anonymous").isEqualTo(401);
+            assertThat(get(port, "/v1/posts/pub", bearer(b.token())).status())
+                    .as(b.what() + ": a bad token is not anonymous")
+                    .isEqualTo(401);
         }
         Response basic = get(port, "/v1/posts/pub", "Basic dTE6cGFzc3dvcmQ=");
         assertThat(basic.status()).isEqualTo(401);
@@ -161,30 +193,49 @@ class JwtAuthHttpTest {
         String json = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
         String changed = payload.apply(json);
         if (changed.equals(json)) throw new IllegalStateException("nothing tampered in " + json);
-        return parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(changed.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+        return parts[0] + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(changed.getBytes(StandardCharsets.UTF_8)) + "."
+                + parts[2];
     }
 
     @Test
     void cognitoAccessTokensCarryTheAudienceInClientId() throws Exception {
-        JWTClaimsSet access = claims("u1").audience((String) null).claim("client_id", AUDIENCE).claim("token_use", "access").build();
-        assertThat(get(port, "/v1/posts/priv", bearer(rs256(access, rsa))).status()).isEqualTo(200);
-        JWTClaimsSet other = claims("u1").audience((String) null).claim("client_id", "another-app").build();
-        assertThat(get(port, "/v1/posts/priv", bearer(rs256(other, rsa))).status()).isEqualTo(401);
+        JWTClaimsSet access = claims("u1")
+                .audience((String) null)
+                .claim("client_id", AUDIENCE)
+                .claim("token_use", "access")
+                .build();
+        assertThat(get(port, "/v1/posts/priv", bearer(rs256(access, rsa))).status())
+                .isEqualTo(200);
+        JWTClaimsSet other = claims("u1")
+                .audience((String) null)
+                .claim("client_id", "another-app")
+                .build();
+        assertThat(get(port, "/v1/posts/priv", bearer(rs256(other, rsa))).status())
+                .isEqualTo(401);
         JWTClaimsSet neither = claims("u1").audience((String) null).build();
-        assertThat(get(port, "/v1/posts/priv", bearer(rs256(neither, rsa))).status()).isEqualTo(401);
+        assertThat(get(port, "/v1/posts/priv", bearer(rs256(neither, rsa))).status())
+                .isEqualTo(401);
     }
 
     @Test
     void keysAreCachedAndARotatedKeyIsFetchedWhenATokenNamesIt() throws Exception {
         RSAKey next = new RSAKeyGenerator(2048).keyID("rsa-2").generate();
         try (JwksEndpoint rotating = new JwksEndpoint(List.of(rsa.toPublicJWK()));
-             JwtAuth own = new JwtAuth(rotating.url(), ISSUER, AUDIENCE)) {
+                JwtAuth own = new JwtAuth(rotating.url(), ISSUER, AUDIENCE)) {
             int p = posts.serve(own);
-            for (int i = 0; i < 5; i++) assertThat(get(p, "/v1/posts/priv", bearer(rs256(claims("u1").build(), rsa))).status()).isEqualTo(200);
+            for (int i = 0; i < 5; i++)
+                assertThat(get(p, "/v1/posts/priv", bearer(rs256(claims("u1").build(), rsa)))
+                                .status())
+                        .isEqualTo(200);
             assertThat(rotating.fetches()).as("one fetch serves many requests").isEqualTo(1);
             rotating.publish(List.of(rsa.toPublicJWK(), next.toPublicJWK()));
-            assertThat(get(p, "/v1/posts/priv", bearer(rs256(claims("u1").build(), next))).status()).isEqualTo(200);
-            assertThat(rotating.fetches()).as("the unknown kid fetched the set again").isEqualTo(2);
+            assertThat(get(p, "/v1/posts/priv", bearer(rs256(claims("u1").build(), next)))
+                            .status())
+                    .isEqualTo(200);
+            assertThat(rotating.fetches())
+                    .as("the unknown kid fetched the set again")
+                    .isEqualTo(2);
         }
     }
 }
