@@ -1,20 +1,27 @@
 package dev.feedsearch.app;
 
+import dev.feedsearch.core.opensearch.ChangeFollower;
+import dev.feedsearch.core.opensearch.OpenSearchPostIndex;
+import dev.feedsearch.core.opensearch.WriterLease;
 import dev.feedsearch.core.reindex.Rebuildable;
 import dev.feedsearch.indexer.DeletionPurge;
 import dev.feedsearch.indexer.reindex.ReindexJobs;
 import dev.feedsearch.query.FeedsearchServer;
+import dev.feedsearch.query.ServerRole;
 import dev.feedsearch.query.ServiceConfig;
 import dev.feedsearch.query.auth.JwtAuth;
 import dev.feedsearch.query.auth.SharedSecret;
 import dev.feedsearch.query.auth.ViewerAuth;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
@@ -33,8 +40,25 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
-    @Option(names = "--role", defaultValue = "all", description = "all|query|indexer (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--role",
+            defaultValue = "all",
+            description =
+                    "all | query | indexer; query and indexer need --engine opensearch (default: ${DEFAULT-VALUE})")
     String role;
+
+    @Option(
+            names = "--wait-for-lease",
+            description =
+                    "When another writer holds the cluster's writer lease, wait for it to lapse instead of refusing")
+    boolean waitForLease;
+
+    @Option(
+            names = "--lease-ttl-seconds",
+            defaultValue = "10",
+            description =
+                    "How long a writer lease lives unrenewed before another writer may take it (default: ${DEFAULT-VALUE})")
+    int leaseTtlSeconds;
 
     @Mixin
     SourceOptions sources;
@@ -93,12 +117,7 @@ final class ServeCommand implements Callable<Integer> {
      */
     Serving open(UnaryOperator<String> env) throws Exception {
         if (purgeAfterHours < 0) throw new IllegalArgumentException("--purge-deletions-after-hours must be >= 0");
-        if (!role.equals("all")) {
-            // the roles split one process into a query tier and an indexer; the change tracking that keeps the
-            // caches exact (generations) lives in the process that writes, so a query-only process could serve
-            // stale cached pages: not offered until generations are shared through the cluster
-            throw new IllegalArgumentException("--role " + role + " is not available yet; use --role all");
-        }
+        ServerRole serverRole = parseRole();
         ServiceConfig cfg = config == null ? ServiceConfig.DEFAULTS : ServiceConfig.load(config);
         // refused here, before an engine or a stream is opened: a short admin token, or no auth on a public address
         String adminToken = env.apply("FEEDSEARCH_ADMIN_TOKEN");
@@ -110,7 +129,20 @@ final class ServeCommand implements Callable<Integer> {
             if (viewerAuth instanceof JwtAuth j) opened.add(j); // its JWKS cache
             EngineRuntime rt = EngineRuntime.open(engine, null);
             opened.add(rt);
-            Rebuildable rebuilds = rt.index.rebuilds().orElse(null);
+            ServerRole.ReplicaStatus replica = null;
+            if (rt.index instanceof OpenSearchPostIndex os) {
+                if (serverRole == ServerRole.QUERY) {
+                    ChangeFollower follower = os.followChanges(FOLLOW_POLL, FOLLOW_MAX_LAG);
+                    opened.add(follower);
+                    replica = replicaStatus(os, follower);
+                } else {
+                    opened.add(takeLease(os)); // before any write, and before publishing
+                    os.publishChanges();
+                }
+            }
+            // a query replica never writes: no reindex jobs, no purge, no streams (--source was refused)
+            Rebuildable rebuilds =
+                    serverRole == ServerRole.QUERY ? null : rt.index.rebuilds().orElse(null);
             ReindexJobs reindex = rebuilds == null
                     ? null
                     : ReindexJobs.open(
@@ -123,7 +155,7 @@ final class ServeCommand implements Callable<Integer> {
             if (reindex != null) opened.add(reindex);
             ChangeStreams streams = sources.open(rt, metrics);
             opened.add(streams);
-            if (purgeAfterHours > 0) {
+            if (purgeAfterHours > 0 && serverRole != ServerRole.QUERY) {
                 opened.add(DeletionPurge.start(
                         rt.index, Duration.ofHours(purgeAfterHours), Duration.ofHours(1), Clock.systemUTC(), metrics));
             }
@@ -138,6 +170,7 @@ final class ServeCommand implements Callable<Integer> {
                     .port(port)
                     .auth(viewerAuth)
                     .admin(reindex, adminToken)
+                    .role(serverRole, replica)
                     .build()
                     .start();
             opened.add(server);
@@ -149,6 +182,68 @@ final class ServeCommand implements Callable<Integer> {
                 e.addSuppressed(closing);
             }
             throw e;
+        }
+    }
+
+    static final Duration FOLLOW_POLL = Duration.ofMillis(50), FOLLOW_MAX_LAG = Duration.ofSeconds(2);
+
+    /** The role, refused where it cannot work: before any engine or stream opens. */
+    private ServerRole parseRole() {
+        ServerRole r = switch (role) {
+            case "all" -> ServerRole.ALL;
+            case "query" -> ServerRole.QUERY;
+            case "indexer" -> ServerRole.INDEXER;
+            default -> throw new IllegalArgumentException("--role must be all, query or indexer, got '" + role + "'");
+        };
+        if (r != ServerRole.ALL && engine.embedded()) {
+            throw new IllegalArgumentException(
+                    "--role " + role + " needs --engine opensearch: an embedded index is one "
+                            + "directory that one process opens (Lucene's write lock), so it has only --role all");
+        }
+        if (r == ServerRole.QUERY && !sources.source.equals("none")) {
+            throw new IllegalArgumentException("--role query never writes, so it takes no --source; run the change "
+                    + "streams on the --role indexer process");
+        }
+        if (leaseTtlSeconds < 1) throw new IllegalArgumentException("--lease-ttl-seconds must be >= 1");
+        return r;
+    }
+
+    /** The cluster's writer lease for this process; losing it later stops the process at once (another writer won). */
+    private WriterLease takeLease(OpenSearchPostIndex os) throws IOException {
+        String me = hostName() + ":" + port + " (pid " + ProcessHandle.current().pid() + ")";
+        WriterLease lease = WriterLease.acquire(os.client(), me, Duration.ofSeconds(leaseTtlSeconds), waitForLease);
+        lease.onLost(() -> {
+            System.err.println("feedsearch: the writer lease was taken over by another writer; stopping at once");
+            Runtime.getRuntime().halt(3); // no further write may reach the index from here
+        });
+        return lease;
+    }
+
+    private static ServerRole.ReplicaStatus replicaStatus(OpenSearchPostIndex os, ChangeFollower follower) {
+        return new ServerRole.ReplicaStatus() {
+            @Override
+            public OptionalDouble changeFeedLagSeconds() {
+                return OptionalDouble.of(follower.lagNanos() / 1e9);
+            }
+
+            @Override
+            public String leaseHolder() {
+                try {
+                    return WriterLease.holder(os.client())
+                            .map(WriterLease.Holder::holder)
+                            .orElse(null);
+                } catch (IOException | RuntimeException e) {
+                    return null;
+                }
+            }
+        };
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
         }
     }
 

@@ -38,6 +38,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -63,6 +64,8 @@ public final class FeedsearchServer implements AutoCloseable {
     private final FeedService feed;
     private final RankingConfig ranking;
     private final IngestStatus ingest;
+    private final ServerRole role;
+    private final ServerRole.ReplicaStatus replica;
     private final CursorCodec cursors;
     private final ViewerAuth auth;
     private final Admission admission;
@@ -84,6 +87,8 @@ public final class FeedsearchServer implements AutoCloseable {
         new ProcessorMetrics().bindTo(metrics);
         this.openApi = loadOpenApi();
         this.ingest = b.ingest;
+        this.role = b.role;
+        this.replica = b.replica;
         this.ranking = b.ranking;
         long timelineBytes = b.timelineBytes == ServiceConfig.HALF ? b.cacheBytes / 2 : b.timelineBytes;
         if (timelineBytes <= 0 || timelineBytes >= b.cacheBytes) {
@@ -113,7 +118,7 @@ public final class FeedsearchServer implements AutoCloseable {
         AdminRoutes admin = new AdminRoutes(b.reindex, b.adminToken);
         ConsoleAssets console = new ConsoleAssets();
         OpsRoutes ops = new OpsRoutes(b.adminToken, index, Mappings.load(), metrics, b.indexerView);
-        List<Route> routes = List.of(
+        List<Route> all = List.of(
                 new Route(HandlerType.GET, "/v1/search", SEARCH_PARAMS, true, this::search),
                 new Route(
                         HandlerType.GET, "/v1/feed", Set.of("viewer", "limit", "cursor", "explain"), true, this::feed),
@@ -139,6 +144,7 @@ public final class FeedsearchServer implements AutoCloseable {
                 new Route(HandlerType.GET, "/", Set.of(), false, console::playground),
                 new Route(HandlerType.GET, "/ops", Set.of(), false, console::ops),
                 new Route(HandlerType.GET, "/console/{file}", Set.of(), false, console::asset));
+        List<Route> routes = forRole(all, role);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.host = b.host;
@@ -293,11 +299,46 @@ public final class FeedsearchServer implements AutoCloseable {
         ctx.result(HitJson.post(post).toString());
     }
 
+    /**
+     * The routes a role answers: a query replica's {@code /admin/*} only says where the indexer is (409), and an
+     * indexer has no {@code /v1/*} API and no playground page.
+     */
+    private List<Route> forRole(List<Route> routes, ServerRole role) {
+        List<Route> out = new ArrayList<>();
+        for (Route r : routes) {
+            boolean admin = r.path().startsWith("/admin/");
+            boolean api = r.path().startsWith("/v1/") || r.path().equals("/");
+            if (role == ServerRole.QUERY && admin)
+                out.add(new Route(r.method(), r.path(), r.params(), false, this::elsewhere));
+            else if (role != ServerRole.INDEXER || !api) out.add(r);
+        }
+        return out;
+    }
+
+    private void elsewhere(Context ctx) {
+        String holder = replica == null ? null : replica.leaseHolder();
+        var body = PostJson.MAPPER.createObjectNode();
+        body.putObject("error")
+                .put("code", "query_replica")
+                .put(
+                        "message",
+                        "this process is a query replica and never writes; send /admin requests to the indexer"
+                                + (holder == null ? " (no indexer holds the writer lease now)" : ": " + holder));
+        body.put("indexer", holder);
+        ctx.status(HttpStatus.CONFLICT).result(body.toString());
+    }
+
     private void ready(Context ctx) {
         try {
             IndexStats s = index.stats();
             var body = PostJson.MAPPER.createObjectNode();
             body.put("status", "ready").put("posts", s.posts()).put("follows", s.follows());
+            if (replica != null) {
+                var lag = replica.changeFeedLagSeconds();
+                if (lag.isPresent()) body.put("change_feed_lag_seconds", lag.getAsDouble());
+                else body.putNull("change_feed_lag_seconds");
+                body.put("lease_holder", replica.leaseHolder());
+            }
             if (ingest != null) {
                 var lag = ingest.lagSeconds();
                 if (lag.isPresent()) body.put("stream_lag_seconds", lag.getAsDouble());
@@ -367,6 +408,8 @@ public final class FeedsearchServer implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private LongSupplier ticker = System::nanoTime;
         private IngestStatus ingest;
+        private ServerRole role = ServerRole.ALL;
+        private ServerRole.ReplicaStatus replica;
         private IndexerView indexerView;
         private CursorSigner cursorSigner;
         private ViewerAuth auth = ViewerAuth.NONE;
@@ -438,6 +481,13 @@ public final class FeedsearchServer implements AutoCloseable {
             ticker = v;
             return this;
         }
+        /** Which routes this process answers, and for a query replica what it follows (in /ready). */
+        public Builder role(ServerRole v, ServerRole.ReplicaStatus status) {
+            role = v;
+            replica = status;
+            return this;
+        }
+
         /** The change streams feeding the index, for /ready (lag, stopped streams). */
         public Builder ingest(IngestStatus v) {
             ingest = v;

@@ -61,6 +61,7 @@ public final class WriterLease implements AutoCloseable {
     private final ScheduledExecutorService renewer;
     private volatile long seqNo = -1, primaryTerm = -1;
     private volatile boolean lost, closed;
+    private volatile Runnable onLost = () -> {};
 
     private WriterLease(OpenSearchClient client, String me, Duration ttl, LongSupplier nanoClock) {
         this.client = client;
@@ -174,12 +175,18 @@ public final class WriterLease implements AutoCloseable {
         if (lost) return false;
         if (closed) throw new IllegalStateException("lease closed");
         GetResponse<Holder> doc = get();
-        if (doc == null || !doc.found() || doc.seqNo() != seqNo || doc.primaryTerm() != primaryTerm) {
+        boolean mine = doc != null && doc.found() && doc.seqNo() == seqNo && doc.primaryTerm() == primaryTerm;
+        if (!mine || !replace(seqNo, primaryTerm)) {
             lost = true;
+            onLost.run();
             return false;
         }
-        if (!replace(seqNo, primaryTerm)) lost = true;
-        return !lost;
+        return true;
+    }
+
+    /** What to do, once, when a renewal finds the lease taken over (a writer must stop writing at once). */
+    public void onLost(Runnable action) {
+        onLost = action;
     }
 
     private void renewQuietly() {
