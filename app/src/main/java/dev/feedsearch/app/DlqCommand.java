@@ -127,9 +127,13 @@ final class DlqCommand {
         @Option(names = "--dead-letter", description = "Dead-letter file (default: <data-dir>/dead-letter.jsonl)")
         Path file;
 
+        @Mixin
+        WriterOptions writer;
+
         @Override
         public Integer call() throws Exception {
             try (EngineRuntime rt = EngineRuntime.open(engine, file)) {
+                rt.becomeWriter(writer, "dlq replay");
                 DeadLetterReplayer.Report r = DeadLetterReplayer.replay(rt.deadLetters, rt.changes, rt.index);
                 System.out.printf(
                         "replayed %d, %d still failing (see dlq list)%s%n",

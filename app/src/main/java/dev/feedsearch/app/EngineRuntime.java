@@ -9,11 +9,13 @@ import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.core.opensearch.OpenSearchPostIndex;
+import dev.feedsearch.core.opensearch.WriterLease;
 import dev.feedsearch.indexer.ChangeFactory;
 import dev.feedsearch.indexer.DeadLetterEntry;
 import dev.feedsearch.indexer.JsonlDeadLetterStore;
 import dev.feedsearch.mappings.Mappings;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -31,6 +33,7 @@ final class EngineRuntime implements AutoCloseable {
     final PostIndex index;
     final ChangeFactory changes;
     final JsonlDeadLetterStore deadLetters;
+    private WriterLease lease; // held while this process writes to an OpenSearch cluster
 
     private EngineRuntime(
             Path dataDir, Mappings mappings, PostIndex index, ChangeFactory changes, JsonlDeadLetterStore dlq) {
@@ -100,6 +103,32 @@ final class EngineRuntime implements AutoCloseable {
         };
     }
 
+    /**
+     * Makes this process the cluster's one writer, before it writes: on OpenSearch it takes the writer lease (refused
+     * with the holder named, or waiting, as {@code opts} say) and publishes every change it records to the change
+     * journal that query replicas follow. A writer that loses the lease later stops at once. The embedded engine needs
+     * neither: Lucene's write lock already allows one writing process, and nothing else reads its index.
+     */
+    void becomeWriter(WriterOptions opts, String what) throws IOException {
+        if (!(index instanceof OpenSearchPostIndex os) || lease != null) return;
+        String me =
+                what + " on " + hostName() + " (pid " + ProcessHandle.current().pid() + ")";
+        lease = WriterLease.acquire(os.client(), me, opts.ttl(), opts.waitForLease);
+        lease.onLost(() -> {
+            System.err.println("feedsearch: the writer lease was taken over by another writer; stopping at once");
+            Runtime.getRuntime().halt(3); // no further write may reach the index from here
+        });
+        os.publishChanges();
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
     /** Values the {@code lang} filter accepts. */
     Set<String> filterLanguages() {
         Set<String> langs = new HashSet<>(mappings.supportedLanguages());
@@ -110,6 +139,7 @@ final class EngineRuntime implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
+            if (lease != null) lease.close(); // handed back: a waiting writer takes it at once
             index.close();
         } finally {
             deadLetters.close();

@@ -28,6 +28,9 @@ final class IngestCommand implements Callable<Integer> {
             description = "Changes per index batch (default: ${DEFAULT-VALUE})")
     int batch;
 
+    @Mixin
+    WriterOptions writer;
+
     @Parameters(paramLabel = "FILE.jsonl")
     Path file;
 
@@ -36,6 +39,7 @@ final class IngestCommand implements Callable<Integer> {
         engine.embedded(); // a bad --engine is named before anything else
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no such file: " + file);
         try (EngineRuntime rt = EngineRuntime.open(engine, deadLetter)) {
+            rt.becomeWriter(writer, "ingest " + file.getFileName());
             IngestReport r = load(rt, file, batch);
             System.out.printf(
                     "ingested %s: %d lines, %d posts, %d follow edges, %d deletes, %d stale, %d dead-lettered, %d blank%n",

@@ -15,7 +15,6 @@ import dev.feedsearch.query.auth.ViewerAuth;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,18 +46,8 @@ final class ServeCommand implements Callable<Integer> {
                     "all | query | indexer; query and indexer need --engine opensearch (default: ${DEFAULT-VALUE})")
     String role;
 
-    @Option(
-            names = "--wait-for-lease",
-            description =
-                    "When another writer holds the cluster's writer lease, wait for it to lapse instead of refusing")
-    boolean waitForLease;
-
-    @Option(
-            names = "--lease-ttl-seconds",
-            defaultValue = "10",
-            description =
-                    "How long a writer lease lives unrenewed before another writer may take it (default: ${DEFAULT-VALUE})")
-    int leaseTtlSeconds;
+    @Mixin
+    WriterOptions writer;
 
     @Mixin
     SourceOptions sources;
@@ -136,8 +125,7 @@ final class ServeCommand implements Callable<Integer> {
                     opened.add(follower);
                     replica = replicaStatus(os, follower);
                 } else {
-                    opened.add(takeLease(os)); // before any write, and before publishing
-                    os.publishChanges();
+                    rt.becomeWriter(writer, "serve --role " + role + " on port " + port); // before any write
                 }
             }
             // a query replica never writes: no reindex jobs, no purge, no streams (--source was refused)
@@ -204,19 +192,8 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--role query never writes, so it takes no --source; run the change "
                     + "streams on the --role indexer process");
         }
-        if (leaseTtlSeconds < 1) throw new IllegalArgumentException("--lease-ttl-seconds must be >= 1");
+        writer.ttl(); // a bad --lease-ttl-seconds is named before anything opens
         return r;
-    }
-
-    /** The cluster's writer lease for this process; losing it later stops the process at once (another writer won). */
-    private WriterLease takeLease(OpenSearchPostIndex os) throws IOException {
-        String me = hostName() + ":" + port + " (pid " + ProcessHandle.current().pid() + ")";
-        WriterLease lease = WriterLease.acquire(os.client(), me, Duration.ofSeconds(leaseTtlSeconds), waitForLease);
-        lease.onLost(() -> {
-            System.err.println("feedsearch: the writer lease was taken over by another writer; stopping at once");
-            Runtime.getRuntime().halt(3); // no further write may reach the index from here
-        });
-        return lease;
     }
 
     private static ServerRole.ReplicaStatus replicaStatus(OpenSearchPostIndex os, ChangeFollower follower) {
@@ -237,14 +214,6 @@ final class ServeCommand implements Callable<Integer> {
                 }
             }
         };
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
-        }
     }
 
     /** Closes in reverse order of opening, every one even when one fails; the first failure is thrown. */

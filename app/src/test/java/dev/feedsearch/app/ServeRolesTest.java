@@ -164,6 +164,46 @@ class ServeRolesTest {
                 .hasMessageContaining("pid " + ProcessHandle.current().pid());
     }
 
+    static String postLine(String id, String text, long version) {
+        return "{\"id\":\"" + id + "\",\"author_id\":\"ann\",\"text\":\"" + text
+                + "\",\"created_at\":\"2026-11-01T00:00:00Z\",\"visibility\":\"public\",\"version\":" + version + "}\n";
+    }
+
+    CliTest.Run ingest(String name, String line) throws Exception {
+        Path file = Files.writeString(dir.resolve(name + ".jsonl"), line);
+        return new CliTest()
+                .run(
+                        "ingest",
+                        "--engine",
+                        "opensearch",
+                        "--opensearch-url",
+                        url,
+                        "--replicas",
+                        "0",
+                        "--data-dir",
+                        dir.resolve("ingest").toString(),
+                        file.toString());
+    }
+
+    @Test
+    void ingestPublishesWhatItWritesAndIsRefusedBesideALiveWriter() throws Exception {
+        Path config = Files.writeString(dir.resolve("replica.json"), "{\"cache\": {\"refresh_ms\": 600000}}");
+        ServeCommand.Serving replica = serve("replica", "--role", "query", "--config", config.toString());
+        CliTest.Run first = ingest("v1", postLine("p9", "the river runs high", 1));
+        assertThat(first.code()).as(first.err()).isZero();
+        eventually(replica, "river", ids -> ids.equals(List.of("p9")), "the ingested post on the replica");
+        assertThat(ids(replica, "river")).containsExactly("p9"); // cached for 10 minutes now
+        CliTest.Run edit = ingest("v2", postLine("p9", "the flood came", 2));
+        assertThat(edit.code()).as(edit.err()).isZero();
+        eventually(replica, "river", List::isEmpty, "the ingested edit on the replica");
+
+        serve("writer"); // a live writer holds the lease: ingest beside it is refused, naming it
+        CliTest.Run beside = ingest("v3", postLine("p9", "the river is back", 3));
+        assertThat(beside.code()).isNotZero();
+        assertThat(beside.err()).contains("writer lease", "serve --role all");
+        assertThat(ids(replica, "river")).isEmpty(); // nothing was written
+    }
+
     @Test
     void rolesAreRefusedWhereTheyCannotWork() {
         assertThatThrownBy(() -> serve("q", "--role", "query", "--source", "dynamodb"))
