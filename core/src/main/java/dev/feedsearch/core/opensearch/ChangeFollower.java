@@ -11,6 +11,7 @@ import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.OpenSearchException;
 import org.opensearch.client.opensearch.core.MgetResponse;
 import org.opensearch.client.opensearch.core.mget.MultiGetResponseItem;
+import org.opensearch.client.transport.httpclient5.ResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,8 +106,8 @@ public final class ChangeFollower implements AutoCloseable {
         MgetResponse<ChangeJournal.Entry> r;
         try {
             r = client.mget(m -> m.index(ChangeJournal.INDEX).ids(ids).realtime(true), ChangeJournal.Entry.class);
-        } catch (OpenSearchException e) {
-            if (e.status() == 404) return 0; // no writer has published yet
+        } catch (OpenSearchException | ResponseException e) {
+            if (HttpStatus.of(e) == 404) return 0; // no writer has published yet
             throw e;
         }
         List<ChangeJournal.Entry> found = new ArrayList<>();

@@ -11,6 +11,7 @@ import org.opensearch.client.opensearch._types.Conflicts;
 import org.opensearch.client.opensearch._types.OpenSearchException;
 import org.opensearch.client.opensearch._types.SortOrder;
 import org.opensearch.client.opensearch.core.SearchResponse;
+import org.opensearch.client.transport.httpclient5.ResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,8 +78,8 @@ public final class ChangeJournal implements ChangeLog.Listener {
             return r.hits().hits().isEmpty()
                     ? 0
                     : r.hits().hits().getFirst().source().seq();
-        } catch (OpenSearchException e) {
-            if (e.status() == 404) return 0;
+        } catch (OpenSearchException | ResponseException e) {
+            if (HttpStatus.of(e) == 404) return 0;
             throw e;
         }
     }
@@ -129,8 +130,8 @@ public final class ChangeJournal implements ChangeLog.Listener {
                 new Entry(seq, e.posts(), e.authors(), e.viewers(), e.everything(), System.currentTimeMillis());
         try {
             client.create(c -> c.index(INDEX).id(Long.toString(seq)).document(numbered));
-        } catch (OpenSearchException ex) {
-            if (ex.status() == 409) {
+        } catch (OpenSearchException | ResponseException ex) {
+            if (HttpStatus.of(ex) == 409) {
                 throw new IllegalStateException(
                         "change journal entry " + seq + " exists: another writer is publishing to "
                                 + "this cluster (only the writer-lease holder may write)",

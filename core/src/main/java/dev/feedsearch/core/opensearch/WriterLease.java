@@ -12,6 +12,7 @@ import java.util.function.LongSupplier;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.OpenSearchException;
 import org.opensearch.client.opensearch.core.GetResponse;
+import org.opensearch.client.transport.httpclient5.ResponseException;
 
 /**
  * One writer at a time on a cluster: the process that writes (the indexer, or {@code ingest} and {@code dlq replay}
@@ -104,8 +105,8 @@ public final class WriterLease implements AutoCloseable {
         try {
             GetResponse<Holder> doc = client.get(g -> g.index(INDEX).id(DOC), Holder.class);
             return doc.found() ? Optional.ofNullable(doc.source()) : Optional.empty();
-        } catch (OpenSearchException e) {
-            if (e.status() == 404) return Optional.empty(); // no lease index yet
+        } catch (OpenSearchException | ResponseException e) {
+            if (HttpStatus.of(e) == 404) return Optional.empty(); // no lease index yet
             throw e;
         }
     }
@@ -135,8 +136,8 @@ public final class WriterLease implements AutoCloseable {
     private GetResponse<Holder> get() throws IOException {
         try {
             return client.get(g -> g.index(INDEX).id(DOC).realtime(true), Holder.class);
-        } catch (OpenSearchException e) {
-            if (e.status() == 404) return null;
+        } catch (OpenSearchException | ResponseException e) {
+            if (HttpStatus.of(e) == 404) return null;
             throw e;
         }
     }
@@ -147,8 +148,8 @@ public final class WriterLease implements AutoCloseable {
             seqNo = r.seqNo();
             primaryTerm = r.primaryTerm();
             return true;
-        } catch (OpenSearchException e) {
-            if (e.status() == 409) return false;
+        } catch (OpenSearchException | ResponseException e) {
+            if (HttpStatus.of(e) == 409) return false;
             throw e;
         }
     }
@@ -164,8 +165,8 @@ public final class WriterLease implements AutoCloseable {
             seqNo = r.seqNo();
             primaryTerm = r.primaryTerm();
             return true;
-        } catch (OpenSearchException e) {
-            if (e.status() == 409) return false;
+        } catch (OpenSearchException | ResponseException e) {
+            if (HttpStatus.of(e) == 409) return false;
             throw e;
         }
     }
@@ -217,8 +218,9 @@ public final class WriterLease implements AutoCloseable {
         if (lost) return;
         try {
             client.delete(d -> d.index(INDEX).id(DOC).ifSeqNo(seqNo).ifPrimaryTerm(primaryTerm));
-        } catch (OpenSearchException e) {
-            if (e.status() != 409 && e.status() != 404) throw e; // 409: taken over meanwhile, nothing to hand back
+        } catch (OpenSearchException | ResponseException e) {
+            if (HttpStatus.of(e) != 409 && HttpStatus.of(e) != 404)
+                throw e; // 409: taken over meanwhile, nothing to hand back
         }
     }
 
