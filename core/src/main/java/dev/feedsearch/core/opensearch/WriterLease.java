@@ -175,9 +175,8 @@ public final class WriterLease implements AutoCloseable {
     public synchronized boolean renew() throws IOException {
         if (lost) return false;
         if (closed) throw new IllegalStateException("lease closed");
-        GetResponse<Holder> doc = get();
-        boolean mine = doc != null && doc.found() && doc.seqNo() == seqNo && doc.primaryTerm() == primaryTerm;
-        if (!mine || !replace(seqNo, primaryTerm)) {
+        // the conditional write alone decides: it fails (409) when the document changed or is gone
+        if (!replace(seqNo, primaryTerm)) {
             lost = true;
             onLost.run();
             return false;
