@@ -6,6 +6,7 @@ import dev.feedsearch.core.opensearch.WriterLease;
 import dev.feedsearch.core.reindex.Rebuildable;
 import dev.feedsearch.indexer.DeletionPurge;
 import dev.feedsearch.indexer.reindex.ReindexJobs;
+import dev.feedsearch.query.CursorSigner;
 import dev.feedsearch.query.FeedsearchServer;
 import dev.feedsearch.query.ServerRole;
 import dev.feedsearch.query.ServiceConfig;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
@@ -112,6 +114,7 @@ final class ServeCommand implements Callable<Integer> {
         String adminToken = env.apply("FEEDSEARCH_ADMIN_TOKEN");
         SharedSecret.optional("FEEDSEARCH_ADMIN_TOKEN", adminToken);
         ViewerAuth viewerAuth = auth.viewerAuth(host, env);
+        CursorSigner cursorKeys = cursorKeys(serverRole, env.apply(CursorSigner.ENV));
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -157,6 +160,7 @@ final class ServeCommand implements Callable<Integer> {
                     .host(host)
                     .port(port)
                     .auth(viewerAuth)
+                    .cursorSigner(cursorKeys)
                     .admin(reindex, adminToken)
                     .role(serverRole, replica)
                     .build()
@@ -171,6 +175,20 @@ final class ServeCommand implements Callable<Integer> {
             }
             throw e;
         }
+    }
+
+    /**
+     * Cursors sealed under keys every replica shares, so that a cursor from one works on the next: a query replica
+     * refuses to start without them (with per-process keys, every second page behind a load balancer would fail).
+     */
+    private static CursorSigner cursorKeys(ServerRole role, String keys) {
+        if (keys != null && !keys.isBlank()) return CursorSigner.of(Arrays.asList(keys.split(",")));
+        if (role == ServerRole.QUERY) {
+            throw new IllegalArgumentException("--role query needs " + CursorSigner.ENV + ": the same cursor keys on "
+                    + "every replica (comma-separated, signing key first, each at least 16 characters), so that a "
+                    + "cursor issued by one replica works on the others");
+        }
+        return CursorSigner.random();
     }
 
     static final Duration FOLLOW_POLL = Duration.ofMillis(50), FOLLOW_MAX_LAG = Duration.ofSeconds(2);

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.feedsearch.core.model.FollowChange;
+import dev.feedsearch.core.model.FollowEdge;
 import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.core.model.Visibility;
 import dev.feedsearch.core.opensearch.OpenSearchPostIndex;
 import dev.feedsearch.core.opensearch.WriterLease;
+import dev.feedsearch.query.CursorSigner;
 import dev.feedsearch.testkit.OpenSearchTestNode;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,6 +41,8 @@ import picocli.CommandLine;
 class ServeRolesTest {
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final String TOKEN = "an-admin-token-of-16+";
+    static final Map<String, String> ENV =
+            Map.of("FEEDSEARCH_ADMIN_TOKEN", TOKEN, CursorSigner.ENV, "cursor-key-every-replica-shares");
     static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
     static String url;
 
@@ -76,7 +81,7 @@ class ServeRolesTest {
                 dir.resolve(name).toString()));
         args.addAll(List.of(extra));
         new CommandLine(serve).parseArgs(args.toArray(String[]::new));
-        ServeCommand.Serving s = serve.open(Map.of("FEEDSEARCH_ADMIN_TOKEN", TOKEN)::get);
+        ServeCommand.Serving s = serve.open(ENV::get);
         running.add(s);
         return s;
     }
@@ -213,5 +218,73 @@ class ServeRolesTest {
                 .parseArgs("--port", "0", "--data-dir", dir.resolve("e").toString(), "--role", "query");
         assertThatThrownBy(() -> embedded.open(Map.<String, String>of()::get))
                 .hasMessageContaining("needs --engine opensearch");
+        ServeCommand keyless = new ServeCommand();
+        new CommandLine(keyless)
+                .parseArgs("--port", "0", "--engine", "opensearch", "--opensearch-url", url, "--role", "query");
+        assertThatThrownBy(() -> keyless.open(Map.of("FEEDSEARCH_ADMIN_TOKEN", TOKEN)::get))
+                .hasMessageContaining("--role query needs " + CursorSigner.ENV);
+    }
+
+    static Post authored(String id, String author, Instant at, long likes, long version) {
+        return new Post(
+                id,
+                author,
+                "note " + id,
+                null,
+                at,
+                Visibility.PUBLIC,
+                List.of(),
+                List.of(),
+                null,
+                likes,
+                0,
+                0,
+                version,
+                false);
+    }
+
+    List<String> feedPage(ServeCommand.Serving s, String cursor, List<String> into) throws Exception {
+        String path = "/v1/feed?viewer=fd-bob&limit=3" + (cursor == null ? "" : "&cursor=" + cursor);
+        HttpResponse<String> r = get(s, path);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        for (JsonNode item : json(r).path("hits")) into.add(item.path("id").asText());
+        JsonNode next = json(r).path("next_cursor");
+        return next.isTextual() ? List.of(next.asText()) : List.of();
+    }
+
+    @Test
+    void aFeedCursorFromOneReplicaPagesOnTheOtherWithNoRepeatsOrSkipsWhateverChangedBetween() throws Exception {
+        ServeCommand.Serving writer = serve("writer");
+        ServeCommand.Serving a = serve("a", "--role", "query"), b = serve("b", "--role", "query");
+        Instant t = Instant.now().minus(Duration.ofHours(30));
+        List<PostChange> posts = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String author = i % 2 == 0 ? "fd-ann" : "fd-cat"; // no other test writes these authors
+            posts.add(PostChange.upsert(authored("f" + i, author, t.plus(Duration.ofHours(i)), 0, 1), "en", "en"));
+        }
+        writer.runtime.index.apply(posts);
+        writer.runtime.index.apply(List.of(
+                new FollowChange(new FollowEdge("fd-bob", "fd-ann", t, 1, false)),
+                new FollowChange(new FollowEdge("fd-bob", "fd-cat", t, 1, false))));
+        List<String> all = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (all.size() < 3 && System.nanoTime() < deadline) {
+            all.clear();
+            feedPage(b, null, all);
+        }
+        assertThat(all).as("bob's first feed page on replica b").hasSize(3);
+
+        List<String> seen = new ArrayList<>();
+        List<String> cursor = feedPage(a, null, seen);
+        // between pages, the oldest post becomes the most liked: any rebuild of the session would rank it first
+        // and shift every other item, so a replica that rebuilt instead of reading the session repeats and skips
+        writer.runtime.index.apply(List.of(
+                PostChange.upsert(authored("f0", "fd-ann", t, 1_000_000, 2), "en", "en"),
+                PostChange.upsert(authored("f1", "fd-cat", t.plus(Duration.ofHours(1)), 900_000, 2), "en", "en")));
+        ServeCommand.Serving[] order = {b, a, b, a};
+        for (int i = 0; !cursor.isEmpty(); i++) cursor = feedPage(order[i % order.length], cursor.getFirst(), seen);
+        assertThat(seen).doesNotHaveDuplicates();
+        assertThat(seen)
+                .containsExactlyInAnyOrder(posts.stream().map(c -> c.key()).toArray(String[]::new));
     }
 }

@@ -95,4 +95,24 @@ public final class IndexTemplates {
         props.putObject("deleted_at").put("type", "long"); // epoch ms the edge was undone: purged by age
         return root;
     }
+
+    /**
+     * The body of {@code PUT feedsearch-feed-sessions}: one document per feed session, its ranked list as an opaque
+     * compressed blob. Nothing but the expiry is indexed (it drives the purge); sessions are disposable, so the
+     * translog is async and refreshes are rare (reads are real-time gets by id).
+     */
+    public static ObjectNode feedSessionsIndex(int shards, int replicas) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode index = root.putObject("settings")
+                .putObject("index")
+                .put("number_of_shards", shards)
+                .put("number_of_replicas", replicas)
+                .put("refresh_interval", "30s");
+        index.putObject("translog").put("durability", "async").put("sync_interval", "5s");
+        ObjectNode props = root.putObject("mappings").put("dynamic", "strict").putObject("properties");
+        props.putObject("viewer").put("type", "keyword").put("index", false).put("doc_values", false);
+        props.putObject("expires_at").put("type", "long");
+        props.putObject("data").put("type", "binary");
+        return root;
+    }
 }

@@ -112,7 +112,16 @@ public final class FeedsearchServer implements AutoCloseable {
                 cursors,
                 b.clock);
         this.feed = new FeedService(
-                index, timelines, contexts, b.ranking, cursors, b.popularRefresh, metrics, b.clock, b.ticker);
+                index,
+                timelines,
+                contexts,
+                b.ranking,
+                cursors,
+                b.popularRefresh,
+                index.sessions(),
+                metrics,
+                b.clock,
+                b.ticker);
         this.admission = new Admission(b.limits, metrics);
         this.rateLimiter = new RateLimiter(b.rate, System::nanoTime);
         AdminRoutes admin = new AdminRoutes(b.reindex, b.adminToken);

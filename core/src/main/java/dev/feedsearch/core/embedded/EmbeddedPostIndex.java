@@ -14,6 +14,7 @@ import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.index.SearchHit;
 import dev.feedsearch.core.index.SearchPage;
 import dev.feedsearch.core.index.SearchQuery;
+import dev.feedsearch.core.index.SessionStore;
 import dev.feedsearch.core.index.SortKey;
 import dev.feedsearch.core.index.SortOrder;
 import dev.feedsearch.core.model.FollowChange;
@@ -475,6 +476,11 @@ public final class EmbeddedPostIndex implements PostIndex {
     @Override
     public Optional<Rebuildable> rebuilds() {
         return Optional.of(rebuilds);
+    }
+
+    @Override
+    public Optional<SessionStore> sessions() {
+        return Optional.empty(); // one process owns this directory: its memory holds every session
     }
 
     @FunctionalInterface

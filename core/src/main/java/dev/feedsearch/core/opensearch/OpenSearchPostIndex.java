@@ -21,6 +21,7 @@ import dev.feedsearch.core.index.PostIndex;
 import dev.feedsearch.core.index.SearchHit;
 import dev.feedsearch.core.index.SearchPage;
 import dev.feedsearch.core.index.SearchQuery;
+import dev.feedsearch.core.index.SessionStore;
 import dev.feedsearch.core.index.SortKey;
 import dev.feedsearch.core.index.SortOrder;
 import dev.feedsearch.core.model.IndexChange;
@@ -75,6 +76,7 @@ public final class OpenSearchPostIndex implements PostIndex {
     private final Mappings mappings;
     private final GroupIndices groups;
     private final OpenSearchWriter writer;
+    private final OpenSearchSessions sessions;
     private final OpenSearchRebuilds rebuilds;
     private final FollowGraph follows;
 
@@ -110,6 +112,7 @@ public final class OpenSearchPostIndex implements PostIndex {
         this.rebuilds = new OpenSearchRebuilds(client, writer, bulk, refresh, groups, setup, changeLog);
         this.queries = new Queries(mappings);
         this.follows = new FollowGraph(client, changeLog, cfg.refresh() != OpenSearchConfig.Refresh.FALSE);
+        this.sessions = new OpenSearchSessions(client, Duration.ofMinutes(10), System::nanoTime);
     }
 
     /**
@@ -410,6 +413,11 @@ public final class OpenSearchPostIndex implements PostIndex {
     @Override
     public Optional<Rebuildable> rebuilds() {
         return Optional.of(rebuilds);
+    }
+
+    @Override
+    public Optional<SessionStore> sessions() {
+        return Optional.of(sessions);
     }
 
     @Override

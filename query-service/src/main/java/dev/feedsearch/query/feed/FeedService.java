@@ -1,9 +1,8 @@
 package dev.feedsearch.query.feed;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.feedsearch.core.index.IndexedPost;
 import dev.feedsearch.core.index.PostReader;
+import dev.feedsearch.core.index.SessionStore;
 import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.Visibility;
 import dev.feedsearch.query.CursorCodec;
@@ -14,7 +13,6 @@ import dev.feedsearch.query.rank.Features;
 import dev.feedsearch.query.rank.RankingConfig;
 import dev.feedsearch.query.rank.ViewerContext;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -35,8 +34,9 @@ import java.util.function.LongSupplier;
  * plus a share of popular public posts in the viewer's languages) → visibility, mute and block filters →
  * features and score within a time budget (else reverse-chronological, said so) → author diversity →
  * a session. Pages of one session come from that frozen ranked list, so new posts arriving mid-session
- * cause no duplicates or gaps; every page is re-checked against the index before it is returned, so a
- * post deleted or made private since is dropped, never shown. A new session (no cursor) shows new posts.
+ * cause no duplicates or gaps, on whichever replica a cursor lands ({@link FeedSessions}); every page is
+ * re-checked against the index before it is returned, so a post deleted or made private since is dropped,
+ * never shown. A new session (no cursor) shows new posts.
  */
 public final class FeedService {
     /** A viewer's ranked feed as of {@code now}, arranged for pages of {@code pageSize}. */
@@ -48,7 +48,7 @@ public final class FeedService {
     private final ViewerContexts contexts;
     private final FeatureScorer scorer;
     private final RankingConfig config;
-    private final Cache<String, Session> sessions;
+    private final FeedSessions sessions;
     private final Clock clock;
     private final LongSupplier ticker;
     private final CursorCodec cursors;
@@ -57,6 +57,7 @@ public final class FeedService {
     /**
      * @param contexts   the viewers' follows, hidden authors and languages (shared with search)
      * @param popularTtl how long one read of a language's popular posts is shared by every viewer
+     * @param sessions   where sessions are shared with other replicas, when the engine has such a place
      * @param ticker     nanosecond time source of the ranking budget ({@code System::nanoTime} outside tests)
      */
     public FeedService(
@@ -66,6 +67,7 @@ public final class FeedService {
             RankingConfig config,
             CursorCodec cursors,
             Duration popularTtl,
+            Optional<SessionStore> sessions,
             MeterRegistry metrics,
             Clock clock,
             LongSupplier ticker) {
@@ -79,36 +81,34 @@ public final class FeedService {
         this.scorer = new FeatureScorer(config);
         this.clock = clock;
         this.ticker = ticker;
-        this.sessions = Caffeine.newBuilder()
-                .maximumWeight(64L << 20)
-                .weigher((String k, Session s) -> 128 + s.items().size() * 96)
-                .expireAfterAccess(Duration.ofMinutes(15))
-                .recordStats()
-                .build();
-        CaffeineCacheMetrics.monitor(metrics, sessions, "feed_sessions");
+        this.sessions = new FeedSessions(sessions, metrics);
     }
 
     public FeedPage page(String viewer, int limit, String cursor) throws IOException {
         Session session;
         int offset;
         String sessionId;
+        boolean fresh = false;
         if (cursor == null) {
             sessionId = UUID.randomUUID().toString();
             session = build(viewer, clock.instant(), limit);
-            sessions.put(sessionId, session);
             offset = 0;
+            fresh = true;
         } else {
             CursorCodec.Feed c = cursors.decodeFeed(cursor, viewer, config.maxCandidates());
             sessionId = c.sessionId();
             offset = c.offset();
-            session = sessions.getIfPresent(sessionId);
-            if (session == null) { // evicted or another replica: rebuild as of the session's time
+            session = sessions.get(sessionId, viewer, clock.instant()).orElse(null);
+            if (session == null) { // expired everywhere (or never shared): rebuild as of the session's time
                 session = build(viewer, c.now(), c.pageSize());
-                sessions.put(sessionId, session);
+                fresh = true;
             }
         }
         int size = session.items().size(), from = Math.min(offset, size); // offset is bounded by the cursor codec
         List<RankedItem> slice = session.items().subList(from, Math.min(from + limit, size));
+        int nextOffset = from + slice.size();
+        boolean hasNext = nextOffset < size;
+        if (fresh) sessions.put(sessionId, session, hasNext, clock.instant());
         // the last word on privacy is the index, now: drop what was deleted, hidden or made private since
         Map<String, IndexedPost> current = new HashMap<>();
         for (IndexedPost p :
@@ -119,8 +119,7 @@ public final class FeedService {
             IndexedPost p = current.get(item.postId());
             if (p != null) entries.add(new FeedPage.Entry(p, item));
         }
-        int nextOffset = from + slice.size();
-        String next = nextOffset < session.items().size()
+        String next = hasNext
                 ? cursors.encode(new CursorCodec.Feed(sessionId, viewer, session.now(), nextOffset, session.pageSize()))
                 : null;
         return new FeedPage(entries, next, session.ranking(), session.fallbackReason());
