@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -222,13 +223,13 @@ final class ServeCommand implements Callable<Integer> {
             }
 
             @Override
-            public String leaseHolder() {
+            public Optional<Writer> writer() {
                 try {
                     return WriterLease.holder(os.client())
-                            .map(WriterLease.Holder::holder)
-                            .orElse(null);
+                            .map(h -> new Writer(
+                                    h.holder(), Math.max(0, System.currentTimeMillis() - h.renewedMs()) / 1e3));
                 } catch (IOException | RuntimeException e) {
-                    return null;
+                    return Optional.empty();
                 }
             }
         };

@@ -154,6 +154,12 @@ class ServeRolesTest {
         assertThat(ready.path("status").asText()).isEqualTo("ready");
         assertThat(ready.path("lease_holder").asText()).isEqualTo(holder);
         assertThat(ready.path("change_feed_lag_seconds").asDouble()).isBetween(0.0, 2.0);
+        assertThat(ready.path("writer_heartbeat_age_seconds").asDouble()).isBetween(0.0, 60.0);
+        String metrics = get(replica, "/metrics").body();
+        assertThat(metrics)
+                .contains("feedsearch_writer_lease{holder=\"" + holder + "\"} 1.0")
+                .containsPattern("(?m)^feedsearch_change_feed_lag_seconds [0-9.]+(E-?[0-9]+)?$")
+                .containsPattern("(?m)^feedsearch_writer_heartbeat_age_seconds [0-9.]+(E-?[0-9]+)?$");
         // the writer still answers both
         assertThat(get(writer, "/admin/reindex").statusCode()).isEqualTo(200);
     }

@@ -66,6 +66,7 @@ public final class FeedsearchServer implements AutoCloseable {
     private final IngestStatus ingest;
     private final ServerRole role;
     private final ServerRole.ReplicaStatus replica;
+    private final ReplicaGauges replicaGauges; // null unless a query replica
     private final CursorCodec cursors;
     private final ViewerAuth auth;
     private final Admission admission;
@@ -89,6 +90,7 @@ public final class FeedsearchServer implements AutoCloseable {
         this.ingest = b.ingest;
         this.role = b.role;
         this.replica = b.replica;
+        this.replicaGauges = replica == null ? null : new ReplicaGauges(replica, metrics);
         this.ranking = b.ranking;
         long timelineBytes = b.timelineBytes == ServiceConfig.HALF ? b.cacheBytes / 2 : b.timelineBytes;
         if (timelineBytes <= 0 || timelineBytes >= b.cacheBytes) {
@@ -134,13 +136,7 @@ public final class FeedsearchServer implements AutoCloseable {
                 new Route(HandlerType.GET, "/v1/posts/{id}", Set.of("viewer"), true, this::post),
                 new Route(HandlerType.GET, "/health", Set.of(), false, ctx -> ctx.result("{\"status\":\"live\"}")),
                 new Route(HandlerType.GET, "/ready", Set.of(), false, this::ready),
-                new Route(
-                        HandlerType.GET,
-                        "/metrics",
-                        Set.of(),
-                        false,
-                        ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                                .result(metrics.scrape())),
+                new Route(HandlerType.GET, "/metrics", Set.of(), false, this::metrics),
                 new Route(HandlerType.GET, "/openapi.json", Set.of(), false, ctx -> ctx.result(openApi)),
                 new Route(HandlerType.POST, "/admin/reindex", Set.of(), false, admin::start),
                 new Route(HandlerType.GET, "/admin/reindex", Set.of(), false, admin::list),
@@ -324,8 +320,15 @@ public final class FeedsearchServer implements AutoCloseable {
         return out;
     }
 
+    private void metrics(Context ctx) {
+        if (replicaGauges != null) replicaGauges.refresh();
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+    }
+
     private void elsewhere(Context ctx) {
-        String holder = replica == null ? null : replica.leaseHolder();
+        String holder = replica == null
+                ? null
+                : replica.writer().map(ServerRole.ReplicaStatus.Writer::holder).orElse(null);
         var body = PostJson.MAPPER.createObjectNode();
         body.putObject("error")
                 .put("code", "query_replica")
@@ -346,7 +349,13 @@ public final class FeedsearchServer implements AutoCloseable {
                 var lag = replica.changeFeedLagSeconds();
                 if (lag.isPresent()) body.put("change_feed_lag_seconds", lag.getAsDouble());
                 else body.putNull("change_feed_lag_seconds");
-                body.put("lease_holder", replica.leaseHolder());
+                var writer = replicaGauges.refresh();
+                body.put(
+                        "lease_holder",
+                        writer.map(ServerRole.ReplicaStatus.Writer::holder).orElse(null));
+                if (writer.isPresent())
+                    body.put("writer_heartbeat_age_seconds", writer.get().heartbeatAgeSeconds());
+                else body.putNull("writer_heartbeat_age_seconds");
             }
             if (ingest != null) {
                 var lag = ingest.lagSeconds();

@@ -1,5 +1,6 @@
 package dev.feedsearch.query;
 
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -14,12 +15,19 @@ public enum ServerRole {
     /** The change streams, reindex jobs and purge, with {@code /admin/*}; no {@code /v1/*}. */
     INDEXER;
 
-    /** What a query replica reports about the writer it follows, in {@code /ready}. */
+    /** What a query replica reports about the writer it follows, in {@code /ready} and {@code /metrics}. */
     public interface ReplicaStatus {
         /** Seconds since the replica last read the writer's change journal up to its head. */
         OptionalDouble changeFeedLagSeconds();
 
-        /** Who holds the writer lease now (the indexer to send {@code /admin/*} to), or null if no one. */
-        String leaseHolder();
+        /** The writer lease as the cluster holds it now; empty when no writer holds it or the cluster did not answer. */
+        Optional<Writer> writer();
+
+        /**
+         * The indexer to send {@code /admin/*} to, and the seconds since it last renewed its lease (by the two
+         * machines' wall clocks): a dead indexer shows as an age growing past the lease's ttl, while the replica
+         * keeps serving what the index holds.
+         */
+        record Writer(String holder, double heartbeatAgeSeconds) {}
     }
 }

@@ -35,10 +35,13 @@ public final class WriterLease implements AutoCloseable {
 
     static final String DOC = "writer";
 
-    /** What the lease document says: who holds it, for operators and for the message a second writer prints. */
+    /**
+     * What the lease document says: who holds it (for operators and for the message a second writer prints), and when
+     * it last wrote the lease, by its wall clock: the heartbeat query replicas report (takeover never trusts it).
+     */
     public record Holder(
             @JsonProperty("holder") String holder,
-            @JsonProperty("acquired_ms") long acquiredMs) {}
+            @JsonProperty("renewed_ms") long renewedMs) {}
 
     /** Thrown when the lease is held by another live writer and the caller would not wait. */
     public static final class HeldException extends IOException {

@@ -136,7 +136,7 @@ class WriterLeaseTest {
                 url,
                 "PUT",
                 "/" + WriterLease.INDEX + "/_doc/" + WriterLease.DOC + "?refresh=true",
-                "{\"holder\":\"someone-else\",\"acquired_ms\":1}");
+                "{\"holder\":\"someone-else\",\"renewed_ms\":1}");
         assertThat(a.renew()).isFalse();
         assertThat(a.lost()).isTrue();
         assertThat(a.renew()).isFalse();
