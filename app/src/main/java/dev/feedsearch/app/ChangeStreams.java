@@ -1,5 +1,6 @@
 package dev.feedsearch.app;
 
+import dev.feedsearch.core.opensearch.OpenSearchPostIndex;
 import dev.feedsearch.indexer.dynamodb.DynamoDbBackfill;
 import dev.feedsearch.indexer.dynamodb.DynamoDbStreamConfig;
 import dev.feedsearch.indexer.dynamodb.DynamoDbStreamSource;
@@ -25,7 +26,9 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 /**
  * The running change-stream indexers of one process: backfill if the index has never seen the source,
  * then stream; a stream that stops on an error is opened again from its checkpoints ({@link SupervisedStream}).
- * Checkpoints go to {@code <data-dir>/checkpoints}. Closing drains and checkpoints.
+ * Checkpoints go to {@code <data-dir>/checkpoints} on the embedded engine, and into the cluster on OpenSearch
+ * ({@link ClusterCheckpoints}), where an indexer taking over on another machine finds them. Closing drains and
+ * checkpoints.
  */
 final class ChangeStreams implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChangeStreams.class);
@@ -35,6 +38,11 @@ final class ChangeStreams implements AutoCloseable {
     private ChangeStreams(List<SupervisedStream> indexers, CheckpointStore checkpoints) {
         this.indexers = indexers;
         this.checkpoints = checkpoints;
+    }
+
+    private static CheckpointStore checkpoints(EngineRuntime rt) throws IOException {
+        CheckpointStore local = new FileCheckpointStore(rt.dataDir.resolve("checkpoints"));
+        return rt.index instanceof OpenSearchPostIndex os ? new ClusterCheckpoints(os.client(), local) : local;
     }
 
     static ChangeStreams none() {
@@ -52,7 +60,7 @@ final class ChangeStreams implements AutoCloseable {
             int backfillSegments,
             MeterRegistry metrics)
             throws Exception {
-        CheckpointStore checkpoints = new FileCheckpointStore(rt.dataDir.resolve("checkpoints"));
+        CheckpointStore checkpoints = checkpoints(rt);
         List<SupervisedStream> list = new ArrayList<>();
         ChangeStreams opened = new ChangeStreams(list, checkpoints);
         try {
@@ -91,7 +99,7 @@ final class ChangeStreams implements AutoCloseable {
 
     /** One logical replication slot for both tables, backfilled from a snapshot the first time (or when the slot was dropped). */
     static ChangeStreams postgres(EngineRuntime rt, PostgresConfig cfg, MeterRegistry metrics) throws Exception {
-        CheckpointStore checkpoints = new FileCheckpointStore(rt.dataDir.resolve("checkpoints"));
+        CheckpointStore checkpoints = checkpoints(rt);
         return new ChangeStreams(
                 List.of(SupervisedStream.builder()
                         .name("postgres:" + cfg.slot())

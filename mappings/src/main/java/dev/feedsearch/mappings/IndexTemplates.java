@@ -115,4 +115,17 @@ public final class IndexTemplates {
         props.putObject("data").put("type", "binary");
         return root;
     }
+
+    /**
+     * The body of {@code PUT feedsearch-checkpoints}: per source, its map of partition to position, stored and never
+     * indexed (DynamoDB shard ids come and go: mapped fields, they would grow the mapping without end).
+     */
+    public static ObjectNode checkpointsIndex(int replicas) {
+        ObjectNode root = JSON.createObjectNode();
+        root.putObject("settings").putObject("index").put("number_of_shards", 1).put("number_of_replicas", replicas);
+        ObjectNode props = root.putObject("mappings").put("dynamic", "strict").putObject("properties");
+        props.putObject("positions").put("type", "object").put("enabled", false);
+        props.putObject("saved_ms").put("type", "long");
+        return root;
+    }
 }
