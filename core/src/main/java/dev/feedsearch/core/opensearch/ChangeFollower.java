@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Fail safe, never stale: a gap (entries pruned before this replica read them, or a restart of the writer's
  * numbering) and any time spent out of touch with the journal for longer than {@code maxLag} are recorded as
- * "everything changed", so every cached page and timeline here is dropped.
+ * "everything changed", so every cached page and timeline here is dropped. The lag is watched by a thread of its own:
+ * a read that hangs (a partition where packets vanish, up to the client's 30 s response timeout) blocks the reader,
+ * not the rule.
  */
 public final class ChangeFollower implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChangeFollower.class);
@@ -33,7 +35,7 @@ public final class ChangeFollower implements AutoCloseable {
     private final ChangeLog local;
     private final Runnable onEverything;
     private final Duration poll, maxLag;
-    private final Thread thread;
+    private final Thread thread, watchdog;
     private final AtomicLong applied = new AtomicLong(), gaps = new AtomicLong();
     private volatile long next;
     private volatile long lastInTouchNanos = System.nanoTime();
@@ -54,6 +56,8 @@ public final class ChangeFollower implements AutoCloseable {
         this.maxLag = maxLag;
         this.next = next;
         this.thread = Thread.ofPlatform().daemon().name("change-follower").unstarted(this::run);
+        this.watchdog =
+                Thread.ofPlatform().daemon().name("change-follower-watchdog").unstarted(this::watch);
     }
 
     /**
@@ -67,6 +71,7 @@ public final class ChangeFollower implements AutoCloseable {
         ChangeFollower f =
                 new ChangeFollower(client, local, onEverything, poll, maxLag, ChangeJournal.newest(client, true) + 1);
         f.thread.start();
+        f.watchdog.start();
         return f;
     }
 
@@ -89,7 +94,19 @@ public final class ChangeFollower implements AutoCloseable {
                     log.warn("change journal unreachable ({}); caches are dropped while this lasts", e.toString());
                 stale = true;
             }
-            if (stale || lagNanos() > maxLag.toNanos()) local.recordEverything(); // cannot know what changed meanwhile
+            if (stale) local.recordEverything(); // cannot know what changed meanwhile
+            try {
+                Thread.sleep(poll.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Out of touch past maxLag, by the clock alone: every cache here is dropped at each poll until back in touch. */
+    private void watch() {
+        while (!closed) {
+            if (lagNanos() > maxLag.toNanos()) local.recordEverything();
             try {
                 Thread.sleep(poll.toMillis());
             } catch (InterruptedException e) {
@@ -176,12 +193,15 @@ public final class ChangeFollower implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        if (!thread.isAlive()) return;
-        thread.interrupt();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        for (Thread t : List.of(watchdog, thread)) {
+            if (!t.isAlive()) continue;
+            t.interrupt();
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }

@@ -171,4 +171,47 @@ class ChangeJournalTest {
         assertThat(behind.authorGeneration("dan")).isGreaterThan(afterGap);
         assertThat(behind.authorGeneration("ann")).isLessThanOrEqualTo(afterGap); // p1's entry was before the gap
     }
+
+    @Test
+    void aReplicaCutOffFromTheClusterDropsItsCachesWithinMaxLagWhileItsReadHangs() throws Exception {
+        try (FreezableLink link = new FreezableLink(url)) {
+            OpenSearchPostIndex cutOff = OpenSearchPostIndex.open(
+                    OpenSearchConfig.builder(link.url())
+                            .replicas(0)
+                            .refresh(OpenSearchConfig.Refresh.TRUE)
+                            .build(),
+                    mappings,
+                    OpenSearchPostIndex.RejectedWrites.FAIL);
+            ChangeFollower f = cutOff.followChanges(Duration.ofMillis(20), Duration.ofSeconds(1));
+            try {
+                ChangeTracker seen = cutOff.changes();
+                eventually(() -> f.lagNanos() < Duration.ofMillis(500).toNanos(), "the replica in touch");
+                long g = seen.generation();
+                assertThat(seen.changedSince(g, List.of("p1"))).isFalse();
+                // packets vanish: the follower's next read hangs (the client would wait 30 s), and nothing was
+                // written, yet after 1 s out of touch this replica can no longer vouch for any cached page
+                link.freeze();
+                long frozenAt = System.nanoTime();
+                while (!seen.changedSince(g, List.of("p1"))) {
+                    assertThat(System.nanoTime() - frozenAt)
+                            .as("caches dropped within 5 s of the cut (max lag 1 s, and the client waits 30 s)")
+                            .isLessThan(Duration.ofSeconds(5).toNanos());
+                    Thread.sleep(10);
+                }
+                assertThat(System.nanoTime() - frozenAt)
+                        .isGreaterThanOrEqualTo(Duration.ofSeconds(1).toNanos());
+                link.thaw();
+                eventually(() -> f.lagNanos() < Duration.ofMillis(500).toNanos(), "back in touch");
+                long back = seen.generation();
+                Thread.sleep(200);
+                assertThat(seen.changedSince(back, List.of("p1")))
+                        .as("quiet again once in touch")
+                        .isFalse();
+            } finally {
+                link.thaw();
+                f.close();
+                cutOff.close();
+            }
+        }
+    }
 }
