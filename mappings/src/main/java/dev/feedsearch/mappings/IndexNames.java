@@ -14,6 +14,8 @@ public final class IndexNames {
     public static final String KEYS = "feedsearch-keys";
     /** Follow, mute and block edges, one document per edge key, active or undone. */
     public static final String FOLLOWS = "feedsearch-follows";
+    /** The writer's change journal: numbered entries saying what each applied batch changed, read by query replicas. */
+    public static final String CHANGES = "feedsearch-changes";
     /** The change sources' positions, one document per source, so an indexer taking over resumes where they are. */
     public static final String CHECKPOINTS = "feedsearch-checkpoints";
     /** Feed sessions shared by the query replicas, so a feed cursor pages on any of them; short-lived. */

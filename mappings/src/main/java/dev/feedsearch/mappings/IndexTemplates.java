@@ -128,4 +128,20 @@ public final class IndexTemplates {
         props.putObject("saved_ms").put("type", "long");
         return root;
     }
+
+    /**
+     * The body of {@code PUT feedsearch-changes}: entries are read by id and found by {@code seq} (the newest, and the
+     * range a prune deletes); the id lists are only stored, never analysed, since a batch may name a thousand posts.
+     */
+    public static ObjectNode changesIndex(int replicas) {
+        ObjectNode root = JSON.createObjectNode();
+        root.putObject("settings").putObject("index").put("number_of_shards", 1).put("number_of_replicas", replicas);
+        ObjectNode props = root.putObject("mappings").put("dynamic", "strict").putObject("properties");
+        props.putObject("seq").put("type", "long");
+        for (String stored : new String[] {"posts", "authors", "viewers"})
+            props.putObject(stored).put("type", "keyword").put("index", false).put("doc_values", false);
+        props.putObject("everything").put("type", "boolean").put("index", false);
+        props.putObject("at_ms").put("type", "long").put("index", false);
+        return root;
+    }
 }

@@ -2,6 +2,7 @@ package dev.feedsearch.core.opensearch;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.feedsearch.core.index.ChangeLog;
+import dev.feedsearch.mappings.IndexNames;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
@@ -32,7 +33,7 @@ public final class ChangeJournal implements ChangeLog.Listener {
     private static final Logger log = LoggerFactory.getLogger(ChangeJournal.class);
 
     /** Where the entries live. */
-    public static final String INDEX = "feedsearch-changes";
+    public static final String INDEX = IndexNames.CHANGES;
 
     /** Entries kept behind the newest: a replica further behind than this has lost track and drops its caches. */
     static final long KEEP = 100_000;

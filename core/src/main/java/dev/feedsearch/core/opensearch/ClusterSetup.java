@@ -85,6 +85,7 @@ public final class ClusterSetup {
         }
         missing.put(IndexNames.KEYS, IndexTemplates.keysIndex(cfg.shards(), cfg.replicas()));
         missing.put(IndexNames.FOLLOWS, IndexTemplates.followsIndex(cfg.shards(), cfg.replicas()));
+        missing.put(IndexNames.CHANGES, IndexTemplates.changesIndex(cfg.replicas()));
         missing.put(IndexNames.CHECKPOINTS, IndexTemplates.checkpointsIndex(cfg.replicas()));
         missing.put(IndexNames.FEED_SESSIONS, IndexTemplates.feedSessionsIndex(1, cfg.replicas()));
         // created concurrently: the cluster manager batches the create tasks, ~30 one after another take seconds
