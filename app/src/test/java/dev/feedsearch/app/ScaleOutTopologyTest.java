@@ -86,6 +86,7 @@ class ScaleOutTopologyTest {
     DynamoDbClient ddb;
     String endpoint;
     final List<Child> children = new ArrayList<>();
+    final List<Load> loads = new ArrayList<>();
     long journalSeen; // the newest journal entry already matched to a change
 
     /** A {@code serve} JVM of this test; its stdout and stderr go to {@code log}. */
@@ -147,6 +148,7 @@ class ScaleOutTopologyTest {
 
     @AfterEach
     void stop() throws Exception {
+        for (Load l : loads) l.stop();
         for (Child c : children) {
             c.process.destroyForcibly();
             c.process.waitFor(10, TimeUnit.SECONDS);
@@ -199,6 +201,9 @@ class ScaleOutTopologyTest {
             assertThat(ready.path("lease_holder").asText())
                     .as(ready.toString())
                     .contains("(pid " + indexer.process.pid() + ")");
+            assertThat(ready.path("change_feed_lag_seconds").asDouble())
+                    .as("caught up with the journal: " + ready)
+                    .isBetween(0.0, 2.0);
             assertThat(getStatus(r, "/admin/reindex"))
                     .as("a replica never takes admin requests")
                     .isEqualTo(409);
@@ -721,7 +726,9 @@ class ScaleOutTopologyTest {
 
         Load(Child target) {
             this.target = target;
-            this.thread = Thread.ofPlatform().name("load-" + target.name).start(this::run);
+            this.thread =
+                    Thread.ofPlatform().daemon().name("load-" + target.name).start(this::run);
+            loads.add(this);
         }
 
         private void run() {
