@@ -260,7 +260,7 @@ class ScaleOutTopologyTest {
         // a new post by someone else waits for the cache's refresh (10 minutes here), as in one process...
         putPost("d1", "dan", "a harbor arrival at last", "public", 1, 30);
         journalEntry(e -> e.posts().contains("d1")).await();
-        Thread.sleep(500);
+        Thread.sleep(500); // the replicas (polling every 50 ms) have read d1's entry, which concerns no cached hit
         for (Child r : List.of(a, b)) {
             // another cache key (relevance pages of any limit read one cached engine window)
             assertThat(ids(r, Q_ANON + "&sort=recent")).as("d1 is searchable").contains("d1");
