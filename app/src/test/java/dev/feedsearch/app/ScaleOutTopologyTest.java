@@ -190,9 +190,9 @@ class ScaleOutTopologyTest {
                 "/ready",
                 r -> r.path("posts").asLong() == 18 && r.path("follows").asLong() == 3,
                 "the indexer backfilled 18 posts and 3 follows");
-        Set<String> all = ids(
+        Set<String> all = new HashSet<>(ids(
                 "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "b1", "b2", "b3", "b4", "b5", "c1", "c2", "c3", "c4",
-                "c5");
+                "c5"));
         for (Child r : List.of(a, b)) {
             eventuallyIds(r, Q_VIEWER, ids("a1", "a2", "a3", "a4", "b1", "c1")::equals, "u1's harbor search");
             eventuallyIds(r, Q_ANON, ids("a1", "a2", "a3", "a4", "c1")::equals, "the anonymous harbor search");
@@ -222,6 +222,28 @@ class ScaleOutTopologyTest {
                 .isEqualTo(new HashSet<>(walkedOnA));
         assertThat(new HashSet<>(walkedAcross)).isEqualTo(all);
 
+        // a post deleted mid-walk (already shown on page 1): the rest still shows exactly once, across replicas as
+        // on one (a feed session is frozen where it was built; a replica without it must not rebuild a different list)
+        journalSeen =
+                journalAfter(0).stream().mapToLong(JournalEntry::seq).max().orElse(0);
+        Set<String> fillers = ids("a5", "a6", "a7", "a8", "b2", "b3", "b4", "b5", "c2", "c3", "c4", "c5");
+        String[] deleted = new String[1];
+        List<String> walkedPastADelete = walkFeed(List.of(a, b), 4, firstPage -> {
+            deleted[0] =
+                    firstPage.stream().filter(fillers::contains).findFirst().orElseThrow();
+            deletePost(deleted[0]);
+            journalEntry(e -> e.posts().contains(deleted[0])).await();
+        });
+        all.remove(deleted[0]);
+        Set<String> notShown = new HashSet<>(all);
+        walkedPastADelete.forEach(notShown::remove);
+        assertThat(walkedPastADelete)
+                .as("no post twice across replicas after " + deleted[0] + " was deleted mid-walk")
+                .doesNotHaveDuplicates();
+        assertThat(notShown)
+                .as("no post skipped across replicas after " + deleted[0] + " was deleted mid-walk: "
+                        + walkedPastADelete)
+                .isEmpty();
         phase("feed walked across replicas");
         // 4. changes through DynamoDB, each after both replicas' caches are warm with the page it makes stale
         journalSeen =
@@ -695,6 +717,15 @@ class ScaleOutTopologyTest {
 
     /** u1's feed in pages of {@code limit}, the cursor handed from one replica to the next in turn. */
     List<String> walkFeed(List<Child> replicas, int limit) throws Exception {
+        return walkFeed(replicas, limit, firstPage -> {});
+    }
+
+    interface FirstPage {
+        void then(List<String> ids) throws Exception;
+    }
+
+    /** As above, running {@code afterFirstPage} between the first page and the second. */
+    List<String> walkFeed(List<Child> replicas, int limit, FirstPage afterFirstPage) throws Exception {
         List<String> out = new ArrayList<>();
         String cursor = null;
         for (int page = 0; page < 50; page++) {
@@ -703,6 +734,7 @@ class ScaleOutTopologyTest {
                     + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
             JsonNode p = getJson(r, path);
             p.path("hits").forEach(h -> out.add(h.path("id").asText()));
+            if (page == 0) afterFirstPage.then(List.copyOf(out));
             if (p.path("next_cursor").isNull() || p.path("next_cursor").isMissingNode()) return out;
             cursor = p.path("next_cursor").asText();
         }
