@@ -129,7 +129,8 @@ final class ServeCommand implements Callable<Integer> {
                     opened.add(follower);
                     replica = replicaStatus(os, follower);
                 } else {
-                    rt.becomeWriter(writer, "serve --role " + role + " on port " + port); // before any write
+                    rt.becomeWriter(
+                            writer, "serve --role " + role + (port == 0 ? "" : " on port " + port)); // before any write
                 }
             }
             // a query replica never writes: no reindex jobs, no purge, no streams (--source was refused)

@@ -334,7 +334,15 @@ class ScaleOutTopologyTest {
         assertThat(indexer2.serving())
                 .as("indexer-2 waits while indexer-1 holds the lease\n" + indexer2.tail())
                 .isFalse();
-        assertThat(getJson(b, "/ready").path("lease_holder").asText()).contains("(pid " + indexer.process.pid() + ")");
+        assertThat(Files.readString(indexer2.log))
+                .as("indexer-2 says it waits, and for whom")
+                .contains("waiting for the writer lease held by serve --role indexer")
+                .contains("(pid " + indexer.process.pid() + ")");
+        JsonNode beforeKill = getJson(b, "/ready");
+        assertThat(beforeKill.path("lease_holder").asText()).contains("(pid " + indexer.process.pid() + ")");
+        assertThat(beforeKill.path("writer_heartbeat_age_seconds").asDouble())
+                .as("a live indexer's heartbeat (renewed every ttl/3): " + beforeKill)
+                .isLessThan(LEASE_TTL_SECONDS);
 
         phase("indexer-2 waiting, replica A' serving");
         // kill -9 the indexer: the replicas keep serving, and the second indexer takes over within its ttl
@@ -366,10 +374,24 @@ class ScaleOutTopologyTest {
         assertThat(readyWhileDown)
                 .as("the replicas were asked while no indexer held the lease")
                 .isNotEmpty();
-        // Not asserted, though issue 18 asks that replicas "report lag" here: change_feed_lag_seconds measures how far
-        // a replica is behind the change journal, which stays readable with the indexer dead, so it stays near 0,
-        // and lease_holder keeps naming the dead indexer until another takes over. Nothing on a replica shows that
-        // no writer is alive and that the source's changes have stopped arriving.
+        // the replicas report the dead indexer: its heartbeat ages past the lease ttl (their own journal lag stays
+        // small, since the journal is still readable; it just stopped moving)
+        double oldestHeartbeat = readyWhileDown.stream()
+                .mapToDouble(r -> {
+                    try {
+                        return PostJson.MAPPER
+                                .readTree(r)
+                                .path("writer_heartbeat_age_seconds")
+                                .asDouble();
+                    } catch (IOException e) {
+                        throw new AssertionError(r, e);
+                    }
+                })
+                .max()
+                .orElseThrow();
+        assertThat(oldestHeartbeat)
+                .as("the dead indexer's heartbeat age seen on the replicas: " + readyWhileDown.getLast())
+                .isGreaterThan(LEASE_TTL_SECONDS / 3.0 + 1);
         phase("takeover " + (System.nanoTime() - indexerKilled) / 1_000_000 + " ms after the kill; a replica's /ready "
                 + "meanwhile: " + readyWhileDown.getLast());
         indexer2.awaitServing(Duration.ofSeconds(120));

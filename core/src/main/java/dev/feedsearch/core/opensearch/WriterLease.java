@@ -13,6 +13,8 @@ import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.OpenSearchException;
 import org.opensearch.client.opensearch.core.GetResponse;
 import org.opensearch.client.transport.httpclient5.ResponseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One writer at a time on a cluster: the process that writes (the indexer, or {@code ingest} and {@code dlq replay}
@@ -29,6 +31,7 @@ import org.opensearch.client.transport.httpclient5.ResponseException;
  * no-op and a late write of a new one is a change the new holder would have applied too.
  */
 public final class WriterLease implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WriterLease.class);
 
     /** Where the lease lives; a {@code feedsearch-} index, like the keys and follows. */
     public static final String INDEX = "feedsearch-lease";
@@ -36,12 +39,14 @@ public final class WriterLease implements AutoCloseable {
     static final String DOC = "writer";
 
     /**
-     * What the lease document says: who holds it (for operators and for the message a second writer prints), and when
-     * it last wrote the lease, by its wall clock: the heartbeat query replicas report (takeover never trusts it).
+     * What the lease document says: who holds it (for operators and for the message a second writer prints), when it
+     * last wrote the lease by its wall clock (the heartbeat query replicas report; takeover never trusts it), and the
+     * ttl it renews against, so that a candidate with a shorter ttl still waits for the holder's.
      */
     public record Holder(
             @JsonProperty("holder") String holder,
-            @JsonProperty("renewed_ms") long renewedMs) {}
+            @JsonProperty("renewed_ms") long renewedMs,
+            @JsonProperty("ttl_ms") long ttlMs) {}
 
     /** Thrown when the lease is held by another live writer and the caller would not wait. */
     public static final class HeldException extends IOException {
@@ -124,16 +129,32 @@ public final class WriterLease implements AutoCloseable {
             }
             long seq = doc.seqNo(), term = doc.primaryTerm();
             if (seq != watchedSeq || term != watchedTerm) { // renewed (or first seen): its ttl starts again now
+                if (!wait) throw new HeldException(doc.source());
+                if (watchedSeq == Long.MIN_VALUE) {
+                    log.info(
+                            "waiting for the writer lease held by {}: taking over once it stands still for {} ms",
+                            doc.source().holder(),
+                            lapseNanos(doc.source()) / 1_000_000);
+                }
                 watchedSeq = seq;
                 watchedTerm = term;
                 since = nanoClock.getAsLong();
-                if (!wait) throw new HeldException(doc.source());
-            } else if (nanoClock.getAsLong() - since >= ttl.toNanos()) {
+            } else if (nanoClock.getAsLong() - since >= lapseNanos(doc.source())) {
                 if (replace(seq, term)) return; // lapsed: take it over
                 continue; // someone else took it over first
             }
             sleep(Math.max(50, ttl.toMillis() / 10));
         }
+    }
+
+    /**
+     * How long the lease must stand still before it counts as lapsed: this candidate's ttl, or the holder's if longer
+     * (a standby started with a shorter ttl must not take the lease from a live holder between two renewals).
+     */
+    private long lapseNanos(Holder h) {
+        return Math.max(
+                ttl.toNanos(),
+                h == null ? 0 : Duration.ofMillis(Math.max(0, h.ttlMs())).toNanos());
     }
 
     private GetResponse<Holder> get() throws IOException {
@@ -147,7 +168,8 @@ public final class WriterLease implements AutoCloseable {
 
     private boolean create() throws IOException {
         try {
-            var r = client.create(c -> c.index(INDEX).id(DOC).document(new Holder(me, System.currentTimeMillis())));
+            var r = client.create(
+                    c -> c.index(INDEX).id(DOC).document(new Holder(me, System.currentTimeMillis(), ttl.toMillis())));
             seqNo = r.seqNo();
             primaryTerm = r.primaryTerm();
             return true;
@@ -164,7 +186,7 @@ public final class WriterLease implements AutoCloseable {
                     .id(DOC)
                     .ifSeqNo(seq)
                     .ifPrimaryTerm(term)
-                    .document(new Holder(me, System.currentTimeMillis())));
+                    .document(new Holder(me, System.currentTimeMillis(), ttl.toMillis())));
             seqNo = r.seqNo();
             primaryTerm = r.primaryTerm();
             return true;

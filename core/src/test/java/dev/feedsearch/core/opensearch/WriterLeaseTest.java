@@ -111,6 +111,30 @@ class WriterLeaseTest {
     }
 
     @Test
+    void aStandbyWithAShorterTtlWaitsForTheHoldersTtl() throws Exception {
+        // the holder renews every 2 s against a 6 s ttl; a standby started with 1 s must not call that a lapse
+        WriterLease a = WriterLease.acquire(client, "indexer-a", Duration.ofSeconds(6), false);
+        open.add(a);
+        CompletableFuture<WriterLease> b = CompletableFuture.supplyAsync(() -> {
+            try {
+                WriterLease l = WriterLease.acquire(client, "indexer-b", Duration.ofSeconds(1), true);
+                open.add(l);
+                return l;
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        assertThatThrownBy(() -> b.get(5, TimeUnit.SECONDS)).isInstanceOf(TimeoutException.class);
+        assertThat(a.renew()).as("the live holder keeps its lease").isTrue();
+        a.abandon();
+        long t0 = System.nanoTime();
+        b.get(30, TimeUnit.SECONDS);
+        // the holder's silence is measured against its 6 s, not the standby's 1 s (less what the last renewal had
+        // already stood still before the abandon, at most its 2 s interval)
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
     void ofTwoWritersWaitingOnALapsedLeaseExactlyOneTakesIt() throws Exception {
         WriterLease a = acquire("indexer-a", false);
         CompletableFuture<WriterLease> b = acquireLater("indexer-b"), c = acquireLater("indexer-c");
@@ -136,7 +160,7 @@ class WriterLeaseTest {
                 url,
                 "PUT",
                 "/" + WriterLease.INDEX + "/_doc/" + WriterLease.DOC + "?refresh=true",
-                "{\"holder\":\"someone-else\",\"renewed_ms\":1}");
+                "{\"holder\":\"someone-else\",\"renewed_ms\":1,\"ttl_ms\":2000}");
         assertThat(a.renew()).isFalse();
         assertThat(a.lost()).isTrue();
         assertThat(a.renew()).isFalse();
