@@ -59,17 +59,8 @@ class OpenSearchCliTest {
     void ingestTheSampleThenSearchItOverHttpThenDeadLetterAndReplayWhatTheClusterRefused() throws Exception {
         Path sample = Path.of(System.getProperty("feedsearch.root", "..")).resolve("sample/posts.jsonl");
         Path data = dir.resolve("data");
-        CliTest.Run ingest = run(
-                "ingest",
-                "--engine",
-                "opensearch",
-                "--opensearch-url",
-                url,
-                "--replicas",
-                "0",
-                "--data-dir",
-                data.toString(),
-                sample.toString());
+        CliTest.Run ingest =
+                run(OpenSearchArgs.of("ingest", url, data, sample.toString()).toArray(String[]::new));
         assertThat(ingest.code()).as(ingest.err()).isZero();
         assertThat(ingest.out()).contains("3000 posts", "0 dead-lettered");
 
@@ -105,17 +96,8 @@ class OpenSearchCliTest {
                 List.of(
                         "{\"id\":\"blocked-1\",\"author_id\":\"u1\",\"text\":\"Die Würde des Menschen ist unantastbar und zu schützen\",\"created_at\":\"2026-11-01T12:00:00Z\",\"visibility\":\"public\",\"version\":1}",
                         "{\"id\":\"fine-1\",\"author_id\":\"u1\",\"text\":\"All human beings are born free and equal in dignity and rights\",\"created_at\":\"2026-11-01T12:00:00Z\",\"visibility\":\"public\",\"version\":1}"));
-        CliTest.Run blocked = run(
-                "ingest",
-                "--engine",
-                "opensearch",
-                "--opensearch-url",
-                url,
-                "--replicas",
-                "0",
-                "--data-dir",
-                data.toString(),
-                more.toString());
+        CliTest.Run blocked =
+                run(OpenSearchArgs.of("ingest", url, data, more.toString()).toArray(String[]::new));
         assertThat(blocked.code()).as(blocked.err()).isZero();
         CliTest.Run list = run("dlq", "list", "--data-dir", data.toString());
         assertThat(list.out())
@@ -127,17 +109,9 @@ class OpenSearchCliTest {
         assertThat(send("PUT", "/posts-de/_settings", "{\"index.blocks.write\":null}")
                         .statusCode())
                 .isEqualTo(200);
-        CliTest.Run replay = run(
-                "dlq",
-                "replay",
-                "--engine",
-                "opensearch",
-                "--opensearch-url",
-                url,
-                "--replicas",
-                "0",
-                "--data-dir",
-                data.toString());
+        List<String> replayArgs = OpenSearchArgs.of("replay", url, data);
+        replayArgs.addFirst("dlq");
+        CliTest.Run replay = run(replayArgs.toArray(String[]::new));
         assertThat(replay.code()).as(replay.out() + replay.err()).isZero();
         assertThat(replay.out()).contains("replayed 1, 0 still failing");
         try (OpenSearchPostIndex index = OpenSearchPostIndex.open(
@@ -261,7 +235,8 @@ class OpenSearchCliTest {
             HttpResponse<String> created = send("PUT", "/plantest-" + group + "-1", "{}");
             assertThat(created.statusCode()).as("%s: %s", t, created.body()).isEqualTo(200);
         }
-        for (String idx : List.of("feedsearch-keys", "feedsearch-follows")) {
+        for (String idx : List.of(
+                "feedsearch-keys", "feedsearch-follows", "feedsearch-checkpoints", "feedsearch-feed-sessions")) {
             HttpResponse<String> created =
                     send("PUT", "/plantest-" + idx, Files.readString(dir.resolve("indices/" + idx + ".json")));
             assertThat(created.statusCode()).as(created.body()).isEqualTo(200);

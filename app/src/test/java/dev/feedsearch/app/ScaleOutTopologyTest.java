@@ -34,8 +34,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,7 +69,6 @@ class ScaleOutTopologyTest {
     static final int LEASE_TTL_SECONDS = 3;
     static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    static final Pattern SERVING = Pattern.compile("feedsearch serving .* on http://127\\.0\\.0\\.1:(\\d+)");
     static final Instant BASE = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
 
     static final String Q_VIEWER = "/v1/search?q=harbor&viewer=u1&limit=50";
@@ -85,71 +82,14 @@ class ScaleOutTopologyTest {
     DynamoDBProxyServer dynamo;
     DynamoDbClient ddb;
     String endpoint;
-    final List<Child> children = new ArrayList<>();
+    final List<ServeJvm> children = new ArrayList<>();
     final List<Load> loads = new ArrayList<>();
     long journalSeen; // the newest journal entry already matched to a change
-
-    /** A {@code serve} JVM of this test; its stdout and stderr go to {@code log}. */
-    final class Child {
-        final String name;
-        final Process process;
-        final Path log;
-        int port = -1;
-
-        Child(String name, Process process, Path log) {
-            this.name = name;
-            this.process = process;
-            this.log = log;
-        }
-
-        String base() {
-            return "http://127.0.0.1:" + port;
-        }
-
-        /** Waits for the "feedsearch serving … on http://…:port" line; fails with the log's tail if it dies first. */
-        Child awaitServing(Duration bound) throws Exception {
-            long deadline = System.nanoTime() + bound.toNanos();
-            while (System.nanoTime() < deadline) {
-                Matcher m = SERVING.matcher(Files.readString(log));
-                if (m.find()) {
-                    port = Integer.parseInt(m.group(1));
-                    return this;
-                }
-                if (!process.isAlive())
-                    throw new AssertionError(
-                            name + " exited with " + process.exitValue() + " before serving:\n" + tail());
-                Thread.sleep(50);
-            }
-            throw new AssertionError(name + " did not start serving within " + bound + ":\n" + tail());
-        }
-
-        boolean serving() throws IOException {
-            return SERVING.matcher(Files.readString(log)).find();
-        }
-
-        /** kill -9: no shutdown hook, no close, no lease hand-back. */
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            assertThat(process.waitFor(10, TimeUnit.SECONDS))
-                    .as(name + " killed")
-                    .isTrue();
-        }
-
-        String tail() {
-            try {
-                List<String> lines = Files.readAllLines(log);
-                return "--- tail of " + name + "'s log (" + log + ") ---\n"
-                        + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-            } catch (IOException e) {
-                return "(no log for " + name + ": " + e + ")";
-            }
-        }
-    }
 
     @AfterEach
     void stop() throws Exception {
         for (Load l : loads) l.stop();
-        for (Child c : children) {
+        for (ServeJvm c : children) {
             c.process.destroyForcibly();
             c.process.waitFor(10, TimeUnit.SECONDS);
         }
@@ -178,10 +118,10 @@ class ScaleOutTopologyTest {
         phase("OpenSearch, DynamoDB Local and the seed ready");
         // 1. one indexer and two query replicas, each its own JVM and data directory, started side by side
         Path replicaConfig = Files.writeString(dir.resolve("replica.json"), "{\"cache\": {\"refresh_ms\": 600000}}");
-        Child indexer = start("indexer-1", indexerArgs("indexer-1"));
-        Child a = start("replica-a", replicaArgs("replica-a", replicaConfig));
-        Child b = start("replica-b", replicaArgs("replica-b", replicaConfig));
-        for (Child c : List.of(indexer, a, b)) c.awaitServing(Duration.ofSeconds(120));
+        ServeJvm indexer = start("indexer-1", indexerArgs("indexer-1"));
+        ServeJvm a = start("replica-a", replicaArgs("replica-a", replicaConfig));
+        ServeJvm b = start("replica-b", replicaArgs("replica-b", replicaConfig));
+        for (ServeJvm c : List.of(indexer, a, b)) c.awaitServing(Duration.ofSeconds(120));
 
         phase("three JVMs serving");
         // 2. seeded through DynamoDB: the indexer's backfill makes every post searchable before a replica caches a page
@@ -193,7 +133,7 @@ class ScaleOutTopologyTest {
         Set<String> all = new HashSet<>(ids(
                 "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "b1", "b2", "b3", "b4", "b5", "c1", "c2", "c3", "c4",
                 "c5"));
-        for (Child r : List.of(a, b)) {
+        for (ServeJvm r : List.of(a, b)) {
             eventuallyIds(r, Q_VIEWER, ids("a1", "a2", "a3", "a4", "b1", "c1")::equals, "u1's harbor search");
             eventuallyIds(r, Q_ANON, ids("a1", "a2", "a3", "a4", "c1")::equals, "the anonymous harbor search");
             eventuallyIds(r, FEED, all::equals, "u1's feed");
@@ -283,7 +223,7 @@ class ScaleOutTopologyTest {
         putPost("d1", "dan", "a harbor arrival at last", "public", 1, 30);
         journalEntry(e -> e.posts().contains("d1")).await();
         Thread.sleep(500); // the replicas (polling every 50 ms) have read d1's entry, which concerns no cached hit
-        for (Child r : List.of(a, b)) {
+        for (ServeJvm r : List.of(a, b)) {
             // another cache key (relevance pages of any limit read one cached engine window)
             assertThat(ids(r, Q_ANON + "&sort=recent")).as("d1 is searchable").contains("d1");
             assertThat(ids(r, Q_ANON)).as("the cached page holds").doesNotContain("d1");
@@ -305,7 +245,7 @@ class ScaleOutTopologyTest {
 
         phase("the swap reached both replicas");
         // 5. kill -9 one replica under load: the other answers every request
-        for (Child r : List.of(a, b)) ids(r, Q_VIEWER); // warm
+        for (ServeJvm r : List.of(a, b)) ids(r, Q_VIEWER); // warm
         Load loadA = new Load(a), loadB = new Load(b);
         Thread.sleep(1_000);
         long beforeKillB = loadB.ok.get();
@@ -325,8 +265,8 @@ class ScaleOutTopologyTest {
 
         phase("replica A killed under load");
         // 6. a second indexer waits for the lease; a fresh replica A' replaces A
-        Child indexer2 = start("indexer-2", indexerArgs("indexer-2"));
-        Child a2 = start("replica-a2", replicaArgs("replica-a2", replicaConfig));
+        ServeJvm indexer2 = start("indexer-2", indexerArgs("indexer-2"));
+        ServeJvm a2 = start("replica-a2", replicaArgs("replica-a2", replicaConfig));
         a2.awaitServing(Duration.ofSeconds(120));
         Thread.sleep(
                 Duration.ofSeconds(LEASE_TTL_SECONDS + 2).toMillis()); // past a ttl: the first renews, so no takeover
@@ -346,8 +286,8 @@ class ScaleOutTopologyTest {
 
         phase("indexer-2 waiting, replica A' serving");
         // kill -9 the indexer: the replicas keep serving, and the second indexer takes over within its ttl
-        List<Child> replicas = List.of(a2, b);
-        for (Child r : replicas) ids(r, Q_VIEWER);
+        List<ServeJvm> replicas = List.of(a2, b);
+        for (ServeJvm r : replicas) ids(r, Q_VIEWER);
         indexer.kill();
         long indexerKilled = System.nanoTime();
         List<String> readyWhileDown = new ArrayList<>();
@@ -356,7 +296,7 @@ class ScaleOutTopologyTest {
             assertThat(System.nanoTime() - indexerKilled)
                     .as("indexer-2 took the lease within its ttl and a margin\n" + indexer2.tail())
                     .isLessThan(Duration.ofSeconds(LEASE_TTL_SECONDS + 15).toNanos());
-            for (Child r : replicas) {
+            for (ServeJvm r : replicas) {
                 assertThat(getStatus(r, Q_VIEWER))
                         .as(r.name + " searching with the indexer down")
                         .isEqualTo(200);
@@ -395,7 +335,7 @@ class ScaleOutTopologyTest {
         phase("takeover " + (System.nanoTime() - indexerKilled) / 1_000_000 + " ms after the kill; a replica's /ready "
                 + "meanwhile: " + readyWhileDown.getLast());
         indexer2.awaitServing(Duration.ofSeconds(120));
-        for (Child r : replicas) {
+        for (ServeJvm r : replicas) {
             assertThat(getJson(r, "/ready").path("lease_holder").asText()).contains(newHolder);
             eventuallyIds(r, Q_VIEWER, ids("a2", "d1")::containsAll, "u1's harbor search after the takeover");
         }
@@ -410,25 +350,20 @@ class ScaleOutTopologyTest {
                 r -> assertThat(ids(r, Q_VIEWER)).doesNotContain("a2"));
         putPost("a9", "ann", "back at the harbor again", "public", 1, 40);
         journalEntry(e -> e.posts().contains("a9")).await();
-        for (Child r : replicas) assertThat(getStatus(r, "/v1/posts/a9")).isEqualTo(200);
+        for (ServeJvm r : replicas) assertThat(getStatus(r, "/v1/posts/a9")).isEqualTo(200);
 
         phase("changes reached the replicas through indexer-2");
         // 7. the index equals the table
         CliTest.Run reconcile = new CliTest()
-                .run(
-                        "reconcile",
-                        "--engine",
-                        "opensearch",
-                        "--opensearch-url",
-                        url,
-                        "--replicas",
-                        "0",
-                        "--data-dir",
-                        dir.resolve("reconcile").toString(),
-                        "--source",
-                        "dynamodb",
-                        "--dynamodb-endpoint",
-                        endpoint);
+                .run(OpenSearchArgs.of(
+                                "reconcile",
+                                url,
+                                dir.resolve("reconcile"),
+                                "--source",
+                                "dynamodb",
+                                "--dynamodb-endpoint",
+                                endpoint)
+                        .toArray(String[]::new));
         assertThat(reconcile.code()).as(reconcile.out() + reconcile.err()).isZero();
         assertThat(reconcile.out()).contains("0 missing, 0 stale, 0 resurrected");
         phase("reconcile clean");
@@ -436,45 +371,29 @@ class ScaleOutTopologyTest {
 
     // ------------------------------------------------------------------ processes
 
-    Child start(String name, List<String> args) throws IOException {
-        Path log = dir.resolve(name + ".log");
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "--enable-native-access=ALL-UNNAMED",
-                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
-                "-cp",
-                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                Main.class.getName(),
-                "serve"));
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("FEEDSEARCH_") || k.startsWith("AWS_"));
-        env.put("FEEDSEARCH_ADMIN_TOKEN", ADMIN_TOKEN);
-        env.put("FEEDSEARCH_CURSOR_KEYS", CURSOR_KEYS); // replicas must share cursor keys (README, cursors)
-        env.put("AWS_ACCESS_KEY_ID", "local");
-        env.put("AWS_SECRET_ACCESS_KEY", "local");
-        env.put("AWS_REGION", "us-east-1");
-        Child c = new Child(name, pb.start(), log);
+    ServeJvm start(String name, List<String> args) throws IOException {
+        // replicas must share cursor keys (README, Scale-out)
+        ServeJvm c = ServeJvm.start(
+                dir,
+                name,
+                args,
+                Map.of(
+                        "FEEDSEARCH_ADMIN_TOKEN",
+                        ADMIN_TOKEN,
+                        "FEEDSEARCH_CURSOR_KEYS",
+                        CURSOR_KEYS,
+                        "AWS_ACCESS_KEY_ID",
+                        "local",
+                        "AWS_SECRET_ACCESS_KEY",
+                        "local",
+                        "AWS_REGION",
+                        "us-east-1"));
         children.add(c);
         return c;
     }
 
     List<String> common(String name) {
-        return new ArrayList<>(List.of(
-                "--port",
-                "0",
-                "--engine",
-                "opensearch",
-                "--opensearch-url",
-                url,
-                "--replicas",
-                "0",
-                "--data-dir",
-                dir.resolve(name).toString()));
+        return OpenSearchArgs.of(null, url, dir.resolve(name), "--port", "0");
     }
 
     List<String> indexerArgs(String name) {
@@ -636,7 +555,7 @@ class ScaleOutTopologyTest {
     }
 
     interface Check {
-        void on(Child replica) throws Exception;
+        void on(ServeJvm replica) throws Exception;
     }
 
     /**
@@ -644,10 +563,10 @@ class ScaleOutTopologyTest {
      * {@link #LAG_BOUND} of that moment (the entry's own timestamp, taken on this machine's clock after the change was
      * searchable), and to keep passing it.
      */
-    void awaitFresh(String what, Awaitable published, List<Child> replicas, Check check) throws Exception {
+    void awaitFresh(String what, Awaitable published, List<ServeJvm> replicas, Check check) throws Exception {
         JournalEntry e = published.await();
         long deadlineMs = e.atMs() + LAG_BOUND.toMillis();
-        for (Child r : replicas) {
+        for (ServeJvm r : replicas) {
             AssertionError last;
             while (true) {
                 try {
@@ -666,7 +585,7 @@ class ScaleOutTopologyTest {
                 Thread.sleep(20);
             }
         }
-        for (Child r : replicas) check.on(r); // and stays so (a cached page does not come back)
+        for (ServeJvm r : replicas) check.on(r); // and stays so (a cached page does not come back)
     }
 
     // ------------------------------------------------------------------ HTTP
@@ -675,7 +594,7 @@ class ScaleOutTopologyTest {
         return new LinkedHashSet<>(List.of(ids));
     }
 
-    HttpResponse<String> send(Child c, String method, String path, String body) throws Exception {
+    HttpResponse<String> send(ServeJvm c, String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(c.base() + path))
                 .timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + ADMIN_TOKEN);
@@ -685,34 +604,34 @@ class ScaleOutTopologyTest {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    JsonNode json(HttpResponse<String> r, Child c, int status) throws Exception {
+    JsonNode json(HttpResponse<String> r, ServeJvm c, int status) throws Exception {
         assertThat(r.statusCode())
                 .as(c.name + " " + r.request().uri() + " answered " + r.body() + "\n" + c.tail())
                 .isEqualTo(status);
         return PostJson.MAPPER.readTree(r.body());
     }
 
-    JsonNode getJson(Child c, String path) throws Exception {
+    JsonNode getJson(ServeJvm c, String path) throws Exception {
         return json(send(c, "GET", path, null), c, 200);
     }
 
-    int getStatus(Child c, String path) throws Exception {
+    int getStatus(ServeJvm c, String path) throws Exception {
         return send(c, "GET", path, null).statusCode();
     }
 
-    Set<String> ids(Child c, String path) throws Exception {
+    Set<String> ids(ServeJvm c, String path) throws Exception {
         Set<String> out = new LinkedHashSet<>();
         for (JsonNode h : getJson(c, path).path("hits")) out.add(h.path("id").asText());
         return out;
     }
 
-    String feedText(Child c, String id) throws Exception {
+    String feedText(ServeJvm c, String id) throws Exception {
         for (JsonNode h : getJson(c, FEED).path("hits"))
             if (h.path("id").asText().equals(id)) return h.path("text").asText();
         return null;
     }
 
-    JsonNode eventuallyOn(Child c, String path, Predicate<JsonNode> ok, String what) throws Exception {
+    JsonNode eventuallyOn(ServeJvm c, String path, Predicate<JsonNode> ok, String what) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         JsonNode seen = getJson(c, path);
         while (!ok.test(seen)) {
@@ -725,7 +644,7 @@ class ScaleOutTopologyTest {
         return seen;
     }
 
-    void eventuallyIds(Child c, String path, Predicate<Set<String>> ok, String what) throws Exception {
+    void eventuallyIds(ServeJvm c, String path, Predicate<Set<String>> ok, String what) throws Exception {
         long deadline = System.nanoTime() + PIPELINE_BOUND.toNanos();
         Set<String> seen = ids(c, path);
         while (!ok.test(seen)) {
@@ -738,7 +657,7 @@ class ScaleOutTopologyTest {
     }
 
     /** u1's feed in pages of {@code limit}, the cursor handed from one replica to the next in turn. */
-    List<String> walkFeed(List<Child> replicas, int limit) throws Exception {
+    List<String> walkFeed(List<ServeJvm> replicas, int limit) throws Exception {
         return walkFeed(replicas, limit, firstPage -> {});
     }
 
@@ -747,11 +666,11 @@ class ScaleOutTopologyTest {
     }
 
     /** As above, running {@code afterFirstPage} between the first page and the second. */
-    List<String> walkFeed(List<Child> replicas, int limit, FirstPage afterFirstPage) throws Exception {
+    List<String> walkFeed(List<ServeJvm> replicas, int limit, FirstPage afterFirstPage) throws Exception {
         List<String> out = new ArrayList<>();
         String cursor = null;
         for (int page = 0; page < 50; page++) {
-            Child r = replicas.get(page % replicas.size());
+            ServeJvm r = replicas.get(page % replicas.size());
             String path = "/v1/feed?viewer=u1&limit=" + limit
                     + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
             JsonNode p = getJson(r, path);
@@ -765,20 +684,20 @@ class ScaleOutTopologyTest {
 
     String tails() {
         StringBuilder s = new StringBuilder();
-        for (Child c : children) s.append(c.tail()).append('\n');
+        for (ServeJvm c : children) s.append(c.tail()).append('\n');
         return s.toString();
     }
 
     /** One thread hammering one replica with searches, feeds and post reads; counts answers by outcome. */
     final class Load {
-        final Child target;
+        final ServeJvm target;
         final AtomicLong ok = new AtomicLong(), errors = new AtomicLong();
         final List<Long> okTimes = Collections.synchronizedList(new ArrayList<>());
         final AtomicBoolean stop = new AtomicBoolean();
         volatile String firstError;
         final Thread thread;
 
-        Load(Child target) {
+        Load(ServeJvm target) {
             this.target = target;
             this.thread =
                     Thread.ofPlatform().daemon().name("load-" + target.name).start(this::run);

@@ -68,17 +68,7 @@ class ServeRolesTest {
 
     ServeCommand.Serving serve(String name, String... extra) throws Exception {
         ServeCommand serve = new ServeCommand();
-        List<String> args = new ArrayList<>(List.of(
-                "--port",
-                "0",
-                "--engine",
-                "opensearch",
-                "--opensearch-url",
-                url,
-                "--replicas",
-                "0",
-                "--data-dir",
-                dir.resolve(name).toString()));
+        List<String> args = OpenSearchArgs.of(null, url, dir.resolve(name), "--port", "0");
         args.addAll(List.of(extra));
         new CommandLine(serve).parseArgs(args.toArray(String[]::new));
         ServeCommand.Serving s = serve.open(ENV::get);
@@ -183,17 +173,8 @@ class ServeRolesTest {
     CliTest.Run ingest(String name, String line) throws Exception {
         Path file = Files.writeString(dir.resolve(name + ".jsonl"), line);
         return new CliTest()
-                .run(
-                        "ingest",
-                        "--engine",
-                        "opensearch",
-                        "--opensearch-url",
-                        url,
-                        "--replicas",
-                        "0",
-                        "--data-dir",
-                        dir.resolve("ingest").toString(),
-                        file.toString());
+                .run(OpenSearchArgs.of("ingest", url, dir.resolve("ingest"), file.toString())
+                        .toArray(String[]::new));
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,67 +28,48 @@ class WriterHaltProcessTest {
     @Test
     void aWriterThawedAfterATakeoverHalts() throws Exception {
         String url = OpenSearchTestNode.url();
-        Path log = dir.resolve("indexer.log");
-        Process indexer = new ProcessBuilder(
-                        ProcessHandle.current().info().command().orElse("java"),
-                        "-Xmx256m",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Main.class.getName(),
-                        "serve",
+        // --wait-for-lease: a lease left by an earlier test lapses first
+        ServeJvm indexer = ServeJvm.start(
+                dir,
+                "indexer",
+                OpenSearchArgs.of(
+                        null,
+                        url,
+                        dir.resolve("data"),
                         "--role",
                         "indexer",
-                        "--engine",
-                        "opensearch",
-                        "--opensearch-url",
-                        url,
-                        "--replicas",
-                        "0",
                         "--port",
                         "0",
-                        "--data-dir",
-                        dir.resolve("data").toString(),
-                        "--wait-for-lease", // a lease left by an earlier test lapses first
+                        "--wait-for-lease",
                         "--lease-ttl-seconds",
-                        "2")
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+                        "2"),
+                Map.of());
         try (OpenSearchPostIndex index = OpenSearchPostIndex.open(
                 OpenSearchConfig.builder(url).replicas(0).build(),
                 Mappings.load(),
                 OpenSearchPostIndex.RejectedWrites.FAIL)) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (!Files.readString(log).contains("feedsearch serving")) {
-                assertThat(indexer.isAlive())
-                        .as("the indexer runs; its log:%n%s", Files.readString(log))
-                        .isTrue();
-                assertThat(System.nanoTime())
-                        .as("the indexer serving within 90 s")
-                        .isLessThan(deadline);
-                Thread.sleep(100);
-            }
+            indexer.awaitServing(Duration.ofSeconds(90));
             assertThat(WriterLease.holder(index.client()).orElseThrow().holder())
-                    .contains("pid " + indexer.pid());
+                    .contains("pid " + indexer.process.pid());
 
-            signal("STOP", indexer.pid());
+            signal("STOP", indexer.process.pid());
             // it cannot renew now; after 2 s of an unchanged lease another writer takes it over
             try (WriterLease taker =
                     WriterLease.acquire(index.client(), "the test's writer", Duration.ofSeconds(2), true)) {
                 assertThat(WriterLease.holder(index.client()).orElseThrow().holder())
                         .isEqualTo("the test's writer");
-                signal("CONT", indexer.pid());
-                assertThat(indexer.waitFor(30, TimeUnit.SECONDS))
-                        .as("the thawed indexer stopped; its log:%n%s", Files.readString(log))
+                signal("CONT", indexer.process.pid());
+                assertThat(indexer.process.waitFor(30, TimeUnit.SECONDS))
+                        .as("the thawed indexer stopped\n" + indexer.tail())
                         .isTrue();
-                assertThat(indexer.exitValue()).isEqualTo(3);
-                assertThat(Files.readString(log)).contains("the writer lease was taken over by another writer");
+                assertThat(indexer.process.exitValue()).isEqualTo(3);
+                assertThat(Files.readString(indexer.log)).contains("the writer lease was taken over by another writer");
                 // and it did not take the lease back on its way out
                 assertThat(WriterLease.holder(index.client()).orElseThrow().holder())
                         .isEqualTo("the test's writer");
             }
         } finally {
-            indexer.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            indexer.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
     }
 

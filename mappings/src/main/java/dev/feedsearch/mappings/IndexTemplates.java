@@ -61,14 +61,11 @@ public final class IndexTemplates {
     /** The body of {@code PUT feedsearch-keys}: one small document per post id, the engine's version registry. */
     public static ObjectNode keysIndex(int shards, int replicas) {
         ObjectNode root = JSON.createObjectNode();
-        ObjectNode index = root.putObject("settings")
-                .putObject("index")
-                .put("number_of_shards", shards)
-                .put("number_of_replicas", replicas);
+        ObjectNode index = indexSettings(root, shards, replicas);
         // the engine flushes this index at every commit (before a source checkpoint moves); between commits a
         // lost tail only makes keys older than the group indices, which the replay from the checkpoint repairs
         index.putObject("translog").put("durability", "async").put("sync_interval", "1s");
-        ObjectNode props = root.putObject("mappings").put("dynamic", "strict").putObject("properties");
+        ObjectNode props = strictProperties(root);
         props.putObject("id").put("type", "keyword");
         props.putObject("order").put("type", "long");
         props.putObject("group").put("type", "keyword");
@@ -82,11 +79,8 @@ public final class IndexTemplates {
     /** The body of {@code PUT feedsearch-follows}: one document per edge key, active or undone. */
     public static ObjectNode followsIndex(int shards, int replicas) {
         ObjectNode root = JSON.createObjectNode();
-        root.putObject("settings")
-                .putObject("index")
-                .put("number_of_shards", shards)
-                .put("number_of_replicas", replicas);
-        ObjectNode props = root.putObject("mappings").put("dynamic", "strict").putObject("properties");
+        indexSettings(root, shards, replicas);
+        ObjectNode props = strictProperties(root);
         props.putObject("follower").put("type", "keyword");
         props.putObject("followee").put("type", "keyword");
         props.putObject("relation").put("type", "keyword");
@@ -103,13 +97,9 @@ public final class IndexTemplates {
      */
     public static ObjectNode feedSessionsIndex(int shards, int replicas) {
         ObjectNode root = JSON.createObjectNode();
-        ObjectNode index = root.putObject("settings")
-                .putObject("index")
-                .put("number_of_shards", shards)
-                .put("number_of_replicas", replicas)
-                .put("refresh_interval", "30s");
+        ObjectNode index = indexSettings(root, shards, replicas).put("refresh_interval", "30s");
         index.putObject("translog").put("durability", "async").put("sync_interval", "5s");
-        ObjectNode props = root.putObject("mappings").put("dynamic", "strict").putObject("properties");
+        ObjectNode props = strictProperties(root);
         props.putObject("viewer").put("type", "keyword").put("index", false).put("doc_values", false);
         props.putObject("expires_at").put("type", "long");
         props.putObject("data").put("type", "binary");
@@ -122,8 +112,8 @@ public final class IndexTemplates {
      */
     public static ObjectNode checkpointsIndex(int replicas) {
         ObjectNode root = JSON.createObjectNode();
-        root.putObject("settings").putObject("index").put("number_of_shards", 1).put("number_of_replicas", replicas);
-        ObjectNode props = root.putObject("mappings").put("dynamic", "strict").putObject("properties");
+        indexSettings(root, 1, replicas);
+        ObjectNode props = strictProperties(root);
         props.putObject("positions").put("type", "object").put("enabled", false);
         props.putObject("saved_ms").put("type", "long");
         return root;
@@ -135,13 +125,26 @@ public final class IndexTemplates {
      */
     public static ObjectNode changesIndex(int replicas) {
         ObjectNode root = JSON.createObjectNode();
-        root.putObject("settings").putObject("index").put("number_of_shards", 1).put("number_of_replicas", replicas);
-        ObjectNode props = root.putObject("mappings").put("dynamic", "strict").putObject("properties");
+        indexSettings(root, 1, replicas);
+        ObjectNode props = strictProperties(root);
         props.putObject("seq").put("type", "long");
         for (String stored : new String[] {"posts", "authors", "viewers"})
             props.putObject(stored).put("type", "keyword").put("index", false).put("doc_values", false);
         props.putObject("everything").put("type", "boolean").put("index", false);
         props.putObject("at_ms").put("type", "long").put("index", false);
         return root;
+    }
+
+    /** {@code settings.index} of a small index with its shard and replica counts, for more settings. */
+    private static ObjectNode indexSettings(ObjectNode root, int shards, int replicas) {
+        return root.putObject("settings")
+                .putObject("index")
+                .put("number_of_shards", shards)
+                .put("number_of_replicas", replicas);
+    }
+
+    /** The properties of a strict mapping: a field no one declared is an error, not a new mapping. */
+    private static ObjectNode strictProperties(ObjectNode root) {
+        return root.putObject("mappings").put("dynamic", "strict").putObject("properties");
     }
 }
