@@ -7,6 +7,7 @@ import dev.feedsearch.mappings.IndexTemplates;
 import dev.feedsearch.mappings.Mappings;
 import dev.feedsearch.mappings.plan.ClusterPlan;
 import dev.feedsearch.mappings.plan.ClusterPlanner;
+import dev.feedsearch.mappings.plan.ServiceTierPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -16,7 +17,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The cluster plan calculator: shards per language group, nodes, masters, storage and cost, with the arithmetic. */
+/**
+ * The cluster plan calculator: shards per language group, nodes, masters, storage and cost, then the query replicas
+ * and the indexer in front of the cluster, with the arithmetic.
+ */
 @Command(
         name = "plan",
         mixinStandardHelpOptions = true,
@@ -47,6 +51,26 @@ final class PlanCommand implements Callable<Integer> {
             description = "Peak search queries per second (default: ${DEFAULT-VALUE})")
     double peakQps;
 
+    @Option(
+            names = "--cache-hit-rate",
+            defaultValue = "0.5",
+            description =
+                    "Share of searches answered from a replica's cache (/metrics shows it; default: ${DEFAULT-VALUE})")
+    double cacheHitRate;
+
+    @Option(
+            names = "--replica-vcpus",
+            defaultValue = "2",
+            description = "vCPUs of each query replica (default: ${DEFAULT-VALUE})")
+    int replicaVcpus;
+
+    @Option(
+            names = "--peak-writes-per-second",
+            defaultValue = "100",
+            description =
+                    "Peak change events per second from the sources: posts, edits, deletes, follows (default: ${DEFAULT-VALUE})")
+    double peakWrites;
+
     @Option(names = "--out-dir", description = "Write index-templates/*.json and terraform.tfvars here")
     Path outDir;
 
@@ -62,6 +86,8 @@ final class PlanCommand implements Callable<Integer> {
         Mappings mappings = Mappings.load();
         ClusterPlan plan = ClusterPlanner.plan(posts, avgPostBytes, shares, replicas, peakQps, mappings);
         plan.steps().forEach(System.out::println);
+        ServiceTierPlan tier = ServiceTierPlan.plan(peakQps, cacheHitRate, replicaVcpus, peakWrites);
+        tier.steps().forEach(System.out::println);
         System.out.printf(
                 Locale.ROOT,
                 "%nplan: %d × %s data nodes + 3 × %s masters, %.0f GiB storage (%.0f GiB/node), ≈ $%,.0f/month (on-demand list prices, approximate)%n",
@@ -71,6 +97,11 @@ final class PlanCommand implements Callable<Integer> {
                 plan.storageGiB(),
                 Math.ceil(plan.storagePerNodeGiB()),
                 plan.monthlyUsd());
+        System.out.printf(
+                Locale.ROOT,
+                "service: %d query replicas × %d vCPU behind a load balancer + 1 indexer (+ 1 standby waiting for the lease)%n",
+                tier.replicas(),
+                tier.replicaVcpus());
         if (outDir != null) {
             Path templates = Files.createDirectories(outDir.resolve("index-templates"));
             for (ClusterPlan.GroupPlan g : plan.groups().values()) {
@@ -88,11 +119,16 @@ final class PlanCommand implements Callable<Integer> {
                     PostJson.MAPPER
                             .writerWithDefaultPrettyPrinter()
                             .writeValueAsString(IndexTemplates.keysIndex(keyShards, replicas)));
-            Files.writeString(
-                    indices.resolve(IndexNames.FOLLOWS + ".json"),
-                    PostJson.MAPPER
-                            .writerWithDefaultPrettyPrinter()
-                            .writeValueAsString(IndexTemplates.followsIndex(keyShards, replicas)));
+            Map<String, ObjectNode> small = new LinkedHashMap<>();
+            small.put(IndexNames.FOLLOWS, IndexTemplates.followsIndex(keyShards, replicas));
+            // what the service tier keeps in the cluster: the sources' positions and the shared feed sessions
+            small.put(IndexNames.CHECKPOINTS, IndexTemplates.checkpointsIndex(replicas));
+            small.put(IndexNames.FEED_SESSIONS, IndexTemplates.feedSessionsIndex(1, replicas));
+            for (Map.Entry<String, ObjectNode> e : small.entrySet()) {
+                Files.writeString(
+                        indices.resolve(e.getKey() + ".json"),
+                        PostJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(e.getValue()));
+            }
             Files.writeString(
                     outDir.resolve("terraform.tfvars"),
                     String.format(

@@ -108,7 +108,12 @@ class CliTest {
                 dir.toString());
         assertThat(plan.code()).as(plan.err()).isZero();
         assertThat(plan.out()).contains("cost/month", "posts-ja");
+        assertThat(plan.out()).containsPattern("service: [0-9]+ query replicas × 2 vCPU behind a load balancer");
+        assertThat(plan.out()).contains("indexer: 1 process");
         assertThat(dir.resolve("index-templates/posts-ko.json")).exists();
+        assertThat(dir.resolve("indices/feedsearch-checkpoints.json")).exists();
+        assertThat(Files.readString(dir.resolve("indices/feedsearch-feed-sessions.json")))
+                .contains("\"binary\"");
         assertThat(Files.readString(dir.resolve("terraform.tfvars"))).contains("dedicated_master_count   = 3");
     }
 

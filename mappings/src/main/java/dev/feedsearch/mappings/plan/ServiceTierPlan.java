@@ -1,0 +1,76 @@
+package dev.feedsearch.mappings.plan;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Sizes the feedsearch processes in front of the cluster: query replicas from the peak search rate and the requests
+ * per second one core of a replica was measured to serve, and the one indexer from the change events per second it
+ * was measured to apply. The cluster's own CPU per query is {@link ClusterPlanner}'s part.
+ *
+ * @param replicas  query replicas to run behind the load balancer (one more than the load needs, so losing one is
+ *                  not an outage)
+ * @param indexerHeadroom measured indexer events/s ÷ the peak write rate (below 1: one indexer falls behind)
+ */
+public record ServiceTierPlan(int replicas, int replicaVcpus, double indexerHeadroom, List<String> steps) {
+    /**
+     * Requests per second one core of a query replica serves. Until the multi-process run
+     * ({@code benchmarks/run-scale-out.sh}) lands its figures, these are the single-process ones of
+     * benchmarks/results/http.md: 4,571 cached and 1,037 uncached req/s on 2 cores that the load client shared.
+     */
+    public static final double CACHED_QPS_PER_CORE = 2_285, UNCACHED_QPS_PER_CORE = 518;
+    /** Change events per second one indexer applies: the OpenSearch engine's ingest at 1M posts (scale.md). */
+    public static final double INDEXER_EVENTS_PER_SECOND = 1_064;
+    /** Share of a replica's cores the load may use: the rest keeps the tail short and absorbs bursts. */
+    public static final double TARGET_UTILISATION = 0.6;
+
+    public static ServiceTierPlan plan(
+            double peakQps, double cacheHitRate, int replicaVcpus, double peakWritesPerSecond) {
+        if (peakQps < 0 || peakWritesPerSecond < 0 || replicaVcpus < 1 || cacheHitRate < 0 || cacheHitRate > 1) {
+            throw new IllegalArgumentException(
+                    "qps and writes/s must be >= 0, the cache hit rate within [0, 1], vCPUs per replica >= 1");
+        }
+        List<String> steps = new ArrayList<>();
+        double cachedMs = 1000 / CACHED_QPS_PER_CORE, uncachedMs = 1000 / UNCACHED_QPS_PER_CORE;
+        double msPerRequest = cacheHitRate * cachedMs + (1 - cacheHitRate) * uncachedMs;
+        steps.add(f(
+                "replica CPU per search = %.0f%% cached × %.2f ms + %.0f%% uncached × %.2f ms = %.2f ms (measured: %,.0f "
+                        + "and %,.0f req/s per core, see ServiceTierPlan)",
+                cacheHitRate * 100,
+                cachedMs,
+                (1 - cacheHitRate) * 100,
+                uncachedMs,
+                msPerRequest,
+                CACHED_QPS_PER_CORE,
+                UNCACHED_QPS_PER_CORE));
+        double cores = peakQps * msPerRequest / 1000 / TARGET_UTILISATION;
+        int forLoad = (int) Math.max(1, Math.ceil(cores / replicaVcpus));
+        int replicas = forLoad + 1;
+        steps.add(f(
+                "query replicas = ⌈%,.0f qps × %.2f ms / %.0f%% utilisation / %d vCPU⌉ = %d, + 1 to lose one = %d",
+                peakQps, msPerRequest, TARGET_UTILISATION * 100, replicaVcpus, forLoad, replicas));
+        double headroom =
+                peakWritesPerSecond == 0 ? Double.POSITIVE_INFINITY : INDEXER_EVENTS_PER_SECOND / peakWritesPerSecond;
+        steps.add(f(
+                "indexer: 1 process (one writer per cluster: the writer lease), %,.0f events/s measured against a peak "
+                        + "of %,.0f writes/s: headroom %.1f×%s",
+                INDEXER_EVENTS_PER_SECOND,
+                peakWritesPerSecond,
+                headroom,
+                headroom >= 2
+                        ? ""
+                        : headroom >= 1
+                                ? " (tight: a backlog after an outage drains slowly)"
+                                : " (NOT ENOUGH: one indexer falls behind; bulk throughput is bound by the cluster's"
+                                        + " data nodes, so add data nodes or raise the indexer's batch size)"));
+        steps.add(f(
+                "standby: a second indexer started with --wait-for-lease takes over within the lease ttl (default 10 s)"
+                        + " of the first one's death"));
+        return new ServiceTierPlan(replicas, replicaVcpus, headroom, List.copyOf(steps));
+    }
+
+    private static String f(String fmt, Object... args) {
+        return String.format(Locale.ROOT, fmt, args);
+    }
+}
