@@ -86,7 +86,14 @@ class OpsEndpointsHttpTest {
         assertThat(o.at("/index/groups/ja/posts").asLong()).isPositive();
         List<String> caches = new ArrayList<>();
         o.get("caches").forEach(c -> caches.add(c.get("name").asText()));
-        assertThat(caches).containsExactly("search_results", "timelines", "feed_sessions");
+        assertThat(caches)
+                .containsExactly(
+                        "feed_sessions",
+                        "highlights",
+                        "popular_candidates",
+                        "search_results",
+                        "timelines",
+                        "viewer_contexts");
         assertThat(o.get("streams")).isEmpty(); // no change source here
         assertThat(o.get("dead_letters").asLong()).isZero();
     }

@@ -14,7 +14,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.util.List;
 
 /**
  * The small JSON endpoints the operations page polls, behind the admin token: {@code GET /admin/overview} (index
@@ -23,7 +22,6 @@ import java.util.List;
  */
 public final class OpsRoutes {
     static final int MAX_DEAD_LETTERS = 200;
-    private static final List<String> CACHES = List.of("search_results", "timelines", "feed_sessions");
 
     private final AdminToken token;
     private final PostIndex index;
@@ -57,7 +55,12 @@ public final class OpsRoutes {
             }
         }
         ArrayNode caches = root.putArray("caches");
-        for (String name : CACHES) caches.add(cache(name));
+        // every cache this process monitors, as Caffeine's binder registered it: a new cache shows without a list here
+        metrics.find("cache.size").gauges().stream()
+                .map(g -> g.getId().getTag("cache"))
+                .distinct()
+                .sorted()
+                .forEach(name -> caches.add(cache(name)));
         ArrayNode streams = root.putArray("streams");
         for (IndexerView.Stream st : indexer.streams()) {
             ObjectNode o = streams.addObject()
