@@ -22,7 +22,6 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -137,33 +136,30 @@ public final class DynamoDbBackfill {
     private void apply(String source, String table, List<Map<String, AttributeValue>> items, Counts n)
             throws IOException {
         if (items.isEmpty()) return;
-        // language detection dominates: spread it over the cores, keep the order
-        Object[] decoded = new Object[items.size()];
-        IntStream.range(0, items.size()).parallel().forEach(i -> {
+        List<ChangeFactory.Decoded> decoded = factory.decodeEach(items, item -> {
             try {
-                decoded[i] = factory.fromJson(ItemMapper.item(items.get(i)));
+                return ItemMapper.item(item);
             } catch (ItemMapper.UnmappableException e) {
-                decoded[i] = new InvalidRecordException(null, e.getMessage());
-            } catch (InvalidRecordException e) {
-                decoded[i] = e;
+                throw new InvalidRecordException(null, e.getMessage());
             }
         });
         List<Integer> good = new ArrayList<>(items.size());
-        for (int i = 0; i < decoded.length; i++) {
+        for (int i = 0; i < decoded.size(); i++) {
             n.items++;
-            if (decoded[i] instanceof InvalidRecordException e) {
+            InvalidRecordException e = decoded.get(i).invalid();
+            if (e != null) {
                 deadLetter(source, table, items.get(i), e.field(), e.getMessage(), n);
                 continue;
             }
-            IndexChange c = (IndexChange) decoded[i];
+            IndexChange c = decoded.get(i).change();
             if (c instanceof FollowChange) n.follows++;
             else if (((PostChange) c).deleted()) n.deletes++;
             else n.posts++;
             good.add(i);
         }
         // a change the engine throws on is dead-lettered alone (and no longer counted as applied)
-        n.stale += IsolatingApplier.apply(index, good, i -> (IndexChange) decoded[i], (i, why) -> {
-                    IndexChange c = (IndexChange) decoded[i];
+        n.stale += IsolatingApplier.apply(index, good, i -> decoded.get(i).change(), (i, why) -> {
+                    IndexChange c = decoded.get(i).change();
                     if (c instanceof FollowChange) n.follows--;
                     else if (((PostChange) c).deleted()) n.deletes--;
                     else n.posts--;

@@ -27,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,30 +142,23 @@ public final class PostgresBackfill {
         if (rows.isEmpty()) return;
         List<ObjectNode> records =
                 rows.stream().map(r -> RowMapper.row(kind, r)).toList();
-        // language detection dominates: spread it over the cores, keep the order
-        Object[] decoded = new Object[records.size()];
-        IntStream.range(0, records.size()).parallel().forEach(i -> {
-            try {
-                decoded[i] = factory.fromJson(records.get(i));
-            } catch (InvalidRecordException e) {
-                decoded[i] = e;
-            }
-        });
+        List<ChangeFactory.Decoded> decoded = factory.decodeEach(records, r -> r);
         List<Integer> good = new ArrayList<>(records.size());
-        for (int i = 0; i < decoded.length; i++) {
+        for (int i = 0; i < decoded.size(); i++) {
             n.rows++;
-            if (decoded[i] instanceof InvalidRecordException e) {
+            InvalidRecordException e = decoded.get(i).invalid();
+            if (e != null) {
                 deadLetter(table, rows.get(i), records.get(i), e.field(), e.getMessage(), n);
                 continue;
             }
-            IndexChange change = (IndexChange) decoded[i];
+            IndexChange change = decoded.get(i).change();
             if (change instanceof FollowChange) n.follows++;
             else n.posts++;
             good.add(i);
         }
         // a change the engine throws on is dead-lettered alone (and no longer counted as applied)
-        n.stale += IsolatingApplier.apply(index, good, i -> (IndexChange) decoded[i], (i, why) -> {
-                    if (decoded[i] instanceof FollowChange) n.follows--;
+        n.stale += IsolatingApplier.apply(index, good, i -> decoded.get(i).change(), (i, why) -> {
+                    if (decoded.get(i).change() instanceof FollowChange) n.follows--;
                     else n.posts--;
                     deadLetter(table, rows.get(i), records.get(i), null, IsolatingApplier.reason(why), n);
                 })

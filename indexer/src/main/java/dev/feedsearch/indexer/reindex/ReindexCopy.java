@@ -4,7 +4,6 @@ import static dev.feedsearch.indexer.reindex.ReindexJobs.DONE_MARK;
 import static dev.feedsearch.indexer.reindex.ReindexJobs.SOURCE_POSITION;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.feedsearch.core.model.InvalidRecordException;
 import dev.feedsearch.core.model.PostChange;
 import dev.feedsearch.core.reindex.Rebuildable;
 import dev.feedsearch.core.reindex.ReindexRequest;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,18 +119,10 @@ final class ReindexCopy {
 
     /** Source records as the change path reads them: validated and detected (in parallel: detection dominates). */
     private List<PostChange> decode(List<JsonNode> records) {
-        Object[] decoded = new Object[records.size()];
-        IntStream.range(0, records.size()).parallel().forEach(i -> {
-            try {
-                decoded[i] = changes.fromJson(records.get(i));
-            } catch (InvalidRecordException e) {
-                decoded[i] = e;
-            }
-        });
         List<PostChange> posts = new ArrayList<>(records.size());
         int invalid = 0;
-        for (Object d : decoded) {
-            if (d instanceof PostChange pc) posts.add(pc);
+        for (ChangeFactory.Decoded d : changes.decodeEach(records, r -> r)) {
+            if (d.change() instanceof PostChange pc) posts.add(pc);
             else invalid++;
         }
         // the change stream put these in the dead-letter store when they were written; the index never held them
