@@ -45,7 +45,7 @@ while [[ $# -gt 0 ]]; do
     --corpus) CORPUS="$2"; shift 2 ;;
     --udhr) UDHR="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done

@@ -122,8 +122,9 @@ public final class ScaleOutRun {
             Long osPid,
             boolean loadIndex)
             throws Exception {
-        try (ScaleOutProcs procs = new ScaleOutProcs(dir);
-                ScaleOutStream stream = ScaleOutStream.start(dir, corpus)) {
+        // closed in reverse: the serve processes stop before DynamoDB Local, so the indexer never sees it vanish
+        try (ScaleOutStream stream = ScaleOutStream.start(dir, corpus);
+                ScaleOutProcs procs = new ScaleOutProcs(dir)) {
             Runtime.getRuntime().addShutdownHook(new Thread(procs::close));
             Map<String, String> env = new LinkedHashMap<>(Map.of(
                     "AWS_ACCESS_KEY_ID", "local",
