@@ -15,13 +15,18 @@ import java.util.Locale;
  */
 public record ServiceTierPlan(int replicas, int replicaVcpus, double indexerHeadroom, List<String> steps) {
     /**
-     * Requests per second one core of a query replica serves. Until the multi-process run
-     * ({@code benchmarks/run-scale-out.sh}) lands its figures, these are the single-process ones of
-     * benchmarks/results/http.md: 4,571 cached and 1,037 uncached req/s on 2 cores that the load client shared.
+     * Requests per second one core of a query replica serves, measured by {@code benchmarks/run-scale-out.sh} at
+     * 1,000,000 posts (benchmarks/results/scale-out.md): requests ÷ CPU seconds of the replica's own process, the
+     * lower of two replicas, on a loaded 2-core machine. A cached search answers from memory (521); an uncached one
+     * waits on the cluster and spends replica CPU on the request, the ranking and the JSON (41, which includes the
+     * replica's idle journal polling: conservative).
      */
-    public static final double CACHED_QPS_PER_CORE = 2_285, UNCACHED_QPS_PER_CORE = 518;
-    /** Change events per second one indexer applies: the OpenSearch engine's ingest at 1M posts (scale.md). */
-    public static final double INDEXER_EVENTS_PER_SECOND = 1_064;
+    public static final double CACHED_QPS_PER_CORE = 521, UNCACHED_QPS_PER_CORE = 41;
+    /**
+     * Change events per second one indexer applied in the same run (DynamoDB Local stream → OpenSearch with
+     * {@code refresh=wait_for}), sustained over a 5,000-post burst: low confidence, bound by waiting, not computing.
+     */
+    public static final double INDEXER_EVENTS_PER_SECOND = 444;
     /** Share of a replica's cores the load may use: the rest keeps the tail short and absorbs bursts. */
     public static final double TARGET_UTILISATION = 0.6;
 
@@ -36,7 +41,7 @@ public record ServiceTierPlan(int replicas, int replicaVcpus, double indexerHead
         double msPerRequest = cacheHitRate * cachedMs + (1 - cacheHitRate) * uncachedMs;
         steps.add(f(
                 "replica CPU per search = %.0f%% cached × %.2f ms + %.0f%% uncached × %.2f ms = %.2f ms (measured: %,.0f "
-                        + "and %,.0f req/s per core, see ServiceTierPlan)",
+                        + "and %,.0f req/s per core, benchmarks/results/scale-out.md)",
                 cacheHitRate * 100,
                 cachedMs,
                 (1 - cacheHitRate) * 100,
