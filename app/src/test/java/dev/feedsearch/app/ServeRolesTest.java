@@ -36,7 +36,7 @@ import picocli.CommandLine;
  * {@code serve --role} on a real OpenSearch node, over real HTTP: a query replica (its own engine instance, sharing
  * nothing in memory with the writer) drops a cached page as soon as the writer's change journal says its hit changed,
  * answers {@code /admin/*} with the indexer's name, and reports its lag; a second writer is refused by the lease.
- * Both processes run in this JVM (the multi-process topology test is still to come, see issue 18).
+ * Both run in this JVM; ScaleOutTopologyTest runs each role in a process of its own.
  */
 class ServeRolesTest {
     static final HttpClient HTTP = HttpClient.newHttpClient();
