@@ -70,6 +70,7 @@ public final class FeedsearchServer implements AutoCloseable {
     private final CursorCodec cursors;
     private final ViewerAuth auth;
     private final Admission admission;
+    private final RenderedSearches rendered;
     private final RateLimiter rateLimiter;
     private final FailureLog failures = new FailureLog();
 
@@ -125,6 +126,7 @@ public final class FeedsearchServer implements AutoCloseable {
                 b.clock,
                 b.ticker);
         this.admission = new Admission(b.limits, metrics);
+        this.rendered = new RenderedSearches(RENDERED_BYTES, metrics);
         this.rateLimiter = new RateLimiter(b.rate, System::nanoTime);
         AdminRoutes admin = new AdminRoutes(b.reindex, b.adminToken);
         ConsoleAssets console = new ConsoleAssets();
@@ -217,6 +219,8 @@ public final class FeedsearchServer implements AutoCloseable {
 
     static final int MAX_REQUEST_HEADER_BYTES = 32 * 1024;
     static final long VIEWER_CONTEXT_BYTES = 16L << 20;
+    /** Rendered search bodies: a hot page is a few kB, so 32 MiB holds thousands of them. */
+    static final long RENDERED_BYTES = 32L << 20;
 
     /** One route: its method, path, the query parameters it takes, whether it is rate limited, and its handler. */
     private record Route(HandlerType method, String path, Set<String> params, boolean limited, Handler handler) {
@@ -277,13 +281,25 @@ public final class FeedsearchServer implements AutoCloseable {
     // ------------------------------------------------------------------ handlers
 
     private void search(Context ctx) throws Exception {
+        String viewer = auth.viewer(ctx, SearchParams.id(ctx, "viewer"));
+        // a request answered before, whose answer still stands: its rendered body, on the request's own thread
+        String key = RenderedSearches.key(viewer, ctx.header("Accept-Language"), ctx.queryString());
+        String body = rendered.get(key, search);
+        if (body != null) {
+            ctx.result(body);
+            return;
+        }
         // parameters are read here, on the request's thread; the engine work runs within the admission bound
-        SearchParams.Parsed asked = params.parse(ctx, auth.viewer(ctx, SearchParams.id(ctx, "viewer")));
+        SearchParams.Parsed asked = params.parse(ctx, viewer);
         boolean explain = SearchParams.flag(ctx, "explain"), count = SearchParams.flag(ctx, "count");
         boolean highlight =
                 ctx.queryParam("highlight") == null || SearchParams.flag(ctx, "highlight"); // on unless false
-        ctx.result(admission.run(() -> HitJson.search(search.search(asked, highlight, count), explain, ranking)
-                .toString()));
+        ctx.result(admission.run(() -> {
+            SearchService.Result r = search.search(asked, highlight, count);
+            String json = HitJson.search(r, explain, ranking).toString();
+            if (!count) rendered.put(key, json, r.basis()); // a count is the engine's, read each time
+            return json;
+        }));
     }
 
     private void feed(Context ctx) throws Exception {

@@ -16,6 +16,7 @@ import dev.feedsearch.query.rank.RelevanceWindow;
 import dev.feedsearch.query.rank.ViewerContext;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -25,9 +26,18 @@ import java.util.function.Function;
  * hits are rendered, and the engine's count if asked. The route only parses the request and renders the result.
  */
 final class SearchService {
+    /**
+     * What an answer was built from: the cached engine pages it read and the viewer's context. While the result
+     * cache still serves those very pages and the context is the one still cached, the answer is the same, so a
+     * rendered copy of it may be served ({@link #stillStands}).
+     */
+    record Basis(List<SearchQuery> queries, List<SearchPage> pages, ViewerContext viewer) {}
+
     /** An answered search, ready to render. {@code highlights} is null when turned off, {@code total} when not asked. */
     sealed interface Result {
         String nextCursor();
+
+        Basis basis();
 
         Function<IndexedPost, List<Highlighter.Span>> highlights();
 
@@ -39,7 +49,8 @@ final class SearchService {
             SearchPage page,
             String nextCursor,
             Function<IndexedPost, List<Highlighter.Span>> highlights,
-            HitTotal total)
+            HitTotal total,
+            Basis basis)
             implements Result {}
 
     /** A {@code sort=relevance} page, in the combined order; {@code textQuery}: the search had text (explain shows tiers). */
@@ -48,7 +59,8 @@ final class SearchService {
             boolean textQuery,
             String nextCursor,
             Function<IndexedPost, List<Highlighter.Span>> highlights,
-            HitTotal total)
+            HitTotal total,
+            Basis basis)
             implements Result {}
 
     private final SearchParams params;
@@ -87,22 +99,47 @@ final class SearchService {
         // one per search: it analyses the query lazily, only for hits not highlighted before
         Function<IndexedPost, List<Highlighter.Span>> highlights =
                 highlight ? highlightCache.forQuery(q, new Highlighter(highlightAnalyzers(), q)) : null;
+        List<SearchQuery> read = new ArrayList<>(2);
+        List<SearchPage> pages = new ArrayList<>(2);
+        RelevanceWindow.Engine engine = sq -> {
+            SearchPage p = searchCache.search(sq);
+            read.add(sq);
+            pages.add(p);
+            return p;
+        };
         if (q.sort() == SortOrder.RECENT) {
-            SearchPage page = searchCache.search(q);
+            SearchPage page = engine.search(q);
             return new Recent(
-                    page, page.next().map(k -> cursors.encode(k, q)).orElse(null), highlights, total(q, count));
+                    page,
+                    page.next().map(k -> cursors.encode(k, q)).orElse(null),
+                    highlights,
+                    total(q, count),
+                    new Basis(read, pages, null));
         }
         // relevance: the engine's best hits scored together, one order over the whole window (RelevanceWindow). The
         // language feature takes the languages the viewer writes in, as the feed does, and the client's own language,
         // which tells apart neighbours sharing a group and its words (its cursor carries it to later pages)
         String client = parsed.clientLanguage();
-        ViewerContext viewer = contexts.get(q.viewer()).withLanguage(client);
+        ViewerContext context = contexts.get(q.viewer());
         RelevanceWindow.Page page =
-                relevance.page(q, viewer, parsed.relevanceAfter(), clock.instant(), searchCache::search);
+                relevance.page(q, context.withLanguage(client), parsed.relevanceAfter(), clock.instant(), engine);
         String next = page.next() == null
                 ? null
                 : cursors.encode(new CursorCodec.Relevance(q.queryGroups(), client, page.next()), q);
-        return new Ranked(page.hits(), q.text() != null, next, highlights, total(q, count));
+        return new Ranked(
+                page.hits(), q.text() != null, next, highlights, total(q, count), new Basis(read, pages, context));
+    }
+
+    /**
+     * True while an answer built on {@code b} would come out the same: the result cache still serves each page it read
+     * (no hit changed, nothing the viewer depends on changed, not refreshed since), and the viewer's context is the
+     * one cached. Recency is scored as of the first read, as every cached page already is until its refresh.
+     */
+    boolean stillStands(Basis b) throws IOException {
+        for (int i = 0; i < b.queries().size(); i++) {
+            if (searchCache.current(b.queries().get(i)) != b.pages().get(i)) return false;
+        }
+        return b.viewer() == null || contexts.get(b.viewer().viewer()) == b.viewer();
     }
 
     /** The engine's own count under the same visibility rule as the hits: nothing the viewer may not see. */

@@ -9,6 +9,7 @@ import dev.feedsearch.core.model.FollowEdge;
 import dev.feedsearch.core.model.IndexChange;
 import dev.feedsearch.core.model.Post;
 import dev.feedsearch.core.model.PostChange;
+import dev.feedsearch.core.model.PostJson;
 import dev.feedsearch.core.model.Visibility;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -305,8 +306,10 @@ class FeedAndCacheHttpTest {
     void highlightsAreKeptPerPostVersionSoAnEditMovesThem() throws Exception {
         String before = "Gardening under the quiet moonlight tonight", after = "Moonlight gardening is quiet";
         s.index.apply(List.of(post("hl-1", "hl-a", before, Visibility.PUBLIC, 1, 30, 0)));
-        for (int round = 0; round < 2; round++) { // the second answer comes from the caches
-            JsonNode hit = s.get("/v1/search?q=moonlight&author=hl-a")
+        // the second request asks for another page size: not the rendered body again, so its highlights come from
+        // the highlight cache
+        for (String limit : List.of("20", "19")) {
+            JsonNode hit = s.get("/v1/search?q=moonlight&author=hl-a&limit=" + limit)
                     .json()
                     .get("hits")
                     .get(0);
@@ -354,6 +357,27 @@ class FeedAndCacheHttpTest {
         assertThat(s.get("/metrics").body())
                 .contains("cache_evictions_total{cache=\"timelines\"")
                 .contains("cache_load_seconds_count{cache=\"search_results\"");
+    }
+
+    @Test
+    void aRenderedSearchIsServedAgainOnlyWhileItsAnswerStands() throws Exception {
+        String q = "/v1/search?q=" + enc("saffron rendered") + "&tag=fdtest";
+        s.index.apply(List.of(post("rc-1", "rc-a", "Saffron rendered twice", Visibility.PUBLIC, 1, 1, 0)));
+        String hit = "cache_gets_total{cache=\"rendered_searches\",result=\"hit\"}";
+        assertThat(ids(s.get(q).json())).containsExactly("rc-1");
+        double before = metric(hit);
+        String again = s.get(q).body();
+        assertThat(metric(hit) - before)
+                .as("the second identical request is the rendered body")
+                .isEqualTo(1.0);
+        assertThat(ids(PostJson.MAPPER.readTree(again))).containsExactly("rc-1");
+        // its hit made private: the body's page no longer stands, so neither does the body
+        s.index.apply(List.of(post("rc-1", "rc-a", "Saffron rendered twice", Visibility.PRIVATE, 2, 1, 0)));
+        assertThat(ids(s.get(q).json())).isEmpty();
+        // another viewer's identical query string is another body
+        String asOwner = q + "&viewer=rc-a";
+        assertThat(ids(s.get(asOwner).json())).containsExactly("rc-1");
+        assertThat(ids(s.get(q).json())).isEmpty();
     }
 
     static double metric(String name) throws Exception {

@@ -91,6 +91,7 @@ class OpsEndpointsHttpTest {
                         "feed_sessions",
                         "highlights",
                         "popular_candidates",
+                        "rendered_searches",
                         "search_results",
                         "timelines",
                         "viewer_contexts");

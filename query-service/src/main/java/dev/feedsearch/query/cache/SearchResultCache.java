@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Engine result pages for hot queries. An entry is served only while all of these hold, so it can be
@@ -57,6 +58,17 @@ public final class SearchResultCache {
 
     public SearchPage search(SearchQuery q) throws IOException {
         return CallerLoads.get(cache, q, e -> valid(q, e), loads, () -> load(q)).page();
+    }
+
+    /**
+     * The page this cache would serve for {@code q} now, without loading or counting a read: null when it holds none
+     * that is still valid. What lets a copy rendered from a page tell that the page it came from still stands.
+     */
+    public SearchPage current(SearchQuery q) {
+        CompletableFuture<Entry> f = cache.asMap().get(q);
+        if (f == null || !f.isDone() || f.isCompletedExceptionally()) return null;
+        Entry e = f.join();
+        return valid(q, e) ? e.page() : null;
     }
 
     private boolean valid(SearchQuery q, Entry e) {
