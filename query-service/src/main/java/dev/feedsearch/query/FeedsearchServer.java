@@ -284,7 +284,7 @@ public final class FeedsearchServer implements AutoCloseable {
         String viewer = auth.viewer(ctx, SearchParams.id(ctx, "viewer"));
         // a request answered before, whose answer still stands: its rendered body, on the request's own thread
         String key = RenderedSearches.key(viewer, ctx.header("Accept-Language"), ctx.queryString());
-        String body = rendered.get(key, search);
+        byte[] body = rendered.get(key, search);
         if (body != null) {
             ctx.result(body);
             return;

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -16,14 +17,14 @@ import java.time.Duration;
  * search's cost.
  */
 final class RenderedSearches {
-    private record Entry(String body, SearchService.Basis basis) {}
+    private record Entry(byte[] body, SearchService.Basis basis) {}
 
     private final Cache<String, Entry> cache;
 
     RenderedSearches(long maxBytes, MeterRegistry metrics) {
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
-                .weigher((String k, Entry e) -> 2 * (k.length() + e.body().length()) + 256)
+                .weigher((String k, Entry e) -> 2 * k.length() + e.body().length + 256)
                 .expireAfterWrite(Duration.ofMinutes(10)) // a body whose pages are long gone frees its space
                 .recordStats()
                 .build();
@@ -38,8 +39,11 @@ final class RenderedSearches {
                 + (queryString == null ? "" : queryString);
     }
 
-    /** The body rendered for {@code key}, if the answer it renders still stands; else null (and it is dropped). */
-    String get(String key, SearchService search) throws IOException {
+    /**
+     * The body rendered for {@code key}, as UTF-8 (encoded once, not per request), if the answer it renders still
+     * stands; else null (and it is dropped).
+     */
+    byte[] get(String key, SearchService search) throws IOException {
         Entry e = cache.getIfPresent(key);
         if (e == null) return null;
         if (search.stillStands(e.basis())) return e.body();
@@ -48,6 +52,6 @@ final class RenderedSearches {
     }
 
     void put(String key, String body, SearchService.Basis basis) {
-        cache.put(key, new Entry(body, basis));
+        cache.put(key, new Entry(body.getBytes(StandardCharsets.UTF_8), basis));
     }
 }
