@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -184,13 +183,12 @@ final class ServeCommand implements Callable<Integer> {
      * refuses to start without them (with per-process keys, every second page behind a load balancer would fail).
      */
     private static CursorSigner cursorKeys(ServerRole role, String keys) {
-        if (keys != null && !keys.isBlank()) return CursorSigner.of(Arrays.asList(keys.split(",")));
-        if (role == ServerRole.QUERY) {
+        if (role == ServerRole.QUERY && (keys == null || keys.isBlank())) {
             throw new IllegalArgumentException("--role query needs " + CursorSigner.ENV + ": the same cursor keys on "
                     + "every replica (comma-separated, signing key first, each at least 16 characters), so that a "
                     + "cursor issued by one replica works on the others");
         }
-        return CursorSigner.random();
+        return CursorSigner.fromValue(keys);
     }
 
     static final Duration FOLLOW_POLL = Duration.ofMillis(50), FOLLOW_MAX_LAG = Duration.ofSeconds(2);

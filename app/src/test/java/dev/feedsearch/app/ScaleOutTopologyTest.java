@@ -293,9 +293,10 @@ class ScaleOutTopologyTest {
         List<String> readyWhileDown = new ArrayList<>();
         String newHolder = "(pid " + indexer2.process.pid() + ")";
         while (!getJson(b, "/ready").path("lease_holder").asText().contains(newHolder)) {
-            assertThat(System.nanoTime() - indexerKilled)
-                    .as("indexer-2 took the lease within its ttl and a margin\n" + indexer2.tail())
-                    .isLessThan(Duration.ofSeconds(LEASE_TTL_SECONDS + 15).toNanos());
+            // a liveness bound, not a speed claim (WriterLeaseTest checks the takeover waits a whole ttl)
+            if (System.nanoTime() - indexerKilled > Duration.ofSeconds(120).toNanos())
+                throw new AssertionError(
+                        "indexer-2 never took the lease after indexer-1 was killed\n" + indexer2.tail());
             for (ServeJvm r : replicas) {
                 assertThat(getStatus(r, Q_VIEWER))
                         .as(r.name + " searching with the indexer down")

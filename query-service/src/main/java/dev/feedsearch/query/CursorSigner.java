@@ -60,8 +60,12 @@ public final class CursorSigner {
 
     /** Keys from {@value #ENV} when set, else {@link #random()}. */
     public static CursorSigner fromEnvironment() {
-        String v = System.getenv(ENV);
-        return v == null || v.isBlank() ? random() : of(Arrays.asList(v.split(",")));
+        return fromValue(System.getenv(ENV));
+    }
+
+    /** Keys from a {@value #ENV} value (comma-separated, signing key first); {@link #random()} when null or blank. */
+    public static CursorSigner fromValue(String keys) {
+        return keys == null || keys.isBlank() ? random() : of(Arrays.asList(keys.split(",")));
     }
 
     /** {@code base64url(payload) "." base64url(tag)} */

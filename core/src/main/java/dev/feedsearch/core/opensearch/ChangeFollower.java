@@ -36,7 +36,7 @@ public final class ChangeFollower implements AutoCloseable {
     private final Runnable onEverything;
     private final Duration poll, maxLag;
     private final Thread thread, watchdog;
-    private final AtomicLong applied = new AtomicLong(), gaps = new AtomicLong();
+    private final AtomicLong applied = new AtomicLong(), gaps = new AtomicLong(), readFailures = new AtomicLong();
     private volatile long next;
     private volatile long lastInTouchNanos = System.nanoTime();
     private long lastHoleCheckNanos = System.nanoTime();
@@ -90,6 +90,7 @@ public final class ChangeFollower implements AutoCloseable {
                 lastInTouchNanos = System.nanoTime(); // read up to the head
             } catch (IOException | RuntimeException e) {
                 if (closed) return;
+                readFailures.incrementAndGet();
                 if (!stale)
                     log.warn("change journal unreachable ({}); caches are dropped while this lasts", e.toString());
                 stale = true;
@@ -188,6 +189,11 @@ public final class ChangeFollower implements AutoCloseable {
 
     public long gaps() {
         return gaps.get();
+    }
+
+    /** Reads of the journal that failed (an error or the client's timeout), each dropping every cache here. */
+    public long readFailures() {
+        return readFailures.get();
     }
 
     @Override
