@@ -40,9 +40,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -71,6 +73,7 @@ public final class FeedsearchServer implements AutoCloseable {
     private final ViewerAuth auth;
     private final Admission admission;
     private final RenderedSearches rendered;
+    private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
     private final RateLimiter rateLimiter;
     private final FailureLog failures = new FailureLog();
 
@@ -398,11 +401,15 @@ public final class FeedsearchServer implements AutoCloseable {
         } catch (RuntimeException none) {
             route = "unmatched";
         }
-        Timer.builder("http.server.requests")
-                .tag("route", route)
-                .tag("status", String.valueOf(ctx.statusCode()))
-                .publishPercentileHistogram(false)
-                .register(metrics)
+        // one timer per (route, status), found without building a meter id on every request
+        String r = route;
+        int status = ctx.statusCode();
+        requestTimers
+                .computeIfAbsent(r + ' ' + status, k -> Timer.builder("http.server.requests")
+                        .tag("route", r)
+                        .tag("status", String.valueOf(status))
+                        .publishPercentileHistogram(false)
+                        .register(metrics))
                 .record((long) (ms * 1_000_000L), TimeUnit.NANOSECONDS);
     }
 

@@ -371,6 +371,11 @@ class FeedAndCacheHttpTest {
                 .as("the second identical request is the rendered body")
                 .isEqualTo(1.0);
         assertThat(ids(PostJson.MAPPER.readTree(again))).containsExactly("rc-1");
+        // a write elsewhere moves the generation: the page is checked again, still stands, and its body is served
+        s.index.apply(List.of(post("rc-2", "rc-b", "Cardamom buns", Visibility.PUBLIC, 1, 1, 0)));
+        before = metric(hit);
+        assertThat(ids(s.get(q).json())).containsExactly("rc-1");
+        assertThat(metric(hit) - before).as("a write to another post keeps the body").isEqualTo(1.0);
         // its hit made private: the body's page no longer stands, so neither does the body
         s.index.apply(List.of(post("rc-1", "rc-a", "Saffron rendered twice", Visibility.PRIVATE, 2, 1, 0)));
         assertThat(ids(s.get(q).json())).isEmpty();

@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Engine result pages for hot queries. An entry is served only while all of these hold, so it can be
@@ -30,7 +31,20 @@ import java.util.concurrent.CompletableFuture;
  * for one key share one engine call.
  */
 public final class SearchResultCache {
-    record Entry(long generation, long builtNanos, SearchPage page) {}
+    /**
+     * A cached page, the generation it was built at, its hits' ids, and the last generation at which it was found
+     * still valid: a generation moves with every recorded change, so while it has not moved a hit costs no checks.
+     */
+    record Entry(long generation, long builtNanos, SearchPage page, List<String> ids, AtomicLong validAt) {
+        Entry(long generation, long builtNanos, SearchPage page) {
+            this(
+                    generation,
+                    builtNanos,
+                    page,
+                    page.hits().stream().map(h -> h.post().post().id()).toList(),
+                    new AtomicLong(generation));
+        }
+    }
 
     private final PostReader index;
     private final ChangeTracker changes;
@@ -73,12 +87,14 @@ public final class SearchResultCache {
 
     private boolean valid(SearchQuery q, Entry e) {
         if (System.nanoTime() - e.builtNanos() > refreshNanos) return false;
-        List<String> ids =
-                e.page().hits().stream().map(h -> h.post().post().id()).toList();
-        if (changes.changedSince(e.generation(), ids)) return false;
+        // read first: a change racing the checks below moves the generation past it, so the next read checks again
+        long now = changes.generation();
+        if (e.validAt().get() == now) return true;
+        if (changes.changedSince(e.generation(), e.ids())) return false;
         if (q.viewer() != null
                 && (changes.viewerGeneration(q.viewer()) > e.generation()
                         || changes.authorGeneration(q.viewer()) > e.generation())) return false;
+        e.validAt().set(now);
         return true;
     }
 
