@@ -135,7 +135,7 @@ public final class FeedsearchServer implements AutoCloseable {
         ConsoleAssets console = new ConsoleAssets();
         OpsRoutes ops = new OpsRoutes(b.adminToken, index, Mappings.load(), metrics, b.indexerView);
         List<Route> all = List.of(
-                new Route(HandlerType.GET, "/v1/search", SEARCH_PARAMS, true, this::search),
+                new Route(HandlerType.GET, "/v1/search", SEARCH_PARAMS, true, this::search, this::answeredBefore),
                 new Route(
                         HandlerType.GET, "/v1/feed", Set.of("viewer", "limit", "cursor", "explain"), true, this::feed),
                 new Route(HandlerType.GET, "/v1/posts/{id}", Set.of("viewer"), true, this::post),
@@ -225,8 +225,16 @@ public final class FeedsearchServer implements AutoCloseable {
     /** Rendered search bodies: a hot page is a few kB, so 32 MiB holds thousands of them. */
     static final long RENDERED_BYTES = 32L << 20;
 
-    /** One route: its method, path, the query parameters it takes, whether it is rate limited, and its handler. */
-    private record Route(HandlerType method, String path, Set<String> params, boolean limited, Handler handler) {
+    /**
+     * One route: its method, path, the query parameters it takes, whether it is rate limited, its handler, and
+     * optionally a shortcut that may answer a request before its parameters are checked (null: none).
+     */
+    private record Route(
+            HandlerType method, String path, Set<String> params, boolean limited, Handler handler, Shortcut shortcut) {
+        Route(HandlerType method, String path, Set<String> params, boolean limited, Handler handler) {
+            this(method, path, params, limited, handler, null);
+        }
+
         private boolean matches(String requestPath) {
             String[] want = path.split("/", -1), got = requestPath.split("/", -1);
             if (want.length != got.length) return false;
@@ -248,10 +256,18 @@ public final class FeedsearchServer implements AutoCloseable {
         }
     }
 
+    /** Answers a request from what was rendered for the very same one before, or says it did not (false). */
+    @FunctionalInterface
+    private interface Shortcut {
+        boolean answered(Context ctx) throws Exception;
+    }
+
     private Handler guarded(Route r) {
         return ctx -> {
-            QueryString.check(ctx.queryString(), r.params());
+            // the limit comes first, so that neither a shortcut nor a rejected request goes uncounted
             if (r.limited()) rateLimiter.check(ctx.header("Authorization"), ctx.ip());
+            if (r.shortcut() != null && r.shortcut().answered(ctx)) return;
+            QueryString.check(ctx.queryString(), r.params());
             r.handler().handle(ctx);
         };
     }
@@ -283,15 +299,30 @@ public final class FeedsearchServer implements AutoCloseable {
 
     // ------------------------------------------------------------------ handlers
 
-    private void search(Context ctx) throws Exception {
-        String viewer = auth.viewer(ctx, SearchParams.id(ctx, "viewer"));
-        // a request answered before, whose answer still stands: its rendered body, on the request's own thread
-        String key = RenderedSearches.key(viewer, ctx.header("Accept-Language"), ctx.queryString());
-        byte[] body = rendered.get(key, search);
-        if (body != null) {
-            ctx.result(body);
-            return;
+    /**
+     * A search asked before with the same credentials, {@code Accept-Language} and query string, whose answer still
+     * stands: its rendered body, on the request's own thread. The same query string passed the parameter checks
+     * before and decodes to the same parameters, so they are not run again; the credentials are (a token can
+     * expire), and must still name the viewer the body was rendered for.
+     */
+    private boolean answeredBefore(Context ctx) throws IOException {
+        String key = RenderedSearches.key(
+                ctx.header("Authorization"), ctx.header("Accept-Language"), ctx.queryString());
+        RenderedSearches.Rendered r = rendered.get(key);
+        if (r == null || !Objects.equals(auth.viewer(ctx, r.requested()), r.viewer())) return false;
+        if (!search.stillStands(r.basis())) {
+            rendered.drop(key);
+            return false;
         }
+        ctx.result(r.body());
+        return true;
+    }
+
+    private void search(Context ctx) throws Exception {
+        String requested = SearchParams.id(ctx, "viewer");
+        String viewer = auth.viewer(ctx, requested);
+        String key = RenderedSearches.key(
+                ctx.header("Authorization"), ctx.header("Accept-Language"), ctx.queryString());
         // parameters are read here, on the request's thread; the engine work runs within the admission bound
         SearchParams.Parsed asked = params.parse(ctx, viewer);
         boolean explain = SearchParams.flag(ctx, "explain"), count = SearchParams.flag(ctx, "count");
@@ -300,7 +331,7 @@ public final class FeedsearchServer implements AutoCloseable {
         ctx.result(admission.run(() -> {
             SearchService.Result r = search.search(asked, highlight, count);
             String json = HitJson.search(r, explain, ranking).toString();
-            if (!count) rendered.put(key, json, r.basis()); // a count is the engine's, read each time
+            if (!count) rendered.put(key, json, r.basis(), requested, viewer); // a count is the engine's, read each time
             return json;
         }));
     }

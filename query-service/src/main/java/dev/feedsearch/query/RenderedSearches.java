@@ -4,54 +4,53 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * {@code /v1/search} bodies as rendered, by request: the viewer the request was authorised as, its
- * {@code Accept-Language} and its query string. A body is served only while the answer it renders still stands
- * ({@link SearchService#stillStands}: the result cache serves the very pages it was built from, the viewer's context
- * is the one cached), so it obeys every rule the result cache obeys and drops with it. A hit costs a lookup and
- * those identity checks: no parsing, no scoring, no JSON, no hop to the search pool, which were most of a cached
- * search's cost.
+ * {@code /v1/search} bodies as rendered, by request: its {@code Authorization} header, its {@code Accept-Language}
+ * and its raw query string. Each keeps the {@code viewer} parameter it was asked with and the viewer it was
+ * authorised as, for the caller to check the credentials again. A body is served only while the answer it renders
+ * still stands ({@link SearchService#stillStands}: the result cache serves the very pages it was built from, the
+ * viewer's context is the one cached), so it obeys every rule the result cache obeys and drops with it. A hit costs a
+ * lookup, the credential check and those identity checks: no parsing, no scoring, no JSON, no hop to the search
+ * pool, which were most of a cached search's cost.
  */
 final class RenderedSearches {
-    private record Entry(byte[] body, SearchService.Basis basis) {}
+    /** A rendered body (UTF-8, encoded once), what it was built from, and who asked for it as whom. */
+    record Rendered(byte[] body, SearchService.Basis basis, String requested, String viewer) {}
 
-    private final Cache<String, Entry> cache;
+    private final Cache<String, Rendered> cache;
 
     RenderedSearches(long maxBytes, MeterRegistry metrics) {
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
-                .weigher((String k, Entry e) -> 2 * k.length() + e.body().length + 256)
+                .weigher((String k, Rendered e) -> 2 * k.length() + e.body().length + 256)
                 .expireAfterWrite(Duration.ofMinutes(10)) // a body whose pages are long gone frees its space
                 .recordStats()
                 .build();
         CaffeineCacheMetrics.monitor(metrics, cache, "rendered_searches");
     }
 
-    static String key(String viewer, String acceptLanguage, String queryString) {
-        return (viewer == null ? "" : viewer)
+    static String key(String authorization, String acceptLanguage, String queryString) {
+        return (authorization == null ? "" : authorization)
                 + '\u0000'
                 + (acceptLanguage == null ? "" : acceptLanguage)
                 + '\u0000'
                 + (queryString == null ? "" : queryString);
     }
 
-    /**
-     * The body rendered for {@code key}, as UTF-8 (encoded once, not per request), if the answer it renders still
-     * stands; else null (and it is dropped).
-     */
-    byte[] get(String key, SearchService search) throws IOException {
-        Entry e = cache.getIfPresent(key);
-        if (e == null) return null;
-        if (search.stillStands(e.basis())) return e.body();
-        cache.invalidate(key);
-        return null;
+    /** What was rendered for {@code key}, whether or not it still stands; null when nothing is kept. */
+    Rendered get(String key) {
+        return cache.getIfPresent(key);
     }
 
-    void put(String key, String body, SearchService.Basis basis) {
-        cache.put(key, new Entry(body.getBytes(StandardCharsets.UTF_8), basis));
+    /** Forgets what was rendered for {@code key}: its answer no longer stands. */
+    void drop(String key) {
+        cache.invalidate(key);
+    }
+
+    void put(String key, String body, SearchService.Basis basis, String requested, String viewer) {
+        cache.put(key, new Rendered(body.getBytes(StandardCharsets.UTF_8), basis, requested, viewer));
     }
 }

@@ -122,6 +122,22 @@ class JwtAuthHttpTest {
     }
 
     @Test
+    void aSearchRenderedForOneCallerIsNeverServedToAnother() throws Exception {
+        String u1 = bearer(rs256(claims("u1").build(), rsa)), u2 = bearer(rs256(claims("u2").build(), rsa));
+        for (int i = 0; i < 2; i++) { // the second time, the rendered bodies
+            assertThat(listing(port, "&limit=7", u1)).containsExactlyInAnyOrder("pub", "priv");
+            assertThat(listing(port, "&limit=7&viewer=u1", u1)).containsExactlyInAnyOrder("pub", "priv");
+        }
+        // the very same query strings from other callers
+        assertThat(listing(port, "&limit=7", u2)).containsExactly("pub");
+        assertThat(listing(port, "&limit=7", null)).containsExactly("pub");
+        String named = "/v1/search?sort=recent&author=u1&limit=7&viewer=u1";
+        assertThat(get(port, named, null).status()).isEqualTo(401);
+        assertThat(get(port, named, u2).status()).isEqualTo(403);
+        assertThat(get(port, named, "Bearer not-a-jwt").status()).isEqualTo(401);
+    }
+
+    @Test
     void aViewerOtherThanTheSubjectIsForbidden() throws Exception {
         String token = bearer(rs256(claims("u2").build(), rsa));
         Response r = get(port, "/v1/posts/priv?viewer=u1", token);
