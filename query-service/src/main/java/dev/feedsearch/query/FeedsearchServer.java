@@ -314,7 +314,7 @@ public final class FeedsearchServer implements AutoCloseable {
             rendered.drop(key);
             return false;
         }
-        ctx.result(r.body());
+        ctx.outputStream().write(r.body());
         return true;
     }
 
