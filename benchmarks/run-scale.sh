@@ -21,7 +21,8 @@ SAMPLES=1000
 OS_SAMPLES=300
 OS_SIZES=""
 NOTE=()
-# wait_for costs one refresh wait per ingest batch (~500 s of waiting at 1M): false, then one _refresh at the end
+# a bulk load needs nothing searchable before its end, and wait_for still waits up to a refresh interval per apply:
+# false, then one _refresh at the end (the README: `false` is for bulk loads)
 OS_REFRESH=false
 while [[ $# -gt 0 ]]; do
   case "$1" in

@@ -16,17 +16,18 @@ import java.util.Locale;
 public record ServiceTierPlan(int replicas, int replicaVcpus, double indexerHeadroom, List<String> steps) {
     /**
      * Requests per second one core of a query replica serves, measured by {@code benchmarks/run-scale-out.sh} at
-     * 1,000,000 posts (benchmarks/results/scale-out.md): requests ÷ CPU seconds of the replica's own process, the
-     * lower of two replicas, on a loaded 2-core machine. A cached search answers from memory (521); an uncached one
-     * waits on the cluster and spends replica CPU on the request, the ranking and the JSON (41, which includes the
-     * replica's idle journal polling: conservative).
+     * 1,000,000 posts (benchmarks/results/scale-out.md, 2026-12-08): requests ÷ CPU seconds of the replica's own
+     * process, the lower of two replicas, on a 2-core machine. A cached search answers from its rendered body (25,457);
+     * an uncached one waits on the cluster and spends replica CPU on the request, the ranking and the JSON (187, which
+     * includes the replica's idle journal polling: conservative).
      */
-    public static final double CACHED_QPS_PER_CORE = 521, UNCACHED_QPS_PER_CORE = 41;
+    public static final double CACHED_QPS_PER_CORE = 25_457, UNCACHED_QPS_PER_CORE = 187;
     /**
      * Change events per second one indexer applied in the same run (DynamoDB Local stream → OpenSearch with
-     * {@code refresh=wait_for}), sustained over a 5,000-post burst: low confidence, bound by waiting, not computing.
+     * {@code refresh=wait_for}), over the whole of a 5,000-post burst, the lower of two bursts (the middle of the
+     * first ran at 1,337/s): low confidence, bound by waiting on the node and DynamoDB Local, not by computing.
      */
-    public static final double INDEXER_EVENTS_PER_SECOND = 444;
+    public static final double INDEXER_EVENTS_PER_SECOND = 539;
     /** Share of a replica's cores the load may use: the rest keeps the tail short and absorbs bursts. */
     public static final double TARGET_UTILISATION = 0.6;
 
