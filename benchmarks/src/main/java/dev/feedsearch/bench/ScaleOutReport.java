@@ -262,8 +262,7 @@ final class ScaleOutReport {
                                     ? f("timelines %.1f%%", 100 * hitRate(p, "timelines"))
                                     : f(
                                             "%.1f%% (rendered %.1f%%)",
-                                            100 * searchHitRate(p),
-                                            100 * hitRate(p, "rendered_searches")),
+                                            100 * searchHitRate(p), 100 * hitRate(p, "rendered_searches")),
                     p.targetCpuSeconds() / p.seconds(),
                     perUsedCore(p),
                     Double.isNaN(p.openSearchCpuSeconds()) ? "—" : f("%.2f", p.openSearchCpuSeconds() / p.seconds()),
@@ -273,9 +272,7 @@ final class ScaleOutReport {
                 "%nCached `/v1/search` on a replica ÷ the bare endpoint measured beside it (issue 18's target ≥ 70%%): "
                         + "first round %s; measured again at the end, every JVM warm, %s. The mean of the two bare "
                         + "rows is %,.0f req/s.%n%n",
-                ratios("search cached"),
-                ratios("search cached (again)"),
-                bare));
+                ratios("search cached"), ratios("search cached (again)"), bare));
         if (lag != null) {
             md.append("## Change-feed lag under a live stream\n\n");
             md.append(f(

@@ -344,7 +344,8 @@ public final class ScaleOutRun {
             Map<String, Double> c = new LinkedHashMap<>();
             if (target.name().equals("bare")) return c;
             String text = ScaleOutProcs.get(target.base() + "/metrics");
-            for (String cache : List.of("rendered_searches", "search_results", "timelines", "popular_candidates", "viewer_contexts"))
+            for (String cache : List.of(
+                    "rendered_searches", "search_results", "timelines", "popular_candidates", "viewer_contexts"))
                 for (String result : List.of("hit", "miss"))
                     c.put(
                             cache + "." + result,

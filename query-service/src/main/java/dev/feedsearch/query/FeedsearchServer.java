@@ -306,8 +306,8 @@ public final class FeedsearchServer implements AutoCloseable {
      * expire), and must still name the viewer the body was rendered for.
      */
     private boolean answeredBefore(Context ctx) throws IOException {
-        String key = RenderedSearches.key(
-                ctx.header("Authorization"), ctx.header("Accept-Language"), ctx.queryString());
+        String key =
+                RenderedSearches.key(ctx.header("Authorization"), ctx.header("Accept-Language"), ctx.queryString());
         RenderedSearches.Rendered r = rendered.get(key);
         if (r == null || !Objects.equals(auth.viewer(ctx, r.requested()), r.viewer())) return false;
         if (!search.stillStands(r.basis())) {
@@ -321,8 +321,8 @@ public final class FeedsearchServer implements AutoCloseable {
     private void search(Context ctx) throws Exception {
         String requested = SearchParams.id(ctx, "viewer");
         String viewer = auth.viewer(ctx, requested);
-        String key = RenderedSearches.key(
-                ctx.header("Authorization"), ctx.header("Accept-Language"), ctx.queryString());
+        String key =
+                RenderedSearches.key(ctx.header("Authorization"), ctx.header("Accept-Language"), ctx.queryString());
         // parameters are read here, on the request's thread; the engine work runs within the admission bound
         SearchParams.Parsed asked = params.parse(ctx, viewer);
         boolean explain = SearchParams.flag(ctx, "explain"), count = SearchParams.flag(ctx, "count");
@@ -331,7 +331,8 @@ public final class FeedsearchServer implements AutoCloseable {
         ctx.result(admission.run(() -> {
             SearchService.Result r = search.search(asked, highlight, count);
             String json = HitJson.search(r, explain, ranking).toString();
-            if (!count) rendered.put(key, json, r.basis(), requested, viewer); // a count is the engine's, read each time
+            if (!count)
+                rendered.put(key, json, r.basis(), requested, viewer); // a count is the engine's, read each time
             return json;
         }));
     }
@@ -436,11 +437,13 @@ public final class FeedsearchServer implements AutoCloseable {
         String r = route;
         int status = ctx.statusCode();
         requestTimers
-                .computeIfAbsent(r + ' ' + status, k -> Timer.builder("http.server.requests")
-                        .tag("route", r)
-                        .tag("status", String.valueOf(status))
-                        .publishPercentileHistogram(false)
-                        .register(metrics))
+                .computeIfAbsent(
+                        r + ' ' + status,
+                        k -> Timer.builder("http.server.requests")
+                                .tag("route", r)
+                                .tag("status", String.valueOf(status))
+                                .publishPercentileHistogram(false)
+                                .register(metrics))
                 .record((long) (ms * 1_000_000L), TimeUnit.NANOSECONDS);
     }
 

@@ -375,7 +375,9 @@ class FeedAndCacheHttpTest {
         s.index.apply(List.of(post("rc-2", "rc-b", "Cardamom buns", Visibility.PUBLIC, 1, 1, 0)));
         before = metric(hit);
         assertThat(ids(s.get(q).json())).containsExactly("rc-1");
-        assertThat(metric(hit) - before).as("a write to another post keeps the body").isEqualTo(1.0);
+        assertThat(metric(hit) - before)
+                .as("a write to another post keeps the body")
+                .isEqualTo(1.0);
         // its hit made private: the body's page no longer stands, so neither does the body
         s.index.apply(List.of(post("rc-1", "rc-a", "Saffron rendered twice", Visibility.PRIVATE, 2, 1, 0)));
         assertThat(ids(s.get(q).json())).isEmpty();

@@ -123,7 +123,8 @@ class JwtAuthHttpTest {
 
     @Test
     void aSearchRenderedForOneCallerIsNeverServedToAnother() throws Exception {
-        String u1 = bearer(rs256(claims("u1").build(), rsa)), u2 = bearer(rs256(claims("u2").build(), rsa));
+        String u1 = bearer(rs256(claims("u1").build(), rsa)),
+                u2 = bearer(rs256(claims("u2").build(), rsa));
         for (int i = 0; i < 2; i++) { // the second time, the rendered bodies
             assertThat(listing(port, "&limit=7", u1)).containsExactlyInAnyOrder("pub", "priv");
             assertThat(listing(port, "&limit=7&viewer=u1", u1)).containsExactlyInAnyOrder("pub", "priv");
