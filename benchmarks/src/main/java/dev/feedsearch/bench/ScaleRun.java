@@ -15,6 +15,7 @@ import dev.feedsearch.core.opensearch.OpenSearchConfig;
 import dev.feedsearch.core.opensearch.OpenSearchPostIndex;
 import dev.feedsearch.mappings.Mappings;
 import dev.feedsearch.query.FeedsearchServer;
+import dev.feedsearch.query.ServiceConfig;
 import dev.feedsearch.query.rank.RankingConfig;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -202,7 +203,7 @@ public final class ScaleRun {
             double searchSeconds = (System.nanoTime() - t0) / 1e9;
 
             t0 = System.nanoTime();
-            Feed feed = feed(index, langs, size / 10);
+            Feed feed = feed(index, langs, size / 10, ServiceConfig.DEFAULTS);
             double feedSeconds = (System.nanoTime() - t0) / 1e9;
 
             long self = ProcessHandle.current().pid();
@@ -247,7 +248,8 @@ public final class ScaleRun {
 
     /**
      * Only the feed part, over an embedded index a measure run left in --dir (to profile the feed, e.g. with JFR,
-     * without re-ingesting); prints the result and writes nothing.
+     * without re-ingesting); prints the result and writes nothing. {@code --config FILE}: the service config to run
+     * it with (to compare cache sizes, say), else the defaults.
      */
     static void feedOnly(Map<String, String> o) throws Exception {
         Mappings m = Mappings.load();
@@ -255,7 +257,9 @@ public final class ScaleRun {
         langs.add("und");
         try (EmbeddedPostIndex index =
                 EmbeddedPostIndex.open(Path.of(o.get("dir")).resolve("data/index"), GroupAnalyzers.build(m))) {
-            Feed feed = feed(index, langs, (int) (index.stats().posts() / 10));
+            ServiceConfig config =
+                    o.containsKey("config") ? ServiceConfig.load(Path.of(o.get("config"))) : ServiceConfig.DEFAULTS;
+            Feed feed = feed(index, langs, (int) (index.stats().posts() / 10), config);
             System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(feed));
         }
     }
@@ -405,11 +409,12 @@ public final class ScaleRun {
      * /v1/feed on the query service over this engine with its default caches, its clock an hour after the corpus'
      * newest post (so the popular window holds posts: checked), Zipf viewers, {@link #FEED_CLIENTS} closed-loop clients.
      */
-    static Feed feed(PostIndex index, Set<String> langs, int users) throws Exception {
+    static Feed feed(PostIndex index, Set<String> langs, int users, ServiceConfig config) throws Exception {
         Clock clock = index instanceof EmbeddedPostIndex e ? HttpLoadRun.corpusClock(e) : corpusClock(index);
         int window = popularWindowPosts(index, clock);
         try (FeedsearchServer server = FeedsearchServer.builder()
                 .index(index)
+                .config(config)
                 .languages(langs)
                 .port(0)
                 .clock(clock)
