@@ -84,6 +84,7 @@ public final class EmbeddedPostIndex implements PostIndex {
     private final Directory dir;
     private final IndexWriter writer;
     private final SearcherManager searchers;
+    private final ReusedStoredFields storedFields = new ReusedStoredFields();
     private final Object writeLock = new Object();
     private final ChangeLog changeLog = new ChangeLog();
     private final GroupVersions versions; // which version(s) of each group's text fields are written and searched
@@ -269,7 +270,7 @@ public final class EmbeddedPostIndex implements PostIndex {
                                 .scoreDocs
                         : s.searchAfter(after, query, q.fetchSize(), sort, true).scoreDocs;
             }
-            StoredFields stored = s.storedFields();
+            StoredFields stored = storedFields.of(s);
             List<SearchHit> hits = new ArrayList<>(Math.min(q.limit(), docs.length));
             for (int i = 0; i < docs.length && i < q.limit(); i++) {
                 ScoreDoc sd = docs[i];
@@ -360,10 +361,11 @@ public final class EmbeddedPostIndex implements PostIndex {
                                             .map(id -> new BytesRef(IndexChange.postKey(id)))
                                             .toList()),
                             Occur.FILTER)
-                    .add(new TermQuery(new Term(KIND, POST)), Occur.FILTER)
+                    // no kind filter: every branch of the visibility filter needs a field only posts carry, so a
+                    // tombstone under the same key never matches (a kind clause cost a postings read per segment)
                     .add(EmbeddedQueries.visibilityFilter(s, viewer), Occur.FILTER)
                     .build();
-            StoredFields stored = s.storedFields();
+            StoredFields stored = storedFields.of(s);
             List<IndexedPost> out = new ArrayList<>(ids.size());
             for (ScoreDoc sd : s.search(q, ids.size()).scoreDocs) out.add(readPost(stored, sd.doc));
             return out;
@@ -379,12 +381,11 @@ public final class EmbeddedPostIndex implements PostIndex {
             // author's perAuthor-th post. Lucene's grouping over all the authors at once visited every post of
             // every author, and prolific authors have thousands (half of a feed's timeline loads at 1M posts).
             Map<String, List<IndexedPost>> out = new HashMap<>();
-            StoredFields stored = s.storedFields();
+            StoredFields stored = storedFields.of(s);
             for (String author : new LinkedHashSet<>(authors)) {
-                Query q = new BooleanQuery.Builder()
-                        .add(new TermQuery(new Term(AUTHOR, author)), Occur.FILTER)
-                        .add(new TermQuery(new Term(KIND, POST)), Occur.FILTER)
-                        .build();
+                // only posts carry the author field (a tombstone keeps its author stored, not indexed): no kind
+                // filter, which read the largest postings list of the index once per author and segment
+                Query q = new ConstantScoreQuery(new TermQuery(new Term(AUTHOR, author)));
                 ScoreDoc[] docs = s.search(q, perAuthor, EmbeddedQueries.RECENT, false).scoreDocs;
                 if (docs.length == 0) continue;
                 List<IndexedPost> posts = new ArrayList<>(docs.length);
@@ -410,7 +411,7 @@ public final class EmbeddedPostIndex implements PostIndex {
                     .build();
             Sort byEngagement = new Sort(
                     new SortField(ENGAGEMENT, SortField.Type.LONG, true), new SortField(ID, SortField.Type.STRING));
-            StoredFields stored = s.storedFields();
+            StoredFields stored = storedFields.of(s);
             List<IndexedPost> out = new ArrayList<>(limit);
             for (ScoreDoc sd : s.search(q, limit, byEngagement).scoreDocs) out.add(readPost(stored, sd.doc));
             return out;
