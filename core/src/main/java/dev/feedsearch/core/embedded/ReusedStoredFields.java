@@ -6,9 +6,9 @@ import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.IndexSearcher;
 
 /**
- * A {@link StoredFields} per thread and open reader. Each new one starts with empty decompression buffers and grows
- * them again on the first document of every segment it reads: at 1M posts that was the largest share of what a feed
- * request allocated (each timeline and page read takes a few posts from many segments), and so of its collections.
+ * A {@link StoredFields} per thread and open reader. Each new one grows its per-block offset buffers again on the
+ * first document of every segment it reads, and a feed request reads a few posts from many segments: at 1M posts
+ * that was about 6% of what the feed allocated (the per-post decompression itself is Lucene's and stays).
  * A {@code StoredFields} may serve one thread at a time, so each thread keeps its own; a refreshed reader is another
  * object, so one is never used past its reader (searches run on the search pool's platform threads, which live on).
  */
